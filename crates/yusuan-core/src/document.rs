@@ -1,0 +1,510 @@
+//! The Document model: a disclosure as printed, every element with its source span.
+
+use crate::money::{Amount, MoneyUnit};
+use serde::{Deserialize, Serialize};
+
+/// Where something is in the source: 1-based lines (inclusive) and the page when known.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub line: u32,
+    pub end_line: u32,
+    pub page: Option<u32>,
+}
+
+impl Span {
+    pub fn line(line: u32, page: Option<u32>) -> Span {
+        Span {
+            line,
+            end_line: line,
+            page,
+        }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            line: self.line.min(other.line),
+            end_line: self.end_line.max(other.end_line),
+            page: self.page.or(other.page),
+        }
+    }
+}
+
+/// Budget (预算) or final accounts (决算).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    #[default]
+    Budget,
+    FinalAccounts,
+}
+
+/// Department (部门, consolidated) or unit (单位).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    #[default]
+    Department,
+    Unit,
+}
+
+/// A value with the place it was read from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A disclosure as printed.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Document {
+    /// File name or `-`.
+    pub source: String,
+    /// The region profile the reader recognised, if any.
+    pub profile: Option<String>,
+    pub title: Option<Spanned<String>>,
+    pub unit_name: Option<Spanned<String>>,
+    pub year: Option<Spanned<i32>>,
+    pub kind: DocKind,
+    pub scope: Scope,
+    /// Sections of the narrative in reading order (levels flattened).
+    pub sections: Vec<Section>,
+    pub tables: Vec<Table>,
+    /// Figures stated in the narrative.
+    pub figures: Vec<Figure>,
+    /// Counts stated in the narrative against the items listed ("10 个科室").
+    pub counts: Vec<CountClaim>,
+    /// Years and unit names as printed, for consistency checks.
+    pub mentions: Vec<Mention>,
+    /// What the reader could not recover.
+    pub notes: Vec<ReadNote>,
+}
+
+/// A heading and its paragraphs. `level` 1 is 一、, 2 is （一）, 3 is 1.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Section {
+    pub number: Option<String>,
+    pub level: u8,
+    pub heading: String,
+    pub span: Span,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// A paragraph re-joined across page breaks; `pieces` maps byte offsets to source lines.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Paragraph {
+    pub text: String,
+    pub span: Span,
+    /// (byte offset in `text`, source line) for each joined piece, in order.
+    pub pieces: Vec<(usize, u32)>,
+}
+
+impl Paragraph {
+    /// The source line holding byte `offset` of the text.
+    pub fn line_at(&self, offset: usize) -> u32 {
+        self.pieces
+            .iter()
+            .take_while(|(o, _)| *o <= offset)
+            .last()
+            .map_or(self.span.line, |(_, l)| *l)
+    }
+}
+
+/// Canonical table kinds, shared by every region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// 财政拨款收支总表
+    FiscalSummary,
+    /// 一般公共预算（财政拨款）支出表, by function
+    GeneralBudgetByFunction,
+    /// 一般公共预算基本支出表, by economic class
+    BasicByEconomic,
+    /// "三公"经费支出表
+    ThreePublic,
+    /// 政府性基金预算支出表
+    GovFundByFunction,
+    /// 国有资本经营预算支出表
+    StateCapitalByFunction,
+    /// 部门收支总表
+    DeptSummary,
+    /// 部门收入总表
+    DeptIncome,
+    /// 部门支出总表
+    DeptExpenditure,
+    /// 政府采购预算表
+    Procurement,
+    /// 整体绩效目标表
+    DeptPerformance,
+    /// 项目绩效目标表
+    ProjectPerformance,
+}
+
+/// What a column means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnRole {
+    Code,
+    Name,
+    /// 总计 / 合计 of the row.
+    Total,
+    Basic,
+    Project,
+    /// The prior year's figure (上年预算数).
+    Prior,
+    /// 人员经费
+    Personnel,
+    /// 公用经费 / 日常公用经费
+    PublicUse,
+    /// Funding sources.
+    GeneralBudget,
+    GovFund,
+    StateCapital,
+    SpecialAccount,
+    ServiceIncome,
+    SuperiorSubsidy,
+    SubordinateIncome,
+    OperatingIncome,
+    OtherIncome,
+    CarryOver,
+    /// Two-sided 收支 tables.
+    IncomeItem,
+    IncomeAmount,
+    ExpItem,
+    /// 三公 parts.
+    Abroad,
+    CarSubtotal,
+    CarPurchase,
+    CarOperation,
+    Reception,
+    /// A column the profile names but no rule uses.
+    Other,
+}
+
+impl ColumnRole {
+    /// Columns that hold amounts.
+    pub fn is_amount(self) -> bool {
+        !matches!(
+            self,
+            ColumnRole::Code | ColumnRole::Name | ColumnRole::IncomeItem | ColumnRole::ExpItem
+        )
+    }
+
+    /// Chinese label for messages.
+    pub fn label(self) -> &'static str {
+        use ColumnRole::*;
+        match self {
+            Code => "科目编码",
+            Name => "科目名称",
+            Total => "总计",
+            Basic => "基本支出",
+            Project => "项目支出",
+            Prior => "上年预算数",
+            Personnel => "人员经费",
+            PublicUse => "公用经费",
+            GeneralBudget => "一般公共预算",
+            GovFund => "政府性基金预算",
+            StateCapital => "国有资本经营预算",
+            SpecialAccount => "财政专户管理资金",
+            ServiceIncome => "事业收入",
+            SuperiorSubsidy => "上级补助收入",
+            SubordinateIncome => "附属单位上缴收入",
+            OperatingIncome => "事业单位经营收入",
+            OtherIncome => "其他收入",
+            CarryOver => "上年结转",
+            IncomeItem => "收入项目",
+            IncomeAmount => "收入预算数",
+            ExpItem => "支出项目",
+            Abroad => "因公出国（境）费",
+            CarSubtotal => "公务用车购置及运行费小计",
+            CarPurchase => "公务用车购置费",
+            CarOperation => "公务用车运行费",
+            Reception => "公务接待费",
+            Other => "其他",
+        }
+    }
+}
+
+/// A resolved column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub role: ColumnRole,
+    pub label: String,
+}
+
+/// A printed cell. A blank cell is [`CellValue::Blank`], never zero.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "value")]
+pub enum CellValue {
+    Blank,
+    Amount(Amount),
+    Text(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cell {
+    pub text: String,
+    pub value: CellValue,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub span: Span,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    pub fn text(&self, i: usize) -> &str {
+        self.cells.get(i).map_or("", |c| c.text.trim())
+    }
+}
+
+/// One printed table; performance tables additionally carry their parsed form.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Table {
+    /// As printed: "表二".
+    pub number: Option<String>,
+    /// 2 for 表二.
+    pub ordinal: Option<u32>,
+    pub title: String,
+    pub kind: Option<TableKind>,
+    pub unit: Option<MoneyUnit>,
+    pub span: Span,
+    pub header: Vec<Row>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Statements printed with the table (备注 / 注).
+    pub notes: Vec<Spanned<String>>,
+    pub performance: Option<Performance>,
+}
+
+impl Table {
+    /// Index of the first column with this role.
+    pub fn col(&self, role: ColumnRole) -> Option<usize> {
+        self.columns.iter().position(|c| c.role == role)
+    }
+
+    /// The value of `row` in the column with `role`; a missing trailing cell is blank.
+    pub fn value<'a>(&self, row: &'a Row, role: ColumnRole) -> Option<&'a CellValue> {
+        let i = self.col(role)?;
+        Some(row.cells.get(i).map_or(&CellValue::Blank, |c| &c.value))
+    }
+
+    /// The label for messages: "表二（一般公共预算财政拨款支出预算表）".
+    pub fn label(&self) -> String {
+        match &self.number {
+            Some(n) => n.clone(),
+            None if self.title.is_empty() => "无标题表格".to_string(),
+            None => self.title.clone(),
+        }
+    }
+
+    /// Whether the table holds no amount at all.
+    pub fn is_empty_of_amounts(&self) -> bool {
+        self.rows.iter().all(|r| {
+            r.cells
+                .iter()
+                .all(|c| !matches!(c.value, CellValue::Amount(a) if !a.is_zero()))
+        })
+    }
+}
+
+/// A performance goal table (整体 or 项目).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Performance {
+    pub name: Option<Spanned<String>>,
+    /// 部门支出预算数 / 年度资金总额
+    pub funds_total: Option<Spanned<CellValue>>,
+    /// 其中：财政拨款
+    pub funds_fiscal: Option<Spanned<CellValue>>,
+    /// 其他资金
+    pub funds_other: Option<Spanned<CellValue>>,
+    /// 预算执行率权重(%)
+    pub execution_weight: Option<Spanned<String>>,
+    /// The indicator header as printed, and where the data put each field.
+    pub header: Option<Spanned<Vec<String>>>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// One 三级 indicator.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Indicator {
+    pub level1: String,
+    pub level2: String,
+    pub name: String,
+    /// 指标性质: ≥ ≤ = > < 定性
+    pub op: String,
+    pub value: String,
+    pub unit: String,
+    pub weight: String,
+    pub core: String,
+    /// Cell index of the op in the printed row (to compare with the header).
+    pub op_cell: usize,
+    pub span: Span,
+}
+
+/// What a narrative figure is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "of")]
+pub enum Subject {
+    /// 收入预算总数
+    TotalIncome,
+    /// 支出预算总数
+    TotalExpenditure,
+    /// Income from one source (一般公共预算拨款 ...).
+    SourceIncome(ColumnRole),
+    /// One 类 of expenditure, by name as printed.
+    FunctionClass(String),
+    /// 一般公共预算财政拨款收入
+    GeneralBudgetIncome,
+    /// 一般公共预算财政拨款支出
+    GeneralBudgetExpenditure,
+    /// 基本支出 / 项目支出 (of the section's scope)
+    Basic,
+    Project,
+    ThreePublicTotal,
+    Abroad,
+    CarSubtotal,
+    CarPurchase,
+    CarOperation,
+    Reception,
+    /// 机关运行经费
+    OperatingCost,
+    ProcurementTotal,
+    ProcurementGoods,
+    ProcurementWorks,
+    ProcurementServices,
+    /// 项目支出 under performance management
+    PerformanceFunds,
+    /// Vehicles held / to be bought, in 辆.
+    Vehicles,
+    VehiclesGeneral,
+    VehiclesEnforcement,
+    VehiclesSpecial,
+    VehiclesOther,
+    /// A figure the extractor could not attribute.
+    Unknown(String),
+}
+
+/// Direction word printed with a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Increase,
+    Decrease,
+    Flat,
+}
+
+impl Direction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Increase => "增加",
+            Direction::Decrease => "减少",
+            Direction::Flat => "持平",
+        }
+    }
+}
+
+/// Which part of the narrative a figure comes from; rules pick their table by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Context {
+    Income,
+    Expenditure,
+    Fiscal,
+    ThreePublic,
+    OperatingCost,
+    Procurement,
+    Performance,
+    Assets,
+    Other,
+}
+
+/// A figure stated in the narrative.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub subject: Subject,
+    pub context: Context,
+    /// The stated amount; `None` when the sentence only states a change.
+    pub amount: Option<Amount>,
+    /// A count (车辆 6 辆) instead of money.
+    pub count: Option<i64>,
+    pub change: Option<Change>,
+    /// Figures stated together as parts of this one (其中 ...): indices into `figures`.
+    pub group: Option<u32>,
+    pub span: Span,
+    /// The words the figure was read from.
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub direction: Direction,
+    /// Magnitude as printed (`None` for 持平 without a figure).
+    pub amount: Option<Amount>,
+    /// The year compared with ("比 2024 年").
+    pub against_year: Option<i32>,
+    pub span: Span,
+}
+
+impl Change {
+    /// Signed change in fen.
+    pub fn signed_fen(&self) -> i64 {
+        let v = self.amount.map_or(0, |a| a.fen);
+        match self.direction {
+            Direction::Decrease => -v,
+            _ => v,
+        }
+    }
+}
+
+/// "内设 …、… 10 个科室": the stated count and the items listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountClaim {
+    pub noun: String,
+    pub stated: i64,
+    pub listed: Vec<String>,
+    pub span: Span,
+}
+
+/// A year or unit name as printed somewhere, and what role it plays there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub what: MentionKind,
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MentionKind {
+    /// The budget year (titles, "2025年年初预算数").
+    Year,
+    /// A year that must be the prior year ("比 2024 年", "截至 2024 年", 上年预算数 header).
+    PriorYear,
+    /// The unit's name.
+    UnitName,
+}
+
+/// Something the reader could not recover, reported instead of guessed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadNote {
+    pub kind: ReadNoteKind,
+    pub message: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadNoteKind {
+    /// Rows with no table title above them.
+    UntitledFragment,
+    /// No region profile recognised the layout.
+    UnsupportedLayout,
+    /// A 决算 or other document kind not supported yet.
+    UnsupportedKind,
+    /// A table title the profile does not know.
+    UnknownTable,
+    /// A cell that should hold an amount and does not.
+    UnreadableCell,
+}

@@ -1,0 +1,10 @@
+//! yusuan-core: money in integer fen, classification catalogs, and the Document model of a
+//! published budget disclosure. Everything else in yusuan reads or writes these types.
+
+pub mod catalog;
+pub mod document;
+pub mod money;
+
+pub use catalog::{Catalog, Classification, Lookup};
+pub use document::*;
+pub use money::{compare_same, compare_sum, format_fen, Agreement, Amount, AmountError, MoneyUnit};

@@ -1,0 +1,293 @@
+//! Money as integer fen, together with the precision it was printed with.
+//!
+//! A printed figure such as `2,686.02` in a table whose unit is 万元 is the rounding of an exact
+//! amount to 0.01 万元 (100 元). We keep the exact value of what was printed (in fen) and the
+//! granularity of the printing, so that a checker can tell a rounding difference (尾差) from an
+//! error without ever touching a float.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The unit a figure is printed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyUnit {
+    /// 元
+    Yuan,
+    /// 万元
+    WanYuan,
+}
+
+impl MoneyUnit {
+    /// How many fen one unit holds.
+    pub const fn fen_per_unit(self) -> i64 {
+        match self {
+            MoneyUnit::Yuan => 100,
+            MoneyUnit::WanYuan => 1_000_000,
+        }
+    }
+
+    /// The Chinese label, as printed after figures.
+    pub const fn label(self) -> &'static str {
+        match self {
+            MoneyUnit::Yuan => "元",
+            MoneyUnit::WanYuan => "万元",
+        }
+    }
+
+    /// Recognise the unit from a label such as `万元` or `单位：元`.
+    pub fn from_label(s: &str) -> Option<MoneyUnit> {
+        if s.contains("万元") {
+            Some(MoneyUnit::WanYuan)
+        } else if s.contains('元') {
+            Some(MoneyUnit::Yuan)
+        } else {
+            None
+        }
+    }
+}
+
+/// An amount as printed: its exact value in fen, its unit and how many decimals were printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Amount {
+    pub fen: i64,
+    pub unit: MoneyUnit,
+    pub decimals: u8,
+}
+
+/// Why a string is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("empty")]
+    Empty,
+    #[error("not a number: {0}")]
+    NotANumber(String),
+    #[error("more decimals than one fen: {0}")]
+    TooPrecise(String),
+    #[error("too large: {0}")]
+    Overflow(String),
+}
+
+impl Amount {
+    /// Parse a printed figure: `2,686.02`, `2686.02`, full-width digits, a leading minus sign.
+    /// Blank input is [`AmountError::Empty`]: the caller decides what a blank cell means.
+    pub fn parse(text: &str, unit: MoneyUnit) -> Result<Amount, AmountError> {
+        let mut negative = false;
+        let mut int_part: i64 = 0;
+        let mut frac: i64 = 0;
+        let mut decimals: u8 = 0;
+        let mut seen_digit = false;
+        let mut in_frac = false;
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(AmountError::Empty);
+        }
+        let bad = || AmountError::NotANumber(trimmed.to_string());
+        for (i, ch) in trimmed.chars().enumerate() {
+            let ch = normalize_char(ch);
+            match ch {
+                '0'..='9' => {
+                    let d = i64::from(ch as u8 - b'0');
+                    seen_digit = true;
+                    if in_frac {
+                        decimals = decimals.saturating_add(1);
+                        if decimals > 6 {
+                            return Err(AmountError::TooPrecise(trimmed.to_string()));
+                        }
+                        frac = frac * 10 + d;
+                    } else {
+                        int_part = int_part
+                            .checked_mul(10)
+                            .and_then(|v| v.checked_add(d))
+                            .ok_or_else(|| AmountError::Overflow(trimmed.to_string()))?;
+                    }
+                }
+                ',' if !in_frac && seen_digit => {}
+                '.' if !in_frac => in_frac = true,
+                '-' if i == 0 => negative = true,
+                ' ' => {}
+                _ => return Err(bad()),
+            }
+        }
+        if !seen_digit {
+            return Err(bad());
+        }
+        let scale = 10i64.pow(u32::from(decimals));
+        let per = unit.fen_per_unit();
+        // fen = (int + frac / scale) * per, exact only when scale divides frac * per.
+        let frac_fen = frac * per;
+        if frac_fen % scale != 0 {
+            return Err(AmountError::TooPrecise(trimmed.to_string()));
+        }
+        let fen = int_part
+            .checked_mul(per)
+            .and_then(|v| v.checked_add(frac_fen / scale))
+            .ok_or_else(|| AmountError::Overflow(trimmed.to_string()))?;
+        Ok(Amount {
+            fen: if negative { -fen } else { fen },
+            unit,
+            decimals,
+        })
+    }
+
+    /// An exact amount in the given unit with two decimals (used for derived figures).
+    pub const fn from_fen(fen: i64, unit: MoneyUnit) -> Amount {
+        Amount {
+            fen,
+            unit,
+            decimals: 2,
+        }
+    }
+
+    /// The granularity of the printing in fen: 0.01 万元 = 10,000 fen, 0.1 万元 = 100,000 fen.
+    pub fn granularity(self) -> i64 {
+        let per = self.unit.fen_per_unit();
+        let scale = 10i64.pow(u32::from(self.decimals));
+        (per / scale).max(1)
+    }
+
+    /// Half the granularity: how far the printed figure may be from the exact amount.
+    pub fn half_step(self) -> i64 {
+        self.granularity() / 2
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.fen == 0
+    }
+}
+
+/// Map full-width digits and punctuation to ASCII.
+pub fn normalize_char(ch: char) -> char {
+    match ch {
+        '０'..='９' => char::from_u32(ch as u32 - '０' as u32 + '0' as u32).unwrap_or(ch),
+        '．' => '.',
+        '，' => ',',
+        '－' | '−' => '-',
+        '\u{3000}' | '\u{a0}' => ' ',
+        _ => ch,
+    }
+}
+
+/// Format fen as a figure in `unit` with two decimals and thousands separators: `2,686.02`.
+/// Amounts finer than 0.01 of the unit are rounded half away from zero for display only.
+pub fn format_fen(fen: i64, unit: MoneyUnit) -> String {
+    let per = unit.fen_per_unit();
+    let step = per / 100; // fen in 0.01 unit
+    let neg = fen < 0;
+    let abs = fen.unsigned_abs() as i128;
+    let step = step as i128;
+    let hundredths = (abs + step / 2) / step;
+    let int = hundredths / 100;
+    let frac = hundredths % 100;
+    let digits = int.to_string();
+    let mut out = String::new();
+    if neg && hundredths != 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push('.');
+    out.push_str(&format!("{frac:02}"));
+    out
+}
+
+impl fmt::Display for Amount {
+    /// `2,686.02万元`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", format_fen(self.fen, self.unit), self.unit.label())
+    }
+}
+
+/// How two printed figures relate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agreement {
+    /// Identical exact values.
+    Equal,
+    /// Different, but within what rounding explains (尾差); carries the difference in fen.
+    Rounding(i64),
+    /// Different beyond any rounding; carries the difference in fen.
+    Differs(i64),
+}
+
+/// Compare a stated figure with the sum of its parts. Each printed figure may be off the exact
+/// amount by half its granularity, so the tolerance is the sum of the half steps (for n parts
+/// printed to 0.01 万元 and a total: (n + 1) x 0.005 万元, as in DOMAIN.md §4).
+pub fn compare_sum(total: Amount, parts: &[Amount]) -> Agreement {
+    let sum: i64 = parts.iter().map(|a| a.fen).sum();
+    let diff = total.fen - sum;
+    if diff == 0 {
+        return Agreement::Equal;
+    }
+    let tolerance: i64 = total.half_step() + parts.iter().map(|a| a.half_step()).sum::<i64>();
+    if diff.abs() <= tolerance {
+        Agreement::Rounding(diff)
+    } else {
+        Agreement::Differs(diff)
+    }
+}
+
+/// Compare two printings of the same quantity. Printed with the same precision they must be
+/// identical (both are the rounding of one exact value); printed with different precision they
+/// may differ by the two half steps.
+pub fn compare_same(a: Amount, b: Amount) -> Agreement {
+    let diff = a.fen - b.fen;
+    if diff == 0 {
+        return Agreement::Equal;
+    }
+    if a.granularity() == b.granularity() {
+        return Agreement::Differs(diff);
+    }
+    if diff.abs() <= a.half_step() + b.half_step() {
+        Agreement::Rounding(diff)
+    } else {
+        Agreement::Differs(diff)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wan(s: &str) -> Amount {
+        Amount::parse(s, MoneyUnit::WanYuan).unwrap()
+    }
+
+    #[test]
+    fn parses_printed_forms() {
+        assert_eq!(wan("2,686.02").fen, 2_686_020_000);
+        assert_eq!(wan("2686.02").fen, 2_686_020_000);
+        assert_eq!(wan("２６８６．０２").fen, 2_686_020_000);
+        assert_eq!(wan("96.6").decimals, 1);
+        assert_eq!(wan("-0.60").fen, -600_000);
+        assert_eq!(
+            Amount::parse("1234.56", MoneyUnit::Yuan).unwrap().fen,
+            123_456
+        );
+        assert_eq!(Amount::parse("", MoneyUnit::Yuan), Err(AmountError::Empty));
+        assert!(Amount::parse("abc", MoneyUnit::Yuan).is_err());
+        assert!(Amount::parse("1.234", MoneyUnit::Yuan).is_err());
+        assert!(Amount::parse("99999999999999999999", MoneyUnit::Yuan).is_err());
+    }
+
+    #[test]
+    fn formats_with_separators() {
+        assert_eq!(wan("2686.02").to_string(), "2,686.02万元");
+        assert_eq!(format_fen(-600_000, MoneyUnit::WanYuan), "-0.60");
+        assert_eq!(format_fen(0, MoneyUnit::WanYuan), "0.00");
+    }
+
+    #[test]
+    fn rounding_tolerance_follows_parts() {
+        // 391.50 vs sum 391.49 over 13 parts: rounding.
+        let parts = ["391.00", "0.49"].map(wan);
+        assert_eq!(compare_sum(wan("391.50"), &parts), Agreement::Rounding(10_000));
+        assert_eq!(compare_sum(wan("391.60"), &parts), Agreement::Differs(110_000));
+        assert_eq!(compare_same(wan("96.6"), wan("96.60")), Agreement::Equal);
+        assert_eq!(compare_same(wan("96.61"), wan("96.60")), Agreement::Differs(10_000));
+        assert_eq!(compare_same(wan("96.6"), wan("96.62")), Agreement::Rounding(-20_000));
+    }
+}
