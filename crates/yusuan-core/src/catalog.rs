@@ -187,7 +187,11 @@ mod tests {
         let f = Catalog::builtin(Classification::Functional);
         assert_eq!(f.lookup("2010301", "行政运行", Some(2025)), Lookup::Match);
         assert_eq!(
-            f.lookup("2010399", "其他政府办公厅(室)及相关机构事务支出", Some(2025)),
+            f.lookup(
+                "2010399",
+                "其他政府办公厅(室)及相关机构事务支出",
+                Some(2025)
+            ),
             Lookup::Match
         );
         assert!(matches!(
@@ -196,7 +200,10 @@ mod tests {
         ));
         assert_eq!(f.lookup("2019999", "x", Some(2025)), Lookup::Unknown);
         assert_eq!(f.lookup("210", "卫生健康支出", Some(2025)), Lookup::Match);
-        assert_eq!(f.lookup("210", "医疗卫生与计划生育支出", Some(2017)), Lookup::Match);
+        assert_eq!(
+            f.lookup("210", "医疗卫生与计划生育支出", Some(2017)),
+            Lookup::Match
+        );
         assert_eq!(f.code_of_class("一般公共服务支出"), Some("201"));
     }
 }

@@ -269,6 +269,8 @@ pub struct Table {
     pub title: String,
     pub kind: Option<TableKind>,
     pub unit: Option<MoneyUnit>,
+    /// The line stating the unit (单位：万元), when printed.
+    pub unit_span: Option<Span>,
     pub span: Span,
     pub header: Vec<Row>,
     pub columns: Vec<Column>,
@@ -445,6 +447,8 @@ pub struct Change {
     /// The year compared with ("比 2024 年").
     pub against_year: Option<i32>,
     pub span: Span,
+    /// The words the change was read from.
+    pub text: String,
 }
 
 impl Change {

@@ -198,7 +198,12 @@ pub fn format_fen(fen: i64, unit: MoneyUnit) -> String {
 impl fmt::Display for Amount {
     /// `2,686.02万元`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", format_fen(self.fen, self.unit), self.unit.label())
+        write!(
+            f,
+            "{}{}",
+            format_fen(self.fen, self.unit),
+            self.unit.label()
+        )
     }
 }
 
@@ -284,10 +289,22 @@ mod tests {
     fn rounding_tolerance_follows_parts() {
         // 391.50 vs sum 391.49 over 13 parts: rounding.
         let parts = ["391.00", "0.49"].map(wan);
-        assert_eq!(compare_sum(wan("391.50"), &parts), Agreement::Rounding(10_000));
-        assert_eq!(compare_sum(wan("391.60"), &parts), Agreement::Differs(110_000));
+        assert_eq!(
+            compare_sum(wan("391.50"), &parts),
+            Agreement::Rounding(10_000)
+        );
+        assert_eq!(
+            compare_sum(wan("391.60"), &parts),
+            Agreement::Differs(110_000)
+        );
         assert_eq!(compare_same(wan("96.6"), wan("96.60")), Agreement::Equal);
-        assert_eq!(compare_same(wan("96.61"), wan("96.60")), Agreement::Differs(10_000));
-        assert_eq!(compare_same(wan("96.6"), wan("96.62")), Agreement::Rounding(-20_000));
+        assert_eq!(
+            compare_same(wan("96.61"), wan("96.60")),
+            Agreement::Differs(10_000)
+        );
+        assert_eq!(
+            compare_same(wan("96.6"), wan("96.62")),
+            Agreement::Rounding(-20_000)
+        );
     }
 }

@@ -1,1 +1,165 @@
+//! yusuan-read: readers that turn a published disclosure into a [`Document`].
+//!
+//! The text reader takes text extracted from a PDF, with cells separated by tabs or aligned by
+//! spaces (`pdftotext -layout`). It recognises the region by its [`Profile`], finds the tables by
+//! their titles, reads the narrative into sections, paragraphs and stated figures, and notes
+//! whatever it could not recover instead of guessing.
 
+pub mod lines;
+mod narrative;
+pub mod profile;
+mod tables;
+
+pub use profile::Profile;
+pub use tables::{is_code, is_total_label};
+
+use yusuan_core::{
+    Catalog, Classification, DocKind, Document, ReadNote, ReadNoteKind, Span, TableKind,
+};
+
+/// Why an input could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("无法读取文件 {path}：{source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0} 不是 UTF-8 文本（可能是 GBK 编码或二进制文件），请先转换为 UTF-8")]
+    NotUtf8(String),
+    #[error("{0} 是 PDF 文件；本版本只读取文本（.txt），请先用 pdftotext -layout 转换")]
+    Pdf(String),
+    #[error("{0} 是空文件")]
+    Empty(String),
+}
+
+/// Read a disclosure from bytes (the file's content) named `source`.
+pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+    if bytes.starts_with(b"%PDF") {
+        return Err(ReadError::Pdf(source.to_string()));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| ReadError::NotUtf8(source.to_string()))?;
+    if text.contains('\0') {
+        return Err(ReadError::NotUtf8(source.to_string()));
+    }
+    if text.trim().is_empty() {
+        return Err(ReadError::Empty(source.to_string()));
+    }
+    Ok(read_text(source, text))
+}
+
+/// Read a disclosure from a file.
+pub fn read_path(path: &std::path::Path) -> Result<Document, ReadError> {
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    read_bytes(&path.display().to_string(), &bytes)
+}
+
+/// Read a disclosure from text.
+pub fn read_text(source: &str, text: &str) -> Document {
+    let lines = lines::split_lines(text);
+    let compact_all = lines::compact(text);
+    let profiles = Profile::builtin();
+    let profile = profiles.iter().find(|p| p.detects(&compact_all));
+    let catalog = Catalog::builtin(Classification::Functional);
+
+    let mut doc = Document {
+        source: source.to_string(),
+        ..Document::default()
+    };
+    let Some(profile) = profile else {
+        // Read the title anyway, so the note can say what the document is.
+        let n = narrative::read(&lines[..lines.len().min(40)], &[]);
+        doc.title = n.title;
+        doc.unit_name = n.unit_name;
+        doc.year = n.year;
+        doc.kind = n.kind;
+        doc.scope = n.scope;
+        let what = if n.kind == DocKind::FinalAccounts {
+            (
+                ReadNoteKind::UnsupportedKind,
+                "这是一份决算（部门决算），本版本只审核预算公开文件，未作核对".to_string(),
+            )
+        } else {
+            (
+                ReadNoteKind::UnsupportedLayout,
+                format!(
+                    "未能识别该文件的版式（已支持：{}），未作核对",
+                    profiles
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            )
+        };
+        doc.notes.push(ReadNote {
+            kind: what.0,
+            message: what.1,
+            span: Span::line(1, lines.first().and_then(|l| l.page)),
+        });
+        return doc;
+    };
+    doc.profile = Some(profile.id.clone());
+
+    let starts = tables::find_table_starts(&lines, profile);
+    let narrative_end = starts.first().map_or(lines.len(), |s| s.first);
+    let assembled = tables::assemble(&lines, &starts, profile);
+
+    // 类 names: from the catalog and from the tables' 3-digit function codes.
+    let mut class_names: Vec<String> = Vec::new();
+    for t in &assembled.tables {
+        let func = matches!(
+            t.kind,
+            Some(
+                TableKind::GeneralBudgetByFunction
+                    | TableKind::DeptExpenditure
+                    | TableKind::DeptIncome
+                    | TableKind::GovFundByFunction
+            )
+        );
+        if !func {
+            continue;
+        }
+        for r in &t.rows {
+            if r.text(0).len() == 3 && is_code(r.text(0)) && !r.text(1).is_empty() {
+                class_names.push(yusuan_core::catalog::normalize_name(r.text(1)));
+            }
+        }
+    }
+    for code in [
+        "201", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214", "215",
+        "216", "217", "219", "220", "221", "222", "224", "227", "229", "230", "231", "232", "233",
+    ] {
+        if let Some(name) = catalog.name(code, None) {
+            class_names.push(name.to_string());
+        }
+    }
+    class_names.sort();
+    class_names.dedup();
+
+    let n = narrative::read(&lines[..narrative_end], &class_names);
+    doc.title = n.title;
+    doc.unit_name = n.unit_name;
+    doc.year = n.year;
+    doc.kind = n.kind;
+    doc.scope = n.scope;
+    doc.sections = n.sections;
+    doc.figures = n.figures;
+    doc.counts = n.counts;
+    doc.mentions = n.mentions;
+    doc.mentions.extend(assembled.mentions);
+    doc.tables = assembled.tables;
+    doc.notes.extend(assembled.notes);
+    if doc.kind == DocKind::FinalAccounts && profile.doc_kind != DocKind::FinalAccounts {
+        doc.notes.push(ReadNote {
+            kind: ReadNoteKind::UnsupportedKind,
+            message: "这是一份决算，本版本只审核预算公开文件".to_string(),
+            span: Span::line(1, None),
+        });
+    }
+    doc
+}

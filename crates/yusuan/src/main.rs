@@ -1,1 +1,160 @@
-fn main(){}
+//! yusuan: read, audit and publish Chinese government department budget disclosures.
+//! This binary is thin: argument parsing and output; the work is in the library crates.
+
+mod render;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use yusuan_audit::{Auditor, Severity, RULES};
+use yusuan_core::Document;
+
+#[derive(Parser)]
+#[command(
+    name = "yusuan",
+    version,
+    about = "预算公开文件的读取与审核 / Read and audit budget disclosures (部门预算公开)",
+    long_about = "yusuan reads a published department budget disclosure (部门预算公开) and checks every \
+figure against the identities that must hold: sums within tables, tables against each other, the \
+narrative against the tables. Errors are proven by arithmetic; rounding differences (尾差) are info.\n\n\
+Examples:\n  yusuan check examples/chongqing-dadukou-govoffice-2025.txt\n  \
+yusuan check --format json budget.txt > findings.json\n  yusuan read budget.txt | less\n  yusuan rules"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    /// Compiler-style diagnostics for people.
+    Human,
+    /// One JSON object on stdout.
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit a disclosure and print findings. Exit code: 0 no error, 1 errors, 2 unreadable input.
+    Check {
+        /// The disclosure: text extracted from the published PDF (.txt), or `-` for stdin.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Hide info findings (rounding differences, cannot-verify notes) in human output.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Read a disclosure and print the Document model (sections, tables, figures) as JSON.
+    Read {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// List the audit rules: id, severity, scope and what each checks.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
+    if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("无法读取标准输入：{e}"))?;
+        return Ok(("-".to_string(), buf));
+    }
+    let name = file.display().to_string();
+    if file.is_dir() {
+        return Err(format!("{name} 是目录，请给出文件"));
+    }
+    std::fs::read(file)
+        .map(|b| (name.clone(), b))
+        .map_err(|e| format!("无法读取文件 {name}：{e}"))
+}
+
+fn load(file: &PathBuf) -> Result<(Document, String), String> {
+    let (name, bytes) = read_input(file)?;
+    let doc = yusuan_read::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
+    // Keep the text for excerpts (the reader accepted it as UTF-8).
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok((doc, text))
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("yusuan: {msg}");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Check {
+            file,
+            format,
+            quiet,
+        } => {
+            let (doc, text) = match load(&file) {
+                Ok(x) => x,
+                Err(e) => return fail(&e),
+            };
+            let findings = Auditor::default().check(&doc);
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            let r = match format {
+                Format::Json => render::json(&mut out, &doc, &findings),
+                Format::Human => {
+                    let color =
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    render::human(&mut out, &doc, &text, &findings, quiet, color)
+                }
+            };
+            if let Err(e) = r {
+                return fail(&format!("输出失败：{e}"));
+            }
+            return ExitCode::from(u8::from(errors > 0));
+        }
+        Command::Read { file, format } => {
+            let (doc, _) = match load(&file) {
+                Ok(x) => x,
+                Err(e) => return fail(&e),
+            };
+            match format {
+                Format::Json => serde_json::to_writer_pretty(&mut out, &doc)
+                    .map_err(std::io::Error::other)
+                    .and_then(|_| writeln!(out)),
+                Format::Human => render::outline(&mut out, &doc),
+            }
+        }
+        Command::Rules { format } => match format {
+            Format::Json => serde_json::to_writer_pretty(&mut out, RULES)
+                .map_err(std::io::Error::other)
+                .and_then(|_| writeln!(out)),
+            Format::Human => RULES.iter().try_for_each(|r| {
+                writeln!(
+                    out,
+                    "{:<28} {:<7} {:<14} {}\n{:<28} {}",
+                    r.id,
+                    r.severity.label(),
+                    r.scope,
+                    r.title,
+                    "",
+                    r.doc
+                )
+            }),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (yusuan read | head) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("输出失败：{e}")),
+    }
+}

@@ -1,0 +1,86 @@
+//! Classification codes: known for the year, names matching, printed in their hierarchy.
+
+use crate::facts::{coded_rows, loc};
+use crate::{Ctx, Severity, Sink};
+use yusuan_core::{Catalog, Lookup, TableKind};
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    let year = ctx.doc.year.as_ref().map(|y| y.value);
+    for t in &ctx.doc.tables {
+        let catalog: &Catalog = match t.kind {
+            Some(
+                TableKind::GeneralBudgetByFunction
+                | TableKind::GovFundByFunction
+                | TableKind::StateCapitalByFunction
+                | TableKind::DeptExpenditure
+                | TableKind::DeptIncome,
+            ) => ctx.functional,
+            Some(TableKind::BasicByEconomic) => ctx.economic,
+            _ => continue,
+        };
+        let what = if std::ptr::eq(catalog, ctx.functional) {
+            "支出功能分类"
+        } else {
+            "部门预算支出经济分类"
+        };
+        let rows = coded_rows(t);
+        for (i, r) in rows.iter().enumerate() {
+            match catalog.lookup(r.code, r.name, year) {
+                Lookup::Match => {}
+                Lookup::Unknown => sink.push(
+                    "class.unknown-code",
+                    Severity::Warning,
+                    format!(
+                        "{} 科目编码{}（{}）不在{}年{}目录中（目录收录已公开文件中出现的科目，请核对编码）",
+                        t.label(),
+                        r.code,
+                        r.name,
+                        year.map_or("本".to_string(), |y| y.to_string()),
+                        what
+                    ),
+                    vec![loc(t, r.row.span)],
+                ),
+                Lookup::NameMismatch(names) => sink.push(
+                    "class.name",
+                    Severity::Error,
+                    format!(
+                        "{} 科目编码{}的名称印为“{}”，而该编码在{}目录中为“{}”",
+                        t.label(),
+                        r.code,
+                        r.name,
+                        what,
+                        names.join("”或“")
+                    ),
+                    vec![loc(t, r.row.span)],
+                ),
+            }
+            // The nearest preceding row one level up must be this code's parent.
+            let parent_len = match r.code.len() {
+                7 => 5,
+                5 => 3,
+                _ => continue,
+            };
+            let parent = rows[..i].iter().rev().find(|p| p.code.len() == parent_len);
+            if let Some(p) = parent {
+                if !r.code.starts_with(p.code)
+                    && rows[..i].iter().any(|p| p.code.len() == parent_len)
+                {
+                    sink.push(
+                        "class.hierarchy",
+                        Severity::Warning,
+                        format!(
+                            "{} 科目{} {}列在{} {}之下，但编码不属于该{}",
+                            t.label(),
+                            r.code,
+                            r.name,
+                            p.code,
+                            p.name,
+                            if parent_len == 5 { "款" } else { "类" }
+                        ),
+                        vec![loc(t, r.row.span), loc(t, p.row.span)],
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! One year and one unit name throughout.
+
+use crate::{Ctx, Location, Severity, Sink};
+use yusuan_core::{catalog::normalize_name, MentionKind};
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    years(ctx, sink);
+    unit_names(ctx, sink);
+}
+
+fn years(ctx: &Ctx, sink: &mut Sink) {
+    // The budget year: the title's, else the most common budget-year mention.
+    let mut counts: Vec<(i32, usize)> = Vec::new();
+    for m in ctx
+        .doc
+        .mentions
+        .iter()
+        .filter(|m| m.what == MentionKind::Year)
+    {
+        if let Ok(y) = m.text.parse::<i32>() {
+            match counts.iter_mut().find(|(v, _)| *v == y) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((y, 1)),
+            }
+        }
+    }
+    let majority = counts.iter().max_by_key(|(_, c)| *c).map(|(y, _)| *y);
+    let Some(year) = majority.or(ctx.doc.year.as_ref().map(|y| y.value)) else {
+        return;
+    };
+    for m in &ctx.doc.mentions {
+        let Ok(y) = m.text.parse::<i32>() else {
+            continue;
+        };
+        let (expected, what) = match m.what {
+            MentionKind::Year => (year, "预算年度"),
+            MentionKind::PriorYear => (year - 1, "上一年度"),
+            MentionKind::UnitName => continue,
+        };
+        if y != expected {
+            sink.push(
+                "consistency.year",
+                Severity::Error,
+                format!(
+                    "第{}行写作{}年，而本文件的{}应为{}年",
+                    m.span.line, y, what, expected
+                ),
+                vec![Location::new(m.span, None)],
+            );
+        }
+    }
+}
+
+fn unit_names(ctx: &Ctx, sink: &mut Sink) {
+    let names: Vec<(String, &yusuan_core::Mention)> = ctx
+        .doc
+        .mentions
+        .iter()
+        .filter(|m| m.what == MentionKind::UnitName && !m.text.is_empty())
+        .map(|m| (normalize_name(&m.text), m))
+        .collect();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (n, _) in &names {
+        match counts.iter_mut().find(|(v, _)| *v == n.as_str()) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((n.as_str(), 1)),
+        }
+    }
+    let Some((majority, count)) = counts.iter().max_by_key(|(_, c)| *c).copied() else {
+        return;
+    };
+    // Without a clear majority the name cannot be settled: no finding.
+    if count * 2 <= names.len() {
+        return;
+    }
+    for (n, m) in &names {
+        if n != majority {
+            sink.push(
+                "consistency.unit-name",
+                Severity::Error,
+                format!(
+                    "第{}行的单位名称为“{}”，而文件其余{}处均为“{}”",
+                    m.span.line, m.text, count, majority
+                ),
+                vec![Location::new(m.span, None)],
+            );
+        }
+    }
+}

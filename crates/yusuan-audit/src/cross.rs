@@ -1,0 +1,549 @@
+//! Identities across tables of one document (DOMAIN.md §3).
+
+use crate::facts::{
+    check_same, class_row_by_name, coded_rows, loc, row_by_code, side, side_label, source_of,
+    total_row, Side, SideLabel, Val,
+};
+use crate::{Ctx, Location, Severity, Sink};
+use yusuan_core::{catalog::normalize_name, compare_same, Agreement, ColumnRole, Table, TableKind};
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    fiscal_vs_function(ctx, sink);
+    basic_vs_economic(ctx, sink);
+    dept_summary(ctx, sink);
+    dept_vs_fiscal(ctx, sink);
+    three_public_vs_economic(ctx, sink);
+    empty_funds(ctx, sink);
+    performance_total(ctx, sink);
+}
+
+/// 财政拨款收支总表 expenditure rows (per fund column) against the function tables' 类 totals.
+fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
+    let Some(t1) = ctx.facts.table(TableKind::FiscalSummary) else {
+        return;
+    };
+    let pairs = [
+        (
+            ColumnRole::GeneralBudget,
+            TableKind::GeneralBudgetByFunction,
+        ),
+        (ColumnRole::GovFund, TableKind::GovFundByFunction),
+        (ColumnRole::StateCapital, TableKind::StateCapitalByFunction),
+    ];
+    let items: Vec<(String, &yusuan_core::Row)> = side(t1, ColumnRole::ExpItem)
+        .into_iter()
+        .filter(|(l, _)| side_label(l) == SideLabel::Item)
+        .collect();
+    let unit = ctx.facts.unit(t1);
+    for (role, kind) in pairs {
+        let Some(ft) = ctx.facts.table(kind) else {
+            continue;
+        };
+        if t1.col(role).is_none() {
+            continue;
+        }
+        let classes: Vec<_> = coded_rows(ft)
+            .into_iter()
+            .filter(|r| r.code.len() == 3)
+            .collect();
+        let mut unmatched_classes: Vec<usize> = (0..classes.len()).collect();
+        let mut unmatched_rows = Vec::new();
+        for (label, row) in &items {
+            let v1 = Val::of(t1.value(row, role));
+            match classes
+                .iter()
+                .position(|c| normalize_name(c.name) == normalize_name(label))
+            {
+                Some(ci) => {
+                    unmatched_classes.retain(|&k| k != ci);
+                    let c = &classes[ci];
+                    check_same(
+                        sink,
+                        "cross.fiscal-function",
+                        Severity::Error,
+                        Side {
+                            desc: format!("{}“{}”的“{}”", t1.label(), label, role.label()),
+                            val: v1,
+                            loc: &loc(t1, row.span),
+                        },
+                        Side {
+                            desc: format!("{} {} {}的“总计”", ft.label(), c.code, c.name),
+                            val: Val::of(ft.value(c.row, ColumnRole::Total)),
+                            loc: &loc(ft, c.row.span),
+                        },
+                        unit,
+                    );
+                }
+                None if v1.is_nonzero() => unmatched_rows.push((label.clone(), *row, v1)),
+                None => {}
+            }
+        }
+        for (label, row, v1) in unmatched_rows {
+            // A row whose amount equals a 类 that is missing from the table: mislabelled.
+            let same = unmatched_classes.iter().position(|&k| {
+                let v2 = Val::of(ft.value(classes[k].row, ColumnRole::Total));
+                matches!((&v1, &v2), (Val::Amt(a), Val::Amt(b)) if compare_same(*a, *b) == Agreement::Equal)
+            });
+            match same {
+                Some(pos) => {
+                    let c = &classes[unmatched_classes.remove(pos)];
+                    sink.push(
+                        "cross.fiscal-function",
+                        Severity::Error,
+                        format!(
+                            "{}支出项目“{}”不是支出功能分类的类级科目名称；其金额{}与{} {} {}相同，应为“{}”",
+                            t1.label(),
+                            label,
+                            v1.show(unit),
+                            ft.label(),
+                            c.code,
+                            c.name,
+                            c.name
+                        ),
+                        vec![loc(t1, row.span), loc(ft, c.row.span)],
+                    );
+                }
+                None => sink.push(
+                    "cross.fiscal-function",
+                    Severity::Error,
+                    format!(
+                        "{}支出项目“{}”（{}）在{}中没有同名的类级科目",
+                        t1.label(),
+                        label,
+                        v1.show(unit),
+                        ft.label()
+                    ),
+                    vec![loc(t1, row.span)],
+                ),
+            }
+        }
+        for k in unmatched_classes {
+            let c = &classes[k];
+            let v2 = Val::of(ft.value(c.row, ColumnRole::Total));
+            if v2.is_nonzero() {
+                sink.push(
+                    "cross.fiscal-function",
+                    Severity::Error,
+                    format!(
+                        "{} {} {}（{}）在{}的支出中没有列示",
+                        ft.label(),
+                        c.code,
+                        c.name,
+                        v2.show(unit),
+                        t1.label()
+                    ),
+                    vec![loc(ft, c.row.span), loc(t1, t1.span)],
+                );
+            }
+        }
+    }
+}
+
+fn total_of<'t>(t: &'t Table, role: ColumnRole) -> Option<(Val, Location)> {
+    let row = total_row(t)?;
+    Some((Val::of(t.value(row, role)), loc(t, row.span)))
+}
+
+/// 基本支出 of the 一般公共预算支出表 = total of the economic basic table.
+fn basic_vs_economic(ctx: &Ctx, sink: &mut Sink) {
+    let (Some(t2), Some(t3)) = (
+        ctx.facts.table(TableKind::GeneralBudgetByFunction),
+        ctx.facts.table(TableKind::BasicByEconomic),
+    ) else {
+        return;
+    };
+    let (Some((a, la)), Some((b, lb))) = (
+        total_of(t2, ColumnRole::Basic),
+        total_of(t3, ColumnRole::Total),
+    ) else {
+        return;
+    };
+    check_same(
+        sink,
+        "cross.basic-economic",
+        Severity::Error,
+        Side {
+            desc: format!("{}合计的“基本支出”", t2.label()),
+            val: a,
+            loc: &la,
+        },
+        Side {
+            desc: format!("{}合计的“总计”", t3.label()),
+            val: b,
+            loc: &lb,
+        },
+        ctx.facts.unit(t2),
+    );
+}
+
+/// 部门收支总表 against 部门支出总表 (by 类 and total), 部门收入总表 (by source) and the
+/// 财政拨款收支总表 (fiscal sources).
+fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
+    let Some(t6) = ctx.facts.table(TableKind::DeptSummary) else {
+        return;
+    };
+    let unit = ctx.facts.unit(t6);
+    let expense = side(t6, ColumnRole::ExpItem);
+    if let Some(t8) = ctx.facts.table(TableKind::DeptExpenditure) {
+        for (label, row) in &expense {
+            let v6 = Val::of(t6.value(row, ColumnRole::Total));
+            let other = match side_label(label) {
+                SideLabel::Grand => {
+                    total_of(t8, ColumnRole::Total).map(|(v, l)| (v, l, "合计".to_string()))
+                }
+                SideLabel::Item => class_row_by_name(t8, label).map(|c| {
+                    (
+                        Val::of(t8.value(c.row, ColumnRole::Total)),
+                        loc(t8, c.row.span),
+                        format!("{} {}", c.code, c.name),
+                    )
+                }),
+                _ => None,
+            };
+            match other {
+                Some((v8, l8, what)) => check_same(
+                    sink,
+                    "cross.dept-summary",
+                    Severity::Error,
+                    Side {
+                        desc: format!("{}支出“{}”", t6.label(), label),
+                        val: v6,
+                        loc: &loc(t6, row.span),
+                    },
+                    Side {
+                        desc: format!("{} {}的“总计”", t8.label(), what),
+                        val: v8,
+                        loc: &l8,
+                    },
+                    unit,
+                ),
+                None if side_label(label) == SideLabel::Item && v6.is_nonzero() => sink.push(
+                    "cross.dept-summary",
+                    Severity::Error,
+                    format!(
+                        "{}支出项目“{}”（{}）在{}中没有同名的类级科目",
+                        t6.label(),
+                        label,
+                        v6.show(unit),
+                        t8.label()
+                    ),
+                    vec![loc(t6, row.span)],
+                ),
+                None => {}
+            }
+        }
+    }
+    let income: Vec<(String, &yusuan_core::Row)> = side(t6, ColumnRole::IncomeItem);
+    let t7 = ctx.facts.table(TableKind::DeptIncome);
+    let t1 = ctx.facts.table(TableKind::FiscalSummary);
+    for (label, row) in &income {
+        let v6 = Val::of(t6.value(row, ColumnRole::IncomeAmount));
+        let Some(role) = source_of(label) else {
+            continue;
+        };
+        if side_label(label) != SideLabel::Item {
+            continue;
+        }
+        if let Some((v7, l7)) = t7.and_then(|t| total_of(t, role)) {
+            check_same(
+                sink,
+                "cross.dept-summary",
+                Severity::Error,
+                Side {
+                    desc: format!("{}收入“{}”", t6.label(), label),
+                    val: v6.clone(),
+                    loc: &loc(t6, row.span),
+                },
+                Side {
+                    desc: format!(
+                        "{}合计行的“{}”",
+                        t7.map(Table::label).unwrap_or_default(),
+                        role.label()
+                    ),
+                    val: v7,
+                    loc: &l7,
+                },
+                unit,
+            );
+        }
+        if matches!(
+            role,
+            ColumnRole::GeneralBudget | ColumnRole::GovFund | ColumnRole::StateCapital
+        ) {
+            if let Some(t1) = t1 {
+                let found = side(t1, ColumnRole::IncomeItem)
+                    .into_iter()
+                    .find(|(l, _)| side_label(l) == SideLabel::Item && source_of(l) == Some(role));
+                if let Some((l1, r1)) = found {
+                    check_same(
+                        sink,
+                        "cross.dept-summary",
+                        Severity::Error,
+                        Side {
+                            desc: format!("{}收入“{}”", t6.label(), label),
+                            val: v6,
+                            loc: &loc(t6, row.span),
+                        },
+                        Side {
+                            desc: format!("{}收入“{}”", t1.label(), l1),
+                            val: Val::of(t1.value(r1, ColumnRole::IncomeAmount)),
+                            loc: &loc(t1, r1.span),
+                        },
+                        unit,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether the document shows money from sources other than 一般公共预算.
+fn only_general_budget(ctx: &Ctx) -> Option<bool> {
+    let t6 = ctx.facts.table(TableKind::DeptSummary)?;
+    let mut seen_gb = false;
+    for (label, row) in side(t6, ColumnRole::IncomeItem) {
+        if side_label(&label) != SideLabel::Item {
+            continue;
+        }
+        let v = Val::of(t6.value(row, ColumnRole::IncomeAmount));
+        match source_of(&label) {
+            Some(ColumnRole::GeneralBudget) => seen_gb |= v.is_nonzero(),
+            _ if v.is_nonzero() => return Some(false),
+            _ => {}
+        }
+    }
+    Some(seen_gb)
+}
+
+/// With only 一般公共预算 money, 部门支出总表 rows equal 一般公共预算支出表 rows.
+fn dept_vs_fiscal(ctx: &Ctx, sink: &mut Sink) {
+    if only_general_budget(ctx) != Some(true) {
+        return;
+    }
+    let (Some(t8), Some(t2)) = (
+        ctx.facts.table(TableKind::DeptExpenditure),
+        ctx.facts.table(TableKind::GeneralBudgetByFunction),
+    ) else {
+        return;
+    };
+    let unit = ctx.facts.unit(t8);
+    let mut pairs: Vec<(String, Option<&yusuan_core::Row>, Option<&yusuan_core::Row>)> = Vec::new();
+    pairs.push(("合计".to_string(), total_row(t8), total_row(t2)));
+    for r8 in coded_rows(t8) {
+        let r2 = row_by_code(t2, r8.code).map(|r| r.row);
+        pairs.push((format!("{} {}", r8.code, r8.name), Some(r8.row), r2));
+    }
+    for r2 in coded_rows(t2) {
+        if row_by_code(t8, r2.code).is_none() {
+            pairs.push((format!("{} {}", r2.code, r2.name), None, Some(r2.row)));
+        }
+    }
+    for (what, r8, r2) in pairs {
+        match (r8, r2) {
+            (Some(a), Some(b)) => {
+                for role in [ColumnRole::Total, ColumnRole::Basic, ColumnRole::Project] {
+                    check_same(
+                        sink,
+                        "cross.dept-fiscal",
+                        Severity::Error,
+                        Side {
+                            desc: format!("{} {}的“{}”", t8.label(), what, role.label()),
+                            val: Val::of(t8.value(a, role)),
+                            loc: &loc(t8, a.span),
+                        },
+                        Side {
+                            desc: format!("{}的“{}”", t2.label(), role.label()),
+                            val: Val::of(t2.value(b, role)),
+                            loc: &loc(t2, b.span),
+                        },
+                        unit,
+                    );
+                }
+            }
+            (Some(a), None) if Val::of(t8.value(a, ColumnRole::Total)).is_nonzero() => sink.push(
+                "cross.dept-fiscal",
+                Severity::Error,
+                format!(
+                    "{} {}（{}）在{}中没有对应科目，而本单位只有一般公共预算资金",
+                    t8.label(),
+                    what,
+                    Val::of(t8.value(a, ColumnRole::Total)).show(unit),
+                    t2.label()
+                ),
+                vec![loc(t8, a.span)],
+            ),
+            (None, Some(b)) if Val::of(t2.value(b, ColumnRole::Total)).is_nonzero() => sink.push(
+                "cross.dept-fiscal",
+                Severity::Error,
+                format!(
+                    "{} {}（{}）在{}中没有对应科目，而本单位只有一般公共预算资金",
+                    t2.label(),
+                    what,
+                    Val::of(t2.value(b, ColumnRole::Total)).show(unit),
+                    t8.label()
+                ),
+                vec![loc(t2, b.span)],
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Basic-table economic items never exceed their 三公 counterparts.
+fn three_public_vs_economic(ctx: &Ctx, sink: &mut Sink) {
+    let (Some(t3), Some(t4)) = (
+        ctx.facts.table(TableKind::BasicByEconomic),
+        ctx.facts.table(TableKind::ThreePublic),
+    ) else {
+        return;
+    };
+    let Some(row4) = t4.rows.iter().find(|r| {
+        r.cells
+            .iter()
+            .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
+    }) else {
+        return;
+    };
+    let unit = ctx.facts.unit(t3);
+    for (code, role) in [
+        ("30217", ColumnRole::Reception),
+        ("30231", ColumnRole::CarOperation),
+        ("30212", ColumnRole::Abroad),
+        ("31013", ColumnRole::CarPurchase),
+    ] {
+        let Some(r3) = row_by_code(t3, code) else {
+            continue;
+        };
+        let (Val::Amt(a), v4) = (
+            Val::of(t3.value(r3.row, ColumnRole::Total)),
+            Val::of(t4.value(row4, role)),
+        ) else {
+            continue;
+        };
+        let b = match v4 {
+            Val::Amt(b) => b.fen,
+            Val::Blank => 0,
+            Val::Unreadable(_) => continue,
+        };
+        if a.fen > b + a.half_step() * 2 {
+            sink.push(
+                "cross.three-public-economic",
+                Severity::Error,
+                format!(
+                    "{} {} {}为{}，超过{}“{}”{}",
+                    t3.label(),
+                    code,
+                    r3.name,
+                    a,
+                    t4.label(),
+                    role.label(),
+                    v4.show(unit)
+                ),
+                vec![loc(t3, r3.row.span), loc(t4, row4.span)],
+            );
+        }
+    }
+}
+
+/// Empty 政府性基金 / 国有资本经营 tables agree with the 财政拨款收支总表 column and the narrative.
+fn empty_funds(ctx: &Ctx, sink: &mut Sink) {
+    for (kind, role, word) in [
+        (
+            TableKind::GovFundByFunction,
+            ColumnRole::GovFund,
+            "政府性基金",
+        ),
+        (
+            TableKind::StateCapitalByFunction,
+            ColumnRole::StateCapital,
+            "国有资本经营",
+        ),
+    ] {
+        let Some(t) = ctx.facts.table(kind) else {
+            continue;
+        };
+        if !t.is_empty_of_amounts() {
+            continue;
+        }
+        if let Some(t1) = ctx.facts.table(TableKind::FiscalSummary) {
+            for row in &t1.rows {
+                let v = Val::of(t1.value(row, role));
+                if v.is_nonzero() {
+                    sink.push(
+                        "cross.empty-fund",
+                        Severity::Error,
+                        format!(
+                            "{}为空表，但{}“{}”列有金额{}",
+                            t.label(),
+                            t1.label(),
+                            role.label(),
+                            v.show(ctx.facts.unit(t1))
+                        ),
+                        vec![loc(t1, row.span), loc(t, t.span)],
+                    );
+                }
+            }
+        }
+        if kind == TableKind::GovFundByFunction {
+            let says_none = ctx
+                .doc
+                .sections
+                .iter()
+                .flat_map(|s| &s.paragraphs)
+                .any(|p| {
+                    p.text.contains(word)
+                        && ["无", "没有", "未安排", "不涉及"]
+                            .iter()
+                            .any(|k| p.text.contains(k))
+                });
+            if !says_none {
+                sink.push(
+                    "cross.empty-fund",
+                    Severity::Warning,
+                    format!(
+                        "{}为空表，但情况说明中没有说明本单位无{}预算拨款安排的支出",
+                        t.label(),
+                        word
+                    ),
+                    vec![loc(t, t.span)],
+                );
+            }
+        }
+    }
+}
+
+/// 整体绩效目标表 部门支出预算数 = the expenditure total.
+fn performance_total(ctx: &Ctx, sink: &mut Sink) {
+    let Some(tp) = ctx.facts.table(TableKind::DeptPerformance) else {
+        return;
+    };
+    let Some(total) = tp.performance.as_ref().and_then(|p| p.funds_total.as_ref()) else {
+        return;
+    };
+    let reference = ctx
+        .facts
+        .table(TableKind::DeptExpenditure)
+        .and_then(|t| total_of(t, ColumnRole::Total).map(|x| (t, x)))
+        .or_else(|| {
+            ctx.facts
+                .table(TableKind::GeneralBudgetByFunction)
+                .and_then(|t| total_of(t, ColumnRole::Total).map(|x| (t, x)))
+        });
+    let Some((t, (v, l))) = reference else { return };
+    check_same(
+        sink,
+        "cross.performance-total",
+        Severity::Error,
+        Side {
+            desc: format!("{}“部门支出预算数”", tp.label()),
+            val: Val::of(Some(&total.value)),
+            loc: &loc(tp, total.span),
+        },
+        Side {
+            desc: format!("{}合计", t.label()),
+            val: v,
+            loc: &l,
+        },
+        ctx.facts.unit(t),
+    );
+}

@@ -1,0 +1,386 @@
+//! Access to the document's tables by meaning, and the comparisons every rule shares.
+
+use crate::{Location, Severity, Sink};
+use yusuan_core::{
+    catalog::normalize_name, compare_same, compare_sum, format_fen, Agreement, Amount, CellValue,
+    ColumnRole, Document, MoneyUnit, Row, Span, Table, TableKind,
+};
+use yusuan_read::{is_code, is_total_label};
+
+/// A printed value as a rule sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Val {
+    Blank,
+    Amt(Amount),
+    Unreadable(String),
+}
+
+impl Val {
+    pub fn of(v: Option<&CellValue>) -> Val {
+        match v {
+            None | Some(CellValue::Blank) => Val::Blank,
+            Some(CellValue::Amount(a)) => Val::Amt(*a),
+            Some(CellValue::Text(t)) => Val::Unreadable(t.clone()),
+        }
+    }
+
+    /// A blank cell contributes nothing to a sum: an exact zero in the given unit.
+    pub fn amount_or_zero(&self, unit: MoneyUnit) -> Option<Amount> {
+        match self {
+            Val::Blank => Some(Amount {
+                fen: 0,
+                unit,
+                decimals: 6,
+            }),
+            Val::Amt(a) => Some(*a),
+            Val::Unreadable(_) => None,
+        }
+    }
+
+    pub fn is_nonzero(&self) -> bool {
+        matches!(self, Val::Amt(a) if a.fen != 0)
+    }
+
+    pub fn show(&self, unit: MoneyUnit) -> String {
+        match self {
+            Val::Blank => "空白".to_string(),
+            Val::Amt(a) => a.to_string(),
+            Val::Unreadable(t) => format!("“{t}”（无法识别为金额）"),
+        }
+        .replace("{unit}", unit.label())
+    }
+}
+
+pub fn loc(table: &Table, span: Span) -> Location {
+    Location::new(span, Some(table.label()))
+}
+
+/// A row with a classification code.
+pub struct CodedRow<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub row: &'a Row,
+}
+
+/// Lookups over the document.
+pub struct Facts<'a> {
+    pub doc: &'a Document,
+}
+
+impl<'a> Facts<'a> {
+    pub fn new(doc: &'a Document) -> Facts<'a> {
+        Facts { doc }
+    }
+
+    pub fn table(&self, kind: TableKind) -> Option<&'a Table> {
+        self.doc.tables.iter().find(|t| t.kind == Some(kind))
+    }
+
+    pub fn tables(&self, kind: TableKind) -> impl Iterator<Item = &'a Table> + 'a {
+        self.doc.tables.iter().filter(move |t| t.kind == Some(kind))
+    }
+
+    pub fn unit(&self, table: &Table) -> MoneyUnit {
+        table.unit.unwrap_or(MoneyUnit::WanYuan)
+    }
+}
+
+/// Rows whose code column holds a code, in order.
+pub fn coded_rows(table: &Table) -> Vec<CodedRow<'_>> {
+    let (Some(ci), ni) = (table.col(ColumnRole::Code), table.col(ColumnRole::Name)) else {
+        return Vec::new();
+    };
+    table
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let code = row.text(ci);
+            is_code(code).then(|| CodedRow {
+                code,
+                name: ni.map_or("", |i| row.text(i)),
+                row,
+            })
+        })
+        .collect()
+}
+
+/// The 合计 / 总计 row of a coded table.
+pub fn total_row(table: &Table) -> Option<&Row> {
+    let ci = table.col(ColumnRole::Code);
+    let ni = table.col(ColumnRole::Name);
+    table.rows.iter().find(|r| {
+        ci.is_some_and(|i| is_total_label(r.text(i)))
+            || ni.is_some_and(|i| is_total_label(r.text(i)))
+    })
+}
+
+/// The row of a 类/款/项 code.
+pub fn row_by_code<'t>(table: &'t Table, code: &str) -> Option<CodedRow<'t>> {
+    coded_rows(table).into_iter().find(|r| r.code == code)
+}
+
+/// The 类 row of a function table by name.
+pub fn class_row_by_name<'t>(table: &'t Table, name: &str) -> Option<CodedRow<'t>> {
+    let n = normalize_name(name);
+    coded_rows(table)
+        .into_iter()
+        .find(|r| r.code.len() == 3 && normalize_name(r.name) == n)
+}
+
+/// One side of a two-sided 收支 table: (label, row).
+pub fn side<'t>(table: &'t Table, item: ColumnRole) -> Vec<(String, &'t Row)> {
+    let Some(i) = table.col(item) else {
+        return Vec::new();
+    };
+    table
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let label = yusuan_read::lines::compact(r.text(i));
+            (!label.is_empty()).then_some((label, r))
+        })
+        .collect()
+}
+
+/// What a label on a 收支 table means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SideLabel {
+    /// 一、本年收入 / 一、本年支出
+    Current,
+    /// 收入合计 / 支出合计 / 合计
+    Grand,
+    /// 二、上年结转 / 二、结转下年
+    Carry,
+    /// Anything else: a source (income) or a 类 (expenditure).
+    Item,
+}
+
+pub fn side_label(label: &str) -> SideLabel {
+    let l = label.trim_start_matches(|c: char| "一二三四五六七八九十、".contains(c));
+    if l.starts_with("本年收入") || l.starts_with("本年支出") {
+        SideLabel::Current
+    } else if is_total_label(l) || l.ends_with("合计") || l.ends_with("总计") {
+        SideLabel::Grand
+    } else if l.starts_with("上年结转") || l.starts_with("结转下年") || l.starts_with("年终结转")
+    {
+        SideLabel::Carry
+    } else {
+        SideLabel::Item
+    }
+}
+
+/// The funding source a label names (一般公共预算资金 -> GeneralBudget).
+pub fn source_of(label: &str) -> Option<ColumnRole> {
+    let has = |k: &str| label.contains(k);
+    Some(if has("一般公共预算") {
+        ColumnRole::GeneralBudget
+    } else if has("政府性基金") {
+        ColumnRole::GovFund
+    } else if has("国有资本经营") {
+        ColumnRole::StateCapital
+    } else if has("财政专户") {
+        ColumnRole::SpecialAccount
+    } else if has("事业单位经营") || has("经营收入") {
+        ColumnRole::OperatingIncome
+    } else if has("事业收入") {
+        ColumnRole::ServiceIncome
+    } else if has("上级补助") {
+        ColumnRole::SuperiorSubsidy
+    } else if has("附属单位") {
+        ColumnRole::SubordinateIncome
+    } else if has("其他收入") {
+        ColumnRole::OtherIncome
+    } else {
+        return None;
+    })
+}
+
+/// Two amounts whose exact values differ by 10,000 times: a 元 / 万元 mix-up.
+fn unit_mixup(a: Amount, b: Amount) -> bool {
+    let (big, small) = if a.fen.abs() >= b.fen.abs() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    small.fen != 0 && {
+        let scaled = small.fen.saturating_mul(10_000);
+        (big.fen - scaled).abs() <= small.half_step().saturating_mul(10_000) + big.half_step()
+    }
+}
+
+/// A place holding a value, described for a message: "表二 201 一般公共服务支出 总计".
+pub struct Side<'s> {
+    pub desc: String,
+    pub val: Val,
+    pub loc: &'s Location,
+}
+
+/// Compare two printings of the same quantity. Equal: nothing. Within rounding: info. Else
+/// `sev` (or a money-unit finding when they differ by exactly 10,000 times).
+pub fn check_same(
+    sink: &mut Sink,
+    rule: &'static str,
+    sev: Severity,
+    a: Side,
+    b: Side,
+    unit: MoneyUnit,
+) {
+    let locs = vec![a.loc.clone(), b.loc.clone()];
+    let (x, y) = match (&a.val, &b.val) {
+        (Val::Unreadable(_), _) | (_, Val::Unreadable(_)) => {
+            sink.push(
+                "read.unreadable",
+                Severity::Info,
+                format!(
+                    "无法核验：{}为{}，{}为{}",
+                    a.desc,
+                    a.val.show(unit),
+                    b.desc,
+                    b.val.show(unit)
+                ),
+                locs,
+            );
+            return;
+        }
+        (Val::Blank, Val::Blank) => return,
+        (va, vb) => match (va.amount_or_zero(unit), vb.amount_or_zero(unit)) {
+            (Some(x), Some(y)) => (x, y),
+            _ => return,
+        },
+    };
+    match compare_same(x, y) {
+        Agreement::Equal => {}
+        Agreement::Rounding(d) => sink.push(
+            rule,
+            Severity::Info,
+            format!(
+                "{}为{}，{}为{}，相差{}{}，属四舍五入尾差",
+                a.desc,
+                a.val.show(unit),
+                b.desc,
+                b.val.show(unit),
+                format_fen(d, x.unit),
+                x.unit.label()
+            ),
+            locs,
+        ),
+        Agreement::Differs(d) => {
+            if unit_mixup(x, y) {
+                sink.push(
+                    "consistency.money-unit",
+                    Severity::Error,
+                    format!(
+                        "{}为{}，{}为{}，两者相差一万倍，金额单位（元/万元）标注不一致",
+                        a.desc,
+                        a.val.show(unit),
+                        b.desc,
+                        b.val.show(unit)
+                    ),
+                    locs,
+                );
+            } else {
+                sink.push(
+                    rule,
+                    sev,
+                    format!(
+                        "{}为{}，而{}为{}，相差{}{}",
+                        a.desc,
+                        a.val.show(unit),
+                        b.desc,
+                        b.val.show(unit),
+                        format_fen(d, x.unit),
+                        x.unit.label()
+                    ),
+                    locs,
+                );
+            }
+        }
+    }
+}
+
+/// Compare a stated total with its parts. Equal: nothing. Within the rounding tolerance
+/// (the parts' and the total's half steps): info. Beyond: error.
+pub fn check_sum(
+    sink: &mut Sink,
+    rule: &'static str,
+    total: Side,
+    parts: &[Val],
+    parts_desc: &str,
+    parts_loc: Option<&Location>,
+    unit: MoneyUnit,
+) {
+    let mut locs = vec![total.loc.clone()];
+    if let Some(l) = parts_loc {
+        locs.push(l.clone());
+    }
+    let unreadable: Vec<&Val> = std::iter::once(&total.val)
+        .chain(parts)
+        .filter(|v| matches!(v, Val::Unreadable(_)))
+        .collect();
+    if !unreadable.is_empty() {
+        sink.push(
+            "read.unreadable",
+            Severity::Info,
+            format!(
+                "无法核验{}与{}之和：{}",
+                total.desc,
+                parts_desc,
+                unreadable
+                    .iter()
+                    .map(|v| v.show(unit))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            locs,
+        );
+        return;
+    }
+    if matches!(total.val, Val::Blank) && parts.iter().all(|p| matches!(p, Val::Blank)) {
+        return;
+    }
+    let Some(t) = total.val.amount_or_zero(unit) else {
+        return;
+    };
+    let ps: Vec<Amount> = parts
+        .iter()
+        .filter_map(|p| p.amount_or_zero(unit))
+        .collect();
+    let sum: i64 = ps.iter().map(|a| a.fen).sum();
+    let tol: i64 = t.half_step() + ps.iter().map(|a| a.half_step()).sum::<i64>();
+    let u = t.unit;
+    match compare_sum(t, &ps) {
+        Agreement::Equal => {}
+        Agreement::Rounding(d) => sink.push(
+            rule,
+            Severity::Info,
+            format!(
+                "{}为{}，{}合计{}{}，相差{}{}，在尾差允许范围（±{}{}）内",
+                total.desc,
+                total.val.show(unit),
+                parts_desc,
+                format_fen(sum, u),
+                u.label(),
+                format_fen(d, u),
+                u.label(),
+                format_fen(tol, u),
+                u.label()
+            ),
+            locs,
+        ),
+        Agreement::Differs(d) => sink.push(
+            rule,
+            Severity::Error,
+            format!(
+                "{}为{}，但{}合计为{}{}，相差{}{}",
+                total.desc,
+                total.val.show(unit),
+                parts_desc,
+                format_fen(sum, u),
+                u.label(),
+                format_fen(d, u),
+                u.label()
+            ),
+            locs,
+        ),
+    }
+}

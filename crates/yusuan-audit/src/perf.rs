@@ -1,0 +1,283 @@
+//! Performance goal tables (绩效目标表).
+
+use crate::facts::{check_sum, loc, Side, Val};
+use crate::{Ctx, Location, Severity, Sink};
+use yusuan_core::{Indicator, MoneyUnit, Performance, Span, Table, TableKind};
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    for t in &ctx.doc.tables {
+        let Some(p) = &t.performance else { continue };
+        let project = t.kind == Some(TableKind::ProjectPerformance);
+        weights(t, p, project, sink);
+        if project {
+            funds(t, p, sink);
+        }
+        qualitative(t, p, sink);
+        duplicates(t, p, sink);
+        header(t, p, sink);
+    }
+}
+
+/// A weight as hundredths of a percent point ("2.5" -> 250); `None` when not a number.
+fn hundredths(s: &str) -> Option<i64> {
+    let s = s.trim().trim_end_matches('%');
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let f: i64 = format!("{frac:0<2}").parse().ok()?;
+    Some(int.parse::<i64>().ok()? * 100 + f)
+}
+
+fn show(h: i64) -> String {
+    if h % 100 == 0 {
+        format!("{}", h / 100)
+    } else {
+        format!("{}.{:02}", h / 100, h % 100)
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
+fn indicator_span(p: &Performance) -> Option<Span> {
+    p.indicators.iter().map(|i| i.span).reduce(|a, b| a.to(b))
+}
+
+fn weights(t: &Table, p: &Performance, project: bool, sink: &mut Sink) {
+    if p.indicators.is_empty() {
+        return;
+    }
+    let mut sum = 0;
+    let mut bad: Vec<&Indicator> = Vec::new();
+    for i in &p.indicators {
+        match hundredths(&i.weight) {
+            Some(h) => sum += h,
+            None => bad.push(i),
+        }
+    }
+    let span = indicator_span(p).unwrap_or(t.span);
+    if !bad.is_empty() {
+        sink.push(
+            "read.unreadable",
+            Severity::Info,
+            format!(
+                "无法核验{}的指标权重合计：{}的权重“{}”不是数字",
+                t.label(),
+                bad[0].name,
+                bad[0].weight
+            ),
+            bad.iter().map(|i| loc(t, i.span)).collect(),
+        );
+        return;
+    }
+    let mut locs = vec![loc(t, span)];
+    let (total, desc) = if project {
+        let Some(ew) = &p.execution_weight else {
+            return;
+        };
+        let Some(e) = hundredths(&ew.value) else {
+            return;
+        };
+        locs.push(loc(t, ew.span));
+        (
+            sum + e,
+            format!(
+                "指标权重合计{}加预算执行率权重{}为{}",
+                show(sum),
+                show(e),
+                show(sum + e)
+            ),
+        )
+    } else {
+        (sum, format!("指标权重合计为{}", show(sum)))
+    };
+    if total != 10_000 {
+        sink.push(
+            "perf.weights",
+            Severity::Error,
+            format!(
+                "{}（{}）{}，应为100",
+                t.label(),
+                p.name
+                    .as_ref()
+                    .map_or(t.title.as_str(), |n| n.value.as_str()),
+                desc
+            ),
+            locs,
+        );
+    }
+}
+
+fn funds(t: &Table, p: &Performance, sink: &mut Sink) {
+    let (Some(total), Some(fiscal)) = (&p.funds_total, &p.funds_fiscal) else {
+        return;
+    };
+    let other = p
+        .funds_other
+        .as_ref()
+        .map_or(Val::Blank, |o| Val::of(Some(&o.value)));
+    let span = fiscal
+        .span
+        .to(p.funds_other.as_ref().map_or(fiscal.span, |o| o.span));
+    check_sum(
+        sink,
+        "perf.funds",
+        Side {
+            desc: format!("{}“年度资金总额”", t.label()),
+            val: Val::of(Some(&total.value)),
+            loc: &loc(t, total.span),
+        },
+        &[Val::of(Some(&fiscal.value)), other],
+        "财政拨款与其他资金",
+        Some(&loc(t, span)),
+        t.unit.unwrap_or(MoneyUnit::WanYuan),
+    );
+}
+
+fn is_number(s: &str) -> bool {
+    let s = s.trim().trim_end_matches('%');
+    !s.is_empty() && s.parse::<f64>().is_ok_and(|v| v.is_finite())
+}
+
+fn qualitative(t: &Table, p: &Performance, sink: &mut Sink) {
+    for i in &p.indicators {
+        if i.op == "定性" && is_number(&i.value) {
+            sink.push(
+                "perf.qualitative",
+                Severity::Warning,
+                format!(
+                    "{}指标“{}”的性质为定性，指标值却是数字“{}{}”；定性指标应填写等级（如高、中、低、达成）",
+                    t.label(),
+                    i.name,
+                    i.value,
+                    i.unit
+                ),
+                vec![loc(t, i.span)],
+            );
+        } else if i.op != "定性" && !i.value.is_empty() && !is_number(&i.value) {
+            sink.push(
+                "perf.qualitative",
+                Severity::Warning,
+                format!(
+                    "{}指标“{}”的性质为“{}”，指标值却不是数字：“{}”",
+                    t.label(),
+                    i.name,
+                    i.op,
+                    i.value
+                ),
+                vec![loc(t, i.span)],
+            );
+        }
+    }
+}
+
+fn duplicates(t: &Table, p: &Performance, sink: &mut Sink) {
+    for (k, i) in p.indicators.iter().enumerate() {
+        if let Some(first) = p.indicators[..k]
+            .iter()
+            .find(|j| j.name == i.name && !i.name.is_empty())
+        {
+            sink.push(
+                "perf.duplicate",
+                Severity::Warning,
+                format!(
+                    "{}三级指标“{}”出现两次（第{}行{}{}，第{}行{}{}）",
+                    t.label(),
+                    i.name,
+                    first.span.line,
+                    first.op,
+                    first.value,
+                    i.span.line,
+                    i.op,
+                    i.value
+                ),
+                vec![loc(t, i.span), loc(t, first.span)],
+            );
+        }
+    }
+}
+
+/// The header's column order against where the data rows put each field.
+fn header(t: &Table, p: &Performance, sink: &mut Sink) {
+    let Some(h) = &p.header else { return };
+    if p.indicators.is_empty() {
+        return;
+    }
+    // Where most data rows put the op.
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for i in &p.indicators {
+        match counts.iter_mut().find(|(c, _)| *c == i.op_cell) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((i.op_cell, 1)),
+        }
+    }
+    let Some((op, _)) = counts.iter().max_by_key(|(_, n)| *n).copied() else {
+        return;
+    };
+    let find = |keys: &[&str]| {
+        h.value
+            .iter()
+            .position(|c| keys.iter().any(|k| c.contains(k)))
+    };
+    let fields = [
+        (find(&["性质"]), op, "指标性质"),
+        (find(&["指标值"]), op + 1, "指标值"),
+        (find(&["单位"]), op + 2, "计量单位"),
+        (find(&["权重"]), op + 3, "指标权重"),
+    ];
+    if fields
+        .iter()
+        .all(|(hp, dp, _)| hp.is_none_or(|hp| hp == *dp))
+    {
+        return;
+    }
+    // Say both orders: the header's labels, and what the data rows hold in those columns.
+    let mut data_order: Vec<(usize, &str)> = fields.iter().map(|(_, dp, n)| (*dp, *n)).collect();
+    data_order.push((op.saturating_sub(1), "指标名称"));
+    data_order.sort();
+    let header_order: Vec<&str> = h
+        .value
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !c.is_empty() && !c.contains("绩效指标"))
+        .collect();
+    let first = &p.indicators[0];
+    sink.push(
+        "perf.header",
+        Severity::Warning,
+        format!(
+            "{}的表头列序为“{}”，而数据行按“{}”排列（如“{} {} {} {} {}”），表头与数据错位",
+            t.label(),
+            header_order.join("、"),
+            data_order
+                .iter()
+                .map(|(_, n)| *n)
+                .collect::<Vec<_>>()
+                .join("、"),
+            first.name,
+            first.op,
+            first.value,
+            first.unit,
+            first.weight
+        ),
+        vec![loc(t, h.span), Location::new(first.span, Some(t.label()))],
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_parse_as_hundredths() {
+        assert_eq!(hundredths("10"), Some(1000));
+        assert_eq!(hundredths("2.5"), Some(250));
+        assert_eq!(hundredths("x"), None);
+        assert_eq!(show(250), "2.5");
+        assert_eq!(show(9000), "90");
+    }
+}

@@ -1,0 +1,374 @@
+//! Identities within one table: hierarchy sums, row totals, 三公 sums, 收支 balance.
+
+use crate::facts::{check_sum, coded_rows, loc, side, side_label, total_row, Side, SideLabel, Val};
+use crate::{Ctx, Sink};
+use yusuan_core::{ColumnRole, Table, TableKind};
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    for t in &ctx.doc.tables {
+        let Some(kind) = t.kind else { continue };
+        match kind {
+            TableKind::GeneralBudgetByFunction
+            | TableKind::GovFundByFunction
+            | TableKind::StateCapitalByFunction
+            | TableKind::DeptExpenditure
+            | TableKind::DeptIncome
+            | TableKind::BasicByEconomic => {
+                hierarchy(ctx, t, sink);
+                row_totals(ctx, t, sink);
+            }
+            TableKind::ThreePublic => three_public(ctx, t, sink),
+            TableKind::FiscalSummary | TableKind::DeptSummary => balance(ctx, t, sink),
+            _ => {}
+        }
+    }
+}
+
+fn amount_roles(t: &Table) -> Vec<ColumnRole> {
+    t.columns
+        .iter()
+        .map(|c| c.role)
+        .filter(|r| r.is_amount())
+        .collect()
+}
+
+/// 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类, per amount column.
+fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
+    let rows = coded_rows(t);
+    let unit = ctx.facts.unit(t);
+    let roles = amount_roles(t);
+    let level_len = |c: &str| c.len();
+    for role in &roles {
+        // Parents with children printed.
+        for (pi, parent) in rows.iter().enumerate() {
+            let child_len = match level_len(parent.code) {
+                3 => 5,
+                5 => 7,
+                _ => continue,
+            };
+            let children: Vec<_> = rows[pi + 1..]
+                .iter()
+                .take_while(|r| r.code.len() > parent.code.len())
+                .filter(|r| r.code.len() == child_len && r.code.starts_with(parent.code))
+                .collect();
+            if children.is_empty() {
+                continue;
+            }
+            let parts: Vec<Val> = children
+                .iter()
+                .map(|c| Val::of(t.value(c.row, *role)))
+                .collect();
+            let first = children[0].row.span;
+            let last = children[children.len() - 1].row.span;
+            let level = if child_len == 5 { "款" } else { "项" };
+            check_sum(
+                sink,
+                "table.hierarchy",
+                Side {
+                    desc: format!(
+                        "{} {} {}的“{}”",
+                        t.label(),
+                        parent.code,
+                        parent.name,
+                        role.label()
+                    ),
+                    val: Val::of(t.value(parent.row, *role)),
+                    loc: &loc(t, parent.row.span),
+                },
+                &parts,
+                &format!("其下{}个{}", children.len(), level),
+                Some(&loc(t, first.to(last))),
+                unit,
+            );
+        }
+        // 合计 = Σ 类.
+        if let Some(total) = total_row(t) {
+            let classes: Vec<_> = rows.iter().filter(|r| r.code.len() == 3).collect();
+            if classes.is_empty() {
+                continue;
+            }
+            let parts: Vec<Val> = classes
+                .iter()
+                .map(|c| Val::of(t.value(c.row, *role)))
+                .collect();
+            let first = classes[0].row.span;
+            let last = rows.last().map_or(first, |r| r.row.span);
+            check_sum(
+                sink,
+                "table.hierarchy",
+                Side {
+                    desc: format!("{} 合计行的“{}”", t.label(), role.label()),
+                    val: Val::of(t.value(total, *role)),
+                    loc: &loc(t, total.span),
+                },
+                &parts,
+                &format!("{}个类", classes.len()),
+                Some(&loc(t, first.to(last))),
+                unit,
+            );
+        }
+    }
+}
+
+/// Row identities: 总计 = 基本 + 项目; 总计 = 人员 + 公用; 合计 = Σ sources.
+fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
+    let unit = ctx.facts.unit(t);
+    let has = |r: ColumnRole| t.col(r).is_some();
+    let groups: Vec<(Vec<ColumnRole>, &str)> = {
+        let mut g = Vec::new();
+        if has(ColumnRole::Basic) && has(ColumnRole::Project) {
+            g.push((
+                vec![ColumnRole::Basic, ColumnRole::Project],
+                "基本支出与项目支出",
+            ));
+        }
+        if has(ColumnRole::Personnel) && has(ColumnRole::PublicUse) {
+            g.push((
+                vec![ColumnRole::Personnel, ColumnRole::PublicUse],
+                "人员经费与公用经费",
+            ));
+        }
+        let sources: Vec<ColumnRole> = t
+            .columns
+            .iter()
+            .map(|c| c.role)
+            .filter(|r| {
+                matches!(
+                    r,
+                    ColumnRole::GeneralBudget
+                        | ColumnRole::GovFund
+                        | ColumnRole::StateCapital
+                        | ColumnRole::SpecialAccount
+                        | ColumnRole::ServiceIncome
+                        | ColumnRole::SuperiorSubsidy
+                        | ColumnRole::SubordinateIncome
+                        | ColumnRole::OperatingIncome
+                        | ColumnRole::OtherIncome
+                        | ColumnRole::CarryOver
+                )
+            })
+            .collect();
+        if sources.len() >= 2 {
+            g.push((sources, "各资金来源"));
+        }
+        g
+    };
+    if !has(ColumnRole::Total) {
+        return;
+    }
+    for row in &t.rows {
+        let label = {
+            let c = t.col(ColumnRole::Code).map_or("", |i| row.text(i));
+            let n = t.col(ColumnRole::Name).map_or("", |i| row.text(i));
+            format!("{c} {n}").trim().to_string()
+        };
+        for (parts, desc) in &groups {
+            let vals: Vec<Val> = parts.iter().map(|r| Val::of(t.value(row, *r))).collect();
+            check_sum(
+                sink,
+                "table.row-total",
+                Side {
+                    desc: format!("{} {}的“总计”", t.label(), label),
+                    val: Val::of(t.value(row, ColumnRole::Total)),
+                    loc: &loc(t, row.span),
+                },
+                &vals,
+                desc,
+                None,
+                unit,
+            );
+        }
+    }
+}
+
+fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {
+    let unit = ctx.facts.unit(t);
+    for row in &t.rows {
+        let v = |r: ColumnRole| Val::of(t.value(row, r));
+        if t.col(ColumnRole::Total).is_none() {
+            return;
+        }
+        check_sum(
+            sink,
+            "table.three-public",
+            Side {
+                desc: format!("{} “三公”经费合计", t.label()),
+                val: v(ColumnRole::Total),
+                loc: &loc(t, row.span),
+            },
+            &[
+                v(ColumnRole::Abroad),
+                v(ColumnRole::CarSubtotal),
+                v(ColumnRole::Reception),
+            ],
+            "因公出国（境）费、公务用车购置及运行费、公务接待费",
+            None,
+            unit,
+        );
+        if t.col(ColumnRole::CarSubtotal).is_some() {
+            check_sum(
+                sink,
+                "table.three-public",
+                Side {
+                    desc: format!("{} 公务用车购置及运行费小计", t.label()),
+                    val: v(ColumnRole::CarSubtotal),
+                    loc: &loc(t, row.span),
+                },
+                &[v(ColumnRole::CarPurchase), v(ColumnRole::CarOperation)],
+                "公务用车购置费与运行费",
+                None,
+                unit,
+            );
+        }
+    }
+}
+
+/// 收支总表: 收入合计 = 支出合计; 本年收入 = Σ sources; 本年支出 = Σ 类 (per column);
+/// row 合计 = Σ fund columns on the expenditure side.
+fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
+    let unit = ctx.facts.unit(t);
+    let income = side(t, ColumnRole::IncomeItem);
+    let expense = side(t, ColumnRole::ExpItem);
+    let inc_val = |r: &yusuan_core::Row| Val::of(t.value(r, ColumnRole::IncomeAmount));
+    let grand_in = income
+        .iter()
+        .find(|(l, _)| side_label(l) == SideLabel::Grand);
+    let grand_out = expense
+        .iter()
+        .find(|(l, _)| side_label(l) == SideLabel::Grand);
+    if let (Some((_, ri)), Some((_, ro))) = (grand_in, grand_out) {
+        crate::facts::check_same(
+            sink,
+            "table.balance",
+            crate::Severity::Error,
+            Side {
+                desc: format!("{} 收入合计", t.label()),
+                val: inc_val(ri),
+                loc: &loc(t, ri.span),
+            },
+            Side {
+                desc: "支出合计".to_string(),
+                val: Val::of(t.value(ro, ColumnRole::Total)),
+                loc: &loc(t, ro.span),
+            },
+            unit,
+        );
+    }
+    // Income: items of the current-year section sum to 本年收入 (or to 合计 when there is no
+    // 本年收入 row and no carry-over section).
+    let sections = split_sections(&income);
+    let current_in = income
+        .iter()
+        .find(|(l, _)| side_label(l) == SideLabel::Current);
+    let has_carry = income
+        .iter()
+        .any(|(l, _)| side_label(l) == SideLabel::Carry);
+    let target = current_in.or(if has_carry { None } else { grand_in });
+    if let Some((label, row)) = target {
+        let items = &sections.0;
+        if !items.is_empty() {
+            let parts: Vec<Val> = items.iter().map(|(_, r)| inc_val(r)).collect();
+            let span = items[0].1.span.to(items[items.len() - 1].1.span);
+            check_sum(
+                sink,
+                "table.balance",
+                Side {
+                    desc: format!("{} “{}”", t.label(), label),
+                    val: inc_val(row),
+                    loc: &loc(t, row.span),
+                },
+                &parts,
+                "各项收入",
+                Some(&loc(t, span)),
+                unit,
+            );
+        }
+    }
+    // Expenditure: 类 rows of the current section sum to 本年支出 (or 合计), per column.
+    let esections = split_sections(&expense);
+    let current_out = expense
+        .iter()
+        .find(|(l, _)| side_label(l) == SideLabel::Current);
+    let has_carry_out = expense
+        .iter()
+        .any(|(l, _)| side_label(l) == SideLabel::Carry);
+    let etarget = current_out.or(if has_carry_out { None } else { grand_out });
+    let roles: Vec<ColumnRole> = t
+        .columns
+        .iter()
+        .map(|c| c.role)
+        .filter(|r| r.is_amount() && *r != ColumnRole::IncomeAmount)
+        .collect();
+    if let Some((label, row)) = etarget {
+        let items = &esections.0;
+        if !items.is_empty() {
+            let span = items[0].1.span.to(items[items.len() - 1].1.span);
+            for role in &roles {
+                let parts: Vec<Val> = items
+                    .iter()
+                    .map(|(_, r)| Val::of(t.value(r, *role)))
+                    .collect();
+                check_sum(
+                    sink,
+                    "table.balance",
+                    Side {
+                        desc: format!("{} “{}”的“{}”", t.label(), label, role.label()),
+                        val: Val::of(t.value(row, *role)),
+                        loc: &loc(t, row.span),
+                    },
+                    &parts,
+                    "各类支出",
+                    Some(&loc(t, span)),
+                    unit,
+                );
+            }
+        }
+    }
+    // Row: 合计 = 一般公共预算 + 政府性基金 + 国有资本经营 on the expenditure side.
+    let funds: Vec<ColumnRole> = roles
+        .iter()
+        .copied()
+        .filter(|r| {
+            matches!(
+                r,
+                ColumnRole::GeneralBudget | ColumnRole::GovFund | ColumnRole::StateCapital
+            )
+        })
+        .collect();
+    if funds.len() >= 2 {
+        for (label, row) in &expense {
+            let parts: Vec<Val> = funds.iter().map(|r| Val::of(t.value(row, *r))).collect();
+            check_sum(
+                sink,
+                "table.row-total",
+                Side {
+                    desc: format!("{} “{}”的“合计”", t.label(), label),
+                    val: Val::of(t.value(row, ColumnRole::Total)),
+                    loc: &loc(t, row.span),
+                },
+                &parts,
+                "各资金来源",
+                None,
+                unit,
+            );
+        }
+    }
+}
+
+/// Items of the current-year section (before any 结转 heading), and of the carry section.
+type Items<'a> = Vec<(String, &'a yusuan_core::Row)>;
+fn split_sections<'a>(side: &[(String, &'a yusuan_core::Row)]) -> (Items<'a>, Items<'a>) {
+    let mut current = Vec::new();
+    let mut carry = Vec::new();
+    let mut in_carry = false;
+    for (l, r) in side {
+        match side_label(l) {
+            SideLabel::Carry => in_carry = true,
+            SideLabel::Grand => in_carry = false,
+            SideLabel::Current => {}
+            SideLabel::Item if in_carry => carry.push((l.clone(), *r)),
+            SideLabel::Item => current.push((l.clone(), *r)),
+        }
+    }
+    (current, carry)
+}

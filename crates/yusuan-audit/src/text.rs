@@ -1,0 +1,531 @@
+//! The narrative against the tables, and against itself.
+
+use crate::facts::{
+    check_same, check_sum, class_row_by_name, loc, side, side_label, source_of, total_row, Side,
+    SideLabel, Val,
+};
+use crate::{Ctx, Location, Severity, Sink};
+use yusuan_core::{
+    format_fen, Amount, ColumnRole, Context, Direction, Figure, MoneyUnit, Subject, Table,
+    TableKind,
+};
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    for f in &ctx.doc.figures {
+        figure_vs_table(ctx, f, sink);
+        change_vs_table(ctx, f, sink);
+    }
+    sums(ctx, sink);
+    counts(ctx, sink);
+}
+
+/// Where a table states what a narrative subject is about.
+struct Stated<'t> {
+    table: &'t Table,
+    val: Val,
+    loc: Location,
+    desc: String,
+    /// The prior-year value, when the table has that column.
+    prior: Option<Val>,
+}
+
+fn stated_total<'t>(t: &'t Table, role: ColumnRole, what: &str) -> Option<Stated<'t>> {
+    let row = total_row(t)?;
+    Some(Stated {
+        table: t,
+        val: Val::of(t.value(row, role)),
+        loc: loc(t, row.span),
+        desc: format!("{}合计行的“{}”{}", t.label(), role.label(), what),
+        prior: t
+            .col(ColumnRole::Prior)
+            .map(|_| Val::of(t.value(row, ColumnRole::Prior))),
+    })
+}
+
+fn side_item<'t>(
+    t: &'t Table,
+    item: ColumnRole,
+    amount: ColumnRole,
+    pick: impl Fn(&str) -> bool,
+) -> Option<Stated<'t>> {
+    let (label, row) = side(t, item).into_iter().find(|(l, _)| pick(l))?;
+    Some(Stated {
+        table: t,
+        val: Val::of(t.value(row, amount)),
+        loc: loc(t, row.span),
+        desc: format!("{}“{}”", t.label(), label),
+        prior: None,
+    })
+}
+
+fn lookup<'t>(ctx: &Ctx<'t>, f: &Figure) -> Option<Stated<'t>> {
+    use TableKind::*;
+    let t = |k| ctx.facts.table(k);
+    let three = |role: ColumnRole| -> Option<Stated<'t>> {
+        let t4 = t(ThreePublic)?;
+        let row = t4.rows.iter().find(|r| {
+            r.cells
+                .iter()
+                .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
+        })?;
+        Some(Stated {
+            table: t4,
+            val: Val::of(t4.value(row, role)),
+            loc: loc(t4, row.span),
+            desc: format!("{}“{}”", t4.label(), role.label()),
+            prior: None,
+        })
+    };
+    let fiscal = f.context == Context::Fiscal || f.context == Context::Performance;
+    match &f.subject {
+        Subject::TotalIncome => t(DeptSummary)
+            .and_then(|x| {
+                side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
+                    side_label(l) == SideLabel::Grand
+                })
+            })
+            .or_else(|| {
+                t(FiscalSummary).and_then(|x| {
+                    side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
+                        side_label(l) == SideLabel::Grand
+                    })
+                })
+            }),
+        Subject::TotalExpenditure => t(DeptExpenditure)
+            .and_then(|x| stated_total(x, ColumnRole::Total, ""))
+            .or_else(|| {
+                t(DeptSummary).and_then(|x| {
+                    side_item(x, ColumnRole::ExpItem, ColumnRole::Total, |l| {
+                        side_label(l) == SideLabel::Grand
+                    })
+                })
+            }),
+        Subject::SourceIncome(role) => {
+            let role = *role;
+            let pick =
+                move |l: &str| side_label(l) == SideLabel::Item && source_of(l) == Some(role);
+            t(DeptSummary)
+                .and_then(|x| side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, pick))
+                .or_else(|| {
+                    t(FiscalSummary).and_then(|x| {
+                        side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, pick)
+                    })
+                })
+        }
+        Subject::GeneralBudgetIncome => t(FiscalSummary).and_then(|x| {
+            side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
+                side_label(l) == SideLabel::Item && source_of(l) == Some(ColumnRole::GeneralBudget)
+            })
+        }),
+        Subject::GeneralBudgetExpenditure => {
+            t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Total, ""))
+        }
+        Subject::Basic | Subject::Project => {
+            let role = if f.subject == Subject::Basic {
+                ColumnRole::Basic
+            } else {
+                ColumnRole::Project
+            };
+            let order = if fiscal {
+                [GeneralBudgetByFunction, DeptExpenditure]
+            } else {
+                [DeptExpenditure, GeneralBudgetByFunction]
+            };
+            order
+                .iter()
+                .find_map(|k| t(*k).and_then(|x| stated_total(x, role, "")))
+        }
+        Subject::PerformanceFunds => {
+            t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Project, ""))
+        }
+        Subject::FunctionClass(name) => {
+            let order = if fiscal {
+                [GeneralBudgetByFunction, DeptExpenditure]
+            } else {
+                [DeptExpenditure, GeneralBudgetByFunction]
+            };
+            order.iter().find_map(|k| {
+                let x = t(*k)?;
+                let c = class_row_by_name(x, name)?;
+                Some(Stated {
+                    table: x,
+                    val: Val::of(x.value(c.row, ColumnRole::Total)),
+                    loc: loc(x, c.row.span),
+                    desc: format!("{} {} {}的“总计”", x.label(), c.code, c.name),
+                    prior: x
+                        .col(ColumnRole::Prior)
+                        .map(|_| Val::of(x.value(c.row, ColumnRole::Prior))),
+                })
+            })
+        }
+        Subject::ThreePublicTotal => three(ColumnRole::Total),
+        Subject::Abroad => three(ColumnRole::Abroad),
+        Subject::CarSubtotal => three(ColumnRole::CarSubtotal),
+        Subject::CarPurchase => three(ColumnRole::CarPurchase),
+        Subject::CarOperation => three(ColumnRole::CarOperation),
+        Subject::Reception => three(ColumnRole::Reception),
+        Subject::OperatingCost => {
+            t(BasicByEconomic).and_then(|x| stated_total(x, ColumnRole::PublicUse, ""))
+        }
+        _ => None,
+    }
+}
+
+fn figure_desc(f: &Figure) -> String {
+    format!("情况说明第{}行“{}”", f.span.line, f.text)
+}
+
+fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
+    let Some(amount) = f.amount else { return };
+    let Some(st) = lookup(ctx, f) else { return };
+    let (rule, sev) = if f.subject == Subject::OperatingCost {
+        ("text.operating-cost", Severity::Warning)
+    } else {
+        ("text.figure", Severity::Error)
+    };
+    check_same(
+        sink,
+        rule,
+        sev,
+        Side {
+            desc: figure_desc(f),
+            val: Val::Amt(amount),
+            loc: &Location::new(f.span, None),
+        },
+        Side {
+            desc: st.desc,
+            val: st.val,
+            loc: &st.loc,
+        },
+        ctx.facts.unit(st.table),
+    );
+}
+
+fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
+    let Some(change) = &f.change else { return };
+    // The prior year's figure: from a table column where one exists. Department totals are
+    // compared with the 一般公共预算 table only when the unit has no other money, and then as a
+    // warning: the prior year may have had other sources.
+    let (st, sev) = match &f.subject {
+        Subject::GeneralBudgetExpenditure
+        | Subject::SourceIncome(ColumnRole::GeneralBudget)
+        | Subject::GeneralBudgetIncome => (
+            ctx.facts
+                .table(TableKind::GeneralBudgetByFunction)
+                .and_then(|x| stated_total(x, ColumnRole::Total, "")),
+            Severity::Error,
+        ),
+        Subject::TotalIncome | Subject::TotalExpenditure => (
+            ctx.facts
+                .table(TableKind::GeneralBudgetByFunction)
+                .and_then(|x| stated_total(x, ColumnRole::Total, "")),
+            Severity::Warning,
+        ),
+        Subject::FunctionClass(_) => (lookup(ctx, f), Severity::Error),
+        _ => return,
+    };
+    let Some(st) = st else { return };
+    let (Val::Amt(cur), Some(prior)) = (&st.val, &st.prior) else {
+        return;
+    };
+    let unit = ctx.facts.unit(st.table);
+    let prior = match prior {
+        Val::Amt(p) => *p,
+        Val::Blank => Amount {
+            fen: 0,
+            unit,
+            decimals: 6,
+        },
+        Val::Unreadable(_) => return,
+    };
+    let stated = Amount {
+        fen: change.signed_fen(),
+        unit: change.amount.map_or(unit, |a| a.unit),
+        decimals: change.amount.map_or(6, |a| a.decimals),
+    };
+    let actual = cur.fen - prior.fen;
+    let diff = stated.fen - actual;
+    let tol = stated.half_step() + cur.half_step() + prior.half_step();
+    let words = |fen: i64| -> String {
+        match fen.signum() {
+            0 => "持平".to_string(),
+            1 => format!("增加{}{}", format_fen(fen, unit), unit.label()),
+            _ => format!("减少{}{}", format_fen(-fen, unit), unit.label()),
+        }
+    };
+    let said = match change.direction {
+        Direction::Flat if change.amount.is_none() => "与上年持平".to_string(),
+        d => format!(
+            "{}{}",
+            d.label(),
+            change.amount.map_or(String::new(), |a| a.to_string())
+        ),
+    };
+    let rule = "text.change";
+    let stmt = if f.amount.is_some() && compact_starts_with_comparison(&change.text) {
+        format!("{}，{}", f.text, change.text)
+    } else {
+        change.text.clone()
+    };
+    let locs = vec![Location::new(change.span, None), st.loc.clone()];
+    let basis = format!(
+        "{}本年{}、上年{}{}{}",
+        st.desc,
+        cur,
+        format_fen(prior.fen, unit),
+        unit.label(),
+        if sev == Severity::Warning {
+            "（上年部门预算可能另有其他资金，无法完全确定）"
+        } else {
+            ""
+        }
+    );
+    if diff == 0 {
+        return;
+    }
+    let direction_wrong = match change.direction {
+        Direction::Increase => actual < 0,
+        Direction::Decrease => actual > 0,
+        Direction::Flat => actual != 0 && diff.abs() > tol,
+    };
+    if diff.abs() <= tol && !direction_wrong {
+        sink.push(
+            rule,
+            Severity::Info,
+            format!(
+                "情况说明第{}行“{}”称比上年{}，按{}计算为{}，属四舍五入尾差",
+                change.span.line,
+                stmt,
+                said,
+                basis,
+                words(actual)
+            ),
+            locs,
+        );
+    } else {
+        sink.push(
+            rule,
+            sev,
+            format!(
+                "情况说明第{}行“{}”称比上年{}，但按{}计算应为{}，相差{}{}",
+                change.span.line,
+                stmt,
+                said,
+                basis,
+                words(actual),
+                format_fen(diff, unit),
+                unit.label()
+            ),
+            locs,
+        );
+    }
+}
+
+fn compact_starts_with_comparison(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with('比') || t.starts_with('较') || t.starts_with("与上年") || t.starts_with("同比")
+}
+
+fn loc_of(f: &Figure) -> Location {
+    Location::new(f.span, None)
+}
+
+fn sums(ctx: &Ctx, sink: &mut Sink) {
+    let figs = &ctx.doc.figures;
+    // Groups: a leader and the figures that name it as their group.
+    for (i, leader) in figs.iter().enumerate() {
+        let members: Vec<&Figure> = figs
+            .iter()
+            .filter(|f| f.group == u32::try_from(i).ok())
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let has_subtotal = members.iter().any(|m| m.subject == Subject::CarSubtotal);
+        let parts: Vec<&Figure> = members
+            .iter()
+            .copied()
+            .filter(|m| {
+                !(has_subtotal && matches!(m.subject, Subject::CarPurchase | Subject::CarOperation))
+            })
+            .collect();
+        let names: Vec<String> = parts.iter().map(|p| p.text.clone()).collect();
+        let span = parts
+            .iter()
+            .map(|p| p.span)
+            .reduce(|a, b| a.to(b))
+            .unwrap_or(leader.span);
+        if let Some(count) = leader.count {
+            let sum: i64 = parts.iter().filter_map(|p| p.count).sum();
+            if parts.iter().all(|p| p.count.is_some()) && sum != count {
+                sink.push(
+                    "text.sum",
+                    Severity::Error,
+                    format!(
+                        "第{}行“{}”，但其中所列{}合计为{}辆",
+                        leader.span.line,
+                        leader.text,
+                        names.join("、"),
+                        sum
+                    ),
+                    vec![loc_of(leader), Location::new(span, None)],
+                );
+            }
+            continue;
+        }
+        // The 三公 parts are complete only when every part is stated.
+        let complete = match leader.subject {
+            Subject::ThreePublicTotal => {
+                let has = |s: Subject| parts.iter().any(|p| p.subject == s);
+                has(Subject::Abroad)
+                    && has(Subject::Reception)
+                    && (has(Subject::CarSubtotal)
+                        || (has(Subject::CarPurchase) && has(Subject::CarOperation)))
+            }
+            _ => true,
+        };
+        if !complete {
+            continue;
+        }
+        if let Some(total) = leader.amount {
+            let vals: Vec<Val> = parts
+                .iter()
+                .map(|p| p.amount.map_or(Val::Blank, Val::Amt))
+                .collect();
+            check_sum(
+                sink,
+                "text.sum",
+                Side {
+                    desc: format!("情况说明第{}行“{}”", leader.span.line, leader.text),
+                    val: Val::Amt(total),
+                    loc: &loc_of(leader),
+                },
+                &vals,
+                &format!("其中{}", names.join("、")),
+                Some(&Location::new(span, None)),
+                total.unit,
+            );
+        }
+        // Changes: the total's change equals the parts' changes when all are stated.
+        if let Some(tc) = &leader.change {
+            if parts.iter().all(|p| p.change.is_some()) {
+                let unit = tc.amount.map_or(MoneyUnit::WanYuan, |a| a.unit);
+                let as_amount = |c: &yusuan_core::Change| Amount {
+                    fen: c.signed_fen(),
+                    unit,
+                    decimals: c.amount.map_or(6, |a| a.decimals),
+                };
+                let vals: Vec<Val> = parts
+                    .iter()
+                    .filter_map(|p| p.change.as_ref())
+                    .map(|c| Val::Amt(as_amount(c)))
+                    .collect();
+                let spans = parts
+                    .iter()
+                    .filter_map(|p| p.change.as_ref().map(|c| c.span))
+                    .reduce(|a, b| a.to(b))
+                    .unwrap_or(tc.span);
+                check_sum(
+                    sink,
+                    "text.sum",
+                    Side {
+                        desc: format!(
+                            "情况说明第{}行所述“{}”比上年的增减额",
+                            tc.span.line, leader.text
+                        ),
+                        val: Val::Amt(as_amount(tc)),
+                        loc: &Location::new(tc.span, None),
+                    },
+                    &vals,
+                    "各分项的增减额",
+                    Some(&Location::new(spans, None)),
+                    unit,
+                );
+            }
+        }
+    }
+    // 基本支出 + 项目支出 = 一般公共预算财政拨款支出, and likewise for their changes.
+    let find = |s: Subject| {
+        figs.iter()
+            .find(|f| f.subject == s && f.context == Context::Fiscal)
+    };
+    if let (Some(t), Some(b), Some(p)) = (
+        find(Subject::GeneralBudgetExpenditure),
+        find(Subject::Basic),
+        find(Subject::Project),
+    ) {
+        if let (Some(ta), Some(ba), Some(pa)) = (t.amount, b.amount, p.amount) {
+            check_sum(
+                sink,
+                "text.sum",
+                Side {
+                    desc: format!("情况说明第{}行“{}”", t.span.line, t.text),
+                    val: Val::Amt(ta),
+                    loc: &loc_of(t),
+                },
+                &[Val::Amt(ba), Val::Amt(pa)],
+                "基本支出与项目支出",
+                Some(&loc_of(b).merge(&loc_of(p))),
+                ta.unit,
+            );
+        }
+        if let (Some(tc), Some(bc), Some(pc)) = (&t.change, &b.change, &p.change) {
+            let unit = tc.amount.map_or(MoneyUnit::WanYuan, |a| a.unit);
+            let am = |c: &yusuan_core::Change| {
+                Val::Amt(Amount {
+                    fen: c.signed_fen(),
+                    unit,
+                    decimals: c.amount.map_or(6, |a| a.decimals),
+                })
+            };
+            check_sum(
+                sink,
+                "text.sum",
+                Side {
+                    desc: format!(
+                        "情况说明第{}行一般公共预算财政拨款支出比上年的增减额",
+                        tc.span.line
+                    ),
+                    val: am(tc),
+                    loc: &Location::new(tc.span, None),
+                },
+                &[am(bc), am(pc)],
+                "基本支出与项目支出的增减额",
+                Some(&Location::new(bc.span.to(pc.span), None)),
+                unit,
+            );
+        }
+    }
+}
+
+impl Location {
+    fn merge(&self, other: &Location) -> Location {
+        Location {
+            line: self.line.min(other.line),
+            end_line: self.end_line.max(other.end_line),
+            page: self.page.or(other.page),
+            table: self.table.clone().or_else(|| other.table.clone()),
+        }
+    }
+}
+
+fn counts(ctx: &Ctx, sink: &mut Sink) {
+    for c in &ctx.doc.counts {
+        let n = i64::try_from(c.listed.len()).unwrap_or(i64::MAX);
+        if n != c.stated {
+            sink.push(
+                "text.count",
+                Severity::Error,
+                format!(
+                    "第{}行称{}个{}，但列举了{}个：{}",
+                    c.span.line,
+                    c.stated,
+                    c.noun,
+                    n,
+                    c.listed.join("、")
+                ),
+                vec![Location::new(c.span, None)],
+            );
+        }
+    }
+}

@@ -1,0 +1,726 @@
+//! The narrative (情况说明): title, sections by heading, paragraphs re-joined across page breaks,
+//! and the figures, counts and years the paragraphs state.
+
+use crate::lines::{compact, Line};
+use regex::Regex;
+use std::sync::LazyLock;
+use yusuan_core::{
+    Amount, Change, ColumnRole, Context, CountClaim, DocKind, Figure, Mention, MentionKind,
+    MoneyUnit, Paragraph, Scope, Section, Span, Spanned, Subject,
+};
+
+/// What the narrative reader produces.
+#[derive(Default)]
+pub(crate) struct Narrative {
+    pub title: Option<Spanned<String>>,
+    pub unit_name: Option<Spanned<String>>,
+    pub year: Option<Spanned<i32>>,
+    pub kind: DocKind,
+    pub scope: Scope,
+    pub sections: Vec<Section>,
+    pub figures: Vec<Figure>,
+    pub counts: Vec<CountClaim>,
+    pub mentions: Vec<Mention>,
+}
+
+static LEVEL1: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([一二三四五六七八九十]+)、\s*(.*)$").expect("static regex"));
+static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$").expect("static regex")
+});
+static ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\d+\s*[.、．]").expect("static regex"));
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([-－]?[0-9０-９][0-9０-９,]*(?:[.．][0-9０-９]+)?)\s*(万元|元|辆)")
+        .expect("static regex")
+});
+static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(比|较|同比)(上年|上一年|(\d{4})\s*年)?(预算数|预算)?(增加|增长|减少|下降|降低|增|减)\s*$")
+        .expect("static regex")
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").expect("static regex"));
+static COUNT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d+)\s*个([\p{Han}（）()]{1,20})").expect("static regex"));
+
+fn ends_sentence(s: &str) -> bool {
+    s.trim_end()
+        .ends_with(['。', '！', '？', '；', '：', '”', '」', ':', ';'])
+}
+
+fn starts_block(line: &Line) -> bool {
+    let t = line.trimmed();
+    LEVEL1.is_match(t) || LEVEL2.is_match(t) || ITEM.is_match(t)
+}
+
+/// Paragraphs from non-blank lines: a line that does not end a sentence continues on the next
+/// line unless that one starts a heading or a numbered item (page breaks and wrapped lines).
+fn paragraphs(lines: &[Line]) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut open = false;
+    for line in lines.iter().filter(|l| !l.is_blank()) {
+        let t = line.trimmed();
+        let indent = line.raw.len() - line.raw.trim_start().len();
+        let continues = open && !starts_block(line) && indent < 8;
+        match out.last_mut() {
+            Some(p) if continues => {
+                p.pieces.push((p.text.len(), line.no));
+                p.text.push_str(t);
+                p.span.end_line = line.no;
+            }
+            _ => out.push(Paragraph {
+                text: t.to_string(),
+                span: Span::line(line.no, line.page),
+                pieces: vec![(0, line.no)],
+            }),
+        }
+        open = !ends_sentence(t) && !is_heading_line(t);
+    }
+    out
+}
+
+/// A line that is a heading on its own ("三、财政拨款情况说明"): it never continues.
+fn is_heading_line(t: &str) -> bool {
+    let rest = LEVEL1
+        .captures(t)
+        .or_else(|| LEVEL2.captures(t))
+        .and_then(|c| c.get(2).map(|m| m.as_str().to_string()));
+    rest.is_some_and(|r| r.chars().count() <= 30 && !r.contains(['。', '，', '；']))
+}
+
+fn context_of(heading: &str) -> Context {
+    let h = compact(heading);
+    let has = |k: &str| h.contains(k);
+    if has("三公") {
+        Context::ThreePublic
+    } else if has("运行经费") {
+        Context::OperatingCost
+    } else if has("政府采购") {
+        Context::Procurement
+    } else if has("绩效") {
+        Context::Performance
+    } else if has("国有资产") || has("资产占有") {
+        Context::Assets
+    } else if has("收入") && !has("支出") {
+        Context::Income
+    } else if has("支出") && !has("收入") {
+        Context::Expenditure
+    } else if has("财政拨款") {
+        Context::Fiscal
+    } else {
+        Context::Other
+    }
+}
+
+/// Split a heading line "（一）收入预算。2025年…" into heading and the paragraph that follows.
+fn split_heading(rest: &str) -> Option<(String, String)> {
+    match rest.find('。') {
+        Some(i) if rest[..i].chars().count() <= 20 => Some((
+            rest[..i].to_string(),
+            rest[i + '。'.len_utf8()..].to_string(),
+        )),
+        Some(_) => None,
+        None if rest.chars().count() <= 30 => Some((rest.to_string(), String::new())),
+        None => None,
+    }
+}
+
+pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
+    let mut n = Narrative::default();
+    let paras = paragraphs(lines);
+    let mut title_parts: Vec<(String, Span)> = Vec::new();
+    let mut in_preamble = true;
+    for mut p in paras {
+        let t = p.text.clone();
+        let heading = LEVEL1
+            .captures(&t)
+            .map(|c| (1u8, c[1].to_string(), c[2].to_string()))
+            .or_else(|| {
+                LEVEL2
+                    .captures(&t)
+                    .map(|c| (2u8, c[1].to_string(), c[2].to_string()))
+            });
+        if let Some((level, number, rest)) = heading {
+            if let Some((head, body)) = split_heading(&rest) {
+                in_preamble = false;
+                let mut section = Section {
+                    number: Some(number),
+                    level,
+                    heading: head.trim().to_string(),
+                    span: Span::line(p.span.line, p.span.page),
+                    paragraphs: Vec::new(),
+                };
+                if !body.trim().is_empty() {
+                    let cut = t.len() - body.len();
+                    p.text = body.trim_start().to_string();
+                    let shift = cut + (body.len() - body.trim_start().len());
+                    p.pieces = p
+                        .pieces
+                        .iter()
+                        .map(|(o, l)| (o.saturating_sub(shift), *l))
+                        .collect();
+                    section.paragraphs.push(p);
+                }
+                n.sections.push(section);
+                continue;
+            }
+        }
+        if in_preamble {
+            title_parts.push((t, p.span));
+            continue;
+        }
+        match n.sections.last_mut() {
+            Some(s) => {
+                s.span.end_line = p.span.end_line;
+                s.paragraphs.push(p);
+            }
+            None => n.sections.push(Section {
+                paragraphs: vec![p],
+                ..Section::default()
+            }),
+        }
+    }
+    read_title(&mut n, &title_parts);
+    let mut l1 = Context::Other;
+    let mut sections = std::mem::take(&mut n.sections);
+    for s in &mut sections {
+        let c = context_of(&s.heading);
+        let ctx = if s.level <= 1 {
+            l1 = c;
+            c
+        } else if c == Context::Other {
+            l1
+        } else {
+            c
+        };
+        if s.heading.contains("名词解释") {
+            continue;
+        }
+        for p in &s.paragraphs {
+            extract(&mut n, p, ctx, class_names);
+        }
+    }
+    for s in &mut sections {
+        if let Some(last) = s.paragraphs.last() {
+            s.span.end_line = s.span.end_line.max(last.span.end_line);
+        }
+    }
+    n.sections = sections;
+    group_figures(&mut n.figures);
+    n
+}
+
+fn read_title(n: &mut Narrative, parts: &[(String, Span)]) {
+    if parts.is_empty() {
+        return;
+    }
+    let text: String = parts
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("");
+    let span = parts[0].1.to(parts[parts.len() - 1].1);
+    let c = compact(&text);
+    n.kind = if c.contains("决算") {
+        DocKind::FinalAccounts
+    } else {
+        DocKind::Budget
+    };
+    n.scope = if c.contains("单位预算") || c.contains("单位决算") {
+        Scope::Unit
+    } else {
+        Scope::Department
+    };
+    for (part, span) in parts {
+        let pc = compact(part);
+        if let Some(caps) = YEAR.captures(&pc) {
+            let y: i32 = caps[1].parse().unwrap_or(0);
+            n.year.get_or_insert(Spanned {
+                value: y,
+                span: *span,
+            });
+            n.mentions.push(Mention {
+                what: MentionKind::Year,
+                text: caps[1].to_string(),
+                span: *span,
+            });
+            // "重庆市…办公室2025年部门预算情况说明": the name precedes the year.
+            let before = &pc[..caps.get(0).map_or(0, |m| m.start())];
+            if before.chars().count() >= 4 && n.unit_name.is_none() {
+                n.unit_name = Some(Spanned {
+                    value: before.to_string(),
+                    span: *span,
+                });
+            }
+        } else if let Some((_, v)) = pc
+            .split_once("主管部门：")
+            .or_else(|| pc.split_once("单位名称："))
+        {
+            n.unit_name = Some(Spanned {
+                value: v.to_string(),
+                span: *span,
+            });
+        } else if n.unit_name.is_none() && pc.chars().count() >= 4 {
+            n.unit_name = Some(Spanned {
+                value: pc.clone(),
+                span: *span,
+            });
+        }
+    }
+    if let Some(u) = &n.unit_name {
+        n.mentions.push(Mention {
+            what: MentionKind::UnitName,
+            text: u.value.clone(),
+            span: u.span,
+        });
+    }
+    n.title = Some(Spanned { value: c, span });
+}
+
+/// Clauses of a paragraph with their byte offsets: split at Chinese punctuation, and at ASCII
+/// commas that are not thousands separators.
+fn clauses(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let split = match c {
+            '，' | '。' | '；' | '：' | ';' | ':' | '、' | '！' | '？' => true,
+            ',' => {
+                let prev = k.checked_sub(1).map(|j| chars[j].1);
+                let next = chars.get(k + 1).map(|x| x.1);
+                !(prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit()))
+            }
+            _ => false,
+        };
+        if split {
+            if i > start {
+                out.push((start, &text[start..i]));
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push((start, &text[start..]));
+    }
+    out
+}
+
+fn clean_label(label: &str) -> String {
+    let mut s = compact(label);
+    // Leading years ("2025年") and connective words carry no subject.
+    loop {
+        let before = s.clone();
+        if let Some(m) = YEAR.find(&s) {
+            if m.start() == 0 {
+                s = s[m.end()..].to_string();
+            }
+        }
+        for w in [
+            "其中",
+            "主要是",
+            "主要为",
+            "我单位",
+            "本单位",
+            "我部门",
+            "本部门",
+            "全年",
+            "预计",
+            "安排",
+        ] {
+            if let Some(r) = s.strip_prefix(w) {
+                s = r.to_string();
+            }
+        }
+        if s == before {
+            break;
+        }
+    }
+    for w in ["共计", "合计", "为", "是", "共"] {
+        if let Some(r) = s.strip_suffix(w) {
+            s = r.to_string();
+        }
+    }
+    s
+}
+
+fn source_role(label: &str) -> Option<ColumnRole> {
+    let has = |k: &str| label.contains(k);
+    Some(if has("一般公共预算") {
+        ColumnRole::GeneralBudget
+    } else if has("政府性基金") {
+        ColumnRole::GovFund
+    } else if has("国有资本经营") {
+        ColumnRole::StateCapital
+    } else if has("财政专户") {
+        ColumnRole::SpecialAccount
+    } else if has("事业单位经营") || has("经营收入") {
+        ColumnRole::OperatingIncome
+    } else if has("事业收入") {
+        ColumnRole::ServiceIncome
+    } else if has("上级补助") {
+        ColumnRole::SuperiorSubsidy
+    } else if has("附属单位") {
+        ColumnRole::SubordinateIncome
+    } else if has("上年结转") || has("结转") {
+        ColumnRole::CarryOver
+    } else if has("其他收入") {
+        ColumnRole::OtherIncome
+    } else {
+        return None;
+    })
+}
+
+fn resolve(label: &str, ctx: Context, count: bool, class_names: &[String]) -> Subject {
+    let has = |k: &str| label.contains(k);
+    if count {
+        return if has("一般公务用车") {
+            Subject::VehiclesGeneral
+        } else if has("执勤执法") || has("执法执勤") {
+            Subject::VehiclesEnforcement
+        } else if has("特种专业") {
+            Subject::VehiclesSpecial
+        } else if has("其他用车") {
+            Subject::VehiclesOther
+        } else if has("车辆") {
+            Subject::Vehicles
+        } else {
+            Subject::Unknown(label.to_string())
+        };
+    }
+    if has("三公") {
+        return Subject::ThreePublicTotal;
+    }
+    if has("因公出国") {
+        return Subject::Abroad;
+    }
+    if has("公务用车购置及运行") {
+        return Subject::CarSubtotal;
+    }
+    if has("公务用车购置") {
+        return Subject::CarPurchase;
+    }
+    if has("公务用车运行") {
+        return Subject::CarOperation;
+    }
+    if has("公务接待") {
+        return Subject::Reception;
+    }
+    if has("运行经费") {
+        return Subject::OperatingCost;
+    }
+    if has("政府采购") {
+        return if has("货物") {
+            Subject::ProcurementGoods
+        } else if has("工程") {
+            Subject::ProcurementWorks
+        } else if has("服务") {
+            Subject::ProcurementServices
+        } else {
+            Subject::ProcurementTotal
+        };
+    }
+    if ctx == Context::Performance && (has("财政拨款") || has("资金") || has("项目支出"))
+    {
+        return Subject::PerformanceFunds;
+    }
+    if has("一般公共预算财政拨款收入") {
+        return Subject::GeneralBudgetIncome;
+    }
+    if has("一般公共预算财政拨款支出") || has("一般公共预算支出") {
+        return Subject::GeneralBudgetExpenditure;
+    }
+    if label.ends_with("基本支出") {
+        return Subject::Basic;
+    }
+    if label.ends_with("项目支出") {
+        return Subject::Project;
+    }
+    if let Some(name) = class_names
+        .iter()
+        .find(|n| label == n.as_str() || label.strip_suffix("（类）") == Some(n.as_str()))
+    {
+        return Subject::FunctionClass(name.clone());
+    }
+    match ctx {
+        Context::Income => {
+            if let Some(role) = source_role(label) {
+                return Subject::SourceIncome(role);
+            }
+            if has("预算数") || has("收入") || has("总额") {
+                return Subject::TotalIncome;
+            }
+        }
+        Context::Expenditure => {
+            if has("预算数") || label == "支出" || has("支出预算") || has("总额") {
+                return Subject::TotalExpenditure;
+            }
+        }
+        _ => {}
+    }
+    Subject::Unknown(label.to_string())
+}
+
+fn parse_amount(text: &str, unit: &str) -> (Option<Amount>, Option<i64>) {
+    match unit {
+        "辆" => (None, compact(text).parse().ok()),
+        u => {
+            let mu = if u == "万元" {
+                MoneyUnit::WanYuan
+            } else {
+                MoneyUnit::Yuan
+            };
+            (Amount::parse(text, mu).ok(), None)
+        }
+    }
+}
+
+fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String]) {
+    let first_in_paragraph = n.figures.len();
+    for (off, clause) in clauses(&p.text) {
+        let c = compact(clause);
+        let amount = AMOUNT.captures(clause);
+        let Some(caps) = amount else {
+            if c.contains("持平") || c.contains("保持不变") || c.contains("与上年一致") {
+                let line = p.line_at(off);
+                if let Some(f) = n.figures[first_in_paragraph..].last_mut() {
+                    if f.change.is_none() && f.amount.is_some() {
+                        f.change = Some(Change {
+                            direction: yusuan_core::Direction::Flat,
+                            amount: None,
+                            against_year: None,
+                            span: Span::line(line, p.span.page),
+                            text: clause.trim().to_string(),
+                        });
+                    }
+                }
+            }
+            continue;
+        };
+        let (Some(whole), Some(num), Some(unit)) = (caps.get(0), caps.get(1), caps.get(2)) else {
+            continue;
+        };
+        let line = p.line_at(off + whole.start());
+        let span = Span::line(line, p.span.page);
+        let (money, count) = parse_amount(num.as_str(), unit.as_str());
+        if money.is_none() && count.is_none() {
+            continue;
+        }
+        let label = &clause[..whole.start()];
+        let label_c = compact(label);
+        if let Some(ch) = CHANGE.captures(&label_c) {
+            let direction = match ch.get(5).map_or("", |m| m.as_str()) {
+                "减少" | "下降" | "降低" | "减" => yusuan_core::Direction::Decrease,
+                _ => yusuan_core::Direction::Increase,
+            };
+            let against_year = ch.get(3).and_then(|m| m.as_str().parse().ok()).or_else(|| {
+                ch.get(2)
+                    .filter(|m| m.as_str().starts_with('上'))
+                    .and(n.year.as_ref().map(|y| y.value - 1))
+            });
+            let change = Change {
+                direction,
+                amount: money,
+                against_year,
+                span,
+                text: clause.trim().to_string(),
+            };
+            let subject_text = clean_label(&label_c[..ch.get(0).map_or(0, |m| m.start())]);
+            let recent = &mut n.figures[first_in_paragraph..];
+            if subject_text.is_empty() {
+                if let Some(f) = recent.last_mut().filter(|f| f.change.is_none()) {
+                    f.change = Some(change);
+                }
+                continue;
+            }
+            let subject = resolve(&subject_text, ctx, count.is_some(), class_names);
+            if let Some(f) = recent
+                .iter_mut()
+                .rev()
+                .find(|f| f.subject == subject && f.change.is_none())
+            {
+                f.change = Some(change);
+            } else {
+                n.figures.push(Figure {
+                    subject,
+                    context: ctx,
+                    amount: None,
+                    count: None,
+                    change: Some(change),
+                    group: None,
+                    span,
+                    text: clause.trim().to_string(),
+                });
+            }
+            continue;
+        }
+        let subject = resolve(&clean_label(&label_c), ctx, count.is_some(), class_names);
+        n.figures.push(Figure {
+            subject,
+            context: ctx,
+            amount: money,
+            count,
+            change: None,
+            group: None,
+            span,
+            text: clause.trim().to_string(),
+        });
+    }
+    mentions_in(n, p);
+    counts_in(n, p);
+}
+
+/// Years whose role the words around them make plain.
+fn mentions_in(n: &mut Narrative, p: &Paragraph) {
+    for caps in YEAR.captures_iter(&p.text) {
+        let (Some(m), Some(y)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        let before = compact(&p.text[..m.start()]);
+        let after = compact(&p.text[m.end()..]);
+        let what = if before.ends_with('比') || before.ends_with('较') {
+            MentionKind::PriorYear
+        } else if [
+            "年初预算",
+            "一般公共预算财政拨款",
+            "“三公”",
+            "\"三公\"",
+            "三公",
+            "项目支出",
+            "无使用",
+            "部门预算",
+            "单位预算",
+            "一般公共预算安排",
+        ]
+        .iter()
+        .any(|k| after.starts_with(k))
+        {
+            MentionKind::Year
+        } else {
+            continue;
+        };
+        n.mentions.push(Mention {
+            what,
+            text: y.as_str().to_string(),
+            span: Span::line(p.line_at(m.start()), p.span.page),
+        });
+    }
+}
+
+/// "内设甲科、乙科 2 个科室" and "有 3 个事业单位，即甲、乙、丙".
+fn counts_in(n: &mut Narrative, p: &Paragraph) {
+    let text = &p.text;
+    for caps in COUNT.captures_iter(text) {
+        let (Some(m), Some(num), Some(noun)) = (caps.get(0), caps.get(1), caps.get(2)) else {
+            continue;
+        };
+        let Ok(stated) = num.as_str().parse::<i64>() else {
+            continue;
+        };
+        let sentence_start = text[..m.start()]
+            .rfind(['。', '；', '，'])
+            .map_or(0, |i| i + 3);
+        let before = &text[sentence_start..m.start()];
+        let markers = [
+            "内设",
+            "下设",
+            "设有",
+            "包括",
+            "包含",
+            "分别为",
+            "分别是",
+            "即",
+        ];
+        let mut listed: Vec<String> = Vec::new();
+        if let Some(pos) = markers
+            .iter()
+            .filter_map(|k| before.rfind(k).map(|i| i + k.len()))
+            .max()
+        {
+            listed = split_list(&before[pos..]);
+        }
+        if listed.len() < 2 {
+            let after = &text[m.end()..];
+            let end = after.find('。').unwrap_or(after.len());
+            let tail = compact(&after[..end]);
+            for k in ["，即", "即", "，包括", "包括", "：", "，分别为", "，分别是"]
+            {
+                if let Some(rest) = tail.strip_prefix(k) {
+                    listed = split_list(rest);
+                    break;
+                }
+            }
+        }
+        if listed.len() >= 2 {
+            n.counts.push(CountClaim {
+                noun: noun.as_str().to_string(),
+                stated,
+                listed,
+                span: Span::line(p.line_at(m.start()), p.span.page),
+            });
+        }
+    }
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split('、')
+        .map(|x| compact(x).trim_matches(['：', ':', '，']).to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// Parts stated after a total (其中 …) belong to its group: 三公, 政府采购 and vehicles.
+fn group_figures(figures: &mut [Figure]) {
+    let mut leader: Option<(usize, u8)> = None;
+    for i in 0..figures.len() {
+        let family = |s: &Subject| -> Option<(u8, bool)> {
+            use Subject::*;
+            Some(match s {
+                ThreePublicTotal => (1, true),
+                Abroad | CarSubtotal | CarPurchase | CarOperation | Reception => (1, false),
+                ProcurementTotal => (2, true),
+                ProcurementGoods | ProcurementWorks | ProcurementServices => (2, false),
+                Vehicles => (3, true),
+                VehiclesGeneral | VehiclesEnforcement | VehiclesSpecial | VehiclesOther => {
+                    (3, false)
+                }
+                _ => return None,
+            })
+        };
+        match family(&figures[i].subject) {
+            Some((fam, true)) => leader = Some((i, fam)),
+            Some((fam, false)) => {
+                if let Some((l, lf)) = leader {
+                    if lf == fam && figures[l].span.line <= figures[i].span.line {
+                        figures[i].group = u32::try_from(l).ok();
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clauses_keep_thousands_separators() {
+        let c: Vec<&str> = clauses("合计2,686.02万元，其中：甲1万元")
+            .into_iter()
+            .map(|x| x.1)
+            .collect();
+        assert_eq!(c, ["合计2,686.02万元", "其中", "甲1万元"]);
+    }
+
+    #[test]
+    fn labels_lose_years_and_connectives() {
+        assert_eq!(clean_label("2025 年“三公”经费预算"), "“三公”经费预算");
+        assert_eq!(
+            clean_label("其中一般公共预算拨款政府采购"),
+            "一般公共预算拨款政府采购"
+        );
+        assert_eq!(clean_label("本单位共有车辆"), "共有车辆");
+    }
+}

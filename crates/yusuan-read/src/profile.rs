@@ -1,0 +1,127 @@
+//! Region profiles: data files (`profiles/*.toml`) that map a region's printed tables to
+//! canonical table kinds and column meanings, and list its mandatory tables and sections.
+//! A new region is a new profile file plus one line in [`Profile::builtin`].
+
+use serde::Deserialize;
+use yusuan_core::{ColumnRole, DocKind, MoneyUnit, TableKind};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub doc_kind: DocKind,
+    pub money_unit: MoneyUnit,
+    pub detect_all: Vec<String>,
+    pub detect_any: Vec<String>,
+    #[serde(default)]
+    pub numbered_tables: bool,
+    #[serde(default)]
+    pub sections: Vec<SectionSpec>,
+    #[serde(default)]
+    pub tables: Vec<TableSpec>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSpec {
+    pub label: String,
+    pub keywords: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    pub kind: TableKind,
+    pub title: Vec<String>,
+    #[serde(default)]
+    pub mandatory: bool,
+    #[serde(default)]
+    pub columns: Vec<ColumnRole>,
+}
+
+/// A profile file that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("profile {name}: {source}")]
+pub struct ProfileError {
+    name: String,
+    #[source]
+    source: toml::de::Error,
+}
+
+const BUILTIN: &[(&str, &str)] = &[(
+    "chongqing",
+    include_str!("../../../profiles/chongqing.toml"),
+)];
+
+impl Profile {
+    pub fn parse(name: &str, text: &str) -> Result<Profile, ProfileError> {
+        toml::from_str(text).map_err(|source| ProfileError {
+            name: name.to_string(),
+            source,
+        })
+    }
+
+    /// The profiles bundled with yusuan. They are tested to parse, so a failure here is a
+    /// build defect and is reported by the tests, not at run time.
+    pub fn builtin() -> Vec<Profile> {
+        BUILTIN
+            .iter()
+            .filter_map(|(name, text)| Profile::parse(name, text).ok())
+            .collect()
+    }
+
+    /// Whether the document text (spaces removed) matches this profile.
+    pub fn detects(&self, compact_text: &str) -> bool {
+        self.detect_all
+            .iter()
+            .all(|m| compact_text.contains(m.as_str()))
+            && (self.detect_any.is_empty()
+                || self
+                    .detect_any
+                    .iter()
+                    .any(|m| compact_text.contains(m.as_str())))
+    }
+
+    /// The table spec whose title marker occurs in `title` (spaces removed). The longest
+    /// matching marker wins, so "政府性基金预算支出表" is not taken for a generic marker.
+    pub fn table_for_title(&self, title: &str) -> Option<&TableSpec> {
+        self.tables
+            .iter()
+            .flat_map(|t| t.title.iter().map(move |m| (t, m)))
+            .filter(|(_, m)| title.contains(m.as_str()))
+            .max_by_key(|(_, m)| m.chars().count())
+            .map(|(t, _)| t)
+    }
+
+    pub fn table(&self, kind: TableKind) -> Option<&TableSpec> {
+        self.tables.iter().find(|t| t.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_profiles_parse() {
+        for (name, text) in BUILTIN {
+            let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(&p.id, name);
+            assert!(!p.tables.is_empty());
+        }
+    }
+
+    #[test]
+    fn longest_title_marker_wins() {
+        let p = &Profile::builtin()[0];
+        let t = p
+            .table_for_title("2025年政府性基金预算支出表")
+            .map(|t| t.kind);
+        assert_eq!(t, Some(TableKind::GovFundByFunction));
+        let t = p
+            .table_for_title("2025年一般公共预算三公经费支出表")
+            .map(|t| t.kind);
+        assert_eq!(t, Some(TableKind::ThreePublic));
+    }
+}

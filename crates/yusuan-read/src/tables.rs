@@ -1,0 +1,597 @@
+//! Finding tables in the text and assembling their rows.
+
+use crate::lines::{compact, Line, RawCell};
+use crate::profile::Profile;
+use yusuan_core::{
+    Amount, Cell, CellValue, Column, ColumnRole, Indicator, Mention, MentionKind, MoneyUnit,
+    Performance, ReadNote, ReadNoteKind, Row, Span, Spanned, Table, TableKind,
+};
+
+/// Where a table starts: the `表X` marker and/or its title line.
+#[derive(Clone, Debug)]
+pub(crate) struct TableStart {
+    /// Index into the line slice of the first line of the table (marker or title).
+    pub first: usize,
+    /// Index of the first body line (after the title).
+    pub body: usize,
+    pub number: Option<String>,
+    pub ordinal: Option<u32>,
+    pub title: String,
+}
+
+/// Parse a Chinese numeral from 一 to 九十九.
+pub(crate) fn chinese_number(s: &str) -> Option<u32> {
+    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c).map(|d| d as u32),
+        ['十', u] => digit(*u).map(|d| 10 + d as u32),
+        [t, '十'] => digit(*t).map(|d| d as u32 * 10),
+        [t, '十', u] => Some(digit(*t)? as u32 * 10 + digit(*u)? as u32),
+        _ => None,
+    }
+}
+
+/// `表十一` -> ("表十一", 11, rest of the line).
+fn table_marker(compact_line: &str) -> Option<(String, u32, String)> {
+    let rest = compact_line.strip_prefix('表')?;
+    let numeral: String = rest
+        .chars()
+        .take_while(|c| "零一二三四五六七八九十".contains(*c))
+        .collect();
+    if numeral.is_empty() {
+        return None;
+    }
+    let n = chinese_number(&numeral)?;
+    let tail = rest[numeral.len()..]
+        .trim_start_matches(['：', ':', '、', '.'])
+        .to_string();
+    // "表明" etc. are words, not markers: a marker stands alone or precedes a title.
+    if !tail.is_empty() && !tail.ends_with('表') && !tail.contains("表（") {
+        return None;
+    }
+    Some((format!("表{numeral}"), n, tail))
+}
+
+/// A line that can only be a table title: no tabs with data, short, ends with 表, and the
+/// profile knows it.
+fn is_title_line(line: &Line, profile: &Profile) -> bool {
+    let cells: Vec<RawCell> = line.cells();
+    let filled = cells.iter().filter(|c| !c.text.is_empty()).count();
+    let c = line.compact();
+    filled == 1
+        && c.chars().count() <= 40
+        && (c.ends_with('表') || c.ends_with("表（续）"))
+        && profile.table_for_title(&c).is_some()
+}
+
+pub(crate) fn find_table_starts(lines: &[Line], profile: &Profile) -> Vec<TableStart> {
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let c = lines[i].compact();
+        if let Some((number, ordinal, tail)) = table_marker(&c) {
+            let (title, body) = if tail.is_empty() {
+                // The title is the next non-blank line when it is a title.
+                match (i + 1..lines.len()).find(|&j| !lines[j].is_blank()) {
+                    Some(j) if looks_like_title(&lines[j]) => (lines[j].compact(), j + 1),
+                    _ => (String::new(), i + 1),
+                }
+            } else {
+                (tail, i + 1)
+            };
+            starts.push(TableStart {
+                first: i,
+                body,
+                number: Some(number),
+                ordinal: Some(ordinal),
+                title,
+            });
+            i = body;
+            continue;
+        }
+        if !starts.is_empty() && is_title_line(&lines[i], profile) {
+            starts.push(TableStart {
+                first: i,
+                body: i + 1,
+                number: None,
+                ordinal: None,
+                title: c,
+            });
+        }
+        i += 1;
+    }
+    starts
+}
+
+fn looks_like_title(line: &Line) -> bool {
+    let filled = line.cells().iter().filter(|c| !c.text.is_empty()).count();
+    let c = line.compact();
+    filled == 1 && c.chars().count() <= 40 && c.contains('表')
+}
+
+/// A function or economic code: 3, 5 or 7 digits.
+pub fn is_code(s: &str) -> bool {
+    let n = s.len();
+    (n == 3 || n == 5 || n == 7) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Labels that mark total rows.
+pub fn is_total_label(s: &str) -> bool {
+    let c = compact(s);
+    matches!(
+        c.as_str(),
+        "合计" | "总计" | "收入合计" | "支出合计" | "收入总计" | "支出总计"
+    )
+}
+
+fn is_numeric(s: &str) -> bool {
+    let s = s.trim();
+    !s.is_empty()
+        && s.chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || ",.，．-－ ".contains(c))
+}
+
+fn is_dash(s: &str) -> bool {
+    matches!(s.trim(), "-" | "—" | "－" | "--" | "——")
+}
+
+/// Value of a printed cell in a column of the given role.
+pub(crate) fn cell_value(text: &str, amount_column: bool, unit: MoneyUnit) -> CellValue {
+    let t = text.trim();
+    if t.is_empty() || (amount_column && is_dash(t)) {
+        return CellValue::Blank;
+    }
+    if amount_column {
+        match Amount::parse(t, unit) {
+            Ok(a) => CellValue::Amount(a),
+            Err(_) => CellValue::Text(t.to_string()),
+        }
+    } else {
+        CellValue::Text(t.to_string())
+    }
+}
+
+fn unit_in_line(c: &str) -> Option<MoneyUnit> {
+    let idx = c.find("单位：").or_else(|| c.find("单位:"))?;
+    let rest = &c[idx..];
+    let rest = rest.split_once(['：', ':']).map_or(rest, |(_, r)| r);
+    if rest.starts_with("万元") {
+        Some(MoneyUnit::WanYuan)
+    } else if rest.starts_with('元') {
+        Some(MoneyUnit::Yuan)
+    } else {
+        None
+    }
+}
+
+fn span_of(lines: &[Line], a: usize, b: usize) -> Span {
+    Span {
+        line: lines[a].no,
+        end_line: lines[b].no,
+        page: lines[a].page,
+    }
+}
+
+/// What table assembly produced: the tables (fragments included), mentions and notes.
+pub(crate) struct Assembled {
+    pub tables: Vec<Table>,
+    pub mentions: Vec<Mention>,
+    pub notes: Vec<ReadNote>,
+}
+
+/// Assemble every table from its start to the next start.
+pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile) -> Assembled {
+    let mut out = Assembled {
+        tables: Vec::new(),
+        mentions: Vec::new(),
+        notes: Vec::new(),
+    };
+    for (k, start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(lines.len(), |s| s.first);
+        let spec = profile.table_for_title(&start.title);
+        let kind = spec.map(|s| s.kind);
+        if spec.is_none() {
+            out.notes.push(ReadNote {
+                kind: ReadNoteKind::UnknownTable,
+                message: format!(
+                    "{}“{}”不是{}版式中的表格，未核对其内容",
+                    start.number.clone().unwrap_or_default(),
+                    start.title,
+                    profile.name
+                ),
+                span: span_of(lines, start.first, start.first),
+            });
+        }
+        if let Some(y) = leading_year(&start.title) {
+            out.mentions.push(Mention {
+                what: MentionKind::Year,
+                text: y,
+                span: span_of(
+                    lines,
+                    start.first,
+                    start.body.saturating_sub(1).max(start.first),
+                ),
+            });
+        }
+        let mut table = Table {
+            number: start.number.clone(),
+            ordinal: start.ordinal,
+            title: start.title.clone(),
+            kind,
+            unit: None,
+            span: span_of(lines, start.first, start.first),
+            ..Table::default()
+        };
+        let columns: Vec<ColumnRole> = spec.map(|s| s.columns.clone()).unwrap_or_default();
+        table.columns = columns
+            .iter()
+            .map(|r| Column {
+                role: *r,
+                label: r.label().to_string(),
+            })
+            .collect();
+        let body = start.body.min(end);
+        let is_perf = matches!(
+            kind,
+            Some(TableKind::DeptPerformance | TableKind::ProjectPerformance)
+        );
+        if is_perf {
+            let last = read_performance(lines, body, end, profile, &mut table, &mut out.mentions);
+            table.span = span_of(lines, start.first, last.max(start.first));
+            out.tables.push(table);
+            continue;
+        }
+        let (last, fragments) = read_grid(lines, body, end, profile, &mut table, &mut out.mentions);
+        table.span = span_of(lines, start.first, last.max(start.first));
+        out.tables.push(table);
+        for frag in fragments {
+            out.notes.push(ReadNote {
+                kind: ReadNoteKind::UntitledFragment,
+                message: format!(
+                    "第{}–{}行的表格行（每行{}列）没有标题，与上方{}的列数不符，无法确定属于哪张表，未核对",
+                    frag.span.line,
+                    frag.span.end_line,
+                    frag.rows.first().map_or(0, |r| r.cells.len()),
+                    out.tables.last().map(Table::label).unwrap_or_default()
+                ),
+                span: frag.span,
+            });
+            out.tables.push(frag);
+        }
+    }
+    out
+}
+
+/// "2025年部门收支总表" -> "2025".
+fn leading_year(title: &str) -> Option<String> {
+    let digits: String = title.chars().take_while(|c| c.is_ascii_digit()).collect();
+    (digits.len() == 4 && title[4..].starts_with('年')).then_some(digits)
+}
+
+/// Read the rows of a grid table into `table`; rows that cannot belong to it (a different
+/// number of tab-separated cells after a page break) become untitled fragments.
+fn read_grid(
+    lines: &[Line],
+    body: usize,
+    end: usize,
+    profile: &Profile,
+    table: &mut Table,
+    mentions: &mut Vec<Mention>,
+) -> (usize, Vec<Table>) {
+    let mut fragments: Vec<Table> = Vec::new();
+    let mut unit = None;
+    let mut seen_data = false;
+    let mut blank_before = false;
+    let mut width: Option<usize> = None;
+    let mut last = body.saturating_sub(1);
+    for idx in body..end {
+        let line = &lines[idx];
+        if line.is_blank() {
+            blank_before = true;
+            continue;
+        }
+        let c = line.compact();
+        let cells = line.cells();
+        if !seen_data {
+            if let Some(u) = unit_in_line(&c) {
+                unit = Some(u);
+                table.unit_span = Some(span_of(lines, idx, idx));
+                last = idx;
+                continue;
+            }
+            if let Some(y) = year_in_parens(&c) {
+                mentions.push(Mention {
+                    what: MentionKind::Year,
+                    text: y,
+                    span: span_of(lines, idx, idx),
+                });
+                last = idx;
+                continue;
+            }
+        }
+        if ["备注", "注：", "注:", "说明："]
+            .iter()
+            .any(|p| c.starts_with(p))
+        {
+            let target = match fragments.last_mut() {
+                Some(f) => f,
+                None => &mut *table,
+            };
+            target.notes.push(Spanned {
+                value: c.clone(),
+                span: span_of(lines, idx, idx),
+            });
+            if fragments.is_empty() {
+                last = idx;
+            } else if let Some(f) = fragments.last_mut() {
+                f.span = f.span.to(span_of(lines, idx, idx));
+            }
+            continue;
+        }
+        let has_amount = cells.iter().any(|c| is_numeric(&c.text));
+        let first = cells
+            .iter()
+            .find(|c| !c.text.is_empty())
+            .map_or("", |c| c.text.as_str());
+        let text_cells = cells
+            .iter()
+            .filter(|c| !c.text.is_empty() && !is_numeric(&c.text))
+            .count();
+        let data =
+            seen_data || has_amount || (is_total_label(first) && text_cells == 1) || is_code(first);
+        if line.is_tabbed()
+            && seen_data
+            && blank_before
+            && fragments.is_empty()
+            && width.is_some_and(|w| w != cells.len())
+        {
+            fragments.push(Table {
+                title: String::new(),
+                span: span_of(lines, idx, idx),
+                ..Table::default()
+            });
+        }
+        blank_before = false;
+        let row_unit = unit.unwrap_or(profile.money_unit);
+        if let Some(frag) = fragments.last_mut() {
+            frag.rows.push(make_row(lines, idx, &cells, &[], row_unit));
+            frag.span = frag.span.to(span_of(lines, idx, idx));
+            continue;
+        }
+        last = idx;
+        if !data {
+            table
+                .header
+                .push(make_row(lines, idx, &cells, &[], row_unit));
+            width.get_or_insert(cells.len());
+            continue;
+        }
+        // A header repeated at the top of a new page is not data.
+        if !has_amount
+            && table.header.iter().any(|h| {
+                h.cells
+                    .iter()
+                    .map(|c| c.text.as_str())
+                    .eq(cells.iter().map(|c| c.text.as_str()))
+            })
+        {
+            continue;
+        }
+        seen_data = true;
+        width = Some(width.map_or(cells.len(), |w| w.max(cells.len())));
+        let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
+        table
+            .rows
+            .push(make_row(lines, idx, &cells, &roles, row_unit));
+    }
+    table.unit = unit;
+    (last, fragments)
+}
+
+fn year_in_parens(c: &str) -> Option<String> {
+    let inner = c
+        .strip_prefix(['(', '（'])?
+        .strip_suffix([')', '）'])?
+        .strip_suffix("年度")?;
+    (inner.len() == 4 && inner.bytes().all(|b| b.is_ascii_digit())).then(|| inner.to_string())
+}
+
+fn make_row(
+    lines: &[Line],
+    idx: usize,
+    cells: &[RawCell],
+    roles: &[ColumnRole],
+    unit: MoneyUnit,
+) -> Row {
+    Row {
+        span: span_of(lines, idx, idx),
+        cells: cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let amount = roles.get(i).is_some_and(|r| r.is_amount());
+                Cell {
+                    text: c.text.clone(),
+                    value: cell_value(&c.text, amount, unit),
+                }
+            })
+            .collect(),
+    }
+}
+
+const OPS: &[&str] = &["≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝", "定性"];
+
+fn strip_unit_code(s: &str) -> String {
+    // "103-重庆市大渡口区人民政府办公室" -> the name.
+    match s.split_once('-') {
+        Some((code, name)) if !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()) => {
+            name.to_string()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Read a performance goal table: key/value fields, the indicator header and the indicators,
+/// each indicator anchored on its 指标性质 cell so that a row shifted by a lost cell still reads.
+fn read_performance(
+    lines: &[Line],
+    body: usize,
+    end: usize,
+    profile: &Profile,
+    table: &mut Table,
+    mentions: &mut Vec<Mention>,
+) -> usize {
+    let mut perf = Performance::default();
+    let mut level1 = String::new();
+    let mut level2 = String::new();
+    let mut last = 0;
+    let mut unit = profile.money_unit;
+    for idx in body..end {
+        let line = &lines[idx];
+        if line.is_blank() {
+            continue;
+        }
+        last = idx;
+        let span = span_of(lines, idx, idx);
+        let cells = line.cells();
+        let texts: Vec<String> = cells.iter().map(|c| compact(&c.text)).collect();
+        let c = line.compact();
+        if let Some(y) = year_in_parens(&c) {
+            mentions.push(Mention {
+                what: MentionKind::Year,
+                text: y,
+                span,
+            });
+            continue;
+        }
+        if let Some(u) = unit_in_line(&c) {
+            unit = u;
+            table.unit_span = Some(span);
+            continue;
+        }
+        let next_filled =
+            |i: usize| -> Option<String> { texts[i + 1..].iter().find(|t| !t.is_empty()).cloned() };
+        let value_after = |i: usize| -> String {
+            // "预算执行率权重(%)：10" in one cell, or the value in a later cell.
+            let own = texts[i]
+                .split_once(['：', ':'])
+                .map(|(_, v)| v.to_string())
+                .filter(|v| !v.is_empty());
+            own.or_else(|| next_filled(i)).unwrap_or_default()
+        };
+        if let Some(op_at) = texts.iter().position(|t| OPS.contains(&t.as_str())) {
+            if op_at >= 1 {
+                let get = |i: usize| texts.get(i).cloned().unwrap_or_default();
+                let is_label = |t: &str| t.is_empty() || t.contains("绩效指标") || t == "目标";
+                if op_at >= 3 && !is_label(&texts[op_at - 3]) {
+                    level1 = texts[op_at - 3].clone();
+                }
+                if op_at >= 2 && !is_label(&texts[op_at - 2]) {
+                    level2 = texts[op_at - 2].clone();
+                }
+                perf.indicators.push(Indicator {
+                    level1: level1.clone(),
+                    level2: level2.clone(),
+                    name: get(op_at - 1),
+                    op: get(op_at),
+                    value: get(op_at + 1),
+                    unit: get(op_at + 2),
+                    weight: get(op_at + 3),
+                    core: get(op_at + 4),
+                    op_cell: op_at,
+                    span,
+                });
+                continue;
+            }
+        }
+        if texts.iter().any(|t| t.contains("指标性质")) {
+            perf.header = Some(Spanned {
+                value: texts.clone(),
+                span,
+            });
+            continue;
+        }
+        for (i, t) in texts.iter().enumerate() {
+            if t.is_empty() {
+                continue;
+            }
+            let amount = |v: String| Spanned {
+                value: cell_value(&v, true, unit),
+                span,
+            };
+            if t == "部门名称" || t == "项目名称" {
+                let v = next_filled(i).unwrap_or_default();
+                if t == "部门名称" {
+                    mentions.push(Mention {
+                        what: MentionKind::UnitName,
+                        text: strip_unit_code(&v),
+                        span,
+                    });
+                }
+                perf.name = Some(Spanned { value: v, span });
+            } else if t == "主管部门" {
+                let v = next_filled(i).unwrap_or_default();
+                mentions.push(Mention {
+                    what: MentionKind::UnitName,
+                    text: strip_unit_code(&v),
+                    span,
+                });
+            } else if t.starts_with("填报单位") || t == "实施单位" {
+                let v = value_after(i);
+                if let Some(name) = strip_unit_code(&v).strip_suffix("（本级）") {
+                    mentions.push(Mention {
+                        what: MentionKind::UnitName,
+                        text: name.to_string(),
+                        span,
+                    });
+                }
+            } else if t.contains("部门支出预算数") || t.contains("年度资金总额") {
+                perf.funds_total = Some(amount(value_after(i)));
+            } else if t.ends_with("财政拨款") && t.len() <= "其中：财政拨款".len() {
+                perf.funds_fiscal = Some(amount(texts.get(i + 1).cloned().unwrap_or_default()));
+            } else if t == "其他资金" {
+                perf.funds_other = Some(amount(texts.get(i + 1).cloned().unwrap_or_default()));
+            } else if t.contains("预算执行率权重") {
+                perf.execution_weight = Some(Spanned {
+                    value: value_after(i),
+                    span,
+                });
+            } else if t.starts_with("资金情况") {
+                if let Some(u) = MoneyUnit::from_label(t) {
+                    unit = u;
+                }
+            }
+        }
+    }
+    table.unit = Some(unit);
+    table.performance = Some(perf);
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(chinese_number("一"), Some(1));
+        assert_eq!(chinese_number("十"), Some(10));
+        assert_eq!(chinese_number("十三"), Some(13));
+        assert_eq!(chinese_number("二十一"), Some(21));
+        assert_eq!(chinese_number("x"), None);
+    }
+
+    #[test]
+    fn markers_are_not_words() {
+        assert_eq!(table_marker("表二").map(|m| m.1), Some(2));
+        assert_eq!(
+            table_marker("表一2025年财政拨款收支总表").map(|m| m.2),
+            Some("2025年财政拨款收支总表".to_string())
+        );
+        assert!(table_marker("表明本单位无收入").is_none());
+    }
+}
