@@ -10,7 +10,7 @@ fn numeral(n: u32) -> String {
         0..=9 => D[n as usize].to_string(),
         10 => "十".to_string(),
         11..=19 => format!("十{}", D[(n - 10) as usize]),
-        _ if n % 10 == 0 => format!("{}十", D[(n / 10) as usize % 10]),
+        _ if n.is_multiple_of(10) => format!("{}十", D[(n / 10) as usize % 10]),
         _ => format!("{}十{}", D[(n / 10) as usize % 10], D[(n % 10) as usize]),
     }
 }
@@ -119,32 +119,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             vec![Location::new(end, None)],
         );
     }
-    // Mandatory sections.
-    for (i, spec) in profile.sections.iter().enumerate() {
-        let present = doc
-            .sections
-            .iter()
-            .any(|s| spec.keywords.iter().any(|k| s.heading.contains(k.as_str())));
-        if present {
-            continue;
-        }
-        // Locate where it should have been: the next mandatory section present.
-        let next = profile.sections[i + 1..].iter().find_map(|n| {
-            doc.sections
-                .iter()
-                .find(|s| n.keywords.iter().any(|k| s.heading.contains(k.as_str())))
-        });
-        let span = next
-            .map(|s| Span::line(s.span.line, s.span.page))
-            .or_else(|| doc.sections.last().map(|s| s.span))
-            .unwrap_or(Span::line(1, None));
-        sink.push(
-            "complete.sections",
-            Severity::Error,
-            format!("情况说明缺少“{}”部分", spec.label),
-            vec![Location::new(span, None)],
-        );
-    }
+    sections(ctx, sink);
     // Empty tables carry a statement.
     for t in &doc.tables {
         let fund_like = matches!(
@@ -170,4 +145,140 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             vec![loc(t, t.span)],
         );
     }
+}
+
+/// Mandatory sections: present (outside 名词解释), and with some content.
+fn sections(ctx: &Ctx, sink: &mut Sink) {
+    let Some(profile) = ctx.profile else { return };
+    let doc = ctx.doc;
+    // Sections that count: not the definitions under 名词解释.
+    let mut parent = "";
+    let mut counted: Vec<usize> = Vec::new();
+    for (i, s) in doc.sections.iter().enumerate() {
+        if s.level <= 1 {
+            parent = s.heading.as_str();
+        }
+        if !(s.level > 1 && parent.contains("名词解释")) {
+            counted.push(i);
+        }
+    }
+    let find = |keywords: &[String]| {
+        counted.iter().copied().find(|&i| {
+            keywords
+                .iter()
+                .any(|k| doc.sections[i].heading.contains(k.as_str()))
+        })
+    };
+    let found: Vec<Option<usize>> = profile.sections.iter().map(|s| find(&s.keywords)).collect();
+    for (k, spec) in profile.sections.iter().enumerate() {
+        match found[k] {
+            Some(i) => {
+                // Content: its paragraphs and those of its subsections.
+                let s = &doc.sections[i];
+                let has_content = doc.sections[i..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(j, x)| *j == 0 || x.level > s.level)
+                    .any(|(_, x)| x.paragraphs.iter().any(|p| !p.text.trim().is_empty()));
+                let subtree = doc.sections[i..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(j, x)| *j == 0 || x.level > s.level)
+                    .map(|(_, x)| x);
+                let span = subtree.clone().fold(s.span, |a, x| a.to(x.span));
+                if !has_content {
+                    sink.push(
+                        "complete.sections",
+                        Severity::Error,
+                        format!("情况说明的“{}”部分（{}）没有内容", spec.label, s.heading),
+                        vec![Location::new(s.span, None)],
+                    );
+                    continue;
+                }
+                // Required figures: stated somewhere in the section's lines.
+                for key in &spec.figures {
+                    let stated = doc.figures.iter().any(|f| {
+                        f.subject.key() == key.as_str()
+                            && f.span.line >= span.line
+                            && f.span.line <= span.end_line
+                    });
+                    if !stated {
+                        let label = doc
+                            .figures
+                            .iter()
+                            .find(|f| f.subject.key() == key.as_str())
+                            .map_or_else(|| key.clone(), |f| f.subject.label());
+                        sink.push(
+                            "complete.figures",
+                            Severity::Warning,
+                            format!(
+                                "情况说明的“{}”部分没有说明{}",
+                                spec.label,
+                                figure_label(key, &label)
+                            ),
+                            vec![Location::new(span, None)],
+                        );
+                    }
+                }
+                for term in &spec.terms {
+                    if !subtree.clone().any(|x| x.heading.contains(term.as_str())) {
+                        sink.push(
+                            "complete.sections",
+                            Severity::Warning,
+                            format!("“{}”部分缺少对“{}”的解释", spec.label, term),
+                            vec![Location::new(span, None)],
+                        );
+                    }
+                }
+            }
+            None => {
+                // Where it should have been: between the previous and the next present ones.
+                let prev = found[..k]
+                    .iter()
+                    .rev()
+                    .flatten()
+                    .next()
+                    .map(|&i| doc.sections[i].span.line);
+                let next = found[k + 1..]
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map(|&i| doc.sections[i].span.line);
+                let first = doc.sections.first().map_or(1, |s| s.span.line);
+                let last = doc.sections.last().map_or(first, |s| s.span.end_line);
+                let span = Span {
+                    line: prev.unwrap_or(first),
+                    end_line: next.unwrap_or(last),
+                    page: None,
+                };
+                sink.push(
+                    "complete.sections",
+                    Severity::Error,
+                    format!("情况说明缺少“{}”部分", spec.label),
+                    vec![Location::new(span, None)],
+                );
+            }
+        }
+    }
+}
+
+/// The Chinese name of a required figure.
+fn figure_label(key: &str, fallback: &str) -> String {
+    let known = [
+        "total_income 收入预算总额",
+        "total_expenditure 支出预算总额",
+        "general_budget_expenditure 一般公共预算财政拨款支出",
+        "basic 基本支出",
+        "project 项目支出",
+        "three_public_total “三公”经费预算",
+        "operating_cost 机关运行经费",
+        "procurement_total 政府采购预算总额",
+        "performance_funds 实行绩效目标管理的项目资金",
+        "vehicles 车辆数量",
+    ];
+    known
+        .iter()
+        .find_map(|k| k.strip_prefix(key).and_then(|r| r.strip_prefix(' ')))
+        .unwrap_or(fallback)
+        .to_string()
 }

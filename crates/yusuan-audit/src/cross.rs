@@ -139,7 +139,7 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-fn total_of<'t>(t: &'t Table, role: ColumnRole) -> Option<(Val, Location)> {
+fn total_of(t: &Table, role: ColumnRole) -> Option<(Val, Location)> {
     let row = total_row(t)?;
     Some((Val::of(t.value(row, role)), loc(t, row.span)))
 }
@@ -497,6 +497,15 @@ fn empty_funds(ctx: &Ctx, sink: &mut Sink) {
                             .any(|k| p.text.contains(k))
                 });
             if !says_none {
+                // Where the statement belongs: the 财政拨款 section of the narrative.
+                let mut locs: Vec<Location> = ctx
+                    .doc
+                    .sections
+                    .iter()
+                    .filter(|s| s.level <= 1 && s.heading.contains("财政拨款"))
+                    .map(|s| Location::new(s.span, None))
+                    .collect();
+                locs.push(loc(t, t.span));
                 sink.push(
                     "cross.empty-fund",
                     Severity::Warning,
@@ -505,7 +514,7 @@ fn empty_funds(ctx: &Ctx, sink: &mut Sink) {
                         t.label(),
                         word
                     ),
-                    vec![loc(t, t.span)],
+                    locs,
                 );
             }
         }

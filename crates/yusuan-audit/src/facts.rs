@@ -128,7 +128,7 @@ pub fn class_row_by_name<'t>(table: &'t Table, name: &str) -> Option<CodedRow<'t
 }
 
 /// One side of a two-sided 收支 table: (label, row).
-pub fn side<'t>(table: &'t Table, item: ColumnRole) -> Vec<(String, &'t Row)> {
+pub fn side(table: &Table, item: ColumnRole) -> Vec<(String, &Row)> {
     let Some(i) = table.col(item) else {
         return Vec::new();
     };
@@ -196,7 +196,7 @@ pub fn source_of(label: &str) -> Option<ColumnRole> {
 }
 
 /// Two amounts whose exact values differ by 10,000 times: a 元 / 万元 mix-up.
-fn unit_mixup(a: Amount, b: Amount) -> bool {
+pub fn unit_mixup(a: Amount, b: Amount) -> bool {
     let (big, small) = if a.fen.abs() >= b.fen.abs() {
         (a, b)
     } else {

@@ -117,6 +117,7 @@ pub const RULES: &[Rule] = &[
     rule!("complete.numbering", Error, "预算 部门/单位", "表格编号连续", "Tables are numbered without gaps (表一, 表二, ...); a gap is a missing table."),
     rule!("complete.tables", Error, "预算 部门/单位", "必备表格", "Every table the region profile makes mandatory is present."),
     rule!("complete.sections", Error, "预算 部门/单位", "必备说明内容", "Every section the region profile makes mandatory is present in the narrative."),
+    rule!("complete.figures", Warning, "预算 部门/单位", "必备说明数字", "Each mandatory section states its figures (the profile lists them: 收入 / 支出 totals, 基本 / 项目, 三公, 机关运行经费, 采购, 绩效 funds, vehicles)."),
     rule!("complete.empty-statement", Error, "预算 部门/单位", "空表须有说明", "A table with no amounts carries a statement saying why (备注：本单位无…)."),
     rule!("consistency.year", Error, "全部", "年度一致", "One budget year throughout: titles and 'X年预算' name the budget year, comparisons (比 X 年) the year before."),
     rule!("consistency.unit-name", Error, "全部", "单位名称一致", "One unit name throughout: the title, 部门名称, 主管部门 and 填报单位（本级）."),
@@ -226,6 +227,7 @@ impl Auditor {
         class::run(&ctx, &mut sink);
         perf::run(&ctx, &mut sink);
         let mut findings = sink.findings;
+        point_at_unit_lines(doc, profile, &mut findings);
         // Stable order: by first line, then severity.
         findings.sort_by_key(|f| {
             (
@@ -235,6 +237,33 @@ impl Auditor {
             )
         });
         findings
+    }
+}
+
+/// A money-unit finding names the 单位 line of a table whose stated unit differs from the
+/// region's usual unit, first: that is the line to correct.
+fn point_at_unit_lines(doc: &Document, profile: Option<&Profile>, findings: &mut [Finding]) {
+    let usual = profile.map(|p| p.money_unit);
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.rule == "consistency.money-unit")
+    {
+        let mut unit_locs = Vec::new();
+        for l in &f.locations {
+            let Some(label) = &l.table else { continue };
+            let Some(t) = doc.tables.iter().find(|t| &t.label() == label) else {
+                continue;
+            };
+            if let (Some(span), Some(unit)) = (t.unit_span, t.unit) {
+                if Some(unit) != usual {
+                    unit_locs.push(Location::new(span, Some(label.clone())));
+                }
+            }
+        }
+        unit_locs.dedup();
+        for (k, l) in unit_locs.into_iter().enumerate() {
+            f.locations.insert(k, l);
+        }
     }
 }
 

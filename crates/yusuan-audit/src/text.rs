@@ -244,6 +244,19 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
         decimals: change.amount.map_or(6, |a| a.decimals),
     };
     let actual = cur.fen - prior.fen;
+    // Figures 10,000 times apart are a 元/万元 mix-up, reported by text.figure.
+    if crate::facts::unit_mixup(
+        Amount {
+            fen: stated.fen.abs(),
+            ..stated
+        },
+        Amount {
+            fen: actual.abs(),
+            ..*cur
+        },
+    ) {
+        return;
+    }
     let diff = stated.fen - actual;
     let tol = stated.half_step() + cur.half_step() + prior.half_step();
     let words = |fen: i64| -> String {

@@ -388,6 +388,74 @@ pub enum Subject {
     Unknown(String),
 }
 
+impl Subject {
+    /// A stable key, as profiles name required figures ("general_budget_expenditure").
+    pub fn key(&self) -> &'static str {
+        use Subject::*;
+        match self {
+            TotalIncome => "total_income",
+            TotalExpenditure => "total_expenditure",
+            SourceIncome(_) => "source_income",
+            FunctionClass(_) => "function_class",
+            GeneralBudgetIncome => "general_budget_income",
+            GeneralBudgetExpenditure => "general_budget_expenditure",
+            Basic => "basic",
+            Project => "project",
+            ThreePublicTotal => "three_public_total",
+            Abroad => "abroad",
+            CarSubtotal => "car_subtotal",
+            CarPurchase => "car_purchase",
+            CarOperation => "car_operation",
+            Reception => "reception",
+            OperatingCost => "operating_cost",
+            ProcurementTotal => "procurement_total",
+            ProcurementGoods => "procurement_goods",
+            ProcurementWorks => "procurement_works",
+            ProcurementServices => "procurement_services",
+            PerformanceFunds => "performance_funds",
+            Vehicles => "vehicles",
+            VehiclesGeneral => "vehicles_general",
+            VehiclesEnforcement => "vehicles_enforcement",
+            VehiclesSpecial => "vehicles_special",
+            VehiclesOther => "vehicles_other",
+            Unknown(_) => "unknown",
+        }
+    }
+
+    /// Chinese label for messages.
+    pub fn label(&self) -> String {
+        use Subject::*;
+        match self {
+            TotalIncome => "收入预算总额".into(),
+            TotalExpenditure => "支出预算总额".into(),
+            SourceIncome(r) => format!("{}收入", r.label()),
+            FunctionClass(n) => n.clone(),
+            GeneralBudgetIncome => "一般公共预算财政拨款收入".into(),
+            GeneralBudgetExpenditure => "一般公共预算财政拨款支出".into(),
+            Basic => "基本支出".into(),
+            Project => "项目支出".into(),
+            ThreePublicTotal => "“三公”经费预算".into(),
+            Abroad => "因公出国（境）费".into(),
+            CarSubtotal => "公务用车购置及运行维护费".into(),
+            CarPurchase => "公务用车购置费".into(),
+            CarOperation => "公务用车运行维护费".into(),
+            Reception => "公务接待费".into(),
+            OperatingCost => "机关运行经费".into(),
+            ProcurementTotal => "政府采购预算总额".into(),
+            ProcurementGoods => "政府采购货物预算".into(),
+            ProcurementWorks => "政府采购工程预算".into(),
+            ProcurementServices => "政府采购服务预算".into(),
+            PerformanceFunds => "实行绩效目标管理的项目资金".into(),
+            Vehicles => "车辆总数".into(),
+            VehiclesGeneral => "一般公务用车".into(),
+            VehiclesEnforcement => "执勤执法用车".into(),
+            VehiclesSpecial => "特种专业技术用车".into(),
+            VehiclesOther => "其他用车".into(),
+            Unknown(s) => s.clone(),
+        }
+    }
+}
+
 /// Direction word printed with a change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

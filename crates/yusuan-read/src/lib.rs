@@ -107,7 +107,8 @@ pub fn read_text(source: &str, text: &str) -> Document {
 
     let starts = tables::find_table_starts(&lines, profile);
     let narrative_end = starts.first().map_or(lines.len(), |s| s.first);
-    let assembled = tables::assemble(&lines, &starts, profile);
+    let mut assembled = tables::assemble(&lines, &starts, profile);
+    tables::adopt_fragments(&mut assembled.tables, &mut assembled.notes, profile);
 
     // 类 names: from the catalog and from the tables' 3-digit function codes.
     let mut class_names: Vec<String> = Vec::new();

@@ -199,10 +199,12 @@ pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
             extract(&mut n, p, ctx, class_names);
         }
     }
-    for s in &mut sections {
-        if let Some(last) = s.paragraphs.last() {
-            s.span.end_line = s.span.end_line.max(last.span.end_line);
-        }
+    // A section owns every line up to the next heading (blank lines and all).
+    let end = lines.last().map_or(0, |l| l.no);
+    let starts: Vec<u32> = sections.iter().map(|s| s.span.line).collect();
+    for (k, s) in sections.iter_mut().enumerate() {
+        let next = starts.get(k + 1).map_or(end, |n| n.saturating_sub(1));
+        s.span.end_line = next.max(s.span.line);
     }
     n.sections = sections;
     group_figures(&mut n.figures);
@@ -232,12 +234,18 @@ fn read_title(n: &mut Narrative, parts: &[(String, Span)]) {
     };
     for (part, span) in parts {
         let pc = compact(part);
+        // "预算主管部门：上海市普陀区人民政府办公室" names the unit outright.
+        for key in ["主管部门：", "单位名称：", "部门名称：", "编制部门："] {
+            if let Some((_, v)) = pc.split_once(key) {
+                let v: String = v.chars().take_while(|c| !c.is_ascii_digit()).collect();
+                if v.chars().count() >= 4 {
+                    n.unit_name = Some(Spanned { value: v, span: *span });
+                }
+            }
+        }
         if let Some(caps) = YEAR.captures(&pc) {
             let y: i32 = caps[1].parse().unwrap_or(0);
-            n.year.get_or_insert(Spanned {
-                value: y,
-                span: *span,
-            });
+            n.year.get_or_insert(Spanned { value: y, span: *span });
             n.mentions.push(Mention {
                 what: MentionKind::Year,
                 text: caps[1].to_string(),
@@ -251,15 +259,7 @@ fn read_title(n: &mut Narrative, parts: &[(String, Span)]) {
                     span: *span,
                 });
             }
-        } else if let Some((_, v)) = pc
-            .split_once("主管部门：")
-            .or_else(|| pc.split_once("单位名称："))
-        {
-            n.unit_name = Some(Spanned {
-                value: v.to_string(),
-                span: *span,
-            });
-        } else if n.unit_name.is_none() && pc.chars().count() >= 4 {
+        } else if n.unit_name.is_none() && (4..=40).contains(&pc.chars().count()) {
             n.unit_name = Some(Spanned {
                 value: pc.clone(),
                 span: *span,
@@ -451,10 +451,10 @@ fn resolve(label: &str, ctx: Context, count: bool, class_names: &[String]) -> Su
                 return Subject::TotalIncome;
             }
         }
-        Context::Expenditure => {
-            if has("预算数") || label == "支出" || has("支出预算") || has("总额") {
-                return Subject::TotalExpenditure;
-            }
+        Context::Expenditure
+            if has("预算数") || label == "支出" || has("支出预算") || has("总额") =>
+        {
+            return Subject::TotalExpenditure;
         }
         _ => {}
     }
@@ -568,6 +568,38 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
     }
     mentions_in(n, p);
     counts_in(n, p);
+    unit_mention(n, p);
+}
+
+/// "重庆市大渡口区人民政府办公室是区政府工作部门": a paragraph that opens with the unit's name.
+fn unit_mention(n: &mut Narrative, p: &Paragraph) {
+    let Some(pos) = p.text.find('是') else {
+        return;
+    };
+    let name = compact(&p.text[..pos]);
+    let len = name.chars().count();
+    let suffixes = [
+        "办公室",
+        "局",
+        "委员会",
+        "厅",
+        "院",
+        "中心",
+        "办事处",
+        "政府",
+        "委",
+        "会",
+    ];
+    if (6..=40).contains(&len)
+        && !name.contains(['，', '。', '、', '（', '：'])
+        && suffixes.iter().any(|s| name.ends_with(s))
+    {
+        n.mentions.push(Mention {
+            what: MentionKind::UnitName,
+            text: name,
+            span: Span::line(p.span.line, p.span.page),
+        });
+    }
 }
 
 /// Years whose role the words around them make plain.
@@ -578,7 +610,11 @@ fn mentions_in(n: &mut Narrative, p: &Paragraph) {
         };
         let before = compact(&p.text[..m.start()]);
         let after = compact(&p.text[m.end()..]);
-        let what = if before.ends_with('比') || before.ends_with('较') {
+        let what = if before.ends_with('比')
+            || before.ends_with('较')
+            || before.ends_with("截至")
+            || before.ends_with("截止")
+        {
             MentionKind::PriorYear
         } else if [
             "年初预算",

@@ -27,6 +27,12 @@ pub struct Profile {
 pub struct SectionSpec {
     pub label: String,
     pub keywords: Vec<String>,
+    /// Figures the section must state, by [`yusuan_core::Subject::key`].
+    #[serde(default)]
+    pub figures: Vec<String>,
+    /// Terms a glossary section must explain (subsection headings).
+    #[serde(default)]
+    pub terms: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -240,13 +240,30 @@ pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile)
             Some(TableKind::DeptPerformance | TableKind::ProjectPerformance)
         );
         if is_perf {
-            let last = read_performance(lines, body, end, profile, &mut table, &mut out.mentions);
-            table.span = span_of(lines, start.first, last.max(start.first));
+            read_performance(lines, body, end, profile, &mut table, &mut out.mentions);
+            table.span = span_of(lines, start.first, end.saturating_sub(1).max(start.first));
             out.tables.push(table);
             continue;
         }
-        let (last, fragments) = read_grid(lines, body, end, profile, &mut table, &mut out.mentions);
-        table.span = span_of(lines, start.first, last.max(start.first));
+        let (last, mut fragments) =
+            read_grid(lines, body, end, profile, &mut table, &mut out.mentions);
+        // A table owns the lines up to the next table (or its first fragment).
+        let own_end = fragments.first().map_or(end, |f| {
+            lines
+                .iter()
+                .position(|l| l.no == f.span.line)
+                .unwrap_or(end)
+        });
+        table.span = span_of(
+            lines,
+            start.first,
+            own_end.saturating_sub(1).max(last).max(start.first),
+        );
+        if let Some(f) = fragments.last_mut() {
+            f.span.end_line = lines[end.saturating_sub(1).max(start.first)]
+                .no
+                .max(f.span.end_line);
+        }
         out.tables.push(table);
         for frag in fragments {
             out.notes.push(ReadNote {
@@ -364,6 +381,23 @@ fn read_grid(
         }
         last = idx;
         if !data {
+            for (ci, cell) in cells.iter().enumerate() {
+                if let Some(y) = leading_year(&compact(&cell.text)) {
+                    let prior = table
+                        .columns
+                        .get(ci)
+                        .is_some_and(|c| c.role == ColumnRole::Prior);
+                    mentions.push(Mention {
+                        what: if prior {
+                            MentionKind::PriorYear
+                        } else {
+                            MentionKind::Year
+                        },
+                        text: y,
+                        span: span_of(lines, idx, idx),
+                    });
+                }
+            }
             table
                 .header
                 .push(make_row(lines, idx, &cells, &[], row_unit));
@@ -444,18 +478,16 @@ fn read_performance(
     profile: &Profile,
     table: &mut Table,
     mentions: &mut Vec<Mention>,
-) -> usize {
+) {
     let mut perf = Performance::default();
     let mut level1 = String::new();
     let mut level2 = String::new();
-    let mut last = 0;
     let mut unit = profile.money_unit;
     for idx in body..end {
         let line = &lines[idx];
         if line.is_blank() {
             continue;
         }
-        last = idx;
         let span = span_of(lines, idx, idx);
         let cells = line.cells();
         let texts: Vec<String> = cells.iter().map(|c| compact(&c.text)).collect();
@@ -569,7 +601,69 @@ fn read_performance(
     }
     table.unit = Some(unit);
     table.performance = Some(perf);
-    last
+}
+
+/// An untitled fragment that sits where a numbered table is missing, with exactly the column
+/// count of one (and only one) table kind the document lacks, is read as that kind, so its
+/// internal identities can still be checked. Its title says it was inferred.
+pub(crate) fn adopt_fragments(tables: &mut [Table], notes: &mut [ReadNote], profile: &Profile) {
+    let present: Vec<TableKind> = tables.iter().filter_map(|t| t.kind).collect();
+    for k in 0..tables.len() {
+        if tables[k].kind.is_some() || tables[k].number.is_some() {
+            continue;
+        }
+        let prev = tables[..k].iter().rev().find_map(|t| t.ordinal);
+        let next = tables[k + 1..].iter().find_map(|t| t.ordinal);
+        let gap = match (prev, next) {
+            (Some(p), Some(n)) => n > p + 1,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let width = tables[k]
+            .rows
+            .iter()
+            .map(|r| r.cells.len())
+            .max()
+            .unwrap_or(0);
+        if !gap || width == 0 {
+            continue;
+        }
+        let candidates: Vec<_> = profile
+            .tables
+            .iter()
+            .filter(|s| !present.contains(&s.kind) && s.columns.len() == width)
+            .collect();
+        let [spec] = candidates.as_slice() else {
+            continue;
+        };
+        let t = &mut tables[k];
+        let unit = t.unit.unwrap_or(profile.money_unit);
+        t.kind = Some(spec.kind);
+        t.title = format!("无标题表格（按位置与列数推断为{}）", spec.title[0]);
+        t.columns = spec
+            .columns
+            .iter()
+            .map(|r| Column {
+                role: *r,
+                label: r.label().to_string(),
+            })
+            .collect();
+        for row in &mut t.rows {
+            for (i, cell) in row.cells.iter_mut().enumerate() {
+                let amount = spec.columns.get(i).is_some_and(|r| r.is_amount());
+                cell.value = cell_value(&cell.text, amount, unit);
+            }
+        }
+        if let Some(n) = notes
+            .iter_mut()
+            .find(|n| n.kind == ReadNoteKind::UntitledFragment && n.span.line == t.span.line)
+        {
+            n.message = format!(
+                "第{}–{}行的表格行没有标题（标题页缺失），按位置与列数推断为{}的续页，只核对其行内与层级关系",
+                t.span.line, t.span.end_line, spec.title[0]
+            );
+        }
+    }
 }
 
 #[cfg(test)]
