@@ -102,9 +102,21 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         }
     }
     if missing_kinds.len() > gaps {
+        // Point at numbered tables of unknown kind (a changed title), else at the end.
+        let unknown: Vec<Location> = doc
+            .notes
+            .iter()
+            .filter(|n| n.kind == ReadNoteKind::UnknownTable)
+            .map(|n| Location::new(n.span, None))
+            .collect();
         let end = doc.tables.last().map_or(Span::line(1, None), |t| {
             Span::line(t.span.end_line, t.span.page)
         });
+        let locations = if unknown.is_empty() {
+            vec![Location::new(end, None)]
+        } else {
+            unknown
+        };
         sink.push(
             "complete.tables",
             Severity::Error,
@@ -116,7 +128,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                     .collect::<Vec<_>>()
                     .join("、")
             ),
-            vec![Location::new(end, None)],
+            locations,
         );
     }
     sections(ctx, sink);

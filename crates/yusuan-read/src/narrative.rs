@@ -239,13 +239,19 @@ fn read_title(n: &mut Narrative, parts: &[(String, Span)]) {
             if let Some((_, v)) = pc.split_once(key) {
                 let v: String = v.chars().take_while(|c| !c.is_ascii_digit()).collect();
                 if v.chars().count() >= 4 {
-                    n.unit_name = Some(Spanned { value: v, span: *span });
+                    n.unit_name = Some(Spanned {
+                        value: v,
+                        span: *span,
+                    });
                 }
             }
         }
         if let Some(caps) = YEAR.captures(&pc) {
             let y: i32 = caps[1].parse().unwrap_or(0);
-            n.year.get_or_insert(Spanned { value: y, span: *span });
+            n.year.get_or_insert(Spanned {
+                value: y,
+                span: *span,
+            });
             n.mentions.push(Mention {
                 what: MentionKind::Year,
                 text: caps[1].to_string(),

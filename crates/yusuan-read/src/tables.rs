@@ -203,7 +203,11 @@ pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile)
                     start.title,
                     profile.name
                 ),
-                span: span_of(lines, start.first, start.first),
+                span: span_of(
+                    lines,
+                    start.first,
+                    start.body.saturating_sub(1).max(start.first),
+                ),
             });
         }
         if let Some(y) = leading_year(&start.title) {
@@ -360,12 +364,14 @@ fn read_grid(
             .count();
         let data =
             seen_data || has_amount || (is_total_label(first) && text_cells == 1) || is_code(first);
-        if line.is_tabbed()
+        // After the data has begun, a new 单位 line, or tab-separated rows with another column
+        // count after a page break, start rows that cannot belong to this table.
+        let new_unit = seen_data && unit_in_line(&c).is_some();
+        let other_width = line.is_tabbed()
             && seen_data
             && blank_before
-            && fragments.is_empty()
-            && width.is_some_and(|w| w != cells.len())
-        {
+            && width.is_some_and(|w| w != cells.len());
+        if fragments.is_empty() && (new_unit || other_width) {
             fragments.push(Table {
                 title: String::new(),
                 span: span_of(lines, idx, idx),

@@ -1,0 +1,564 @@
+//! One small fixture per rule: the bundled example (clean) with one planted defect each. The
+//! rule must fire, with the expected severity, at the planted line; the clean example has no
+//! error or warning at all.
+
+mod common;
+use common::*;
+use yusuan_audit::{Severity, RULES};
+
+#[test]
+fn the_example_is_clean() {
+    let findings = audit(&example());
+    assert!(findings.iter().all(|f| !is_loud(f)), "{}", show(&findings));
+    // Its rounding differences are still reported, as info.
+    assert!(findings
+        .iter()
+        .any(|f| f.rule == "table.hierarchy" && f.severity == Severity::Info));
+}
+
+/// Plant a defect by editing one line; expect `rule` at `severity` covering that line.
+fn planted(rule: &str, severity: Severity, needle: &str, from: &str, to: &str) {
+    let text = example();
+    let (variant, line) = edit(&text, needle, from, to);
+    expect(rule, severity, &text, &variant, line);
+}
+
+fn expect(rule: &str, severity: Severity, text: &str, variant: &str, line: usize) {
+    assert!(RULES.iter().any(|r| r.id == rule), "unknown rule {rule}");
+    let before = audit(text);
+    let after = audit(variant);
+    let hit = after
+        .iter()
+        .any(|f| f.rule == rule && f.severity == severity && covers(f, line));
+    assert!(
+        hit,
+        "expected {rule} {severity:?} at line {line}; got:\n{}",
+        show(&after)
+    );
+    assert!(
+        !before.iter().any(|f| f.rule == rule && is_loud(f)),
+        "the clean example already has {rule}"
+    );
+}
+
+fn deleted(rule: &str, severity: Severity, first_needle: &str, count: usize) {
+    let text = example();
+    let first = line_of(&text, first_needle);
+    let variant = delete(&text, first, first + count - 1);
+    expect(rule, severity, &text, &variant, first);
+}
+
+#[test]
+fn table_hierarchy() {
+    planted(
+        "table.hierarchy",
+        Severity::Error,
+        "30201\t办公费",
+        "79.80\t\t79.80",
+        "89.80\t\t89.80",
+    );
+}
+
+#[test]
+fn table_row_total() {
+    planted(
+        "table.row-total",
+        Severity::Error,
+        "2010301\t行政运行\t945.84\t945.84",
+        "945.84\t945.84",
+        "955.84\t945.84",
+    );
+}
+
+#[test]
+fn table_three_public() {
+    planted(
+        "table.three-public",
+        Severity::Error,
+        "29.70\t",
+        "29.70",
+        "31.70",
+    );
+}
+
+#[test]
+fn table_balance() {
+    planted(
+        "table.balance",
+        Severity::Error,
+        "合计\t2,686.02\t合计\t2,686.02",
+        "合计\t2,686.02\t合计",
+        "合计\t2,696.02\t合计",
+    );
+}
+
+#[test]
+fn cross_fiscal_function() {
+    planted(
+        "cross.fiscal-function",
+        Severity::Error,
+        "\t\t住房保障支出\t96.60",
+        "96.60\t96.60",
+        "98.60\t98.60",
+    );
+}
+
+#[test]
+fn cross_fiscal_function_mislabel() {
+    planted(
+        "cross.fiscal-function",
+        Severity::Error,
+        "\t\t卫生健康支出\t77.94",
+        "卫生健康支出",
+        "医疗卫生支出",
+    );
+}
+
+#[test]
+fn cross_basic_economic() {
+    planted(
+        "cross.basic-economic",
+        Severity::Error,
+        "合计\t\t1,802.64\t1,410.55",
+        "1,802.64\t1,410.55",
+        "1,812.64\t1,420.55",
+    );
+}
+
+#[test]
+fn cross_dept_summary() {
+    planted(
+        "cross.dept-summary",
+        Severity::Error,
+        "财政专户管理资金\t\t住房保障支出",
+        "96.60",
+        "98.60",
+    );
+}
+
+#[test]
+fn cross_dept_fiscal() {
+    let text = example();
+    // The 表八 row, not the 表二 or 表七 one.
+    let first = line_of(&text, "部门支出总表");
+    let n = text
+        .lines()
+        .enumerate()
+        .skip(first)
+        .find(|(_, l)| l.starts_with("2210201\t住房公积金\t96.60\t96.60"))
+        .map(|(i, _)| i + 1)
+        .expect("表八 row");
+    let variant: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == n {
+                l.replace("96.60\t96.60", "97.60\t97.60")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    expect("cross.dept-fiscal", Severity::Error, &text, &variant, n);
+}
+
+#[test]
+fn cross_three_public_economic() {
+    planted(
+        "cross.three-public-economic",
+        Severity::Error,
+        "30217\t公务接待费",
+        "0.50\t\t0.50",
+        "3.50\t\t3.50",
+    );
+}
+
+#[test]
+fn cross_empty_fund() {
+    deleted(
+        "cross.empty-fund",
+        Severity::Warning,
+        "2025 年无使用政府性基金预算拨款",
+        1,
+    );
+}
+
+#[test]
+fn cross_performance_total() {
+    planted(
+        "cross.performance-total",
+        Severity::Error,
+        "部门支出预算数",
+        "2686.02",
+        "2696.02",
+    );
+}
+
+#[test]
+fn text_figure() {
+    planted(
+        "text.figure",
+        Severity::Error,
+        "（二）支出预算",
+        "卫生健康支出 77.94",
+        "卫生健康支出 79.94",
+    );
+}
+
+#[test]
+fn text_operating_cost() {
+    planted(
+        "text.operating-cost",
+        Severity::Warning,
+        "运行经费 392.1",
+        "392.1",
+        "402.1",
+    );
+}
+
+#[test]
+fn text_change() {
+    planted(
+        "text.change",
+        Severity::Error,
+        "一般公共预算财政拨款支出",
+        "比 2024 年增加 1374.64",
+        "比 2024 年减少 1374.64",
+    );
+}
+
+#[test]
+fn text_sum() {
+    planted(
+        "text.sum",
+        Severity::Error,
+        "政府采购预算总额",
+        "政府采购服务预算 8.8",
+        "政府采购服务预算 9.8",
+    );
+}
+
+#[test]
+fn text_sum_of_changes() {
+    planted(
+        "text.sum",
+        Severity::Error,
+        "“三公”经费预算",
+        "减少 0.6",
+        "减少 0.9",
+    );
+}
+
+#[test]
+fn text_count() {
+    planted(
+        "text.count",
+        Severity::Error,
+        "个科室",
+        "10 个科室",
+        "11 个科室",
+    );
+}
+
+#[test]
+fn complete_numbering() {
+    let text = example();
+    let first = line_of(&text, "表三");
+    let next = line_of(&text, "表四");
+    let variant = delete(&text, first, next - 1);
+    expect(
+        "complete.numbering",
+        Severity::Error,
+        &text,
+        &variant,
+        first,
+    );
+}
+
+#[test]
+fn complete_tables() {
+    planted(
+        "complete.tables",
+        Severity::Error,
+        "部门收入总表",
+        "部门收入总表",
+        "部门收入明细表",
+    );
+}
+
+#[test]
+fn complete_sections() {
+    deleted(
+        "complete.sections",
+        Severity::Error,
+        "四、“三公”经费情况说明",
+        1,
+    );
+}
+
+#[test]
+fn complete_figures() {
+    planted(
+        "complete.figures",
+        Severity::Warning,
+        "“三公”经费预算 29.7",
+        "“三公”经费预算 29.7 万元，比 2024 年增加 2.9 万元",
+        "“三公”经费预算安排见表四",
+    );
+}
+
+#[test]
+fn complete_empty_statement() {
+    deleted(
+        "complete.empty-statement",
+        Severity::Error,
+        "备注：本单位无政府性基金预算收支",
+        1,
+    );
+}
+
+#[test]
+fn consistency_year() {
+    planted(
+        "consistency.year",
+        Severity::Error,
+        "年部门支出总表",
+        "2025",
+        "2024",
+    );
+}
+
+#[test]
+fn consistency_year_in_comparison() {
+    planted(
+        "consistency.year",
+        Severity::Error,
+        "公务接待费 2.2",
+        "比 2024 年减少",
+        "比 2023 年减少",
+    );
+}
+
+#[test]
+fn consistency_unit_name() {
+    planted(
+        "consistency.unit-name",
+        Severity::Error,
+        "部门名称",
+        "大渡口区人民政府办公室",
+        "大渡口区发展和改革委员会",
+    );
+}
+
+#[test]
+fn consistency_money_unit() {
+    let text = example();
+    let t3 = line_of(&text, "一般公共预算财政拨款基本支出预算表");
+    let unit_line = text
+        .lines()
+        .enumerate()
+        .skip(t3)
+        .find(|(_, l)| l.trim() == "单位：万元")
+        .map(|(i, _)| i + 1)
+        .expect("unit line");
+    let variant: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == unit_line {
+                "单位：元".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    expect(
+        "consistency.money-unit",
+        Severity::Error,
+        &text,
+        &variant,
+        unit_line,
+    );
+}
+
+#[test]
+fn class_unknown_code() {
+    planted(
+        "class.unknown-code",
+        Severity::Warning,
+        "2210201\t住房公积金",
+        "2210201",
+        "2210209",
+    );
+}
+
+#[test]
+fn class_name() {
+    planted(
+        "class.name",
+        Severity::Error,
+        "2010302\t一般行政管理事务",
+        "一般行政管理事务",
+        "机关服务",
+    );
+}
+
+#[test]
+fn class_hierarchy() {
+    planted(
+        "class.hierarchy",
+        Severity::Warning,
+        "2080501\t行政单位离退休",
+        "2080501",
+        "2090501",
+    );
+}
+
+#[test]
+fn perf_weights() {
+    planted(
+        "perf.weights",
+        Severity::Error,
+        "督查督办实效",
+        "\t15",
+        "\t25",
+    );
+}
+
+#[test]
+fn perf_weights_of_a_project() {
+    planted(
+        "perf.weights",
+        Severity::Error,
+        "督查巡查次数",
+        "\t10\t否",
+        "\t12\t否",
+    );
+}
+
+#[test]
+fn perf_funds() {
+    planted(
+        "perf.funds",
+        Severity::Error,
+        "其中：财政拨款\t13.80",
+        "13.80",
+        "12.80",
+    );
+}
+
+#[test]
+fn perf_qualitative() {
+    planted(
+        "perf.qualitative",
+        Severity::Warning,
+        "网站内容质量",
+        "定性\t高",
+        "定性\t90",
+    );
+}
+
+#[test]
+fn perf_duplicate() {
+    planted(
+        "perf.duplicate",
+        Severity::Warning,
+        "筹办工作推进会议",
+        "筹办工作推进会议",
+        "会议资料份数",
+    );
+}
+
+#[test]
+fn perf_header() {
+    planted(
+        "perf.header",
+        Severity::Warning,
+        "三级指标\t指标性质\t指标值",
+        "指标性质\t指标值",
+        "指标值\t指标性质",
+    );
+}
+
+#[test]
+fn read_fragment() {
+    let text = example();
+    let first = line_of(&text, "表七");
+    // Drop the marker and the title: the rows that follow have no title.
+    let variant = delete(&text, first, first + 2);
+    let after = audit(&variant);
+    assert!(
+        after
+            .iter()
+            .any(|f| f.rule == "read.fragment" && f.severity == Severity::Warning),
+        "{}",
+        show(&after)
+    );
+    assert!(
+        after
+            .iter()
+            .any(|f| f.rule == "complete.numbering" && f.message.contains("表七")),
+        "{}",
+        show(&after)
+    );
+}
+
+#[test]
+fn read_unknown_table() {
+    planted(
+        "read.unknown-table",
+        Severity::Warning,
+        "部门收入总表",
+        "部门收入总表",
+        "部门收入明细表",
+    );
+}
+
+#[test]
+fn read_unsupported() {
+    let after = audit("某某市某某局\n\n2025年预算说明\n\n一、概况\n\n本单位预算为 100.00 万元。\n");
+    assert!(
+        after
+            .iter()
+            .any(|f| f.rule == "read.unsupported" && f.severity == Severity::Warning),
+        "{}",
+        show(&after)
+    );
+    assert!(after.iter().all(|f| f.severity != Severity::Error));
+}
+
+#[test]
+fn read_unreadable_is_cannot_verify_not_zero() {
+    let text = example();
+    let (variant, line) = edit(&text, "2101103\t公务员医疗补助", "6.56\t6.56", "6.5x\t6.56");
+    let after = audit(&variant);
+    assert!(
+        after.iter().any(|f| f.rule == "read.unreadable"
+            && f.severity == Severity::Info
+            && covers(f, line)),
+        "{}",
+        show(&after)
+    );
+    // No sum involving the unreadable cell is declared wrong.
+    assert!(
+        !after
+            .iter()
+            .any(|f| f.severity == Severity::Error && covers(f, line)),
+        "{}",
+        show(&after)
+    );
+}
+
+#[test]
+fn every_rule_has_a_fixture_here() {
+    let src = include_str!("rules.rs");
+    for r in RULES {
+        assert!(
+            src.contains(&format!("\"{}\"", r.id)),
+            "no fixture for {}",
+            r.id
+        );
+    }
+}
