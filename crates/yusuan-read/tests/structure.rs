@@ -1,0 +1,50 @@
+//! Snapshots of the recognised structure: sections, tables (kind, lines, rows), figures.
+//! Review a changed snapshot as you would code: it is what the reader understood.
+
+use serde_json::{json, Value};
+use std::path::Path;
+use yusuan_core::{Document, Subject};
+
+fn outline(doc: &Document) -> Value {
+    json!({
+        "title": doc.title.as_ref().map(|t| &t.value),
+        "unit": doc.unit_name.as_ref().map(|t| &t.value),
+        "year": doc.year.as_ref().map(|t| t.value),
+        "profile": doc.profile,
+        "sections": doc.sections.iter().map(|s| format!("{} {} {} [{}-{}] {}段", s.level, s.number.clone().unwrap_or_default(), s.heading, s.span.line, s.span.end_line, s.paragraphs.len())).collect::<Vec<_>>(),
+        "tables": doc.tables.iter().map(|t| format!(
+            "{} {} {:?} [{}-{}] header {} rows {} notes {} indicators {}",
+            t.number.clone().unwrap_or_else(|| "-".into()), t.title, t.kind, t.span.line, t.span.end_line,
+            t.header.len(), t.rows.len(), t.notes.len(), t.performance.as_ref().map_or(0, |p| p.indicators.len())
+        )).collect::<Vec<_>>(),
+        "figures": doc.figures.iter().map(|f| format!(
+            "{} {:?} {} {}{}",
+            f.span.line,
+            f.context,
+            match &f.subject { Subject::FunctionClass(n) => format!("function_class:{n}"), s => s.key().to_string() },
+            f.amount.map(|a| a.to_string()).or(f.count.map(|c| format!("{c}辆"))).unwrap_or_default(),
+            f.change.as_ref().map(|c| format!(" {}{}", c.direction.label(), c.amount.map(|a| a.to_string()).unwrap_or_default())).unwrap_or_default()
+        )).collect::<Vec<_>>(),
+        "counts": doc.counts.iter().map(|c| format!("{} {}个{} listed {}", c.span.line, c.stated, c.noun, c.listed.len())).collect::<Vec<_>>(),
+        "notes": doc.notes.iter().map(|n| format!("{:?} [{}-{}]", n.kind, n.span.line, n.span.end_line)).collect::<Vec<_>>(),
+    })
+}
+
+#[test]
+fn bundled_example() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/chongqing-dadukou-govoffice-2025.txt");
+    let doc = yusuan_read::read_path(&p).expect("example");
+    insta::assert_json_snapshot!(outline(&doc));
+}
+
+#[test]
+fn chongqing_corpus_document() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/chongqing-dadukou-govoffice-2025-budget.txt");
+    if !p.exists() {
+        assert!(std::env::var_os("CI").is_none(), "corpus missing under CI");
+        eprintln!("skipped: no corpus");
+        return;
+    }
+    let doc = yusuan_read::read_path(&p).expect("corpus");
+    insta::assert_json_snapshot!(outline(&doc));
+}

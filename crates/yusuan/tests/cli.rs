@@ -1,0 +1,135 @@
+//! The binary as a person or a script uses it: exit codes, JSON shape, errors on bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yusuan"))
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/chongqing-dadukou-govoffice-2025.txt")
+}
+
+fn corpus(name: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(name);
+    if p.exists() {
+        Some(p)
+    } else if std::env::var_os("CI").is_some() {
+        panic!("corpus missing: {}", p.display())
+    } else {
+        eprintln!("skipped: no corpus at {}", p.display());
+        None
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run yusuan")
+}
+
+fn temp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yusuan-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).expect("write temp");
+    p
+}
+
+#[test]
+fn clean_example_exits_0_and_summarises() {
+    let out = run(&["check", example().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("重庆市大渡口区人民政府办公室 2025年：0 个错误，0 个警告"), "{text}");
+}
+
+#[test]
+fn errors_exit_1_with_compiler_style_excerpts() {
+    let Some(p) = corpus("chongqing-dadukou-govoffice-2025-budget.txt") else { return };
+    let out = run(&["check", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("error[cross.fiscal-function]"), "{text}");
+    assert!(text.contains(":104 （表一）"), "{text}");
+    assert!(text.contains("  104 | 一般公共预算资金"), "{text}");
+}
+
+#[test]
+fn json_is_one_object_with_located_findings() {
+    let Some(p) = corpus("chongqing-dadukou-govoffice-2025-budget.txt") else { return };
+    let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert!(v["source"].as_str().unwrap().ends_with("chongqing-dadukou-govoffice-2025-budget.txt"));
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert!(["error", "warning", "info"].contains(&f["severity"].as_str().unwrap()));
+        assert!(f["rule"].as_str().unwrap().contains('.'));
+        let loc = &f["locations"][0];
+        assert!(loc["line"].as_u64().unwrap() >= 1);
+        assert!(loc["end_line"].as_u64().unwrap() >= loc["line"].as_u64().unwrap());
+        assert!(loc.get("page").is_some() && loc.get("table").is_some());
+    }
+    assert_eq!(v["summary"]["errors"].as_u64(), Some(6));
+}
+
+#[test]
+fn unreadable_input_exits_2_without_panic() {
+    let gbk = temp("gbk.txt", &[0xd4, 0xa4, 0xcb, 0xe3, 0x0a]); // 预算 in GBK
+    let binary = temp("garbage.txt", &[0, 159, 146, 150, 0, 1, 2]);
+    let empty = temp("empty.txt", b"");
+    for p in [gbk.to_str().unwrap(), binary.to_str().unwrap(), empty.to_str().unwrap(), "/no/such/file.txt"] {
+        let out = run(&["check", p]);
+        assert_eq!(out.status.code(), Some(2), "{p}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("yusuan: ") && !err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let mut child = bin()
+        .args(["check", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let text = std::fs::read(example()).unwrap();
+    child.stdin.take().unwrap().write_all(&text).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "-");
+}
+
+#[test]
+fn read_dumps_the_document() {
+    let out = run(&["read", example().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["profile"], "chongqing");
+    assert_eq!(v["year"]["value"], 2025);
+    assert_eq!(v["tables"].as_array().unwrap().len(), 13);
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let out = run(&["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), yusuan_audit::RULES.len());
+    assert!(ids.contains(&"text.figure") && ids.contains(&"perf.weights"));
+    let human = String::from_utf8(run(&["rules"]).stdout).unwrap();
+    assert!(human.contains("table.hierarchy") && human.contains("科目层级合计"));
+}
+
+#[test]
+fn unsupported_layouts_say_so_and_exit_0() {
+    let Some(p) = corpus("shanghai-putuo-govoffice-2025-dept-budget.layout.txt") else { return };
+    let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["errors"], 0);
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "read.unsupported"));
+}
