@@ -11,7 +11,12 @@ fn input() -> (String, String) {
     let example = root.join("examples/chongqing-dadukou-govoffice-2025.txt");
     for p in [corpus, example] {
         if let Ok(t) = std::fs::read_to_string(&p) {
-            return (p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), t);
+            return (
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                t,
+            );
         }
     }
     panic!("no input document");
@@ -26,9 +31,13 @@ fn bench(c: &mut Criterion) {
             black_box(auditor.check(&doc))
         })
     });
-    c.bench_function(&format!("read {name}"), |b| b.iter(|| yusuan_read::read_text("bench", black_box(&text))));
+    c.bench_function(&format!("read {name}"), |b| {
+        b.iter(|| yusuan_read::read_text("bench", black_box(&text)))
+    });
     let doc = yusuan_read::read_text("bench", &text);
-    c.bench_function(&format!("audit {name}"), |b| b.iter(|| auditor.check(black_box(&doc))));
+    c.bench_function(&format!("audit {name}"), |b| {
+        b.iter(|| auditor.check(black_box(&doc)))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -62,14 +62,14 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
                         "cross.fiscal-function",
                         Severity::Error,
                         Side {
-                            desc: format!("{}“{}”的“{}”", t1.label(), label, role.label()),
+                            desc: || format!("{}“{}”的“{}”", t1.label(), label, role.label()),
                             val: v1,
-                            loc: &loc(t1, row.span),
+                            loc: || loc(t1, row.span),
                         },
                         Side {
-                            desc: format!("{} {} {}的“总计”", ft.label(), c.code, c.name),
+                            desc: || format!("{} {} {}的“总计”", ft.label(), c.code, c.name),
                             val: Val::of(ft.value(c.row, ColumnRole::Total)),
-                            loc: &loc(ft, c.row.span),
+                            loc: || loc(ft, c.row.span),
                         },
                         unit,
                     );
@@ -163,14 +163,14 @@ fn basic_vs_economic(ctx: &Ctx, sink: &mut Sink) {
         "cross.basic-economic",
         Severity::Error,
         Side {
-            desc: format!("{}合计的“基本支出”", t2.label()),
+            desc: || format!("{}合计的“基本支出”", t2.label()),
             val: a,
-            loc: &la,
+            loc: || Location::clone(&la),
         },
         Side {
-            desc: format!("{}合计的“总计”", t3.label()),
+            desc: || format!("{}合计的“总计”", t3.label()),
             val: b,
-            loc: &lb,
+            loc: || Location::clone(&lb),
         },
         ctx.facts.unit(t2),
     );
@@ -206,14 +206,14 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
                     "cross.dept-summary",
                     Severity::Error,
                     Side {
-                        desc: format!("{}支出“{}”", t6.label(), label),
+                        desc: || format!("{}支出“{}”", t6.label(), label),
                         val: v6,
-                        loc: &loc(t6, row.span),
+                        loc: || loc(t6, row.span),
                     },
                     Side {
-                        desc: format!("{} {}的“总计”", t8.label(), what),
+                        desc: || format!("{} {}的“总计”", t8.label(), what),
                         val: v8,
-                        loc: &l8,
+                        loc: || Location::clone(&l8),
                     },
                     unit,
                 ),
@@ -250,18 +250,20 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
                 "cross.dept-summary",
                 Severity::Error,
                 Side {
-                    desc: format!("{}收入“{}”", t6.label(), label),
+                    desc: || format!("{}收入“{}”", t6.label(), label),
                     val: v6.clone(),
-                    loc: &loc(t6, row.span),
+                    loc: || loc(t6, row.span),
                 },
                 Side {
-                    desc: format!(
-                        "{}合计行的“{}”",
-                        t7.map(Table::label).unwrap_or_default(),
-                        role.label()
-                    ),
+                    desc: || {
+                        format!(
+                            "{}合计行的“{}”",
+                            t7.map(Table::label).unwrap_or_default(),
+                            role.label()
+                        )
+                    },
                     val: v7,
-                    loc: &l7,
+                    loc: || Location::clone(&l7),
                 },
                 unit,
             );
@@ -280,14 +282,14 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
                         "cross.dept-summary",
                         Severity::Error,
                         Side {
-                            desc: format!("{}收入“{}”", t6.label(), label),
+                            desc: || format!("{}收入“{}”", t6.label(), label),
                             val: v6,
-                            loc: &loc(t6, row.span),
+                            loc: || loc(t6, row.span),
                         },
                         Side {
-                            desc: format!("{}收入“{}”", t1.label(), l1),
+                            desc: || format!("{}收入“{}”", t1.label(), l1),
                             val: Val::of(t1.value(r1, ColumnRole::IncomeAmount)),
-                            loc: &loc(t1, r1.span),
+                            loc: || loc(t1, r1.span),
                         },
                         unit,
                     );
@@ -347,14 +349,14 @@ fn dept_vs_fiscal(ctx: &Ctx, sink: &mut Sink) {
                         "cross.dept-fiscal",
                         Severity::Error,
                         Side {
-                            desc: format!("{} {}的“{}”", t8.label(), what, role.label()),
+                            desc: || format!("{} {}的“{}”", t8.label(), what, role.label()),
                             val: Val::of(t8.value(a, role)),
-                            loc: &loc(t8, a.span),
+                            loc: || loc(t8, a.span),
                         },
                         Side {
-                            desc: format!("{}的“{}”", t2.label(), role.label()),
+                            desc: || format!("{}的“{}”", t2.label(), role.label()),
                             val: Val::of(t2.value(b, role)),
-                            loc: &loc(t2, b.span),
+                            loc: || loc(t2, b.span),
                         },
                         unit,
                     );
@@ -544,14 +546,14 @@ fn performance_total(ctx: &Ctx, sink: &mut Sink) {
         "cross.performance-total",
         Severity::Error,
         Side {
-            desc: format!("{}“部门支出预算数”", tp.label()),
+            desc: || format!("{}“部门支出预算数”", tp.label()),
             val: Val::of(Some(&total.value)),
-            loc: &loc(tp, total.span),
+            loc: || loc(tp, total.span),
         },
         Side {
-            desc: format!("{}合计", t.label()),
+            desc: || format!("{}合计", t.label()),
             val: v,
-            loc: &l,
+            loc: || Location::clone(&l),
         },
         ctx.facts.unit(t),
     );

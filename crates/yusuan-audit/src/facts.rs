@@ -208,24 +208,30 @@ pub fn unit_mixup(a: Amount, b: Amount) -> bool {
     }
 }
 
-/// A place holding a value, described for a message: "表二 201 一般公共服务支出 总计".
-pub struct Side<'s> {
-    pub desc: String,
+/// A place holding a value. Its description ("表二 201 一般公共服务支出 总计") and location are
+/// built only when a finding needs them: most identities hold, and formatting is the cost.
+pub struct Side<D: Fn() -> String, L: Fn() -> Location> {
+    pub desc: D,
     pub val: Val,
-    pub loc: &'s Location,
+    pub loc: L,
 }
 
 /// Compare two printings of the same quantity. Equal: nothing. Within rounding: info. Else
 /// `sev` (or a money-unit finding when they differ by exactly 10,000 times).
-pub fn check_same(
+pub fn check_same<DA, LA, DB, LB>(
     sink: &mut Sink,
     rule: &'static str,
     sev: Severity,
-    a: Side,
-    b: Side,
+    a: Side<DA, LA>,
+    b: Side<DB, LB>,
     unit: MoneyUnit,
-) {
-    let locs = vec![a.loc.clone(), b.loc.clone()];
+) where
+    DA: Fn() -> String,
+    LA: Fn() -> Location,
+    DB: Fn() -> String,
+    LB: Fn() -> Location,
+{
+    let locs = || vec![(a.loc)(), (b.loc)()];
     let (x, y) = match (&a.val, &b.val) {
         (Val::Unreadable(_), _) | (_, Val::Unreadable(_)) => {
             sink.push(
@@ -233,12 +239,12 @@ pub fn check_same(
                 Severity::Info,
                 format!(
                     "无法核验：{}为{}，{}为{}",
-                    a.desc,
+                    (a.desc)(),
                     a.val.show(unit),
-                    b.desc,
+                    (b.desc)(),
                     b.val.show(unit)
                 ),
-                locs,
+                locs(),
             );
             return;
         }
@@ -255,83 +261,84 @@ pub fn check_same(
             Severity::Info,
             format!(
                 "{}为{}，{}为{}，相差{}{}，属四舍五入尾差",
-                a.desc,
+                (a.desc)(),
                 a.val.show(unit),
-                b.desc,
+                (b.desc)(),
                 b.val.show(unit),
                 format_fen(d, x.unit),
                 x.unit.label()
             ),
-            locs,
+            locs(),
         ),
-        Agreement::Differs(d) => {
-            if unit_mixup(x, y) {
-                sink.push(
-                    "consistency.money-unit",
-                    Severity::Error,
-                    format!(
-                        "{}为{}，{}为{}，两者相差一万倍，金额单位（元/万元）标注不一致",
-                        a.desc,
-                        a.val.show(unit),
-                        b.desc,
-                        b.val.show(unit)
-                    ),
-                    locs,
-                );
-            } else {
-                sink.push(
-                    rule,
-                    sev,
-                    format!(
-                        "{}为{}，而{}为{}，相差{}{}",
-                        a.desc,
-                        a.val.show(unit),
-                        b.desc,
-                        b.val.show(unit),
-                        format_fen(d, x.unit),
-                        x.unit.label()
-                    ),
-                    locs,
-                );
-            }
-        }
+        Agreement::Differs(_) if unit_mixup(x, y) => sink.push(
+            "consistency.money-unit",
+            Severity::Error,
+            format!(
+                "{}为{}，{}为{}，两者相差一万倍，金额单位（元/万元）标注不一致",
+                (a.desc)(),
+                a.val.show(unit),
+                (b.desc)(),
+                b.val.show(unit)
+            ),
+            locs(),
+        ),
+        Agreement::Differs(d) => sink.push(
+            rule,
+            sev,
+            format!(
+                "{}为{}，而{}为{}，相差{}{}",
+                (a.desc)(),
+                a.val.show(unit),
+                (b.desc)(),
+                b.val.show(unit),
+                format_fen(d, x.unit),
+                x.unit.label()
+            ),
+            locs(),
+        ),
     }
 }
 
 /// Compare a stated total with its parts. Equal: nothing. Within the rounding tolerance
 /// (the parts' and the total's half steps): info. Beyond: error.
-pub fn check_sum(
+pub fn check_sum<D, L>(
     sink: &mut Sink,
     rule: &'static str,
-    total: Side,
+    total: Side<D, L>,
     parts: &[Val],
     parts_desc: &str,
     parts_loc: Option<&Location>,
     unit: MoneyUnit,
-) {
-    let mut locs = vec![total.loc.clone()];
-    if let Some(l) = parts_loc {
-        locs.push(l.clone());
-    }
-    let unreadable: Vec<&Val> = std::iter::once(&total.val)
+) where
+    D: Fn() -> String,
+    L: Fn() -> Location,
+{
+    let locs = || {
+        let mut v = vec![(total.loc)()];
+        if let Some(l) = parts_loc {
+            v.push(l.clone());
+        }
+        v
+    };
+    if std::iter::once(&total.val)
         .chain(parts)
-        .filter(|v| matches!(v, Val::Unreadable(_)))
-        .collect();
-    if !unreadable.is_empty() {
+        .any(|v| matches!(v, Val::Unreadable(_)))
+    {
+        let unreadable: Vec<String> = std::iter::once(&total.val)
+            .chain(parts)
+            .filter(|v| matches!(v, Val::Unreadable(_)))
+            .map(|v| v.show(unit))
+            .collect();
         sink.push(
             "read.unreadable",
             Severity::Info,
             format!(
                 "无法核验{}与{}之和：{}",
-                total.desc,
+                (total.desc)(),
                 parts_desc,
-                unreadable
-                    .iter()
-                    .map(|v| v.show(unit))
-                    .collect::<Vec<_>>()
-                    .join("、")
+                unreadable.join("、")
             ),
-            locs,
+            locs(),
         );
         return;
     }
@@ -345,17 +352,21 @@ pub fn check_sum(
         .iter()
         .filter_map(|p| p.amount_or_zero(unit))
         .collect();
+    let agreement = compare_sum(t, &ps);
+    if agreement == Agreement::Equal {
+        return;
+    }
     let sum: i64 = ps.iter().map(|a| a.fen).sum();
     let tol: i64 = t.half_step() + ps.iter().map(|a| a.half_step()).sum::<i64>();
     let u = t.unit;
-    match compare_sum(t, &ps) {
+    match agreement {
         Agreement::Equal => {}
         Agreement::Rounding(d) => sink.push(
             rule,
             Severity::Info,
             format!(
                 "{}为{}，{}合计{}{}，相差{}{}，在尾差允许范围（±{}{}）内",
-                total.desc,
+                (total.desc)(),
                 total.val.show(unit),
                 parts_desc,
                 format_fen(sum, u),
@@ -365,14 +376,14 @@ pub fn check_sum(
                 format_fen(tol, u),
                 u.label()
             ),
-            locs,
+            locs(),
         ),
         Agreement::Differs(d) => sink.push(
             rule,
             Severity::Error,
             format!(
                 "{}为{}，但{}合计为{}{}，相差{}{}",
-                total.desc,
+                (total.desc)(),
                 total.val.show(unit),
                 parts_desc,
                 format_fen(sum, u),
@@ -380,7 +391,7 @@ pub fn check_sum(
                 format_fen(d, u),
                 u.label()
             ),
-            locs,
+            locs(),
         ),
     }
 }

@@ -171,9 +171,9 @@ impl Sink {
 
 /// Catalogs and profiles loaded once; reuse an `Auditor` for many documents.
 pub struct Auditor {
-    profiles: Vec<Profile>,
-    functional: Catalog,
-    economic: Catalog,
+    profiles: &'static [Profile],
+    functional: &'static Catalog,
+    economic: &'static Catalog,
 }
 
 impl Default for Auditor {
@@ -215,8 +215,8 @@ impl Auditor {
         let ctx = Ctx {
             doc,
             profile,
-            functional: &self.functional,
-            economic: &self.economic,
+            functional: self.functional,
+            economic: self.economic,
             facts: Facts::new(doc),
         };
         table::run(&ctx, &mut sink);

@@ -127,9 +127,9 @@ fn funds(t: &Table, p: &Performance, sink: &mut Sink) {
         sink,
         "perf.funds",
         Side {
-            desc: format!("{}“年度资金总额”", t.label()),
+            desc: || format!("{}“年度资金总额”", t.label()),
             val: Val::of(Some(&total.value)),
-            loc: &loc(t, total.span),
+            loc: || loc(t, total.span),
         },
         &[Val::of(Some(&fiscal.value)), other],
         "财政拨款与其他资金",

@@ -65,15 +65,17 @@ fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 sink,
                 "table.hierarchy",
                 Side {
-                    desc: format!(
-                        "{} {} {}的“{}”",
-                        t.label(),
-                        parent.code,
-                        parent.name,
-                        role.label()
-                    ),
+                    desc: || {
+                        format!(
+                            "{} {} {}的“{}”",
+                            t.label(),
+                            parent.code,
+                            parent.name,
+                            role.label()
+                        )
+                    },
                     val: Val::of(t.value(parent.row, *role)),
-                    loc: &loc(t, parent.row.span),
+                    loc: || loc(t, parent.row.span),
                 },
                 &parts,
                 &format!("其下{}个{}", children.len(), level),
@@ -97,9 +99,9 @@ fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 sink,
                 "table.hierarchy",
                 Side {
-                    desc: format!("{} 合计行的“{}”", t.label(), role.label()),
+                    desc: || format!("{} 合计行的“{}”", t.label(), role.label()),
                     val: Val::of(t.value(total, *role)),
-                    loc: &loc(t, total.span),
+                    loc: || loc(t, total.span),
                 },
                 &parts,
                 &format!("{}个类", classes.len()),
@@ -168,9 +170,9 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 sink,
                 "table.row-total",
                 Side {
-                    desc: format!("{} {}的“总计”", t.label(), label),
+                    desc: || format!("{} {}的“总计”", t.label(), label),
                     val: Val::of(t.value(row, ColumnRole::Total)),
-                    loc: &loc(t, row.span),
+                    loc: || loc(t, row.span),
                 },
                 &vals,
                 desc,
@@ -192,9 +194,9 @@ fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             sink,
             "table.three-public",
             Side {
-                desc: format!("{} “三公”经费合计", t.label()),
+                desc: || format!("{} “三公”经费合计", t.label()),
                 val: v(ColumnRole::Total),
-                loc: &loc(t, row.span),
+                loc: || loc(t, row.span),
             },
             &[
                 v(ColumnRole::Abroad),
@@ -210,9 +212,9 @@ fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 sink,
                 "table.three-public",
                 Side {
-                    desc: format!("{} 公务用车购置及运行费小计", t.label()),
+                    desc: || format!("{} 公务用车购置及运行费小计", t.label()),
                     val: v(ColumnRole::CarSubtotal),
-                    loc: &loc(t, row.span),
+                    loc: || loc(t, row.span),
                 },
                 &[v(ColumnRole::CarPurchase), v(ColumnRole::CarOperation)],
                 "公务用车购置费与运行费",
@@ -242,14 +244,14 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             "table.balance",
             crate::Severity::Error,
             Side {
-                desc: format!("{} 收入合计", t.label()),
+                desc: || format!("{} 收入合计", t.label()),
                 val: inc_val(ri),
-                loc: &loc(t, ri.span),
+                loc: || loc(t, ri.span),
             },
             Side {
-                desc: "支出合计".to_string(),
+                desc: || "支出合计".to_string(),
                 val: Val::of(t.value(ro, ColumnRole::Total)),
-                loc: &loc(t, ro.span),
+                loc: || loc(t, ro.span),
             },
             unit,
         );
@@ -273,9 +275,9 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 sink,
                 "table.balance",
                 Side {
-                    desc: format!("{} “{}”", t.label(), label),
+                    desc: || format!("{} “{}”", t.label(), label),
                     val: inc_val(row),
-                    loc: &loc(t, row.span),
+                    loc: || loc(t, row.span),
                 },
                 &parts,
                 "各项收入",
@@ -312,9 +314,9 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                     sink,
                     "table.balance",
                     Side {
-                        desc: format!("{} “{}”的“{}”", t.label(), label, role.label()),
+                        desc: || format!("{} “{}”的“{}”", t.label(), label, role.label()),
                         val: Val::of(t.value(row, *role)),
-                        loc: &loc(t, row.span),
+                        loc: || loc(t, row.span),
                     },
                     &parts,
                     "各类支出",
@@ -342,9 +344,9 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 sink,
                 "table.row-total",
                 Side {
-                    desc: format!("{} “{}”的“合计”", t.label(), label),
+                    desc: || format!("{} “{}”的“合计”", t.label(), label),
                     val: Val::of(t.value(row, ColumnRole::Total)),
-                    loc: &loc(t, row.span),
+                    loc: || loc(t, row.span),
                 },
                 &parts,
                 "各资金来源",

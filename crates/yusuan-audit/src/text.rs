@@ -188,14 +188,14 @@ fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
         rule,
         sev,
         Side {
-            desc: figure_desc(f),
+            desc: || figure_desc(f),
             val: Val::Amt(amount),
-            loc: &Location::new(f.span, None),
+            loc: || Location::new(f.span, None),
         },
         Side {
-            desc: st.desc,
+            desc: || st.desc.clone(),
             val: st.val,
-            loc: &st.loc,
+            loc: || Location::clone(&st.loc),
         },
         ctx.facts.unit(st.table),
     );
@@ -409,9 +409,9 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
                 sink,
                 "text.sum",
                 Side {
-                    desc: format!("情况说明第{}行“{}”", leader.span.line, leader.text),
+                    desc: || format!("情况说明第{}行“{}”", leader.span.line, leader.text),
                     val: Val::Amt(total),
-                    loc: &loc_of(leader),
+                    loc: || Location::clone(&loc_of(leader)),
                 },
                 &vals,
                 &format!("其中{}", names.join("、")),
@@ -442,12 +442,14 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
                     sink,
                     "text.sum",
                     Side {
-                        desc: format!(
-                            "情况说明第{}行所述“{}”比上年的增减额",
-                            tc.span.line, leader.text
-                        ),
+                        desc: || {
+                            format!(
+                                "情况说明第{}行所述“{}”比上年的增减额",
+                                tc.span.line, leader.text
+                            )
+                        },
                         val: Val::Amt(as_amount(tc)),
-                        loc: &Location::new(tc.span, None),
+                        loc: || Location::new(tc.span, None),
                     },
                     &vals,
                     "各分项的增减额",
@@ -472,9 +474,9 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
                 sink,
                 "text.sum",
                 Side {
-                    desc: format!("情况说明第{}行“{}”", t.span.line, t.text),
+                    desc: || format!("情况说明第{}行“{}”", t.span.line, t.text),
                     val: Val::Amt(ta),
-                    loc: &loc_of(t),
+                    loc: || Location::clone(&loc_of(t)),
                 },
                 &[Val::Amt(ba), Val::Amt(pa)],
                 "基本支出与项目支出",
@@ -495,12 +497,14 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
                 sink,
                 "text.sum",
                 Side {
-                    desc: format!(
-                        "情况说明第{}行一般公共预算财政拨款支出比上年的增减额",
-                        tc.span.line
-                    ),
+                    desc: || {
+                        format!(
+                            "情况说明第{}行一般公共预算财政拨款支出比上年的增减额",
+                            tc.span.line
+                        )
+                    },
                     val: am(tc),
-                    loc: &Location::new(tc.span, None),
+                    loc: || Location::new(tc.span, None),
                 },
                 &[am(bc), am(pc)],
                 "基本支出与项目支出的增减额",

@@ -44,12 +44,16 @@ const FUNCTIONAL_CSV: &str = include_str!("../../../catalogs/functional.csv");
 const ECONOMIC_CSV: &str = include_str!("../../../catalogs/economic.csv");
 
 impl Catalog {
-    /// The catalog bundled with yusuan.
-    pub fn builtin(classification: Classification) -> Catalog {
-        Catalog::from_csv(match classification {
-            Classification::Functional => FUNCTIONAL_CSV,
-            Classification::Economic => ECONOMIC_CSV,
-        })
+    /// The catalog bundled with yusuan, parsed once per process.
+    pub fn builtin(classification: Classification) -> &'static Catalog {
+        static FUNCTIONAL: std::sync::LazyLock<Catalog> =
+            std::sync::LazyLock::new(|| Catalog::from_csv(FUNCTIONAL_CSV));
+        static ECONOMIC: std::sync::LazyLock<Catalog> =
+            std::sync::LazyLock::new(|| Catalog::from_csv(ECONOMIC_CSV));
+        match classification {
+            Classification::Functional => &FUNCTIONAL,
+            Classification::Economic => &ECONOMIC,
+        }
     }
 
     /// Parse `code,level,name,aliases,years,source`; malformed rows are skipped (the data is

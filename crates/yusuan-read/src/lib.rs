@@ -61,9 +61,16 @@ pub fn read_path(path: &std::path::Path) -> Result<Document, ReadError> {
 /// Read a disclosure from text.
 pub fn read_text(source: &str, text: &str) -> Document {
     let lines = lines::split_lines(text);
-    let compact_all = lines::compact(text);
+    // Profiles are recognised by titles: the short lines, without their spaces.
+    let titles: String = lines
+        .iter()
+        .map(|l| l.trimmed())
+        .filter(|t| !t.is_empty() && t.len() <= 180)
+        .map(lines::compact)
+        .collect::<Vec<_>>()
+        .join("\n");
     let profiles = Profile::builtin();
-    let profile = profiles.iter().find(|p| p.detects(&compact_all));
+    let profile = profiles.iter().find(|p| p.detects(&titles));
     let catalog = Catalog::builtin(Classification::Functional);
 
     let mut doc = Document {

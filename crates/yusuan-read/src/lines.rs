@@ -80,9 +80,13 @@ pub fn split_lines(text: &str) -> Vec<Line<'_>> {
 
 /// Remove all white space (including the ideographic space).
 pub fn compact(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
-        .collect()
+    let drop = |c: char| c.is_whitespace() || c == '\u{feff}';
+    if !s.chars().any(drop) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(|c| !drop(*c)));
+    out
 }
 
 fn width(c: char) -> usize {

@@ -614,8 +614,13 @@ fn mentions_in(n: &mut Narrative, p: &Paragraph) {
         let (Some(m), Some(y)) = (caps.get(0), caps.get(1)) else {
             continue;
         };
-        let before = compact(&p.text[..m.start()]);
-        let after = compact(&p.text[m.end()..]);
+        // The words right around the year decide its role: a few characters each side.
+        let head = &p.text[..m.start()];
+        let head = &head[head.char_indices().rev().nth(8).map_or(0, |(i, _)| i)..];
+        let tail = &p.text[m.end()..];
+        let tail = &tail[..tail.char_indices().nth(16).map_or(tail.len(), |(i, _)| i)];
+        let before = compact(head);
+        let after = compact(tail);
         let what = if before.ends_with('比')
             || before.ends_with('较')
             || before.ends_with("截至")

@@ -68,13 +68,16 @@ impl Profile {
         })
     }
 
-    /// The profiles bundled with yusuan. They are tested to parse, so a failure here is a
-    /// build defect and is reported by the tests, not at run time.
-    pub fn builtin() -> Vec<Profile> {
-        BUILTIN
-            .iter()
-            .filter_map(|(name, text)| Profile::parse(name, text).ok())
-            .collect()
+    /// The profiles bundled with yusuan, parsed once per process. They are tested to parse,
+    /// so a failure here is a build defect reported by the tests, not at run time.
+    pub fn builtin() -> &'static [Profile] {
+        static PROFILES: std::sync::LazyLock<Vec<Profile>> = std::sync::LazyLock::new(|| {
+            BUILTIN
+                .iter()
+                .filter_map(|(name, text)| Profile::parse(name, text).ok())
+                .collect()
+        });
+        &PROFILES
     }
 
     /// Whether the document text (spaces removed) matches this profile.

@@ -70,6 +70,12 @@ pub(crate) fn find_table_starts(lines: &[Line], profile: &Profile) -> Vec<TableS
     let mut starts = Vec::new();
     let mut i = 0;
     while i < lines.len() {
+        // Only lines that start with 表 or end with 表 can open a table.
+        let t = lines[i].trimmed();
+        if !(t.starts_with('表') || t.ends_with('表') || t.ends_with('）')) {
+            i += 1;
+            continue;
+        }
         let c = lines[i].compact();
         if let Some((number, ordinal, tail)) = table_marker(&c) {
             let (title, body) = if tail.is_empty() {

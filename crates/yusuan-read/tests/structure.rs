@@ -32,14 +32,16 @@ fn outline(doc: &Document) -> Value {
 
 #[test]
 fn bundled_example() {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/chongqing-dadukou-govoffice-2025.txt");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/chongqing-dadukou-govoffice-2025.txt");
     let doc = yusuan_read::read_path(&p).expect("example");
     insta::assert_json_snapshot!(outline(&doc));
 }
 
 #[test]
 fn chongqing_corpus_document() {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/chongqing-dadukou-govoffice-2025-budget.txt");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/chongqing-dadukou-govoffice-2025-budget.txt");
     if !p.exists() {
         assert!(std::env::var_os("CI").is_none(), "corpus missing under CI");
         eprintln!("skipped: no corpus");

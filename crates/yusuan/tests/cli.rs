@@ -9,11 +9,14 @@ fn bin() -> Command {
 }
 
 fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/chongqing-dadukou-govoffice-2025.txt")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/chongqing-dadukou-govoffice-2025.txt")
 }
 
 fn corpus(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(name);
     if p.exists() {
         Some(p)
     } else if std::env::var_os("CI").is_some() {
@@ -39,14 +42,24 @@ fn temp(name: &str, bytes: &[u8]) -> PathBuf {
 #[test]
 fn clean_example_exits_0_and_summarises() {
     let out = run(&["check", example().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("重庆市大渡口区人民政府办公室 2025年：0 个错误，0 个警告"), "{text}");
+    assert!(
+        text.contains("重庆市大渡口区人民政府办公室 2025年：0 个错误，0 个警告"),
+        "{text}"
+    );
 }
 
 #[test]
 fn errors_exit_1_with_compiler_style_excerpts() {
-    let Some(p) = corpus("chongqing-dadukou-govoffice-2025-budget.txt") else { return };
+    let Some(p) = corpus("chongqing-dadukou-govoffice-2025-budget.txt") else {
+        return;
+    };
     let out = run(&["check", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
@@ -57,11 +70,16 @@ fn errors_exit_1_with_compiler_style_excerpts() {
 
 #[test]
 fn json_is_one_object_with_located_findings() {
-    let Some(p) = corpus("chongqing-dadukou-govoffice-2025-budget.txt") else { return };
+    let Some(p) = corpus("chongqing-dadukou-govoffice-2025-budget.txt") else {
+        return;
+    };
     let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
-    assert!(v["source"].as_str().unwrap().ends_with("chongqing-dadukou-govoffice-2025-budget.txt"));
+    assert!(v["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("chongqing-dadukou-govoffice-2025-budget.txt"));
     let findings = v["findings"].as_array().unwrap();
     assert!(!findings.is_empty());
     for f in findings {
@@ -80,11 +98,19 @@ fn unreadable_input_exits_2_without_panic() {
     let gbk = temp("gbk.txt", &[0xd4, 0xa4, 0xcb, 0xe3, 0x0a]); // 预算 in GBK
     let binary = temp("garbage.txt", &[0, 159, 146, 150, 0, 1, 2]);
     let empty = temp("empty.txt", b"");
-    for p in [gbk.to_str().unwrap(), binary.to_str().unwrap(), empty.to_str().unwrap(), "/no/such/file.txt"] {
+    for p in [
+        gbk.to_str().unwrap(),
+        binary.to_str().unwrap(),
+        empty.to_str().unwrap(),
+        "/no/such/file.txt",
+    ] {
         let out = run(&["check", p]);
         assert_eq!(out.status.code(), Some(2), "{p}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.starts_with("yusuan: ") && !err.contains("panicked"), "{err}");
+        assert!(
+            err.starts_with("yusuan: ") && !err.contains("panicked"),
+            "{err}"
+        );
     }
 }
 
@@ -118,7 +144,12 @@ fn read_dumps_the_document() {
 fn rules_lists_every_rule() {
     let out = run(&["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), yusuan_audit::RULES.len());
     assert!(ids.contains(&"text.figure") && ids.contains(&"perf.weights"));
     let human = String::from_utf8(run(&["rules"]).stdout).unwrap();
@@ -127,9 +158,15 @@ fn rules_lists_every_rule() {
 
 #[test]
 fn unsupported_layouts_say_so_and_exit_0() {
-    let Some(p) = corpus("shanghai-putuo-govoffice-2025-dept-budget.layout.txt") else { return };
+    let Some(p) = corpus("shanghai-putuo-govoffice-2025-dept-budget.layout.txt") else {
+        return;
+    };
     let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 0);
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "read.unsupported"));
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "read.unsupported"));
 }
