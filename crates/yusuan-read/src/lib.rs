@@ -7,6 +7,8 @@
 
 pub mod lines;
 mod narrative;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod profile;
 mod tables;
 
@@ -28,16 +30,16 @@ pub enum ReadError {
     },
     #[error("{0} 不是 UTF-8 文本（可能是 GBK 编码或二进制文件），请先转换为 UTF-8")]
     NotUtf8(String),
-    #[error("{0} 是 PDF 文件；本版本只读取文本（.txt），请先用 pdftotext -layout 转换")]
-    Pdf(String),
+    #[error("无法读取 PDF 文件 {path}：{why}")]
+    Pdf { path: String, why: String },
     #[error("{0} 是空文件")]
     Empty(String),
 }
 
 /// Read a disclosure from bytes (the file's content) named `source`.
 pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
-    if bytes.starts_with(b"%PDF") {
-        return Err(ReadError::Pdf(source.to_string()));
+    if looks_like_pdf(bytes) {
+        return read_pdf(source, bytes);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ReadError::NotUtf8(source.to_string()))?;
     if text.contains('\0') {
@@ -47,6 +49,25 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
         return Err(ReadError::Empty(source.to_string()));
     }
     Ok(read_text(source, text))
+}
+
+/// PDF files start with `%PDF` (some producers put a little junk before it).
+fn looks_like_pdf(bytes: &[u8]) -> bool {
+    bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-")
+}
+
+#[cfg(feature = "pdf")]
+fn read_pdf(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+    let text = pdf::pdf_to_text(source, bytes)?;
+    Ok(read_text(source, &text))
+}
+
+#[cfg(not(feature = "pdf"))]
+fn read_pdf(source: &str, _bytes: &[u8]) -> Result<Document, ReadError> {
+    Err(ReadError::Pdf {
+        path: source.to_string(),
+        why: "本程序构建时未启用 PDF 读取（feature \"pdf\"）".to_string(),
+    })
 }
 
 /// Read a disclosure from a file.

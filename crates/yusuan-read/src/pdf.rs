@@ -1,0 +1,197 @@
+//! The PDF reader: characters with their positions (pdf_oxide), grouped into lines and cells by
+//! geometry, then laid out as text whose columns are proportional to the page's x positions, with
+//! a form feed between pages. The text reader then reads that text like `pdftotext -layout`
+//! output, but from exact positions: right-aligned figures of one column end at one column.
+//!
+//! Pages whose text runs sideways (a landscape table on a portrait page, `/Rotate 90`) are turned
+//! so that their text reads left to right.
+
+use crate::ReadError;
+use pdf_oxide::PdfDocument;
+
+/// A cell: characters of one line close enough to be one piece of text.
+#[derive(Clone, Debug)]
+struct PCell {
+    x0: f32,
+    x1: f32,
+    text: String,
+}
+
+#[derive(Clone, Debug)]
+struct PLine {
+    y: f32,
+    size: f32,
+    cells: Vec<PCell>,
+}
+
+/// A character in reading orientation: x grows along the text, y grows up the page.
+#[derive(Clone, Copy, Debug)]
+struct Glyph {
+    c: char,
+    x: f32,
+    y: f32,
+    w: f32,
+    size: f32,
+}
+
+/// Read a PDF into layout text (pages separated by form feeds).
+pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    let bad = |why: String| ReadError::Pdf {
+        path: source.to_string(),
+        why,
+    };
+    let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(|e| bad(format!("无法解析：{e}")))?;
+    if doc.is_encrypted() && !doc.authenticate(b"").unwrap_or(false) {
+        return Err(bad("文件已加密，需要密码才能读取".to_string()));
+    }
+    let pages = doc.page_count().map_err(|e| bad(format!("无法读取页数：{e}")))?;
+    if pages == 0 {
+        return Err(bad("文件没有页面".to_string()));
+    }
+    let mut out = String::new();
+    let mut chars_total = 0usize;
+    for p in 0..pages {
+        if p > 0 {
+            out.push('\u{c}');
+        }
+        let chars = doc
+            .extract_chars(p)
+            .map_err(|e| bad(format!("第{}页无法读取文字：{e}", p + 1)))?;
+        let glyphs = orient(&chars);
+        chars_total += glyphs.len();
+        let lines = group_lines(glyphs);
+        render(&lines, &mut out);
+    }
+    if chars_total == 0 {
+        return Err(bad(
+            "文件中没有可提取的文字（可能是扫描图像），需要先做文字识别（OCR）".to_string(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Turn the characters of a page so that the dominant text direction reads left to right.
+fn orient(chars: &[pdf_oxide::layout::TextChar]) -> Vec<Glyph> {
+    // Dominant direction, in quarter turns.
+    let mut votes = [0usize; 4];
+    for c in chars.iter().filter(|c| !c.char.is_whitespace()) {
+        let q = ((c.rotation_degrees.rem_euclid(360.0) + 45.0) / 90.0) as usize % 4;
+        votes[q] += 1;
+    }
+    let quarter = (0..4).max_by_key(|&q| votes[q]).unwrap_or(0);
+    chars
+        .iter()
+        .filter(|c| !c.char.is_whitespace() && !c.char.is_control())
+        .map(|c| {
+            let (x, y) = (c.origin_x, c.origin_y);
+            // Rotate by -quarter * 90 degrees.
+            let (x, y) = match quarter {
+                1 => (y, -x),
+                2 => (-x, -y),
+                3 => (-y, x),
+                _ => (x, y),
+            };
+            let size = if c.font_size > 0.0 { c.font_size } else { 10.0 };
+            let w = if c.advance_width > 0.0 {
+                c.advance_width
+            } else if c.char.is_ascii() {
+                size * 0.5
+            } else {
+                size
+            };
+            Glyph {
+                c: c.char,
+                x,
+                y,
+                w,
+                size,
+            }
+        })
+        .collect()
+}
+
+/// Lines: glyphs whose baselines are within a third of the font size; cells: runs of glyphs
+/// with gaps under half an em.
+fn group_lines(mut glyphs: Vec<Glyph>) -> Vec<PLine> {
+    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    let mut lines: Vec<(f32, f32, Vec<Glyph>)> = Vec::new();
+    for g in glyphs {
+        match lines.last_mut() {
+            Some((y, size, v)) if (*y - g.y).abs() <= size.max(g.size) * 0.35 => {
+                v.push(g);
+                *size = size.max(g.size);
+            }
+            _ => lines.push((g.y, g.size, vec![g])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(y, size, mut v)| {
+            v.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let mut cells: Vec<PCell> = Vec::new();
+            let mut last_end = f32::NEG_INFINITY;
+            for g in v {
+                let gap = g.x - last_end;
+                // A figure followed closely by a label ("91,016,775.35 一、一般…") is two cells.
+                let class_change = cells.last().and_then(|c| c.text.chars().last()).is_some_and(|p| {
+                    (p.is_ascii_digit() && !g.c.is_ascii()) || (!p.is_ascii() && g.c.is_ascii_digit() && gap > g.size * 0.3)
+                });
+                match cells.last_mut() {
+                    Some(cell) if gap < g.size * 0.5 && !(class_change && gap > g.size * 0.15) => {
+                        if gap > g.size * 0.2 {
+                            cell.text.push(' ');
+                        }
+                        cell.text.push(g.c);
+                        cell.x1 = g.x + g.w;
+                    }
+                    _ => cells.push(PCell {
+                        x0: g.x,
+                        x1: g.x + g.w,
+                        text: g.c.to_string(),
+                    }),
+                }
+                last_end = g.x + g.w;
+            }
+            PLine { y, size, cells }
+        })
+        .collect()
+}
+
+fn display_width(s: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Lay lines out as text: one text column per half em of the page's body size, cells at their
+/// x positions, at least two spaces apart. Lines far apart vertically get a blank line between.
+fn render(lines: &[PLine], out: &mut String) {
+    if lines.is_empty() {
+        return;
+    }
+    let mut sizes: Vec<f32> = lines.iter().map(|l| l.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let body = sizes[sizes.len() / 2].max(4.0);
+    let unit = body / 2.0;
+    let left = lines
+        .iter()
+        .filter_map(|l| l.cells.first().map(|c| c.x0))
+        .fold(f32::INFINITY, f32::min);
+    let mut prev_y: Option<f32> = None;
+    for line in lines {
+        if let Some(py) = prev_y {
+            if py - line.y > body * 2.2 {
+                out.push('\n');
+            }
+        }
+        prev_y = Some(line.y);
+        let mut col = 0usize;
+        for (i, cell) in line.cells.iter().enumerate() {
+            let want = ((cell.x0 - left) / unit).round().max(0.0) as usize;
+            let at = if i == 0 { want } else { want.max(col + 2) };
+            out.extend(std::iter::repeat_n(' ', at - col));
+            out.push_str(&cell.text);
+            col = at + display_width(&cell.text);
+        }
+        out.push('\n');
+    }
+}
