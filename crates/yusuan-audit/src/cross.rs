@@ -140,6 +140,7 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn total_of(t: &Table, role: ColumnRole) -> Option<(Val, Location)> {
+    t.col(role)?;
     let row = total_row(t)?;
     Some((Val::of(t.value(row, role)), loc(t, row.span)))
 }
@@ -310,6 +311,8 @@ fn only_general_budget(ctx: &Ctx) -> Option<bool> {
         let v = Val::of(t6.value(row, ColumnRole::IncomeAmount));
         match source_of(&label) {
             Some(ColumnRole::GeneralBudget) => seen_gb |= v.is_nonzero(),
+            // 财政拨款 is the parent of the three funds.
+            Some(ColumnRole::Fiscal) => {}
             _ if v.is_nonzero() => return Some(false),
             _ => {}
         }
@@ -498,7 +501,12 @@ fn empty_funds(ctx: &Ctx, sink: &mut Sink) {
                             .iter()
                             .any(|k| p.text.contains(k))
                 });
-            if !says_none {
+            // "政府性基金拨款支出预算0万元" says it too.
+            let says_zero = ctx.doc.figures.iter().any(|f| {
+                f.subject == yusuan_core::Subject::GovFundExpenditure
+                    && f.amount.is_some_and(|a| a.fen == 0)
+            });
+            if !says_none && !says_zero {
                 // Where the statement belongs: the 财政拨款 section of the narrative.
                 let mut locs: Vec<Location> = ctx
                     .doc

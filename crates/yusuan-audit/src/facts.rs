@@ -127,8 +127,16 @@ pub fn class_row_by_name<'t>(table: &'t Table, name: &str) -> Option<CodedRow<'t
         .find(|r| r.code.len() == 3 && normalize_name(r.name) == n)
 }
 
-/// One side of a two-sided 收支 table: (label, row).
+/// One side of a two-sided 收支 table: (label without its enumeration, row).
 pub fn side(table: &Table, item: ColumnRole) -> Vec<(String, &Row)> {
+    side_items(table, item)
+        .into_iter()
+        .map(|(l, _, r)| (l, r))
+        .collect()
+}
+
+/// One side with each label's level: 1 for "一、…" (or none), 2 for "1. …" / "（一）…".
+pub fn side_items(table: &Table, item: ColumnRole) -> Vec<(String, u8, &Row)> {
     let Some(i) = table.col(item) else {
         return Vec::new();
     };
@@ -136,10 +144,38 @@ pub fn side(table: &Table, item: ColumnRole) -> Vec<(String, &Row)> {
         .rows
         .iter()
         .filter_map(|r| {
-            let label = yusuan_read::lines::compact(r.text(i));
-            (!label.is_empty()).then_some((label, r))
+            let raw = yusuan_read::lines::compact(r.text(i));
+            let (label, level) = strip_enumeration(&raw);
+            (!label.is_empty()).then_some((label, level, r))
         })
         .collect()
+}
+
+/// "一、财政拨款收入" -> ("财政拨款收入", 1); "1.一般公共预算资金" -> ("一般公共预算资金", 2).
+pub fn strip_enumeration(s: &str) -> (String, u8) {
+    let han = s.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
+    if han.len() < s.len() {
+        if let Some(r) = han.strip_prefix('、') {
+            return (r.to_string(), 1);
+        }
+    }
+    let digits = s.trim_start_matches(|c: char| c.is_ascii_digit());
+    if digits.len() < s.len() {
+        if let Some(r) = digits.strip_prefix(['.', '．', '、']) {
+            return (r.to_string(), 2);
+        }
+    }
+    if let Some(r) = s.strip_prefix(['（', '(']) {
+        if let Some((n, rest)) = r.split_once(['）', ')']) {
+            if !n.is_empty()
+                && n.chars()
+                    .all(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit())
+            {
+                return (rest.to_string(), 2);
+            }
+        }
+    }
+    (s.to_string(), 1)
 }
 
 /// What a label on a 收支 table means.
@@ -190,6 +226,8 @@ pub fn source_of(label: &str) -> Option<ColumnRole> {
         ColumnRole::SubordinateIncome
     } else if has("其他收入") {
         ColumnRole::OtherIncome
+    } else if has("财政拨款") {
+        ColumnRole::Fiscal
     } else {
         return None;
     })

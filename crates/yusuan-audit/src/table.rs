@@ -1,6 +1,8 @@
 //! Identities within one table: hierarchy sums, row totals, 三公 sums, 收支 balance.
 
-use crate::facts::{check_sum, coded_rows, loc, side, side_label, total_row, Side, SideLabel, Val};
+use crate::facts::{
+    check_sum, coded_rows, loc, side_items, side_label, total_row, Side, SideLabel, Val,
+};
 use crate::{Ctx, Sink};
 use yusuan_core::{ColumnRole, Table, TableKind};
 
@@ -138,6 +140,7 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 matches!(
                     r,
                     ColumnRole::GeneralBudget
+                        | ColumnRole::Fiscal
                         | ColumnRole::GovFund
                         | ColumnRole::StateCapital
                         | ColumnRole::SpecialAccount
@@ -229,8 +232,16 @@ fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {
 /// row 合计 = Σ fund columns on the expenditure side.
 fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     let unit = ctx.facts.unit(t);
-    let income = side(t, ColumnRole::IncomeItem);
-    let expense = side(t, ColumnRole::ExpItem);
+    // Sums run over the top-level items: "1. 一般公共预算资金" is inside "一、财政拨款收入".
+    let top = |role| -> Vec<(String, &yusuan_core::Row)> {
+        side_items(t, role)
+            .into_iter()
+            .filter(|(_, level, _)| *level == 1)
+            .map(|(l, _, r)| (l, r))
+            .collect()
+    };
+    let income = top(ColumnRole::IncomeItem);
+    let expense = top(ColumnRole::ExpItem);
     let inc_val = |r: &yusuan_core::Row| Val::of(t.value(r, ColumnRole::IncomeAmount));
     let grand_in = income
         .iter()

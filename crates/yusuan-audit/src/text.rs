@@ -164,11 +164,73 @@ fn lookup<'t>(ctx: &Ctx<'t>, f: &Figure) -> Option<Stated<'t>> {
         Subject::CarPurchase => three(ColumnRole::CarPurchase),
         Subject::CarOperation => three(ColumnRole::CarOperation),
         Subject::Reception => three(ColumnRole::Reception),
-        Subject::OperatingCost => {
-            t(BasicByEconomic).and_then(|x| stated_total(x, ColumnRole::PublicUse, ""))
+        // Where the 三公 table has a 机关运行经费 column (Shanghai), that is the figure.
+        Subject::OperatingCost => three(ColumnRole::OperatingCost)
+            .filter(|st| st.table.col(ColumnRole::OperatingCost).is_some())
+            .or_else(|| {
+                t(BasicByEconomic).and_then(|x| stated_total(x, ColumnRole::PublicUse, ""))
+            }),
+        Subject::FiscalIncome => t(FiscalSummary).and_then(|x| {
+            side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
+                side_label(l) == SideLabel::Grand
+            })
+        }),
+        Subject::FiscalExpenditure => t(FiscalSummary).and_then(|x| {
+            side_item(x, ColumnRole::ExpItem, ColumnRole::Total, |l| {
+                side_label(l) == SideLabel::Grand
+            })
+        }),
+        Subject::GovFundExpenditure | Subject::StateCapitalExpenditure => {
+            let (role, kind) = if f.subject == Subject::GovFundExpenditure {
+                (ColumnRole::GovFund, GovFundByFunction)
+            } else {
+                (ColumnRole::StateCapital, StateCapitalByFunction)
+            };
+            t(FiscalSummary)
+                .filter(|x| x.col(role).is_some())
+                .and_then(|x| {
+                    side_item(x, ColumnRole::ExpItem, role, |l| {
+                        side_label(l) == SideLabel::Grand
+                    })
+                })
+                .or_else(|| t(kind).and_then(|x| stated_total(x, ColumnRole::Total, "")))
+        }
+        Subject::FunctionPath(path) => {
+            [GeneralBudgetByFunction, GovFundByFunction, DeptExpenditure]
+                .iter()
+                .find_map(|k| t(*k).and_then(|x| path_row(x, path)))
         }
         _ => None,
     }
+}
+
+/// The row of a 科目 path: its last name, under parents with the path's other names.
+fn path_row<'t>(t: &'t Table, path: &[String]) -> Option<Stated<'t>> {
+    use yusuan_core::catalog::normalize_name;
+    let rows = crate::facts::coded_rows(t);
+    let want_len = match path.len() {
+        2 => 5,
+        3 => 7,
+        _ => return None,
+    };
+    let name_of = |code: &str| {
+        rows.iter()
+            .find(|r| r.code == code)
+            .map(|r| normalize_name(r.name))
+    };
+    let r = rows.iter().find(|r| {
+        r.code.len() == want_len
+            && normalize_name(r.name) == normalize_name(&path[path.len() - 1])
+            && name_of(&r.code[..3]) == Some(normalize_name(&path[0]))
+            && (path.len() == 2 || name_of(&r.code[..5]) == Some(normalize_name(&path[1])))
+    })?;
+    Some(Stated {
+        table: t,
+        val: Val::of(t.value(r.row, ColumnRole::Total)),
+        loc: loc(t, r.row.span),
+        desc: format!("{} {} {}的“合计”", t.label(), r.code, r.name),
+        prior: None,
+    })
 }
 
 fn figure_desc(f: &Figure) -> String {
@@ -177,11 +239,29 @@ fn figure_desc(f: &Figure) -> String {
 
 fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
     let Some(amount) = f.amount else { return };
-    let Some(st) = lookup(ctx, f) else { return };
-    let (rule, sev) = if f.subject == Subject::OperatingCost {
-        ("text.operating-cost", Severity::Warning)
-    } else {
-        ("text.figure", Severity::Error)
+    if f.subject == Subject::PerformanceFundsPartial {
+        return partial_performance_funds(ctx, f, amount, sink);
+    }
+    let Some(st) = lookup(ctx, f) else {
+        if let Subject::FunctionPath(path) = &f.subject {
+            sink.push(
+                "text.figure",
+                Severity::Warning,
+                format!(
+                    "{}所列科目“{}”在支出功能分类表中找不到",
+                    figure_desc(f),
+                    path.join("-")
+                ),
+                vec![Location::new(f.span, None)],
+            );
+        }
+        return;
+    };
+    let (rule, sev) = match f.subject {
+        Subject::OperatingCost if st.table.col(ColumnRole::OperatingCost).is_none() => {
+            ("text.operating-cost", Severity::Warning)
+        }
+        _ => ("text.figure", Severity::Error),
     };
     check_same(
         sink,
@@ -199,6 +279,31 @@ fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
         },
         ctx.facts.unit(st.table),
     );
+}
+
+/// Project funds with performance goals, not said to be all of them: at most the 项目支出 total.
+fn partial_performance_funds(ctx: &Ctx, f: &Figure, amount: Amount, sink: &mut Sink) {
+    let Some(st) = [
+        TableKind::DeptExpenditure,
+        TableKind::GeneralBudgetByFunction,
+    ]
+    .iter()
+    .find_map(|k| {
+        ctx.facts
+            .table(*k)
+            .and_then(|x| stated_total(x, ColumnRole::Project, ""))
+    }) else {
+        return;
+    };
+    let Val::Amt(project) = st.val else { return };
+    if amount.fen > project.fen + amount.half_step() + project.half_step() {
+        sink.push(
+            "text.figure",
+            Severity::Error,
+            format!("{}为{}，超过{}{}", figure_desc(f), amount, st.desc, project),
+            vec![Location::new(f.span, None), st.loc.clone()],
+        );
+    }
 }
 
 fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {

@@ -177,6 +177,10 @@ pub enum ColumnRole {
     CarPurchase,
     CarOperation,
     Reception,
+    /// 财政拨款 as one column (Shanghai 收入预算总表).
+    Fiscal,
+    /// 机关运行经费 (Shanghai 三公 table).
+    OperatingCost,
     /// A column the profile names but no rule uses.
     Other,
 }
@@ -220,6 +224,8 @@ impl ColumnRole {
             CarPurchase => "公务用车购置费",
             CarOperation => "公务用车运行费",
             Reception => "公务接待费",
+            Fiscal => "财政拨款",
+            OperatingCost => "机关运行经费",
             Other => "其他",
         }
     }
@@ -378,6 +384,18 @@ pub enum Subject {
     ProcurementServices,
     /// 项目支出 under performance management
     PerformanceFunds,
+    /// 财政拨款收入 / 支出 (all three funds together).
+    FiscalIncome,
+    FiscalExpenditure,
+    /// 政府性基金 / 国有资本经营 预算拨款支出.
+    GovFundExpenditure,
+    StateCapitalExpenditure,
+    /// One 项 by its printed path ("一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行").
+    FunctionPath(Vec<String>),
+    /// Project funds with performance goals when not said to be all project funds.
+    PerformanceFundsPartial,
+    /// Vehicles of a kind not named above ("机要通信用车").
+    VehiclesKind(String),
     /// Vehicles held / to be bought, in 辆.
     Vehicles,
     VehiclesGeneral,
@@ -413,6 +431,13 @@ impl Subject {
             ProcurementWorks => "procurement_works",
             ProcurementServices => "procurement_services",
             PerformanceFunds => "performance_funds",
+            FiscalIncome => "fiscal_income",
+            FiscalExpenditure => "fiscal_expenditure",
+            GovFundExpenditure => "gov_fund_expenditure",
+            StateCapitalExpenditure => "state_capital_expenditure",
+            FunctionPath(_) => "function_path",
+            PerformanceFundsPartial => "performance_funds_partial",
+            VehiclesKind(_) => "vehicles_kind",
             Vehicles => "vehicles",
             VehiclesGeneral => "vehicles_general",
             VehiclesEnforcement => "vehicles_enforcement",
@@ -446,6 +471,13 @@ impl Subject {
             ProcurementWorks => "政府采购工程预算".into(),
             ProcurementServices => "政府采购服务预算".into(),
             PerformanceFunds => "实行绩效目标管理的项目资金".into(),
+            FiscalIncome => "财政拨款收入".into(),
+            FiscalExpenditure => "财政拨款支出".into(),
+            GovFundExpenditure => "政府性基金预算拨款支出".into(),
+            StateCapitalExpenditure => "国有资本经营预算拨款支出".into(),
+            FunctionPath(p) => p.join("-"),
+            PerformanceFundsPartial => "编报绩效目标的项目资金".into(),
+            VehiclesKind(k) => k.clone(),
             Vehicles => "车辆总数".into(),
             VehiclesGeneral => "一般公务用车".into(),
             VehiclesEnforcement => "执勤执法用车".into(),

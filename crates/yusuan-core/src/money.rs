@@ -246,8 +246,10 @@ pub fn compare_same(a: Amount, b: Amount) -> Agreement {
     if a.granularity() == b.granularity() {
         return Agreement::Differs(diff);
     }
+    // Printed with different precision, the coarser one is the rounding of the same exact value
+    // as the finer one: they may differ by the two half steps, and that is no finding at all.
     if diff.abs() <= a.half_step() + b.half_step() {
-        Agreement::Rounding(diff)
+        Agreement::Equal
     } else {
         Agreement::Differs(diff)
     }

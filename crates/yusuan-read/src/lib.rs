@@ -5,6 +5,7 @@
 //! their titles, reads the narrative into sections, paragraphs and stated figures, and notes
 //! whatever it could not recover instead of guessing.
 
+mod layout;
 pub mod lines;
 mod narrative;
 #[cfg(feature = "pdf")]
@@ -53,7 +54,10 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
 
 /// PDF files start with `%PDF` (some producers put a little junk before it).
 fn looks_like_pdf(bytes: &[u8]) -> bool {
-    bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-")
+    bytes.len() >= 5
+        && bytes[..bytes.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
 }
 
 #[cfg(feature = "pdf")]
@@ -170,7 +174,12 @@ pub fn read_text(source: &str, text: &str) -> Document {
     class_names.sort();
     class_names.dedup();
 
-    let n = narrative::read(&lines[..narrative_end], &class_names);
+    // The narrative: the lines before the first table, and any after a table where it resumes.
+    let mut narrative_lines: Vec<lines::Line> = lines[..narrative_end].to_vec();
+    for (a, b) in &assembled.narrative {
+        narrative_lines.extend_from_slice(&lines[*a..*b]);
+    }
+    let n = narrative::read(&narrative_lines, &class_names);
     doc.title = n.title;
     doc.unit_name = n.unit_name;
     doc.year = n.year;

@@ -54,26 +54,40 @@ fn starts_block(line: &Line) -> bool {
 
 /// Paragraphs from non-blank lines: a line that does not end a sentence continues on the next
 /// line unless that one starts a heading or a numbered item (page breaks and wrapped lines).
-fn paragraphs(lines: &[Line]) -> Vec<Paragraph> {
-    let mut out: Vec<Paragraph> = Vec::new();
+fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
+    let mut out: Vec<(Paragraph, bool)> = Vec::new();
     let mut open = false;
     for line in lines.iter().filter(|l| !l.is_blank()) {
         let t = line.trimmed();
+        // A table of contents (dot leaders) is not text.
+        if t.contains("……") || t.contains("...") || compact(t) == "目录" {
+            open = false;
+            continue;
+        }
         let indent = line.raw.len() - line.raw.trim_start().len();
+        let centered = indent >= 8
+            && t.chars().count() <= 40
+            && !ends_sentence(t)
+            && !t.contains(['，', '。', '；'])
+            && !LEVEL1.is_match(t)
+            && !LEVEL2.is_match(t);
         let continues = open && !starts_block(line) && indent < 8;
         match out.last_mut() {
-            Some(p) if continues => {
+            Some((p, _)) if continues => {
                 p.pieces.push((p.text.len(), line.no));
                 p.text.push_str(t);
                 p.span.end_line = line.no;
             }
-            _ => out.push(Paragraph {
-                text: t.to_string(),
-                span: Span::line(line.no, line.page),
-                pieces: vec![(0, line.no)],
-            }),
+            _ => out.push((
+                Paragraph {
+                    text: t.to_string(),
+                    span: Span::line(line.no, line.page),
+                    pieces: vec![(0, line.no)],
+                },
+                centered,
+            )),
         }
-        open = !ends_sentence(t) && !is_heading_line(t);
+        open = !ends_sentence(t) && !is_heading_line(t) && !centered;
     }
     out
 }
@@ -114,10 +128,16 @@ fn context_of(heading: &str) -> Context {
 /// Split a heading line "（一）收入预算。2025年…" into heading and the paragraph that follows.
 fn split_heading(rest: &str) -> Option<(String, String)> {
     match rest.find('。') {
-        Some(i) if rest[..i].chars().count() <= 20 => Some((
-            rest[..i].to_string(),
-            rest[i + '。'.len_utf8()..].to_string(),
-        )),
+        Some(i)
+            if rest[..i].chars().count() <= 20
+                && !rest[..i].contains('，')
+                && !rest[..i].chars().any(|c| c.is_ascii_digit()) =>
+        {
+            Some((
+                rest[..i].to_string(),
+                rest[i + '。'.len_utf8()..].to_string(),
+            ))
+        }
         Some(_) => None,
         None if rest.chars().count() <= 30 => Some((rest.to_string(), String::new())),
         None => None,
@@ -129,8 +149,24 @@ pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
     let paras = paragraphs(lines);
     let mut title_parts: Vec<(String, Span)> = Vec::new();
     let mut in_preamble = true;
-    for mut p in paras {
+    for (mut p, centered) in paras {
         let t = p.text.clone();
+        // A centred title line ("上海市普陀区人民政府办公室主要职能") opens a section; in the
+        // preamble, one naming a year's 预算 is part of the document title.
+        if centered {
+            let is_title = YEAR.is_match(&t) && (t.contains("预算") || t.contains("决算"));
+            if !(in_preamble && is_title) {
+                in_preamble = false;
+                n.sections.push(Section {
+                    number: None,
+                    level: 0,
+                    heading: compact(&t),
+                    span: Span::line(p.span.line, p.span.page),
+                    paragraphs: Vec::new(),
+                });
+                continue;
+            }
+        }
         let heading = LEVEL1
             .captures(&t)
             .map(|c| (1u8, c[1].to_string(), c[2].to_string()))
@@ -342,6 +378,14 @@ fn clean_label(label: &str) -> String {
             break;
         }
     }
+    // "1.“一般公共服务支出-…”科目": the item number carries no subject.
+    let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 {
+        let rest: String = s.chars().skip(digits).collect();
+        if let Some(r) = rest.strip_prefix(['.', '．', '、']) {
+            s = r.to_string();
+        }
+    }
     for w in ["共计", "合计", "为", "是", "共"] {
         if let Some(r) = s.strip_suffix(w) {
             s = r.to_string();
@@ -377,7 +421,27 @@ fn source_role(label: &str) -> Option<ColumnRole> {
     })
 }
 
-fn resolve(label: &str, ctx: Context, count: bool, class_names: &[String]) -> Subject {
+/// "一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行" or "…（类）…（款）…（项）".
+fn function_path(label: &str) -> Option<Vec<String>> {
+    let l = label
+        .trim_matches(['“', '”', '"', '「', '」'])
+        .trim_end_matches("科目")
+        .trim_matches(['“', '”', '"']);
+    let parts: Vec<String> = if l.contains("（类）") {
+        l.split(['（', '）'])
+            .collect::<Vec<_>>()
+            .chunks(2)
+            .filter(|c| c.len() == 2 && ["类", "款", "项"].contains(&c[1]))
+            .map(|c| c[0].to_string())
+            .collect()
+    } else {
+        l.split(['-', '－', '—']).map(str::to_string).collect()
+    };
+    (parts.len() >= 2 && parts.iter().all(|p| !p.is_empty())).then_some(parts)
+}
+
+/// What a label names. `all` says the paragraph claims every project (项目支出均实行…).
+fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[String]) -> Subject {
     let has = |k: &str| label.contains(k);
     if count {
         return if has("一般公务用车") {
@@ -388,11 +452,18 @@ fn resolve(label: &str, ctx: Context, count: bool, class_names: &[String]) -> Su
             Subject::VehiclesSpecial
         } else if has("其他用车") {
             Subject::VehiclesOther
+        } else if has("用车") {
+            Subject::VehiclesKind(label.to_string())
         } else if has("车辆") {
             Subject::Vehicles
         } else {
             Subject::Unknown(label.to_string())
         };
+    }
+    if has("科目") {
+        if let Some(path) = function_path(label) {
+            return Subject::FunctionPath(path);
+        }
     }
     if has("三公") {
         return Subject::ThreePublicTotal;
@@ -428,13 +499,31 @@ fn resolve(label: &str, ctx: Context, count: bool, class_names: &[String]) -> Su
     }
     if ctx == Context::Performance && (has("财政拨款") || has("资金") || has("项目支出"))
     {
-        return Subject::PerformanceFunds;
+        return if all {
+            Subject::PerformanceFunds
+        } else {
+            Subject::PerformanceFundsPartial
+        };
     }
     if has("一般公共预算财政拨款收入") {
         return Subject::GeneralBudgetIncome;
     }
-    if has("一般公共预算财政拨款支出") || has("一般公共预算支出") {
+    let spending = has("支出");
+    if has("一般公共预算") && spending {
         return Subject::GeneralBudgetExpenditure;
+    }
+    if has("政府性基金") && spending {
+        return Subject::GovFundExpenditure;
+    }
+    if has("国有资本经营") && spending {
+        return Subject::StateCapitalExpenditure;
+    }
+    if has("财政拨款") && spending && !label.ends_with("基本支出") && !label.ends_with("项目支出")
+    {
+        return Subject::FiscalExpenditure;
+    }
+    if has("财政拨款") && has("收入") {
+        return Subject::FiscalIncome;
     }
     if label.ends_with("基本支出") {
         return Subject::Basic;
@@ -447,6 +536,19 @@ fn resolve(label: &str, ctx: Context, count: bool, class_names: &[String]) -> Su
         .find(|n| label == n.as_str() || label.strip_suffix("（类）") == Some(n.as_str()))
     {
         return Subject::FunctionClass(name.clone());
+    }
+    if label.ends_with("收入预算") || label.ends_with("收入预算数") || label.ends_with("收入总计")
+    {
+        return Subject::TotalIncome;
+    }
+    if label.ends_with("支出预算") || label.ends_with("支出预算数") || label.ends_with("支出总计")
+    {
+        return Subject::TotalExpenditure;
+    }
+    if has("收入") {
+        if let Some(role) = source_role(label) {
+            return Subject::SourceIncome(role);
+        }
     }
     match ctx {
         Context::Income => {
@@ -483,6 +585,8 @@ fn parse_amount(text: &str, unit: &str) -> (Option<Amount>, Option<i64>) {
 
 fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String]) {
     let first_in_paragraph = n.figures.len();
+    let all =
+        p.text.contains("均实行") || p.text.contains("全部实行") || p.text.contains("均已实行");
     for (off, clause) in clauses(&p.text) {
         let c = compact(clause);
         let amount = AMOUNT.captures(clause);
@@ -539,7 +643,7 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
                 }
                 continue;
             }
-            let subject = resolve(&subject_text, ctx, count.is_some(), class_names);
+            let subject = resolve(&subject_text, ctx, count.is_some(), all, class_names);
             if let Some(f) = recent
                 .iter_mut()
                 .rev()
@@ -560,7 +664,13 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
             }
             continue;
         }
-        let subject = resolve(&clean_label(&label_c), ctx, count.is_some(), class_names);
+        let subject = resolve(
+            &clean_label(&label_c),
+            ctx,
+            count.is_some(),
+            all,
+            class_names,
+        );
         n.figures.push(Figure {
             subject,
             context: ctx,
@@ -623,6 +733,7 @@ fn mentions_in(n: &mut Narrative, p: &Paragraph) {
         let after = compact(tail);
         let what = if before.ends_with('比')
             || before.ends_with('较')
+            || before.ends_with('与')
             || before.ends_with("截至")
             || before.ends_with("截止")
         {
@@ -728,9 +839,8 @@ fn group_figures(figures: &mut [Figure]) {
                 ProcurementTotal => (2, true),
                 ProcurementGoods | ProcurementWorks | ProcurementServices => (2, false),
                 Vehicles => (3, true),
-                VehiclesGeneral | VehiclesEnforcement | VehiclesSpecial | VehiclesOther => {
-                    (3, false)
-                }
+                VehiclesGeneral | VehiclesEnforcement | VehiclesSpecial | VehiclesOther
+                | VehiclesKind(_) => (3, false),
                 _ => return None,
             })
         };

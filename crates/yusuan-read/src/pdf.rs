@@ -44,7 +44,9 @@ pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     if doc.is_encrypted() && !doc.authenticate(b"").unwrap_or(false) {
         return Err(bad("文件已加密，需要密码才能读取".to_string()));
     }
-    let pages = doc.page_count().map_err(|e| bad(format!("无法读取页数：{e}")))?;
+    let pages = doc
+        .page_count()
+        .map_err(|e| bad(format!("无法读取页数：{e}")))?;
     if pages == 0 {
         return Err(bad("文件没有页面".to_string()));
     }
@@ -133,9 +135,13 @@ fn group_lines(mut glyphs: Vec<Glyph>) -> Vec<PLine> {
             for g in v {
                 let gap = g.x - last_end;
                 // A figure followed closely by a label ("91,016,775.35 一、一般…") is two cells.
-                let class_change = cells.last().and_then(|c| c.text.chars().last()).is_some_and(|p| {
-                    (p.is_ascii_digit() && !g.c.is_ascii()) || (!p.is_ascii() && g.c.is_ascii_digit() && gap > g.size * 0.3)
-                });
+                let class_change = cells
+                    .last()
+                    .and_then(|c| c.text.chars().last())
+                    .is_some_and(|p| {
+                        (p.is_ascii_digit() && !g.c.is_ascii())
+                            || (!p.is_ascii() && g.c.is_ascii_digit() && gap > g.size * 0.3)
+                    });
                 match cells.last_mut() {
                     Some(cell) if gap < g.size * 0.5 && !(class_change && gap > g.size * 0.15) => {
                         if gap > g.size * 0.2 {

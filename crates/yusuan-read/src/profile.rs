@@ -55,10 +55,13 @@ pub struct ProfileError {
     source: toml::de::Error,
 }
 
-const BUILTIN: &[(&str, &str)] = &[(
-    "chongqing",
-    include_str!("../../../profiles/chongqing.toml"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "chongqing",
+        include_str!("../../../profiles/chongqing.toml"),
+    ),
+    ("shanghai", include_str!("../../../profiles/shanghai.toml")),
+];
 
 impl Profile {
     pub fn parse(name: &str, text: &str) -> Result<Profile, ProfileError> {

@@ -97,7 +97,7 @@ pub(crate) fn find_table_starts(lines: &[Line], profile: &Profile) -> Vec<TableS
             i = body;
             continue;
         }
-        if !starts.is_empty() && is_title_line(&lines[i], profile) {
+        if (!starts.is_empty() || !profile.numbered_tables) && is_title_line(&lines[i], profile) {
             starts.push(TableStart {
                 first: i,
                 body: i + 1,
@@ -185,6 +185,8 @@ fn span_of(lines: &[Line], a: usize, b: usize) -> Span {
 /// What table assembly produced: the tables (fragments included), mentions and notes.
 pub(crate) struct Assembled {
     pub tables: Vec<Table>,
+    /// Line ranges after tables where the narrative resumes.
+    pub narrative: Vec<(usize, usize)>,
     pub mentions: Vec<Mention>,
     pub notes: Vec<ReadNote>,
 }
@@ -193,6 +195,7 @@ pub(crate) struct Assembled {
 pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile) -> Assembled {
     let mut out = Assembled {
         tables: Vec::new(),
+        narrative: Vec::new(),
         mentions: Vec::new(),
         notes: Vec::new(),
     };
@@ -255,8 +258,12 @@ pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile)
             out.tables.push(table);
             continue;
         }
-        let (last, mut fragments) =
+        let (last, mut fragments, resume) =
             read_grid(lines, body, end, profile, &mut table, &mut out.mentions);
+        if let Some(r) = resume {
+            out.narrative.push((r, end));
+        }
+        let end = resume.unwrap_or(end);
         // A table owns the lines up to the next table (or its first fragment).
         let own_end = fragments.first().map_or(end, |f| {
             lines
@@ -308,13 +315,17 @@ fn read_grid(
     profile: &Profile,
     table: &mut Table,
     mentions: &mut Vec<Mention>,
-) -> (usize, Vec<Table>) {
+) -> (usize, Vec<Table>, Option<usize>) {
     let mut fragments: Vec<Table> = Vec::new();
     let mut unit = None;
     let mut seen_data = false;
     let mut blank_before = false;
     let mut width: Option<usize> = None;
     let mut last = body.saturating_sub(1);
+    // Space-aligned rows wait until the whole table is seen: their columns are learnt from it.
+    let mut header_cells: Vec<Vec<RawCell>> = Vec::new();
+    let mut pending: Vec<(usize, Vec<RawCell>)> = Vec::new();
+    let mut resume = None;
     for idx in body..end {
         let line = &lines[idx];
         if line.is_blank() {
@@ -324,6 +335,21 @@ fn read_grid(
         let c = line.compact();
         let cells = line.cells();
         if !seen_data {
+            // "编制部门：上海市…办公室   单位：元": the unit's name, then maybe the money unit.
+            for key in ["编制部门：", "编制单位：", "部门：", "单位名称："] {
+                if let Some(rest) = c.strip_prefix(key) {
+                    let name = rest.split("单位：").next().unwrap_or(rest);
+                    let name = name.split("单位:").next().unwrap_or(name);
+                    if name.chars().count() >= 4 {
+                        mentions.push(Mention {
+                            what: MentionKind::UnitName,
+                            text: name.to_string(),
+                            span: span_of(lines, idx, idx),
+                        });
+                    }
+                    last = idx;
+                }
+            }
             if let Some(u) = unit_in_line(&c) {
                 unit = Some(u);
                 table.unit_span = Some(span_of(lines, idx, idx));
@@ -413,29 +439,79 @@ fn read_grid(
             table
                 .header
                 .push(make_row(lines, idx, &cells, &[], row_unit));
-            width.get_or_insert(cells.len());
+            header_cells.push(cells);
+            width.get_or_insert(cells_len_hint(&table.header));
             continue;
         }
         // A header repeated at the top of a new page is not data.
-        if !has_amount
-            && table.header.iter().any(|h| {
-                h.cells
-                    .iter()
-                    .map(|c| c.text.as_str())
-                    .eq(cells.iter().map(|c| c.text.as_str()))
-            })
-        {
+        if !has_amount && table.header.iter().any(|h| compact_row(&h.cells) == c) {
             continue;
+        }
+        // The narrative resumes after the last table ("其他相关情况说明").
+        if seen_data && !line.is_tabbed() && resumes_narrative(line, &c) {
+            resume = Some(idx);
+            break;
         }
         seen_data = true;
         width = Some(width.map_or(cells.len(), |w| w.max(cells.len())));
         let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
+        if !line.is_tabbed() && !roles.is_empty() {
+            pending.push((table.rows.len(), cells.clone()));
+        }
         table
             .rows
             .push(make_row(lines, idx, &cells, &roles, row_unit));
     }
+    if !pending.is_empty() {
+        let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
+        let raw: Vec<Vec<RawCell>> = pending.iter().map(|(_, c)| c.clone()).collect();
+        let aligned = crate::layout::align(&header_cells, &raw, &roles);
+        let row_unit = unit.unwrap_or(profile.money_unit);
+        for ((k, _), texts) in pending.iter().zip(aligned) {
+            let cells: Vec<RawCell> = texts
+                .into_iter()
+                .map(|text| RawCell {
+                    text,
+                    start: 0,
+                    end: 0,
+                })
+                .collect();
+            let span = table.rows[*k].span;
+            let mut row = make_row(lines, 0, &cells, &roles, row_unit);
+            row.span = span;
+            table.rows[*k] = row;
+        }
+    }
     table.unit = unit;
-    (last, fragments)
+    (last, fragments, resume)
+}
+
+/// A line after a table's data that belongs to the narrative: a sentence, or a centred title.
+fn resumes_narrative(line: &Line, compact_line: &str) -> bool {
+    if is_total_label(compact_line)
+        || compact_line.starts_with("注")
+        || compact_line.starts_with("备注")
+    {
+        return false;
+    }
+    let indent = line.raw.len() - line.raw.trim_start().len();
+    let cjk_only = compact_line
+        .chars()
+        .all(|c| !c.is_ascii_digit() && !c.is_ascii_punctuation());
+    compact_line.contains('。')
+        || (compact_line.chars().count() > 30 && compact_line.contains('，'))
+        || (indent >= 8
+            && cjk_only
+            && compact_line.chars().count() >= 4
+            && compact_line.ends_with("说明"))
+}
+
+fn compact_row(cells: &[Cell]) -> String {
+    cells.iter().map(|c| compact(&c.text)).collect()
+}
+
+fn cells_len_hint(header: &[Row]) -> usize {
+    header.last().map_or(0, |h| h.cells.len())
 }
 
 fn year_in_parens(c: &str) -> Option<String> {

@@ -1,0 +1,526 @@
+//! Space-aligned rows (`pdftotext -layout`, or our PDF reader's text) to the profile's columns.
+//!
+//! A blank cell leaves no trace in space-aligned text, so which column a figure belongs to is
+//! decided by position. Column positions are learnt per table: from rows that fill every amount
+//! column (their right edges: figures are right-aligned), else from the header's leaf labels
+//! (their centres). Each row's figures are then matched to columns in order, allowing the whole
+//! row to be shifted (pdftotext compresses some rows), at the least total distance.
+
+use crate::lines::RawCell;
+use crate::tables::is_code;
+use yusuan_core::ColumnRole;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    Amount,
+    /// Digits only: a code piece (201, 03) or a plain number.
+    Int,
+    Text,
+}
+
+#[derive(Clone, Debug)]
+struct Tok {
+    text: String,
+    start: usize,
+    end: usize,
+    kind: Kind,
+}
+
+impl Tok {
+    fn center(&self) -> f64 {
+        (self.start + self.end) as f64 / 2.0
+    }
+}
+
+fn is_amount(s: &str) -> bool {
+    let t = s.trim_start_matches(['-', '－']);
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    if !first.is_ascii_digit()
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
+        return false;
+    }
+    match t.split_once('.') {
+        Some((i, f)) => !i.is_empty() && !f.is_empty() && !f.contains('.') && f.len() <= 2,
+        None => t.contains(','),
+    }
+}
+
+fn width(s: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Split cells into tokens: a figure is always its own token, even when only one space
+/// separates it from its neighbour.
+fn tokens(cells: &[RawCell]) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::new();
+    for cell in cells {
+        if cell.text.is_empty() {
+            continue;
+        }
+        let mut col = cell.start;
+        let mut words: Vec<Tok> = Vec::new();
+        for w in cell.text.split(' ') {
+            if w.is_empty() {
+                col += 1;
+                continue;
+            }
+            let kind = if is_amount(w) {
+                Kind::Amount
+            } else if w.chars().all(|c| c.is_ascii_digit()) {
+                Kind::Int
+            } else {
+                Kind::Text
+            };
+            let wd = width(w);
+            words.push(Tok {
+                text: w.to_string(),
+                start: col,
+                end: col + wd,
+                kind,
+            });
+            col += wd + 1;
+        }
+        for w in words {
+            match out.last_mut() {
+                // Words of one cell that are both text stay one token ("PPT 等设计").
+                Some(prev)
+                    if prev.kind == Kind::Text
+                        && w.kind == Kind::Text
+                        && w.start <= prev.end + 1 =>
+                {
+                    prev.text.push(' ');
+                    prev.text.push_str(&w.text);
+                    prev.end = w.end;
+                }
+                _ => out.push(w),
+            }
+        }
+    }
+    out
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        0.0
+    } else {
+        v[v.len() / 2]
+    }
+}
+
+/// Leaf labels of a header: tokens that do not span two others, stacked labels merged.
+fn header_leaves(header: &[Vec<RawCell>]) -> Vec<Tok> {
+    let all: Vec<Tok> = header.iter().flat_map(|r| tokens(r)).collect();
+    let spans_two = |t: &Tok| {
+        all.iter()
+            .filter(|o| {
+                !std::ptr::eq(*o, t) && o.center() >= t.start as f64 && o.center() <= t.end as f64
+            })
+            .filter(|o| o.end - o.start < t.end - t.start)
+            .count()
+            >= 2
+    };
+    let mut leaves: Vec<Tok> = Vec::new();
+    for t in all.iter().filter(|t| !spans_two(t)) {
+        match leaves
+            .iter_mut()
+            .find(|l| t.start < l.end && l.start < t.end)
+        {
+            Some(l) => {
+                l.text.push_str(&t.text);
+                l.start = l.start.min(t.start);
+                l.end = l.end.max(t.end);
+            }
+            None => leaves.push(t.clone()),
+        }
+    }
+    leaves.sort_by_key(|l| l.start);
+    leaves
+}
+
+fn is_item_header(s: &str) -> bool {
+    ["项目", "名称", "科目", "编码"]
+        .iter()
+        .any(|k| s.contains(k))
+        || matches!(s, "类" | "款" | "项" | "类款项")
+}
+
+/// Where each amount column is: right edges from full rows, or header centres.
+enum Refs {
+    RightEdges(Vec<f64>),
+    Centers(Vec<f64>),
+    None,
+}
+
+/// Every monotone match of `k` figures to `n` columns that keeps totals (a row printing a part
+/// of a total prints the total), with its cost: the distance of `xs` to `refs` after the best
+/// shift of the whole row (zero without references).
+fn candidates(
+    k: usize,
+    n: usize,
+    xs: Option<(&[f64], &[f64])>,
+    totals: &[(usize, Vec<usize>)],
+) -> Vec<(f64, Vec<usize>)> {
+    let mut out = Vec::new();
+    if k == 0 || k > n {
+        return out;
+    }
+    let mut pick: Vec<usize> = (0..k).collect();
+    loop {
+        let keeps_totals = !totals
+            .iter()
+            .any(|(t, parts)| !pick.contains(t) && parts.iter().any(|p| pick.contains(p)));
+        if keeps_totals {
+            let cost = match xs {
+                Some((xs, refs)) => {
+                    let mut offs: Vec<f64> =
+                        pick.iter().zip(xs).map(|(&j, &x)| x - refs[j]).collect();
+                    let shift = median(&mut offs);
+                    pick.iter()
+                        .zip(xs)
+                        .map(|(&j, &x)| (x - refs[j] - shift).abs())
+                        .sum::<f64>()
+                        + 0.25 * shift.abs()
+                }
+                None => 0.0,
+            };
+            out.push((cost, pick.clone()));
+        }
+        // Next combination of k out of n, in lexicographic order.
+        let mut i = k;
+        loop {
+            if i == 0 {
+                return out;
+            }
+            i -= 1;
+            if pick[i] < n - k + i {
+                break;
+            }
+        }
+        pick[i] += 1;
+        for j in i + 1..k {
+            pick[j] = pick[j - 1] + 1;
+        }
+    }
+}
+
+/// How many totals of the row would not equal the sum of their direct parts (the parts not
+/// inside another total that is itself a part: 三公 合计 = 出国 + 接待 + 小计, not + 购置).
+fn violations(values: &[Option<i64>], totals: &[(usize, Vec<usize>)]) -> usize {
+    totals
+        .iter()
+        .filter(|(t, parts)| {
+            let inner: Vec<usize> = totals
+                .iter()
+                .filter(|(o, _)| parts.contains(o))
+                .flat_map(|(_, p)| p.iter().copied())
+                .collect();
+            let sum: i64 = parts
+                .iter()
+                .filter(|p| !inner.contains(p))
+                .filter_map(|&p| values[p])
+                .sum();
+            values[*t].unwrap_or(0) != sum
+        })
+        .count()
+}
+
+/// Align space-aligned data rows to `roles`: one string per role (blank where nothing printed).
+pub(crate) fn align(
+    header: &[Vec<RawCell>],
+    rows: &[Vec<RawCell>],
+    roles: &[ColumnRole],
+) -> Vec<Vec<String>> {
+    let amount_cols: Vec<usize> = (0..roles.len()).filter(|&i| roles[i].is_amount()).collect();
+    let item_cols: Vec<usize> = (0..roles.len())
+        .filter(|&i| matches!(roles[i], ColumnRole::IncomeItem | ColumnRole::ExpItem))
+        .collect();
+    let code_col = roles.iter().position(|r| *r == ColumnRole::Code);
+    let name_col = roles.iter().position(|r| *r == ColumnRole::Name);
+    let toks: Vec<Vec<Tok>> = rows.iter().map(|r| tokens(r)).collect();
+    let amounts = |ts: &[Tok]| -> Vec<Tok> {
+        // In coded tables the leading integers are the code, not figures.
+        let skip = if code_col.is_some() {
+            ts.iter().take_while(|t| t.kind == Kind::Int).count()
+        } else {
+            0
+        };
+        ts.iter()
+            .skip(skip)
+            .filter(|t| t.kind == Kind::Amount)
+            .cloned()
+            .collect()
+    };
+    // Column references.
+    let leaves = header_leaves(header);
+    let refs = {
+        let full: Vec<Vec<Tok>> = toks
+            .iter()
+            .map(|t| amounts(t))
+            .filter(|a| a.len() == amount_cols.len() && !a.is_empty())
+            .collect();
+        if !full.is_empty() {
+            Refs::RightEdges(
+                (0..amount_cols.len())
+                    .map(|j| median(&mut full.iter().map(|a| a[j].end as f64).collect::<Vec<_>>()))
+                    .collect(),
+            )
+        } else {
+            let amount_leaves: Vec<&Tok> =
+                leaves.iter().filter(|l| !is_item_header(&l.text)).collect();
+            if amount_leaves.len() >= amount_cols.len() && !amount_cols.is_empty() {
+                let take = &amount_leaves[amount_leaves.len() - amount_cols.len()..];
+                Refs::Centers(take.iter().map(|l| l.center()).collect())
+            } else {
+                Refs::None
+            }
+        }
+    };
+    // Amount columns that total others (by index among the amount columns): 总计 of 基本/项目 or
+    // of the sources, 三公 合计 of its parts, 小计 of 购置/运行.
+    let totals: Vec<(usize, Vec<usize>)> = amount_cols
+        .iter()
+        .enumerate()
+        .filter_map(|(j, &c)| {
+            let parts: Vec<usize> = match roles[c] {
+                ColumnRole::Total => (j + 1..amount_cols.len())
+                    .filter(|&k| {
+                        !matches!(
+                            roles[amount_cols[k]],
+                            ColumnRole::OperatingCost | ColumnRole::Prior
+                        )
+                    })
+                    .collect(),
+                ColumnRole::CarSubtotal => (j + 1..amount_cols.len())
+                    .filter(|&k| {
+                        matches!(
+                            roles[amount_cols[k]],
+                            ColumnRole::CarPurchase | ColumnRole::CarOperation
+                        )
+                    })
+                    .collect(),
+                _ => return None,
+            };
+            Some((j, parts))
+        })
+        .collect();
+    let item_centers: Vec<f64> = leaves
+        .iter()
+        .filter(|l| l.text.contains("项目") || l.text.contains("名称"))
+        .map(Tok::center)
+        .collect();
+    toks.iter()
+        .map(|ts| {
+            let mut out = vec![String::new(); roles.len()];
+            // Figures.
+            let am = amounts(ts);
+            let xs: Vec<f64> = match &refs {
+                Refs::RightEdges(_) => am.iter().map(|t| t.end as f64).collect(),
+                _ => am.iter().map(Tok::center).collect(),
+            };
+            let geometry = match &refs {
+                Refs::RightEdges(r) | Refs::Centers(r) => Some((xs.as_slice(), r.as_slice())),
+                Refs::None => None,
+            };
+            let mut cands = candidates(am.len(), amount_cols.len(), geometry, &totals);
+            // Among the matches the geometry cannot tell apart (within three columns of the
+            // best), the one whose totals add up is the reading; then the closest.
+            let best = cands.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+            cands.retain(|c| c.0 <= best + 3.0);
+            let fen: Vec<Option<i64>> = am
+                .iter()
+                .map(|t| {
+                    yusuan_core::Amount::parse(&t.text, yusuan_core::MoneyUnit::Yuan)
+                        .ok()
+                        .map(|a| a.fen)
+                })
+                .collect();
+            let misfit = |pick: &[usize]| {
+                let mut v = vec![None; amount_cols.len()];
+                for (&j, f) in pick.iter().zip(&fen) {
+                    v[j] = *f;
+                }
+                violations(&v, &totals)
+            };
+            let cols = cands
+                .into_iter()
+                .min_by(|a, b| misfit(&a.1).cmp(&misfit(&b.1)).then(a.0.total_cmp(&b.0)))
+                .map(|c| c.1)
+                .unwrap_or_else(|| (0..am.len().min(amount_cols.len())).collect());
+            for (t, j) in am.iter().zip(cols) {
+                if let Some(&c) = amount_cols.get(j) {
+                    out[c] = t.text.clone();
+                }
+            }
+            // Labels.
+            let rest: Vec<&Tok> = ts.iter().filter(|t| t.kind != Kind::Amount).collect();
+            if let Some(cc) = code_col {
+                let mut code = String::new();
+                let mut i = 0;
+                while i < rest.len() && rest[i].kind == Kind::Int && code.len() < 7 {
+                    code.push_str(&rest[i].text);
+                    i += 1;
+                }
+                if is_code(&code) {
+                    out[cc] = code;
+                } else {
+                    i = 0;
+                }
+                let name: String = rest[i..]
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("");
+                match name_col {
+                    Some(nc) => out[nc] = name,
+                    None => out[cc] = name,
+                }
+            } else if !item_cols.is_empty() {
+                // Runs of labels, each to the nearest item column of the header.
+                let mut groups: Vec<(f64, String)> = Vec::new();
+                let mut last_end = 0;
+                for t in ts {
+                    if t.kind == Kind::Amount {
+                        last_end = usize::MAX;
+                        continue;
+                    }
+                    match groups.last_mut() {
+                        Some(g) if last_end != usize::MAX && t.start <= last_end + 3 => {
+                            g.1.push_str(&t.text);
+                        }
+                        _ => groups.push((t.start as f64, t.text.clone())),
+                    }
+                    last_end = t.end;
+                }
+                for (k, (start, text)) in groups.into_iter().enumerate() {
+                    let side = if item_centers.len() >= item_cols.len() {
+                        let centers = &item_centers[item_centers.len() - item_cols.len()..];
+                        // Labels are left-aligned under centred headers: compare starts with the
+                        // midpoints between header centres.
+                        centers
+                            .iter()
+                            .enumerate()
+                            .filter(|(s, c)| *s == 0 || start + 4.0 >= (centers[s - 1] + **c) / 2.0)
+                            .map(|(s, _)| s)
+                            .last()
+                            .unwrap_or(0)
+                    } else {
+                        k.min(item_cols.len() - 1)
+                    };
+                    let c = item_cols[side];
+                    if out[c].is_empty() {
+                        out[c] = text;
+                    } else {
+                        out[c].push_str(&text);
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lines::split_lines;
+
+    fn cells(s: &str) -> Vec<RawCell> {
+        split_lines(s)[0].cells()
+    }
+
+    #[test]
+    fn figures_go_to_their_columns_by_position() {
+        let header = vec![cells(
+            "  类 款 项   名称                合计         基本支出         项目支出",
+        )];
+        let rows = vec![
+            cells(" 201 03 01   行政运行       12,029,501.84    11,919,501.84       110,000.00"),
+            cells(" 201 03 02   一般行政管理   46,140,000.00                     46,140,000.00"),
+            cells(" 208         社会保障     4,213,779.28    4,213,779.28"),
+        ];
+        let roles = [
+            ColumnRole::Code,
+            ColumnRole::Name,
+            ColumnRole::Total,
+            ColumnRole::Basic,
+            ColumnRole::Project,
+        ];
+        let out = align(&header, &rows, &roles);
+        assert_eq!(
+            out[0],
+            [
+                "2010301",
+                "行政运行",
+                "12,029,501.84",
+                "11,919,501.84",
+                "110,000.00"
+            ]
+        );
+        assert_eq!(
+            out[1],
+            [
+                "2010302",
+                "一般行政管理",
+                "46,140,000.00",
+                "",
+                "46,140,000.00"
+            ]
+        );
+        // Shifted row (pdftotext compresses): still total and basic.
+        assert_eq!(
+            out[2],
+            ["208", "社会保障", "4,213,779.28", "4,213,779.28", ""]
+        );
+    }
+
+    #[test]
+    fn two_sided_rows_split_by_header_items() {
+        let header = vec![cells(
+            "        项目            预算数                  项目          预算数",
+        )];
+        let rows = vec![
+            cells("一、财政拨款收入     91,016,775.35 一、一般公共服务支出     82,096,797.42"),
+            cells("2.  政府性基金                   三、卫生健康支出          1,097,073.43"),
+            cells("                                四、住房保障支出          3,609,125.22"),
+        ];
+        let roles = [
+            ColumnRole::IncomeItem,
+            ColumnRole::IncomeAmount,
+            ColumnRole::ExpItem,
+            ColumnRole::Total,
+        ];
+        let out = align(&header, &rows, &roles);
+        assert_eq!(
+            out[0],
+            [
+                "一、财政拨款收入",
+                "91,016,775.35",
+                "一、一般公共服务支出",
+                "82,096,797.42"
+            ]
+        );
+        assert_eq!(
+            out[1],
+            ["2.政府性基金", "", "三、卫生健康支出", "1,097,073.43"]
+        );
+        assert_eq!(out[2], ["", "", "四、住房保障支出", "3,609,125.22"]);
+    }
+
+    #[test]
+    fn amounts_and_codes() {
+        assert!(
+            is_amount("1,234.50")
+                && is_amount("12,345")
+                && is_amount("0.5")
+                && !is_amount("201")
+                && !is_amount("1.")
+        );
+    }
+}
