@@ -20,7 +20,10 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                 row_totals(ctx, t, sink);
             }
             TableKind::ThreePublic => three_public(ctx, t, sink),
-            TableKind::FiscalSummary | TableKind::DeptSummary => balance(ctx, t, sink),
+            TableKind::FiscalSummary | TableKind::DeptSummary => {
+                balance(ctx, t, sink);
+                row_totals(ctx, t, sink);
+            }
             _ => {}
         }
     }
@@ -127,10 +130,18 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             ));
         }
         if has(ColumnRole::Personnel) && has(ColumnRole::PublicUse) {
-            g.push((
-                vec![ColumnRole::Personnel, ColumnRole::PublicUse],
-                "人员经费与公用经费",
-            ));
+            if has(ColumnRole::Project) && !has(ColumnRole::Basic) {
+                // 基本支出 printed as its two parts: 总计 = 人员 + 公用 + 项目.
+                g.push((
+                    vec![ColumnRole::Personnel, ColumnRole::PublicUse, ColumnRole::Project],
+                    "人员经费、公用经费与项目支出",
+                ));
+            } else {
+                g.push((
+                    vec![ColumnRole::Personnel, ColumnRole::PublicUse],
+                    "人员经费与公用经费",
+                ));
+            }
         }
         let sources: Vec<ColumnRole> = t
             .columns
@@ -164,7 +175,10 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     for row in &t.rows {
         let label = {
             let c = t.col(ColumnRole::Code).map_or("", |i| row.text(i));
-            let n = t.col(ColumnRole::Name).map_or("", |i| row.text(i));
+            let n = t
+                .col(ColumnRole::Name)
+                .or(t.col(ColumnRole::ExpItem))
+                .map_or("", |i| row.text(i));
             format!("{c} {n}").trim().to_string()
         };
         for (parts, desc) in &groups {
@@ -335,35 +349,6 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                     unit,
                 );
             }
-        }
-    }
-    // Row: 合计 = 一般公共预算 + 政府性基金 + 国有资本经营 on the expenditure side.
-    let funds: Vec<ColumnRole> = roles
-        .iter()
-        .copied()
-        .filter(|r| {
-            matches!(
-                r,
-                ColumnRole::GeneralBudget | ColumnRole::GovFund | ColumnRole::StateCapital
-            )
-        })
-        .collect();
-    if funds.len() >= 2 {
-        for (label, row) in &expense {
-            let parts: Vec<Val> = funds.iter().map(|r| Val::of(t.value(row, *r))).collect();
-            check_sum(
-                sink,
-                "table.row-total",
-                Side {
-                    desc: || format!("{} “{}”的“合计”", t.label(), label),
-                    val: Val::of(t.value(row, ColumnRole::Total)),
-                    loc: || loc(t, row.span),
-                },
-                &parts,
-                "各资金来源",
-                None,
-                unit,
-            );
         }
     }
 }

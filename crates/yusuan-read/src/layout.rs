@@ -114,30 +114,31 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-/// Leaf labels of a header: tokens that do not span two others, stacked labels merged.
+/// Leaf labels of a header, built from the bottom line up: a label above that overlaps one
+/// leaf by most of its width is the same column's label on two lines ("事业单位/经营收入"); one
+/// that spans several leaves, or barely touches one, is a group label and is dropped; one over
+/// no leaf labels a column of its own (merged cells print their label higher up).
 fn header_leaves(header: &[Vec<RawCell>]) -> Vec<Tok> {
-    let all: Vec<Tok> = header.iter().flat_map(|r| tokens(r)).collect();
-    let spans_two = |t: &Tok| {
-        all.iter()
-            .filter(|o| {
-                !std::ptr::eq(*o, t) && o.center() >= t.start as f64 && o.center() <= t.end as f64
-            })
-            .filter(|o| o.end - o.start < t.end - t.start)
-            .count()
-            >= 2
-    };
     let mut leaves: Vec<Tok> = Vec::new();
-    for t in all.iter().filter(|t| !spans_two(t)) {
-        match leaves
-            .iter_mut()
-            .find(|l| t.start < l.end && l.start < t.end)
-        {
-            Some(l) => {
-                l.text.push_str(&t.text);
-                l.start = l.start.min(t.start);
-                l.end = l.end.max(t.end);
+    for row in header.iter().rev() {
+        for t in tokens(row) {
+            let overlapping: Vec<usize> = (0..leaves.len())
+                .filter(|&k| t.start < leaves[k].end && leaves[k].start < t.end)
+                .collect();
+            match overlapping.as_slice() {
+                [] => leaves.push(t),
+                [k] => {
+                    let l = &mut leaves[*k];
+                    let overlap = t.end.min(l.end) - t.start.max(l.start);
+                    let narrower = (t.end - t.start).min(l.end - l.start).max(1);
+                    if overlap * 2 >= narrower {
+                        l.text = format!("{}{}", t.text, l.text);
+                        l.start = l.start.min(t.start);
+                        l.end = l.end.max(t.end);
+                    }
+                }
+                _ => {}
             }
-            None => leaves.push(t.clone()),
         }
     }
     leaves.sort_by_key(|l| l.start);
@@ -312,7 +313,7 @@ pub(crate) fn align(
         .collect();
     let item_centers: Vec<f64> = leaves
         .iter()
-        .filter(|l| l.text.contains("项目") || l.text.contains("名称"))
+        .filter(|l| l.text == "项目" || l.text.ends_with("名称"))
         .map(Tok::center)
         .collect();
     toks.iter()

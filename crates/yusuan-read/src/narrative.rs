@@ -57,14 +57,27 @@ fn starts_block(line: &Line) -> bool {
 fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
     let mut out: Vec<(Paragraph, bool)> = Vec::new();
     let mut open = false;
+    let mut in_toc = false;
     for line in lines.iter().filter(|l| !l.is_blank()) {
         let t = line.trimmed();
-        // A table of contents (dot leaders) is not text.
-        if t.contains("……") || t.contains("...") || compact(t) == "目录" {
+        let indent = line.raw.len() - line.raw.trim_start().len();
+        // A table of contents is not text: from 目录 to the first centred title or sentence.
+        if compact(t) == "目录" {
+            in_toc = true;
             open = false;
             continue;
         }
-        let indent = line.raw.len() - line.raw.trim_start().len();
+        if in_toc {
+            if indent >= 8 || t.contains(['。', '，']) {
+                in_toc = false;
+            } else {
+                continue;
+            }
+        }
+        if t.contains("……") || t.contains("...") {
+            open = false;
+            continue;
+        }
         let centered = indent >= 8
             && t.chars().count() <= 40
             && !ends_sentence(t)
@@ -271,7 +284,7 @@ fn read_title(n: &mut Narrative, parts: &[(String, Span)]) {
     for (part, span) in parts {
         let pc = compact(part);
         // "预算主管部门：上海市普陀区人民政府办公室" names the unit outright.
-        for key in ["主管部门：", "单位名称：", "部门名称：", "编制部门："] {
+        for key in ["主管部门：", "预算单位：", "单位名称：", "部门名称：", "编制部门："] {
             if let Some((_, v)) = pc.split_once(key) {
                 let v: String = v.chars().take_while(|c| !c.is_ascii_digit()).collect();
                 if v.chars().count() >= 4 {

@@ -44,6 +44,13 @@ pub struct TableSpec {
     pub mandatory: bool,
     #[serde(default)]
     pub columns: Vec<ColumnRole>,
+    /// Header words that select this spec among specs with the same title (a table printed in
+    /// two layouts, e.g. the 单位 收支总表 with 人员经费 / 公用经费 columns).
+    #[serde(default)]
+    pub header_has: Vec<String>,
+    /// The unit when the table prints none (the Shanghai 三公 table is in 万元).
+    #[serde(default)]
+    pub unit: Option<MoneyUnit>,
 }
 
 /// A profile file that does not parse.
@@ -104,6 +111,23 @@ impl Profile {
             .filter(|(_, m)| title.contains(m.as_str()))
             .max_by_key(|(_, m)| m.chars().count())
             .map(|(t, _)| t)
+    }
+
+    /// Every spec whose title marker is the one [`Self::table_for_title`] matched.
+    pub fn table_variants(&self, title: &str) -> Vec<&TableSpec> {
+        let Some(best) = self
+            .tables
+            .iter()
+            .flat_map(|t| t.title.iter())
+            .filter(|m| title.contains(m.as_str()))
+            .max_by_key(|m| m.chars().count())
+        else {
+            return Vec::new();
+        };
+        self.tables
+            .iter()
+            .filter(|t| t.title.iter().any(|m| m == best))
+            .collect()
     }
 
     pub fn table(&self, kind: TableKind) -> Option<&TableSpec> {

@@ -1,7 +1,7 @@
 //! Finding tables in the text and assembling their rows.
 
 use crate::lines::{compact, Line, RawCell};
-use crate::profile::Profile;
+use crate::profile::{Profile, TableSpec};
 use yusuan_core::{
     Amount, Cell, CellValue, Column, ColumnRole, Indicator, Mention, MentionKind, MoneyUnit,
     Performance, ReadNote, ReadNoteKind, Row, Span, Spanned, Table, TableKind,
@@ -60,7 +60,10 @@ fn is_title_line(line: &Line, profile: &Profile) -> bool {
     let cells: Vec<RawCell> = line.cells();
     let filled = cells.iter().filter(|c| !c.text.is_empty()).count();
     let c = line.compact();
+    // A numbered entry ("6．2025年…预算表") is a table of contents line, not a title.
+    let numbered = c.chars().next().is_some_and(|d| d.is_ascii_digit()) && leading_year(&c).is_none();
     filled == 1
+        && !numbered
         && c.chars().count() <= 40
         && (c.ends_with('表') || c.ends_with("表（续）"))
         && profile.table_for_title(&c).is_some()
@@ -162,7 +165,8 @@ pub(crate) fn cell_value(text: &str, amount_column: bool, unit: MoneyUnit) -> Ce
 }
 
 fn unit_in_line(c: &str) -> Option<MoneyUnit> {
-    let idx = c.find("单位：").or_else(|| c.find("单位:"))?;
+    // The last 单位: "编制单位：某某办公室 单位：元" names the unit first.
+    let idx = c.rfind("单位：").or_else(|| c.rfind("单位:"))?;
     let rest = &c[idx..];
     let rest = rest.split_once(['：', ':']).map_or(rest, |(_, r)| r);
     if rest.starts_with("万元") {
@@ -258,8 +262,9 @@ pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile)
             out.tables.push(table);
             continue;
         }
+        let variants = profile.table_variants(&start.title);
         let (last, mut fragments, resume) =
-            read_grid(lines, body, end, profile, &mut table, &mut out.mentions);
+            read_grid(lines, body, end, profile, &variants, &mut table, &mut out.mentions);
         if let Some(r) = resume {
             out.narrative.push((r, end));
         }
@@ -313,6 +318,7 @@ fn read_grid(
     body: usize,
     end: usize,
     profile: &Profile,
+    variants: &[&TableSpec],
     table: &mut Table,
     mentions: &mut Vec<Mention>,
 ) -> (usize, Vec<Table>, Option<usize>) {
@@ -336,7 +342,7 @@ fn read_grid(
         let cells = line.cells();
         if !seen_data {
             // "编制部门：上海市…办公室   单位：元": the unit's name, then maybe the money unit.
-            for key in ["编制部门：", "编制单位：", "部门：", "单位名称："] {
+            for key in ["编制部门：", "编制单位：", "预算单位：", "部门：", "单位名称："] {
                 if let Some(rest) = c.strip_prefix(key) {
                     let name = rest.split("单位：").next().unwrap_or(rest);
                     let name = name.split("单位:").next().unwrap_or(name);
@@ -452,6 +458,22 @@ fn read_grid(
             resume = Some(idx);
             break;
         }
+        if !seen_data {
+            // The header is complete: a table printed in several layouts picks its columns.
+            if let Some(spec) = pick_variant(variants, &table.header) {
+                table.columns = spec
+                    .columns
+                    .iter()
+                    .map(|r| Column {
+                        role: *r,
+                        label: r.label().to_string(),
+                    })
+                    .collect();
+            }
+            if unit.is_none() {
+                unit = variants.first().and_then(|v| v.unit);
+            }
+        }
         seen_data = true;
         width = Some(width.map_or(cells.len(), |w| w.max(cells.len())));
         let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
@@ -482,8 +504,60 @@ fn read_grid(
             table.rows[*k] = row;
         }
     }
+    join_wrapped_names(table);
     table.unit = unit;
     (last, fragments, resume)
+}
+
+/// A long name printed on two lines ("其他政府办公厅（室）及相关机构事" / "务支出") leaves rows
+/// with a name only: join them to the coded row they belong to.
+fn join_wrapped_names(table: &mut Table) {
+    let (Some(ci), Some(ni)) = (table.col(ColumnRole::Code), table.col(ColumnRole::Name)) else {
+        return;
+    };
+    let is_piece = |r: &Row| {
+        r.text(ci).is_empty()
+            && !r.text(ni).is_empty()
+            && !is_total_label(r.text(ni))
+            && r.cells.iter().all(|c| !matches!(c.value, CellValue::Amount(_)))
+    };
+    let mut i = 0;
+    while i < table.rows.len() {
+        if !is_piece(&table.rows[i]) {
+            i += 1;
+            continue;
+        }
+        let piece = table.rows[i].text(ni).to_string();
+        let next_needs = table
+            .rows
+            .get(i + 1)
+            .is_some_and(|r| is_code(r.text(ci)) && r.text(ni).is_empty());
+        let target = if next_needs {
+            Some(i + 1)
+        } else if i > 0 && is_code(table.rows[i - 1].text(ci)) {
+            Some(i - 1)
+        } else {
+            None
+        };
+        let Some(t) = target else {
+            i += 1;
+            continue;
+        };
+        let row = &mut table.rows[t];
+        if let Some(cell) = row.cells.get_mut(ni) {
+            cell.text = if t > i {
+                format!("{piece}{}", cell.text)
+            } else {
+                format!("{}{piece}", cell.text)
+            };
+            cell.value = CellValue::Text(cell.text.clone());
+        }
+        table.rows.remove(i);
+        if t < i {
+            // The row above took it; look at the same index again.
+            continue;
+        }
+    }
 }
 
 /// A line after a table's data that belongs to the narrative: a sentence, or a centred title.
@@ -504,6 +578,19 @@ fn resumes_narrative(line: &Line, compact_line: &str) -> bool {
             && cjk_only
             && compact_line.chars().count() >= 4
             && compact_line.ends_with("说明"))
+}
+
+/// Among specs sharing a title, the first whose header words all appear in the header.
+fn pick_variant<'p>(variants: &[&'p TableSpec], header: &[Row]) -> Option<&'p TableSpec> {
+    if variants.len() < 2 {
+        return None;
+    }
+    let text: String = header.iter().map(|h| compact_row(&h.cells)).collect();
+    variants
+        .iter()
+        .find(|v| !v.header_has.is_empty() && v.header_has.iter().all(|w| text.contains(w.as_str())))
+        .or_else(|| variants.iter().find(|v| v.header_has.is_empty()))
+        .copied()
 }
 
 fn compact_row(cells: &[Cell]) -> String {
