@@ -143,7 +143,27 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                     | TableKind::Procurement
             )
         );
-        if !fund_like || !t.is_empty_of_amounts() || !t.notes.is_empty() {
+        if !fund_like {
+            continue;
+        }
+        let says_empty = t.notes.iter().find(|n| {
+            ["空表", "无数据", "无相关数据"]
+                .iter()
+                .any(|k| n.value.contains(k))
+        });
+        if !t.is_empty_of_amounts() {
+            // The statement contradicts the table.
+            if let Some(note) = says_empty {
+                sink.push(
+                    "complete.empty-statement",
+                    Severity::Error,
+                    format!("{}注明“{}”，但表中列有金额", t.label(), note.value),
+                    vec![loc(t, note.span), loc(t, t.span)],
+                );
+            }
+            continue;
+        }
+        if !t.notes.is_empty() {
             continue;
         }
         sink.push(

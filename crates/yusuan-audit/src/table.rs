@@ -133,7 +133,11 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             if has(ColumnRole::Project) && !has(ColumnRole::Basic) {
                 // 基本支出 printed as its two parts: 总计 = 人员 + 公用 + 项目.
                 g.push((
-                    vec![ColumnRole::Personnel, ColumnRole::PublicUse, ColumnRole::Project],
+                    vec![
+                        ColumnRole::Personnel,
+                        ColumnRole::PublicUse,
+                        ColumnRole::Project,
+                    ],
                     "人员经费、公用经费与项目支出",
                 ));
             } else {

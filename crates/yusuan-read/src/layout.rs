@@ -245,17 +245,18 @@ pub(crate) fn align(
     let code_col = roles.iter().position(|r| *r == ColumnRole::Code);
     let name_col = roles.iter().position(|r| *r == ColumnRole::Name);
     let toks: Vec<Vec<Tok>> = rows.iter().map(|r| tokens(r)).collect();
+    // Figures: amounts, and whole numbers ("25", "0") except a coded row's leading code.
+    let is_figure = |ts: &[Tok], i: usize| -> bool {
+        match ts[i].kind {
+            Kind::Amount => true,
+            Kind::Text => false,
+            Kind::Int => code_col.is_none() || ts[..i].iter().any(|t| t.kind != Kind::Int),
+        }
+    };
     let amounts = |ts: &[Tok]| -> Vec<Tok> {
-        // In coded tables the leading integers are the code, not figures.
-        let skip = if code_col.is_some() {
-            ts.iter().take_while(|t| t.kind == Kind::Int).count()
-        } else {
-            0
-        };
-        ts.iter()
-            .skip(skip)
-            .filter(|t| t.kind == Kind::Amount)
-            .cloned()
+        (0..ts.len())
+            .filter(|&i| is_figure(ts, i))
+            .map(|i| ts[i].clone())
             .collect()
     };
     // Column references.
@@ -360,12 +361,20 @@ pub(crate) fn align(
                 }
             }
             // Labels.
-            let rest: Vec<&Tok> = ts.iter().filter(|t| t.kind != Kind::Amount).collect();
+            let rest: Vec<&Tok> = (0..ts.len())
+                .filter(|&i| !is_figure(ts, i))
+                .map(|i| &ts[i])
+                .collect();
             if let Some(cc) = code_col {
                 let mut code = String::new();
                 let mut i = 0;
                 while i < rest.len() && rest[i].kind == Kind::Int && code.len() < 7 {
-                    code.push_str(&rest[i].text);
+                    // 款 and 项 are two digits; some tables drop the leading zero ("301 2").
+                    let piece = &rest[i].text;
+                    if i > 0 && piece.len() == 1 {
+                        code.push('0');
+                    }
+                    code.push_str(piece);
                     i += 1;
                 }
                 if is_code(&code) {
@@ -386,8 +395,8 @@ pub(crate) fn align(
                 // Runs of labels, each to the nearest item column of the header.
                 let mut groups: Vec<(f64, String)> = Vec::new();
                 let mut last_end = 0;
-                for t in ts {
-                    if t.kind == Kind::Amount {
+                for (i, t) in ts.iter().enumerate() {
+                    if is_figure(ts, i) {
                         last_end = usize::MAX;
                         continue;
                     }

@@ -29,7 +29,7 @@ static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$").expect("static regex")
 });
 static ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*\d+\s*[.、．]").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"^\s*\d{1,2}\s*[.、．]\s*[^\d\s]").expect("static regex"));
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([-－]?[0-9０-９][0-9０-９,]*(?:[.．][0-9０-９]+)?)\s*(万元|元|辆)")
         .expect("static regex")
@@ -284,7 +284,13 @@ fn read_title(n: &mut Narrative, parts: &[(String, Span)]) {
     for (part, span) in parts {
         let pc = compact(part);
         // "预算主管部门：上海市普陀区人民政府办公室" names the unit outright.
-        for key in ["主管部门：", "预算单位：", "单位名称：", "部门名称：", "编制部门："] {
+        for key in [
+            "主管部门：",
+            "预算单位：",
+            "单位名称：",
+            "部门名称：",
+            "编制部门：",
+        ] {
             if let Some((_, v)) = pc.split_once(key) {
                 let v: String = v.chars().take_while(|c| !c.is_ascii_digit()).collect();
                 if v.chars().count() >= 4 {

@@ -61,7 +61,8 @@ fn is_title_line(line: &Line, profile: &Profile) -> bool {
     let filled = cells.iter().filter(|c| !c.text.is_empty()).count();
     let c = line.compact();
     // A numbered entry ("6．2025年…预算表") is a table of contents line, not a title.
-    let numbered = c.chars().next().is_some_and(|d| d.is_ascii_digit()) && leading_year(&c).is_none();
+    let numbered =
+        c.chars().next().is_some_and(|d| d.is_ascii_digit()) && leading_year(&c).is_none();
     filled == 1
         && !numbered
         && c.chars().count() <= 40
@@ -263,8 +264,15 @@ pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile)
             continue;
         }
         let variants = profile.table_variants(&start.title);
-        let (last, mut fragments, resume) =
-            read_grid(lines, body, end, profile, &variants, &mut table, &mut out.mentions);
+        let (last, mut fragments, resume) = read_grid(
+            lines,
+            body,
+            end,
+            profile,
+            &variants,
+            &mut table,
+            &mut out.mentions,
+        );
         if let Some(r) = resume {
             out.narrative.push((r, end));
         }
@@ -342,7 +350,13 @@ fn read_grid(
         let cells = line.cells();
         if !seen_data {
             // "编制部门：上海市…办公室   单位：元": the unit's name, then maybe the money unit.
-            for key in ["编制部门：", "编制单位：", "预算单位：", "部门：", "单位名称："] {
+            for key in [
+                "编制部门：",
+                "编制单位：",
+                "预算单位：",
+                "部门：",
+                "单位名称：",
+            ] {
                 if let Some(rest) = c.strip_prefix(key) {
                     let name = rest.split("单位：").next().unwrap_or(rest);
                     let name = name.split("单位:").next().unwrap_or(name);
@@ -519,7 +533,9 @@ fn join_wrapped_names(table: &mut Table) {
         r.text(ci).is_empty()
             && !r.text(ni).is_empty()
             && !is_total_label(r.text(ni))
-            && r.cells.iter().all(|c| !matches!(c.value, CellValue::Amount(_)))
+            && r.cells
+                .iter()
+                .all(|c| !matches!(c.value, CellValue::Amount(_)))
     };
     let mut i = 0;
     while i < table.rows.len() {
@@ -588,7 +604,9 @@ fn pick_variant<'p>(variants: &[&'p TableSpec], header: &[Row]) -> Option<&'p Ta
     let text: String = header.iter().map(|h| compact_row(&h.cells)).collect();
     variants
         .iter()
-        .find(|v| !v.header_has.is_empty() && v.header_has.iter().all(|w| text.contains(w.as_str())))
+        .find(|v| {
+            !v.header_has.is_empty() && v.header_has.iter().all(|w| text.contains(w.as_str()))
+        })
         .or_else(|| variants.iter().find(|v| v.header_has.is_empty()))
         .copied()
 }

@@ -158,15 +158,32 @@ fn rules_lists_every_rule() {
 
 #[test]
 fn unsupported_layouts_say_so_and_exit_0() {
-    let Some(p) = corpus("shanghai-putuo-govoffice-2025-dept-budget.layout.txt") else {
-        return;
-    };
+    let p = temp(
+        "other.txt",
+        "某某市某某局\n\n2025年预算说明\n\n一、概况\n\n本单位预算为 100.00 万元。\n".as_bytes(),
+    );
     let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 0);
+    assert_eq!(v["summary"]["audited"], false);
     assert!(v["findings"]
         .as_array()
         .unwrap()
         .iter()
         .any(|f| f["rule"] == "read.unsupported"));
+}
+
+#[test]
+fn final_accounts_are_recognised_and_not_audited_as_a_budget() {
+    let Some(p) = corpus("shanghai-putuo-finance-bureau-2024-final-accounts.pdf") else {
+        return;
+    };
+    let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["audited"], false);
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "read.unsupported");
+    assert!(f["message"].as_str().unwrap().contains("决算"));
 }
