@@ -304,9 +304,17 @@ mod tests {
             compare_same(wan("96.61"), wan("96.60")),
             Agreement::Differs(10_000)
         );
+        // A coarser printing is the rounding of the finer one: no finding.
+        assert_eq!(compare_same(wan("96.6"), wan("96.62")), Agreement::Equal);
         assert_eq!(
-            compare_same(wan("96.6"), wan("96.62")),
-            Agreement::Rounding(-20_000)
+            compare_same(wan("96.6"), wan("96.70")),
+            Agreement::Differs(-100_000)
+        );
+        let yuan = Amount::parse("91,016,775.35", MoneyUnit::Yuan).unwrap();
+        assert_eq!(compare_same(wan("9,101.68"), yuan), Agreement::Equal);
+        assert_eq!(
+            compare_same(wan("9,101.69"), yuan),
+            Agreement::Differs(7_465)
         );
     }
 }

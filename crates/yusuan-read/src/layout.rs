@@ -413,12 +413,9 @@ pub(crate) fn align(
                         let centers = &item_centers[item_centers.len() - item_cols.len()..];
                         // Labels are left-aligned under centred headers: compare starts with the
                         // midpoints between header centres.
-                        centers
-                            .iter()
-                            .enumerate()
-                            .filter(|(s, c)| *s == 0 || start + 4.0 >= (centers[s - 1] + **c) / 2.0)
-                            .map(|(s, _)| s)
-                            .last()
+                        (1..centers.len())
+                            .rev()
+                            .find(|&s| start + 4.0 >= (centers[s - 1] + centers[s]) / 2.0)
                             .unwrap_or(0)
                     } else {
                         k.min(item_cols.len() - 1)

@@ -39,8 +39,21 @@ pub enum ReadError {
 
 /// Read a disclosure from bytes (the file's content) named `source`.
 pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+    read_bytes_with_text(source, bytes).map(|(doc, _)| doc)
+}
+
+/// Read a disclosure and also return the text its line numbers refer to: the file itself for
+/// text, the laid-out text for a PDF.
+pub fn read_bytes_with_text(source: &str, bytes: &[u8]) -> Result<(Document, String), ReadError> {
+    let text = bytes_to_text(source, bytes)?;
+    let doc = read_text(source, &text);
+    Ok((doc, text))
+}
+
+/// The text of an input: UTF-8 text as it is, a PDF laid out as text.
+pub fn bytes_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     if looks_like_pdf(bytes) {
-        return read_pdf(source, bytes);
+        return pdf_text(source, bytes);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ReadError::NotUtf8(source.to_string()))?;
     if text.contains('\0') {
@@ -49,7 +62,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::Empty(source.to_string()));
     }
-    Ok(read_text(source, text))
+    Ok(text.to_string())
 }
 
 /// PDF files start with `%PDF` (some producers put a little junk before it).
@@ -61,13 +74,12 @@ fn looks_like_pdf(bytes: &[u8]) -> bool {
 }
 
 #[cfg(feature = "pdf")]
-fn read_pdf(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
-    let text = pdf::pdf_to_text(source, bytes)?;
-    Ok(read_text(source, &text))
+fn pdf_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    pdf::pdf_to_text(source, bytes)
 }
 
 #[cfg(not(feature = "pdf"))]
-fn read_pdf(source: &str, _bytes: &[u8]) -> Result<Document, ReadError> {
+fn pdf_text(source: &str, _bytes: &[u8]) -> Result<String, ReadError> {
     Err(ReadError::Pdf {
         path: source.to_string(),
         why: "本程序构建时未启用 PDF 读取（feature \"pdf\"）".to_string(),

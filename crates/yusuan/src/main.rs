@@ -78,10 +78,8 @@ fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
 
 fn load(file: &PathBuf) -> Result<(Document, String), String> {
     let (name, bytes) = read_input(file)?;
-    let doc = yusuan_read::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
-    // Keep the text for excerpts (the reader accepted it as UTF-8).
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok((doc, text))
+    // The text the line numbers refer to (a PDF's laid-out text), for excerpts.
+    yusuan_read::read_bytes_with_text(&name, &bytes).map_err(|e| e.to_string())
 }
 
 fn fail(msg: &str) -> ExitCode {
