@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(compare_same(wan("9,101.68"), yuan), Agreement::Equal);
         assert_eq!(
             compare_same(wan("9,101.69"), yuan),
-            Agreement::Differs(7_465)
+            Agreement::Differs(12_465)
         );
     }
 }
