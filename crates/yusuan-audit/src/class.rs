@@ -13,9 +13,14 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                 | TableKind::GovFundByFunction
                 | TableKind::StateCapitalByFunction
                 | TableKind::DeptExpenditure
-                | TableKind::DeptIncome,
+                | TableKind::DeptIncome
+                | TableKind::FiscalByFunction,
             ) => ctx.functional,
-            Some(TableKind::BasicByEconomic) => ctx.economic,
+            Some(
+                TableKind::BasicByEconomic
+                | TableKind::FiscalBasicByEconomic
+                | TableKind::OperatingCost,
+            ) => ctx.economic,
             _ => continue,
         };
         let what = if std::ptr::eq(catalog, ctx.functional) {

@@ -30,11 +30,42 @@ fn kind_label(kind: TableKind) -> &'static str {
         Procurement => "政府采购预算表",
         DeptPerformance => "整体绩效目标表",
         ProjectPerformance => "项目绩效目标表",
+        FiscalByFunction => "财政拨款支出预算表（功能科目）",
+        FiscalBasicByEconomic => "财政拨款基本支出预算表（经济科目）",
+        OperatingCost => "机关运行经费支出预算表",
     }
 }
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     let Some(profile) = ctx.profile else { return };
+    let doc = ctx.doc;
+    // A file with only the tables, or only the narrative (Jiangsu publishes them apart), says
+    // so once instead of listing every missing part.
+    let has_text = doc.sections.iter().any(|s| !s.paragraphs.is_empty());
+    if doc.tables.is_empty() || !has_text {
+        let what = if doc.tables.is_empty() { "表格" } else { "情况说明（文字部分）" };
+        sink.push(
+            "complete.tables",
+            Severity::Warning,
+            format!(
+                "本文件没有{what}，无法核对与之相关的内容；若两部分分开发布，请合并检查：yusuan check 说明.pdf 表格.pdf --as-one"
+            ),
+            vec![Location::new(Span::line(1, None), None)],
+        );
+    }
+    if !has_text {
+        return tables_only(ctx, profile, sink);
+    }
+    if doc.tables.is_empty() {
+        sections(ctx, sink);
+        return;
+    }
+    tables_only(ctx, profile, sink);
+    sections(ctx, sink);
+}
+
+/// Completeness of the tables: numbering, mandatory kinds, statements on empty tables.
+fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
     let doc = ctx.doc;
     let fragments: Vec<Span> = doc
         .notes
@@ -131,7 +162,6 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             locations,
         );
     }
-    sections(ctx, sink);
     // Empty tables carry a statement.
     for t in &doc.tables {
         let fund_like = matches!(

@@ -35,6 +35,11 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
         .filter(|(l, _)| side_label(l) == SideLabel::Item)
         .collect();
     let unit = ctx.facts.unit(t1);
+    // A table whose expenditure side is by use (基本支出 / 项目支出), not by 类, has nothing to
+    // compare with the function tables.
+    if !items.iter().any(|(l, _)| ctx.functional.code_of_class(l).is_some()) {
+        return;
+    }
     for (role, kind) in pairs {
         let Some(ft) = ctx.facts.table(kind) else {
             continue;

@@ -193,7 +193,7 @@ pub enum SideLabel {
 
 pub fn side_label(label: &str) -> SideLabel {
     let l = label.trim_start_matches(|c: char| "一二三四五六七八九十、".contains(c));
-    if l.starts_with("本年收入") || l.starts_with("本年支出") {
+    if l.starts_with("本年收入") || l.starts_with("本年支出") || l.ends_with("小计") {
         SideLabel::Current
     } else if is_total_label(l) || l.ends_with("合计") || l.ends_with("总计") {
         SideLabel::Grand

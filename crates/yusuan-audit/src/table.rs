@@ -15,7 +15,10 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             | TableKind::StateCapitalByFunction
             | TableKind::DeptExpenditure
             | TableKind::DeptIncome
-            | TableKind::BasicByEconomic => {
+            | TableKind::BasicByEconomic
+            | TableKind::FiscalByFunction
+            | TableKind::FiscalBasicByEconomic
+            | TableKind::OperatingCost => {
                 hierarchy(ctx, t, sink);
                 row_totals(ctx, t, sink);
             }
@@ -124,10 +127,14 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     let groups: Vec<(Vec<ColumnRole>, &str)> = {
         let mut g = Vec::new();
         if has(ColumnRole::Basic) && has(ColumnRole::Project) {
-            g.push((
-                vec![ColumnRole::Basic, ColumnRole::Project],
-                "基本支出与项目支出",
-            ));
+            // Jiangsu adds 单位预留机动经费 and 结转下年 to the total.
+            let mut parts = vec![ColumnRole::Basic, ColumnRole::Project];
+            parts.extend(
+                [ColumnRole::Reserve, ColumnRole::CarryOver]
+                    .into_iter()
+                    .filter(|r| has(*r)),
+            );
+            g.push((parts, "基本支出与项目支出等"));
         }
         if has(ColumnRole::Personnel) && has(ColumnRole::PublicUse) {
             if has(ColumnRole::Project) && !has(ColumnRole::Basic) {
@@ -279,7 +286,7 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             },
             Side {
                 desc: || "支出合计".to_string(),
-                val: Val::of(t.value(ro, ColumnRole::Total)),
+                val: exp_total(t, ro),
                 loc: || loc(t, ro.span),
             },
             unit,
@@ -344,7 +351,11 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                     "table.balance",
                     Side {
                         desc: || format!("{} “{}”的“{}”", t.label(), label, role.label()),
-                        val: Val::of(t.value(row, *role)),
+                        val: if *role == ColumnRole::Total {
+                            exp_total(t, row)
+                        } else {
+                            Val::of(t.value(row, *role))
+                        },
                         loc: || loc(t, row.span),
                     },
                     &parts,
@@ -355,6 +366,23 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// The expenditure total of a 合计 / 小计 row: its 合计 cell, or, where the total is printed
+/// across the columns (Jiangsu 支出合计 under 支出用途), the first figure of the row's
+/// expenditure side.
+fn exp_total(t: &Table, row: &yusuan_core::Row) -> Val {
+    let total = Val::of(t.value(row, ColumnRole::Total));
+    if total != Val::Blank {
+        return total;
+    }
+    t.columns
+        .iter()
+        .map(|c| c.role)
+        .filter(|r| r.is_amount() && *r != ColumnRole::IncomeAmount && *r != ColumnRole::Total)
+        .map(|r| Val::of(t.value(row, r)))
+        .find(|v| *v != Val::Blank)
+        .unwrap_or(Val::Blank)
 }
 
 /// Items of the current-year section (before any 结转 heading), and of the carry section.

@@ -138,6 +138,12 @@ pub enum TableKind {
     DeptPerformance,
     /// 项目绩效目标表
     ProjectPerformance,
+    /// 财政拨款支出预算表 by function (all funds; Jiangsu).
+    FiscalByFunction,
+    /// 财政拨款基本支出预算表 by economic class (Jiangsu).
+    FiscalBasicByEconomic,
+    /// 机关运行经费支出预算表 (Jiangsu).
+    OperatingCost,
 }
 
 /// What a column means.
@@ -181,6 +187,10 @@ pub enum ColumnRole {
     Fiscal,
     /// 机关运行经费 (Shanghai 三公 table).
     OperatingCost,
+    /// The 支出用途 side of a three-sided 收支 table (基本支出 / 项目支出 …; Jiangsu).
+    UseItem,
+    /// 单位预留机动经费 (Jiangsu).
+    Reserve,
     /// A column the profile names but no rule uses.
     Other,
 }
@@ -190,7 +200,11 @@ impl ColumnRole {
     pub fn is_amount(self) -> bool {
         !matches!(
             self,
-            ColumnRole::Code | ColumnRole::Name | ColumnRole::IncomeItem | ColumnRole::ExpItem
+            ColumnRole::Code
+                | ColumnRole::Name
+                | ColumnRole::IncomeItem
+                | ColumnRole::ExpItem
+                | ColumnRole::UseItem
         )
     }
 
@@ -226,6 +240,8 @@ impl ColumnRole {
             Reception => "公务接待费",
             Fiscal => "财政拨款",
             OperatingCost => "机关运行经费",
+            UseItem => "支出用途",
+            Reserve => "单位预留机动经费",
             Other => "其他",
         }
     }

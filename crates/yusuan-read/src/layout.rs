@@ -240,7 +240,12 @@ pub(crate) fn align(
 ) -> Vec<Vec<String>> {
     let amount_cols: Vec<usize> = (0..roles.len()).filter(|&i| roles[i].is_amount()).collect();
     let item_cols: Vec<usize> = (0..roles.len())
-        .filter(|&i| matches!(roles[i], ColumnRole::IncomeItem | ColumnRole::ExpItem))
+        .filter(|&i| {
+            matches!(
+                roles[i],
+                ColumnRole::IncomeItem | ColumnRole::ExpItem | ColumnRole::UseItem
+            )
+        })
         .collect();
     let code_col = roles.iter().position(|r| *r == ColumnRole::Code);
     let name_col = roles.iter().position(|r| *r == ColumnRole::Name);

@@ -78,6 +78,13 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
             open = false;
             continue;
         }
+        // Page numbers ("3", "- 3 -", "第3页") are not text, and do not end a paragraph.
+        let bare = t.trim_matches(|c: char| c == '-' || c == '—' || c.is_whitespace());
+        if bare.chars().all(|c| c.is_ascii_digit())
+            || (bare.starts_with('第') && bare.ends_with('页') && bare.chars().count() <= 6)
+        {
+            continue;
+        }
         let centered = indent >= 8
             && t.chars().count() <= 40
             && !ends_sentence(t)
@@ -433,7 +440,7 @@ fn source_role(label: &str) -> Option<ColumnRole> {
         ColumnRole::SubordinateIncome
     } else if has("上年结转") || has("结转") {
         ColumnRole::CarryOver
-    } else if has("其他收入") {
+    } else if has("其他收入") || has("其他资金") {
         ColumnRole::OtherIncome
     } else {
         return None;
@@ -544,30 +551,29 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
     if has("财政拨款") && has("收入") {
         return Subject::FiscalIncome;
     }
-    if label.ends_with("基本支出") {
+    let bare = label.trim_end_matches("预算数").trim_end_matches("预算");
+    if bare.ends_with("基本支出") {
         return Subject::Basic;
     }
-    if label.ends_with("项目支出") {
+    if bare.ends_with("项目支出") {
         return Subject::Project;
     }
-    if let Some(name) = class_names
-        .iter()
-        .find(|n| label == n.as_str() || label.strip_suffix("（类）") == Some(n.as_str()))
-    {
+    // "一般公共服务（类）支出" and "一般公共服务支出（类）" both name the 类 一般公共服务支出.
+    let plain = label.replace("（类）", "");
+    if let Some(name) = class_names.iter().find(|n| plain == n.as_str()) {
         return Subject::FunctionClass(name.clone());
     }
-    if label.ends_with("收入预算") || label.ends_with("收入预算数") || label.ends_with("收入总计")
-    {
-        return Subject::TotalIncome;
-    }
-    if label.ends_with("支出预算") || label.ends_with("支出预算数") || label.ends_with("支出总计")
-    {
-        return Subject::TotalExpenditure;
-    }
-    if has("收入") {
+    if has("收入") || has("资金") {
         if let Some(role) = source_role(label) {
             return Subject::SourceIncome(role);
         }
+    }
+    let ends = |ws: &[&str]| ws.iter().any(|w| label.ends_with(w));
+    if ends(&["收入预算", "收入预算数", "收入总计", "收入预算总计", "收入预算合计"]) {
+        return Subject::TotalIncome;
+    }
+    if ends(&["支出预算", "支出预算数", "支出总计", "支出预算总计", "支出预算合计"]) {
+        return Subject::TotalExpenditure;
     }
     match ctx {
         Context::Income => {

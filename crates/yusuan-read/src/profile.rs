@@ -68,6 +68,7 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../profiles/chongqing.toml"),
     ),
     ("shanghai", include_str!("../../../profiles/shanghai.toml")),
+    ("jiangsu", include_str!("../../../profiles/jiangsu.toml")),
 ];
 
 impl Profile {

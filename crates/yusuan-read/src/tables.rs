@@ -61,8 +61,10 @@ fn is_title_line(line: &Line, profile: &Profile) -> bool {
     let filled = cells.iter().filter(|c| !c.text.is_empty()).count();
     let c = line.compact();
     // A numbered entry ("6．2025年…预算表") is a table of contents line, not a title.
-    let numbered =
-        c.chars().next().is_some_and(|d| d.is_ascii_digit()) && leading_year(&c).is_none();
+    let numbered = (c.chars().next().is_some_and(|d| d.is_ascii_digit())
+        && leading_year(&c).is_none())
+        || c.trim_start_matches(|ch: char| "一二三四五六七八九十".contains(ch))
+            .starts_with('、');
     filled == 1
         && !numbered
         && c.chars().count() <= 40
