@@ -170,7 +170,6 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
                 TableKind::GovFundByFunction
                     | TableKind::StateCapitalByFunction
                     | TableKind::ThreePublic
-                    | TableKind::Procurement
             )
         );
         if !fund_like {

@@ -190,7 +190,12 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
     };
     let unit = ctx.facts.unit(t6);
     let expense = side(t6, ColumnRole::ExpItem);
-    if let Some(t8) = ctx.facts.table(TableKind::DeptExpenditure) {
+    // Only a 部门支出总表 printed by 类 can be compared by 类.
+    if let Some(t8) = ctx
+        .facts
+        .table(TableKind::DeptExpenditure)
+        .filter(|t| !coded_rows(t).is_empty())
+    {
         for (label, row) in &expense {
             let v6 = Val::of(t6.value(row, ColumnRole::Total));
             let other = match side_label(label) {
@@ -331,7 +336,9 @@ fn dept_vs_fiscal(ctx: &Ctx, sink: &mut Sink) {
         return;
     }
     let (Some(t8), Some(t2)) = (
-        ctx.facts.table(TableKind::DeptExpenditure),
+        ctx.facts
+            .table(TableKind::DeptExpenditure)
+            .filter(|t| !coded_rows(t).is_empty()),
         ctx.facts.table(TableKind::GeneralBudgetByFunction),
     ) else {
         return;
@@ -494,7 +501,8 @@ fn empty_funds(ctx: &Ctx, sink: &mut Sink) {
                 }
             }
         }
-        if kind == TableKind::GovFundByFunction {
+        let has_text = ctx.doc.sections.iter().any(|s| !s.paragraphs.is_empty());
+        if kind == TableKind::GovFundByFunction && has_text {
             let says_none = ctx
                 .doc
                 .sections

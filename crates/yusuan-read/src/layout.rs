@@ -232,6 +232,35 @@ fn violations(values: &[Option<i64>], totals: &[(usize, Vec<usize>)]) -> usize {
         .count()
 }
 
+/// Columns that add up to a row's 总计: spending by kind, and income by source.
+fn is_part(role: ColumnRole) -> bool {
+    use ColumnRole::*;
+    matches!(
+        role,
+        Basic
+            | Project
+            | Personnel
+            | PublicUse
+            | Reserve
+            | CarryOver
+            | GeneralBudget
+            | GovFund
+            | StateCapital
+            | Fiscal
+            | SpecialAccount
+            | ServiceIncome
+            | SuperiorSubsidy
+            | SubordinateIncome
+            | OperatingIncome
+            | OtherIncome
+            | Abroad
+            | Reception
+            | CarSubtotal
+            | CarPurchase
+            | CarOperation
+    )
+}
+
 /// Align space-aligned data rows to `roles`: one string per role (blank where nothing printed).
 pub(crate) fn align(
     header: &[Vec<RawCell>],
@@ -297,12 +326,7 @@ pub(crate) fn align(
         .filter_map(|(j, &c)| {
             let parts: Vec<usize> = match roles[c] {
                 ColumnRole::Total => (j + 1..amount_cols.len())
-                    .filter(|&k| {
-                        !matches!(
-                            roles[amount_cols[k]],
-                            ColumnRole::OperatingCost | ColumnRole::Prior
-                        )
-                    })
+                    .filter(|&k| is_part(roles[amount_cols[k]]))
                     .collect(),
                 ColumnRole::CarSubtotal => (j + 1..amount_cols.len())
                     .filter(|&k| {

@@ -65,6 +65,17 @@ pub fn bytes_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     Ok(text.to_string())
 }
 
+fn most_common(mentions: &[yusuan_core::Mention], what: yusuan_core::MentionKind) -> Option<yusuan_core::Spanned<String>> {
+    let of_kind: Vec<&yusuan_core::Mention> = mentions.iter().filter(|m| m.what == what).collect();
+    of_kind
+        .iter()
+        .max_by_key(|m| of_kind.iter().filter(|o| o.text == m.text).count())
+        .map(|m| yusuan_core::Spanned {
+            value: m.text.clone(),
+            span: m.span,
+        })
+}
+
 /// PDF files start with `%PDF` (some producers put a little junk before it).
 fn looks_like_pdf(bytes: &[u8]) -> bool {
     bytes.len() >= 5
@@ -202,6 +213,15 @@ pub fn read_text(source: &str, text: &str) -> Document {
     doc.counts = n.counts;
     doc.mentions = n.mentions;
     doc.mentions.extend(assembled.mentions);
+    // A file of tables alone names its unit and year in the tables ("部门：…").
+    if doc.unit_name.is_none() {
+        doc.unit_name = most_common(&doc.mentions, yusuan_core::MentionKind::UnitName);
+    }
+    if doc.year.is_none() {
+        doc.year = most_common(&doc.mentions, yusuan_core::MentionKind::Year).and_then(|y| {
+            y.value.parse().ok().map(|v| yusuan_core::Spanned { value: v, span: y.span })
+        });
+    }
     doc.tables = assembled.tables;
     doc.notes.extend(assembled.notes);
     if doc.kind == DocKind::FinalAccounts && profile.doc_kind != DocKind::FinalAccounts {

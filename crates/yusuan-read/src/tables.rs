@@ -68,7 +68,7 @@ fn is_title_line(line: &Line, profile: &Profile) -> bool {
     filled == 1
         && !numbered
         && c.chars().count() <= 40
-        && (c.ends_with('表') || c.ends_with("表（续）"))
+        && (c.ends_with('表') || (c.ends_with('）') && c.contains("表（")))
         && profile.table_for_title(&c).is_some()
 }
 
