@@ -43,7 +43,11 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     // so once instead of listing every missing part.
     let has_text = doc.sections.iter().any(|s| !s.paragraphs.is_empty());
     if doc.tables.is_empty() || !has_text {
-        let what = if doc.tables.is_empty() { "表格" } else { "情况说明（文字部分）" };
+        let what = if doc.tables.is_empty() {
+            "表格"
+        } else {
+            "情况说明（文字部分）"
+        };
         sink.push(
             "complete.tables",
             Severity::Warning,

@@ -37,7 +37,10 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
     let unit = ctx.facts.unit(t1);
     // A table whose expenditure side is by use (基本支出 / 项目支出), not by 类, has nothing to
     // compare with the function tables.
-    if !items.iter().any(|(l, _)| ctx.functional.code_of_class(l).is_some()) {
+    if !items
+        .iter()
+        .any(|(l, _)| ctx.functional.code_of_class(l).is_some())
+    {
         return;
     }
     for (role, kind) in pairs {

@@ -108,10 +108,41 @@ pub fn coded_rows(table: &Table) -> Vec<CodedRow<'_>> {
 pub fn total_row(table: &Table) -> Option<&Row> {
     let ci = table.col(ColumnRole::Code);
     let ni = table.col(ColumnRole::Name);
+    if ci.is_none() && ni.is_none() {
+        // A table of one row of figures (Jiangsu 支出预算总表): that row is the total.
+        let mut with_amounts = table.rows.iter().filter(|r| {
+            r.cells
+                .iter()
+                .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
+        });
+        let first = with_amounts.next();
+        return if with_amounts.next().is_none() {
+            first
+        } else {
+            None
+        };
+    }
     table.rows.iter().find(|r| {
         ci.is_some_and(|i| is_total_label(r.text(i)))
             || ni.is_some_and(|i| is_total_label(r.text(i)))
     })
+}
+
+/// The expenditure total of a 合计 / 小计 row: its 合计 cell, or, where the total is printed
+/// across the columns (Jiangsu 支出合计 under 支出用途), the first figure of the row's
+/// expenditure side.
+pub fn exp_total(t: &Table, row: &Row) -> Val {
+    let total = Val::of(t.value(row, ColumnRole::Total));
+    if total != Val::Blank {
+        return total;
+    }
+    t.columns
+        .iter()
+        .map(|c| c.role)
+        .filter(|r| r.is_amount() && *r != ColumnRole::IncomeAmount && *r != ColumnRole::Total)
+        .map(|r| Val::of(t.value(row, r)))
+        .find(|v| *v != Val::Blank)
+        .unwrap_or(Val::Blank)
 }
 
 /// The row of a 类/款/项 code.

@@ -1,7 +1,7 @@
 //! Identities within one table: hierarchy sums, row totals, 三公 sums, 收支 balance.
 
 use crate::facts::{
-    check_sum, coded_rows, loc, side_items, side_label, total_row, Side, SideLabel, Val,
+    check_sum, coded_rows, exp_total, loc, side_items, side_label, total_row, Side, SideLabel, Val,
 };
 use crate::{Ctx, Sink};
 use yusuan_core::{ColumnRole, Table, TableKind};
@@ -366,23 +366,6 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             }
         }
     }
-}
-
-/// The expenditure total of a 合计 / 小计 row: its 合计 cell, or, where the total is printed
-/// across the columns (Jiangsu 支出合计 under 支出用途), the first figure of the row's
-/// expenditure side.
-fn exp_total(t: &Table, row: &yusuan_core::Row) -> Val {
-    let total = Val::of(t.value(row, ColumnRole::Total));
-    if total != Val::Blank {
-        return total;
-    }
-    t.columns
-        .iter()
-        .map(|c| c.role)
-        .filter(|r| r.is_amount() && *r != ColumnRole::IncomeAmount && *r != ColumnRole::Total)
-        .map(|r| Val::of(t.value(row, r)))
-        .find(|v| *v != Val::Blank)
-        .unwrap_or(Val::Blank)
 }
 
 /// Items of the current-year section (before any 结转 heading), and of the carry section.

@@ -30,6 +30,7 @@ struct Stated<'t> {
 }
 
 fn stated_total<'t>(t: &'t Table, role: ColumnRole, what: &str) -> Option<Stated<'t>> {
+    t.col(role)?;
     let row = total_row(t)?;
     Some(Stated {
         table: t,
@@ -51,7 +52,11 @@ fn side_item<'t>(
     let (label, row) = side(t, item).into_iter().find(|(l, _)| pick(l))?;
     Some(Stated {
         table: t,
-        val: Val::of(t.value(row, amount)),
+        val: if amount == ColumnRole::Total {
+            crate::facts::exp_total(t, row)
+        } else {
+            Val::of(t.value(row, amount))
+        },
         loc: loc(t, row.span),
         desc: format!("{}“{}”", t.label(), label),
         prior: None,
@@ -134,6 +139,15 @@ fn lookup<'t>(ctx: &Ctx<'t>, f: &Figure) -> Option<Stated<'t>> {
             order
                 .iter()
                 .find_map(|k| t(*k).and_then(|x| stated_total(x, role, "")))
+                .or_else(|| {
+                    // 基本支出 as the total of the basic (economic) table.
+                    if role != ColumnRole::Basic {
+                        return None;
+                    }
+                    [BasicByEconomic, FiscalBasicByEconomic]
+                        .iter()
+                        .find_map(|k| t(*k).and_then(|x| stated_total(x, ColumnRole::Total, "")))
+                })
         }
         Subject::PerformanceFunds => {
             t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Project, ""))
@@ -167,6 +181,7 @@ fn lookup<'t>(ctx: &Ctx<'t>, f: &Figure) -> Option<Stated<'t>> {
         // Where the 三公 table has a 机关运行经费 column (Shanghai), that is the figure.
         Subject::OperatingCost => three(ColumnRole::OperatingCost)
             .filter(|st| st.table.col(ColumnRole::OperatingCost).is_some())
+            .or_else(|| t(OperatingCost).and_then(|x| stated_total(x, ColumnRole::Total, "")))
             .or_else(|| {
                 t(BasicByEconomic).and_then(|x| stated_total(x, ColumnRole::PublicUse, ""))
             }),
@@ -258,7 +273,10 @@ fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
         return;
     };
     let (rule, sev) = match f.subject {
-        Subject::OperatingCost if st.table.col(ColumnRole::OperatingCost).is_none() => {
+        Subject::OperatingCost
+            if st.table.col(ColumnRole::OperatingCost).is_none()
+                && st.table.kind != Some(TableKind::OperatingCost) =>
+        {
             ("text.operating-cost", Severity::Warning)
         }
         _ => ("text.figure", Severity::Error),

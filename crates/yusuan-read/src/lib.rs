@@ -65,7 +65,10 @@ pub fn bytes_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     Ok(text.to_string())
 }
 
-fn most_common(mentions: &[yusuan_core::Mention], what: yusuan_core::MentionKind) -> Option<yusuan_core::Spanned<String>> {
+fn most_common(
+    mentions: &[yusuan_core::Mention],
+    what: yusuan_core::MentionKind,
+) -> Option<yusuan_core::Spanned<String>> {
     let of_kind: Vec<&yusuan_core::Mention> = mentions.iter().filter(|m| m.what == what).collect();
     of_kind
         .iter()
@@ -219,7 +222,10 @@ pub fn read_text(source: &str, text: &str) -> Document {
     }
     if doc.year.is_none() {
         doc.year = most_common(&doc.mentions, yusuan_core::MentionKind::Year).and_then(|y| {
-            y.value.parse().ok().map(|v| yusuan_core::Spanned { value: v, span: y.span })
+            y.value.parse().ok().map(|v| yusuan_core::Spanned {
+                value: v,
+                span: y.span,
+            })
         });
     }
     doc.tables = assembled.tables;

@@ -35,8 +35,11 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(比|较|同比)(上年|上一年|(\d{4})\s*年)?(预算数|预算)?(增加|增长|减少|下降|降低|增|减)\s*$")
-        .expect("static regex")
+    // "比上年增加", and also a bare "财政拨款支出增加" after "与上年相比，".
+    Regex::new(
+        r"(?:(比|较|同比)(上年|上一年|(\d{4})\s*年)?(预算数|预算)?)?(增加|增长|减少|下降|降低)\s*$",
+    )
+    .expect("static regex")
 });
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").expect("static regex"));
 static COUNT: LazyLock<Regex> =
@@ -523,6 +526,10 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
             Subject::ProcurementTotal
         };
     }
+    // 会议费 and 培训费 are not compared with any table here.
+    if has("会议费") || has("培训费") {
+        return Subject::Unknown(label.to_string());
+    }
     if ctx == Context::Performance && (has("财政拨款") || has("资金") || has("项目支出"))
     {
         return if all {
@@ -533,6 +540,14 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
     }
     if has("一般公共预算财政拨款收入") {
         return Subject::GeneralBudgetIncome;
+    }
+    // "…财政拨款基本支出预算" is 基本支出 whatever its fund.
+    let bare = label.trim_end_matches("预算数").trim_end_matches("预算");
+    if bare.ends_with("基本支出") {
+        return Subject::Basic;
+    }
+    if bare.ends_with("项目支出") {
+        return Subject::Project;
     }
     let spending = has("支出");
     if has("一般公共预算") && spending {
@@ -551,13 +566,7 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
     if has("财政拨款") && has("收入") {
         return Subject::FiscalIncome;
     }
-    let bare = label.trim_end_matches("预算数").trim_end_matches("预算");
-    if bare.ends_with("基本支出") {
-        return Subject::Basic;
-    }
-    if bare.ends_with("项目支出") {
-        return Subject::Project;
-    }
+
     // "一般公共服务（类）支出" and "一般公共服务支出（类）" both name the 类 一般公共服务支出.
     let plain = label.replace("（类）", "");
     if let Some(name) = class_names.iter().find(|n| plain == n.as_str()) {
@@ -569,10 +578,22 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
         }
     }
     let ends = |ws: &[&str]| ws.iter().any(|w| label.ends_with(w));
-    if ends(&["收入预算", "收入预算数", "收入总计", "收入预算总计", "收入预算合计"]) {
+    if ends(&[
+        "收入预算",
+        "收入预算数",
+        "收入总计",
+        "收入预算总计",
+        "收入预算合计",
+    ]) {
         return Subject::TotalIncome;
     }
-    if ends(&["支出预算", "支出预算数", "支出总计", "支出预算总计", "支出预算合计"]) {
+    if ends(&[
+        "支出预算",
+        "支出预算数",
+        "支出总计",
+        "支出预算总计",
+        "支出预算合计",
+    ]) {
         return Subject::TotalExpenditure;
     }
     match ctx {

@@ -38,13 +38,20 @@ enum Format {
 enum Command {
     /// Audit a disclosure and print findings. Exit code: 0 no error, 1 errors, 2 unreadable input.
     Check {
-        /// The disclosure: text extracted from the published PDF (.txt), or `-` for stdin.
-        file: PathBuf,
+        /// The disclosure: a published PDF, text extracted from one (.txt), or `-` for stdin.
+        /// Several files are checked one by one (JSON: one object per line), or as one
+        /// document with --as-one.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Hide info findings (rounding differences, cannot-verify notes) in human output.
         #[arg(long)]
         quiet: bool,
+        /// Read the files as one document, in the order given: a narrative and its tables
+        /// published as two files (e.g. Jiangsu: yusuan check 说明.pdf 表格.pdf --as-one).
+        #[arg(long)]
+        as_one: bool,
     },
     /// Read a disclosure and print the Document model (sections, tables, figures) as JSON.
     Read {
@@ -82,6 +89,26 @@ fn load(file: &PathBuf) -> Result<(Document, String), String> {
     yusuan_read::read_bytes_with_text(&name, &bytes).map_err(|e| e.to_string())
 }
 
+/// Several files read as one document: their texts joined with a page break, in order.
+fn load_as_one(files: &[PathBuf]) -> Result<(Document, String), String> {
+    let mut names = Vec::new();
+    let mut text = String::new();
+    for f in files {
+        let (name, bytes) = read_input(f)?;
+        let part = yusuan_read::bytes_to_text(&name, &bytes).map_err(|e| e.to_string())?;
+        if !text.is_empty() {
+            text.push('\u{c}');
+        }
+        text.push_str(&part);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        names.push(name);
+    }
+    let doc = yusuan_read::read_text(&names.join(" + "), &text);
+    Ok((doc, text))
+}
+
 fn fail(msg: &str) -> ExitCode {
     eprintln!("yusuan: {msg}");
     ExitCode::from(2)
@@ -93,31 +120,44 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let result = match cli.command {
         Command::Check {
-            file,
+            files,
             format,
             quiet,
+            as_one,
         } => {
-            let (doc, text) = match load(&file) {
-                Ok(x) => x,
-                Err(e) => return fail(&e),
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let inputs: Vec<Result<(Document, String), String>> = if as_one {
+                vec![load_as_one(&files)]
+            } else {
+                files.iter().map(load).collect()
             };
-            let findings = Auditor::default().check(&doc);
-            let errors = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .count();
-            let r = match format {
-                Format::Json => render::json(&mut out, &doc, &findings),
-                Format::Human => {
-                    let color =
-                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    render::human(&mut out, &doc, &text, &findings, quiet, color)
+            let auditor = Auditor::default();
+            let mut worst = 0u8;
+            for input in inputs {
+                let (doc, text) = match input {
+                    Ok(x) => x,
+                    Err(e) => {
+                        eprintln!("yusuan: {e}");
+                        worst = 2;
+                        continue;
+                    }
+                };
+                let findings = auditor.check(&doc);
+                if findings.iter().any(|f| f.severity == Severity::Error) {
+                    worst = worst.max(1);
                 }
-            };
-            if let Err(e) = r {
-                return fail(&format!("输出失败：{e}"));
+                let r = match format {
+                    Format::Json => render::json(&mut out, &doc, &findings),
+                    Format::Human => render::human(&mut out, &doc, &text, &findings, quiet, color),
+                };
+                if let Err(e) = r {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return ExitCode::from(worst);
+                    }
+                    return fail(&format!("输出失败：{e}"));
+                }
             }
-            return ExitCode::from(u8::from(errors > 0));
+            return ExitCode::from(worst);
         }
         Command::Read { file, format } => {
             let (doc, _) = match load(&file) {
