@@ -379,9 +379,21 @@ pub(crate) fn align(
                 }
                 violations(&v, &totals)
             };
+            // Where position cannot tell a 公务用车 figure's column, running costs are the
+            // likelier reading: a purchase is rare and printed beside its running costs.
+            let prior = |pick: &[usize]| -> f64 {
+                let buys = pick
+                    .iter()
+                    .any(|&j| roles[amount_cols[j]] == ColumnRole::CarPurchase);
+                if buys { 2.5 } else { 0.0 }
+            };
             let cols = cands
                 .into_iter()
-                .min_by(|a, b| misfit(&a.1).cmp(&misfit(&b.1)).then(a.0.total_cmp(&b.0)))
+                .min_by(|a, b| {
+                    misfit(&a.1)
+                        .cmp(&misfit(&b.1))
+                        .then((a.0 + prior(&a.1)).total_cmp(&(b.0 + prior(&b.1))))
+                })
                 .map(|c| c.1)
                 .unwrap_or_else(|| (0..am.len().min(amount_cols.len())).collect());
             for (t, j) in am.iter().zip(cols) {

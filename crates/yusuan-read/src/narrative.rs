@@ -258,12 +258,20 @@ pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
             extract(&mut n, p, ctx, class_names);
         }
     }
-    // A section owns every line up to the next heading (blank lines and all).
+    // A section owns every line up to the next heading (blank lines and all), but not the
+    // tables printed between two parts of the narrative (a gap in the lines given here).
     let end = lines.last().map_or(0, |l| l.no);
+    let block_end = |from: u32| -> u32 {
+        let start = lines.iter().position(|l| l.no >= from).unwrap_or(0);
+        lines[start..]
+            .windows(2)
+            .find(|w| w[1].no != w[0].no + 1)
+            .map_or(end, |w| w[0].no)
+    };
     let starts: Vec<u32> = sections.iter().map(|s| s.span.line).collect();
     for (k, s) in sections.iter_mut().enumerate() {
         let next = starts.get(k + 1).map_or(end, |n| n.saturating_sub(1));
-        s.span.end_line = next.max(s.span.line);
+        s.span.end_line = next.min(block_end(s.span.line)).max(s.span.line);
     }
     n.sections = sections;
     group_figures(&mut n.figures);

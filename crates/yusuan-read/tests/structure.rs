@@ -50,3 +50,24 @@ fn chongqing_corpus_document() {
     let doc = yusuan_read::read_path(&p).expect("corpus");
     insta::assert_json_snapshot!(outline(&doc));
 }
+
+#[test]
+fn corpus_pdfs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        assert!(std::env::var_os("CI").is_none(), "corpus missing under CI");
+        eprintln!("skipped: no corpus");
+        return;
+    };
+    let mut pdfs: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    pdfs.sort();
+    assert!(pdfs.len() >= 9);
+    for p in pdfs {
+        let doc = yusuan_read::read_path(&p).expect("corpus PDF");
+        let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        insta::assert_json_snapshot!(name, outline(&doc));
+    }
+}
