@@ -385,7 +385,11 @@ pub(crate) fn align(
                 let buys = pick
                     .iter()
                     .any(|&j| roles[amount_cols[j]] == ColumnRole::CarPurchase);
-                if buys { 2.5 } else { 0.0 }
+                if buys {
+                    2.5
+                } else {
+                    0.0
+                }
             };
             let cols = cands
                 .into_iter()

@@ -50,19 +50,60 @@ pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     if pages == 0 {
         return Err(bad("文件没有页面".to_string()));
     }
+    // A 决算 is recognised from its cover and not audited: its first pages are enough.
+    let first = page_text(&doc, 0).map_err(|e| bad(format!("第1页无法读取文字：{e}")))?;
+    let cover: String = first
+        .0
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(400)
+        .collect();
+    let pages = if cover.contains("决算") && !cover.contains("预算") {
+        pages.min(2)
+    } else {
+        pages
+    };
+    // Pages are independent: read them on the machine's cores, then join in order.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+        .min(pages);
+    let mut texts: Vec<Option<Result<(String, usize), String>>> =
+        (0..pages).map(|_| None).collect();
+    texts[0] = Some(Ok(first));
+    std::thread::scope(|scope| {
+        let doc = &doc;
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    (1..pages)
+                        .filter(|p| p % workers == w)
+                        .map(|p| (p, page_text(doc, p)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(done) = h.join() {
+                for (p, r) in done {
+                    texts[p] = Some(r);
+                }
+            }
+        }
+    });
     let mut out = String::new();
     let mut chars_total = 0usize;
-    for p in 0..pages {
+    for (p, t) in texts.into_iter().enumerate() {
+        let (text, n) = match t {
+            Some(Ok(x)) => x,
+            Some(Err(e)) => return Err(bad(format!("第{}页无法读取文字：{e}", p + 1))),
+            None => return Err(bad(format!("第{}页无法读取", p + 1))),
+        };
         if p > 0 {
             out.push('\u{c}');
         }
-        let chars = doc
-            .extract_chars(p)
-            .map_err(|e| bad(format!("第{}页无法读取文字：{e}", p + 1)))?;
-        let glyphs = orient(&chars);
-        chars_total += glyphs.len();
-        let lines = group_lines(glyphs);
-        render(&lines, &mut out);
+        out.push_str(&text);
+        chars_total += n;
     }
     if chars_total == 0 {
         return Err(bad(
@@ -70,6 +111,16 @@ pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
         ));
     }
     Ok(out)
+}
+
+/// One page laid out as text, and how many characters it has.
+fn page_text(doc: &PdfDocument, page: usize) -> Result<(String, usize), String> {
+    let chars = doc.extract_chars(page).map_err(|e| e.to_string())?;
+    let glyphs = orient(&chars);
+    let n = glyphs.len();
+    let mut out = String::new();
+    render(&group_lines(glyphs), &mut out);
+    Ok((out, n))
 }
 
 /// Turn the characters of a page so that the dominant text direction reads left to right.

@@ -67,7 +67,10 @@ fn corpus_pdfs() {
     assert!(pdfs.len() >= 9);
     for p in pdfs {
         let doc = yusuan_read::read_path(&p).expect("corpus PDF");
-        let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         insta::assert_json_snapshot!(name, outline(&doc));
     }
 }
