@@ -29,8 +29,10 @@ fn kinds(findings: &[Finding]) -> Vec<(&'static str, Severity)> {
     v
 }
 
-/// (file stem, tables expected, errors and warnings expected)
-const EXPECTED: &[(&str, usize, &[(&str, Severity)])] = &[
+/// A corpus PDF: its file stem, how many tables it has, its errors and warnings.
+type Expected = (&'static str, usize, &'static [(&'static str, Severity)]);
+
+const EXPECTED: &[Expected] = &[
     ("shanghai-putuo-govoffice-2025-dept-budget", 9, &[]),
     ("shanghai-putuo-govoffice-2025-unit-budget", 9, &[]),
     // The 三公 table says it is empty (故本表为空表) and prints 47.91 万元 of 三公 spending.
