@@ -187,3 +187,78 @@ fn final_accounts_are_recognised_and_not_audited_as_a_budget() {
     assert_eq!(f["rule"], "read.unsupported");
     assert!(f["message"].as_str().unwrap().contains("决算"));
 }
+
+/// A minimal PDF of one empty page (no text: what a scan looks like to a text reader).
+fn empty_page_pdf() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+        "<< /Length 0 >>\nstream\n\nendstream",
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn pdfs_without_text_or_broken_exit_2_with_a_reason() {
+    let scan = temp("scan.pdf", &empty_page_pdf());
+    let out = run(&["check", scan.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("没有可提取的文字"), "{err}");
+
+    let garbage = temp("garbage.pdf", b"%PDF-1.7\n\x00\x01\x02 this is not a pdf");
+    let out = run(&["check", garbage.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+
+    if let Some(p) = corpus("shanghai-putuo-govoffice-2025-dept-budget.pdf") {
+        let bytes = std::fs::read(p).unwrap();
+        let cut = temp("truncated.pdf", &bytes[..bytes.len() / 3]);
+        let out = run(&["check", cut.to_str().unwrap()]);
+        // A truncated file either reads what it can or says why not; never a panic.
+        assert!(matches!(out.status.code(), Some(0..=2)));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+}
+
+#[test]
+fn a_pdf_is_checked_with_pages_in_its_locations() {
+    let Some(p) = corpus("shanghai-putuo-wanli-street-2024-dept-budget.pdf") else { return };
+    let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["severity"] == "error").unwrap();
+    assert_eq!(f["rule"], "complete.empty-statement");
+    assert_eq!(f["locations"][0]["page"], 31);
+}
+
+#[test]
+fn two_files_as_one() {
+    let (Some(a), Some(b)) = (
+        corpus("jiangsu-party-office-2019-dept-budget-text.pdf"),
+        corpus("jiangsu-party-office-2019-dept-budget-tables.pdf"),
+    ) else {
+        return;
+    };
+    let out = run(&["check", "--format", "json", "--as-one", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["errors"], 0);
+    assert_eq!(v["summary"]["warnings"], 0);
+    assert!(v["source"].as_str().unwrap().contains(" + "));
+}
