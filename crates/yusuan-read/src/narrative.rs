@@ -23,27 +23,32 @@ pub(crate) struct Narrative {
     pub mentions: Vec<Mention>,
 }
 
-static LEVEL1: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([一二三四五六七八九十]+)、\s*(.*)$").expect("static regex"));
-static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$").expect("static regex")
+static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([一二三四五六七八九十]+)、[ \t\u{3000}]*").expect("static regex")
 });
-static ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*\d{1,2}\s*[.、．]\s*[^\d\s]").expect("static regex"));
+static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[（(]([一二三四五六七八九十]+)[）)][ \t\u{3000}]*").expect("static regex")
+});
+static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t\u{3000}]*[0-9]{1,2}[ \t\u{3000}]*[.、．][ \t\u{3000}]*[^[0-9][ \t\u{3000}]]")
+        .expect("static regex")
+});
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([-－]?[0-9０-９][0-9０-９,]*(?:[.．][0-9０-９]+)?)\s*(万元|元|辆)")
+    Regex::new(r"([-－]?[0-9０-９][0-9０-９,]*(?:[.．][0-9０-９]+)?)[ \t\u{3000}]*(万元|元|辆)")
         .expect("static regex")
 });
 static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
     // "比上年增加", and also a bare "财政拨款支出增加" after "与上年相比，".
     Regex::new(
-        r"(?:(比|较|同比)(上年|上一年|(\d{4})\s*年)?(预算数|预算)?)?(增加|增长|减少|下降|降低)\s*$",
+        r"(?:(比|较|同比)(上年|上一年|([0-9]{4})[ \t\u{3000}]*年)?(预算数|预算)?)?(增加|增长|减少|下降|降低)[ \t\u{3000}]*$",
     )
     .expect("static regex")
 });
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").expect("static regex"));
-static COUNT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d+)\s*个([\p{Han}（）()]{1,20})").expect("static regex"));
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([0-9]{4})[ \t\u{3000}]*年").expect("static regex"));
+static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([0-9]+)[ \t\u{3000}]*个([^，。；、：0-9 \t]+)").expect("static regex")
+});
 
 fn ends_sentence(s: &str) -> bool {
     s.trim_end()
@@ -118,9 +123,9 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
 /// A line that is a heading on its own ("三、财政拨款情况说明"): it never continues.
 fn is_heading_line(t: &str) -> bool {
     let rest = LEVEL1
-        .captures(t)
-        .or_else(|| LEVEL2.captures(t))
-        .and_then(|c| c.get(2).map(|m| m.as_str().to_string()));
+        .find(t)
+        .or_else(|| LEVEL2.find(t))
+        .map(|m| t[m.end()..].to_string());
     rest.is_some_and(|r| r.chars().count() <= 30 && !r.contains(['。', '，', '；']))
 }
 
@@ -190,14 +195,14 @@ pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
                 continue;
             }
         }
-        let heading = LEVEL1
-            .captures(&t)
-            .map(|c| (1u8, c[1].to_string(), c[2].to_string()))
-            .or_else(|| {
-                LEVEL2
-                    .captures(&t)
-                    .map(|c| (2u8, c[1].to_string(), c[2].to_string()))
-            });
+        // The heading's number, and the rest of the line after it.
+        let numbered = |re: &Regex, level: u8| {
+            re.captures(&t).and_then(|c| {
+                let (all, n) = (c.get(0)?, c.get(1)?);
+                Some((level, n.as_str().to_string(), t[all.end()..].to_string()))
+            })
+        };
+        let heading = numbered(&LEVEL1, 1).or_else(|| numbered(&LEVEL2, 2));
         if let Some((level, number, rest)) = heading {
             if let Some((head, body)) = split_heading(&rest) {
                 in_preamble = false;
@@ -865,7 +870,7 @@ fn counts_in(n: &mut Narrative, p: &Paragraph) {
         }
         if listed.len() >= 2 {
             n.counts.push(CountClaim {
-                noun: noun.as_str().to_string(),
+                noun: noun.as_str().chars().take(20).collect(),
                 stated,
                 listed,
                 span: Span::line(p.line_at(m.start()), p.span.page),

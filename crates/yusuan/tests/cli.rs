@@ -203,12 +203,18 @@ fn empty_page_pdf() -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -238,11 +244,18 @@ fn pdfs_without_text_or_broken_exit_2_with_a_reason() {
 
 #[test]
 fn a_pdf_is_checked_with_pages_in_its_locations() {
-    let Some(p) = corpus("shanghai-putuo-wanli-street-2024-dept-budget.pdf") else { return };
+    let Some(p) = corpus("shanghai-putuo-wanli-street-2024-dept-budget.pdf") else {
+        return;
+    };
     let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let f = v["findings"].as_array().unwrap().iter().find(|f| f["severity"] == "error").unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "error")
+        .unwrap();
     assert_eq!(f["rule"], "complete.empty-statement");
     assert_eq!(f["locations"][0]["page"], 31);
 }
@@ -255,8 +268,20 @@ fn two_files_as_one() {
     ) else {
         return;
     };
-    let out = run(&["check", "--format", "json", "--as-one", a.to_str().unwrap(), b.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(&[
+        "check",
+        "--format",
+        "json",
+        "--as-one",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 0);
     assert_eq!(v["summary"]["warnings"], 0);
