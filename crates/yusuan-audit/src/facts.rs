@@ -238,30 +238,7 @@ pub fn side_label(label: &str) -> SideLabel {
 
 /// The funding source a label names (一般公共预算资金 -> GeneralBudget).
 pub fn source_of(label: &str) -> Option<ColumnRole> {
-    let has = |k: &str| label.contains(k);
-    Some(if has("一般公共预算") {
-        ColumnRole::GeneralBudget
-    } else if has("政府性基金") {
-        ColumnRole::GovFund
-    } else if has("国有资本经营") {
-        ColumnRole::StateCapital
-    } else if has("财政专户") {
-        ColumnRole::SpecialAccount
-    } else if has("事业单位经营") || has("经营收入") {
-        ColumnRole::OperatingIncome
-    } else if has("事业收入") {
-        ColumnRole::ServiceIncome
-    } else if has("上级补助") {
-        ColumnRole::SuperiorSubsidy
-    } else if has("附属单位") {
-        ColumnRole::SubordinateIncome
-    } else if has("其他收入") {
-        ColumnRole::OtherIncome
-    } else if has("财政拨款") {
-        ColumnRole::Fiscal
-    } else {
-        return None;
-    })
+    ColumnRole::from_source_label(label)
 }
 
 /// Two amounts whose exact values differ by 10,000 times: a 元 / 万元 mix-up.

@@ -208,6 +208,38 @@ impl ColumnRole {
         )
     }
 
+    /// The funding source a printed label names: "1.一般公共预算资金" -> GeneralBudget,
+    /// "事业收入" -> ServiceIncome, "财政拨款收入" -> Fiscal (the three funds together).
+    pub fn from_source_label(label: &str) -> Option<ColumnRole> {
+        use ColumnRole::*;
+        let has = |k: &str| label.contains(k);
+        Some(if has("一般公共预算") {
+            GeneralBudget
+        } else if has("政府性基金") {
+            GovFund
+        } else if has("国有资本经营") {
+            StateCapital
+        } else if has("财政专户") {
+            SpecialAccount
+        } else if has("事业单位经营") || has("经营收入") {
+            OperatingIncome
+        } else if has("事业收入") {
+            ServiceIncome
+        } else if has("上级补助") {
+            SuperiorSubsidy
+        } else if has("附属单位") {
+            SubordinateIncome
+        } else if has("上年结转") || has("结转") {
+            CarryOver
+        } else if has("其他收入") || has("其他资金") {
+            OtherIncome
+        } else if has("财政拨款") {
+            Fiscal
+        } else {
+            return None;
+        })
+    }
+
     /// Chinese label for messages.
     pub fn label(self) -> &'static str {
         use ColumnRole::*;

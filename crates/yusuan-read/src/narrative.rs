@@ -436,33 +436,6 @@ fn clean_label(label: &str) -> String {
     s
 }
 
-fn source_role(label: &str) -> Option<ColumnRole> {
-    let has = |k: &str| label.contains(k);
-    Some(if has("一般公共预算") {
-        ColumnRole::GeneralBudget
-    } else if has("政府性基金") {
-        ColumnRole::GovFund
-    } else if has("国有资本经营") {
-        ColumnRole::StateCapital
-    } else if has("财政专户") {
-        ColumnRole::SpecialAccount
-    } else if has("事业单位经营") || has("经营收入") {
-        ColumnRole::OperatingIncome
-    } else if has("事业收入") {
-        ColumnRole::ServiceIncome
-    } else if has("上级补助") {
-        ColumnRole::SuperiorSubsidy
-    } else if has("附属单位") {
-        ColumnRole::SubordinateIncome
-    } else if has("上年结转") || has("结转") {
-        ColumnRole::CarryOver
-    } else if has("其他收入") || has("其他资金") {
-        ColumnRole::OtherIncome
-    } else {
-        return None;
-    })
-}
-
 /// "一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行" or "…（类）…（款）…（项）".
 fn function_path(label: &str) -> Option<Vec<String>> {
     let l = label
@@ -586,7 +559,7 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
         return Subject::FunctionClass(name.clone());
     }
     if has("收入") || has("资金") {
-        if let Some(role) = source_role(label) {
+        if let Some(role) = ColumnRole::from_source_label(label) {
             return Subject::SourceIncome(role);
         }
     }
@@ -611,7 +584,7 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
     }
     match ctx {
         Context::Income => {
-            if let Some(role) = source_role(label) {
+            if let Some(role) = ColumnRole::from_source_label(label) {
                 return Subject::SourceIncome(role);
             }
             if has("预算数") || has("收入") || has("总额") {

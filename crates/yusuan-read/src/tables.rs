@@ -247,13 +247,7 @@ pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile)
             ..Table::default()
         };
         let columns: Vec<ColumnRole> = spec.map(|s| s.columns.clone()).unwrap_or_default();
-        table.columns = columns
-            .iter()
-            .map(|r| Column {
-                role: *r,
-                label: r.label().to_string(),
-            })
-            .collect();
+        table.columns = columns_of(&columns);
         let body = start.body.min(end);
         let is_perf = matches!(
             kind,
@@ -477,14 +471,7 @@ fn read_grid(
         if !seen_data {
             // The header is complete: a table printed in several layouts picks its columns.
             if let Some(spec) = pick_variant(variants, &table.header) {
-                table.columns = spec
-                    .columns
-                    .iter()
-                    .map(|r| Column {
-                        role: *r,
-                        label: r.label().to_string(),
-                    })
-                    .collect();
+                table.columns = columns_of(&spec.columns);
             }
             if unit.is_none() {
                 unit = variants.first().and_then(|v| v.unit);
@@ -596,6 +583,17 @@ fn resumes_narrative(line: &Line, compact_line: &str) -> bool {
             && cjk_only
             && compact_line.chars().count() >= 4
             && compact_line.ends_with("说明"))
+}
+
+/// Columns with their meaning, in printed order.
+fn columns_of(roles: &[ColumnRole]) -> Vec<Column> {
+    roles
+        .iter()
+        .map(|r| Column {
+            role: *r,
+            label: r.label().to_string(),
+        })
+        .collect()
 }
 
 /// Among specs sharing a title, the first whose header words all appear in the header.
@@ -835,14 +833,7 @@ pub(crate) fn adopt_fragments(tables: &mut [Table], notes: &mut [ReadNote], prof
         let unit = t.unit.unwrap_or(profile.money_unit);
         t.kind = Some(spec.kind);
         t.title = format!("无标题表格（按位置与列数推断为{}）", spec.title[0]);
-        t.columns = spec
-            .columns
-            .iter()
-            .map(|r| Column {
-                role: *r,
-                label: r.label().to_string(),
-            })
-            .collect();
+        t.columns = columns_of(&spec.columns);
         for row in &mut t.rows {
             for (i, cell) in row.cells.iter_mut().enumerate() {
                 let amount = spec.columns.get(i).is_some_and(|r| r.is_amount());
