@@ -34,8 +34,36 @@ struct Glyph {
     size: f32,
 }
 
+thread_local! {
+    static IN_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside the PDF parser, where a panic is caught and reported as a
+/// broken file: a program's panic hook can stay quiet then (see the `yusuan` binary).
+pub fn in_parser() -> bool {
+    IN_PARSER.with(|c| c.get())
+}
+
+fn guarded<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    IN_PARSER.with(|c| c.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_PARSER.with(|c| c.set(false));
+    r
+}
+
 /// Read a PDF into layout text (pages separated by form feeds).
 pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    // A malformed file must not take the process down, whatever the parser does with it.
+    match guarded(|| read_pdf(source, bytes)) {
+        Ok(r) => r,
+        Err(_) => Err(ReadError::Pdf {
+            path: source.to_string(),
+            why: "文件结构损坏，无法解析".to_string(),
+        }),
+    }
+}
+
+fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     let bad = |why: String| ReadError::Pdf {
         path: source.to_string(),
         why,
@@ -78,7 +106,11 @@ pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
                 scope.spawn(move || {
                     (1..pages)
                         .filter(|p| p % workers == w)
-                        .map(|p| (p, page_text(doc, p)))
+                        .map(|p| {
+                            let text = guarded(|| page_text(doc, p))
+                                .unwrap_or_else(|_| Err("页面结构损坏".to_string()));
+                            (p, text)
+                        })
                         .collect::<Vec<_>>()
                 })
             })

@@ -115,6 +115,14 @@ fn fail(msg: &str) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // The PDF parser's panics on a broken file are caught and reported as unreadable input
+    // (exit 2); keep its panic message off the terminal. Any other panic prints as usual.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !yusuan_read::pdf::in_parser() {
+            default_hook(info);
+        }
+    }));
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

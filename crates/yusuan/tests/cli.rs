@@ -287,3 +287,39 @@ fn two_files_as_one() {
     assert_eq!(v["summary"]["warnings"], 0);
     assert!(v["source"].as_str().unwrap().contains(" + "));
 }
+
+#[test]
+fn a_pdf_that_makes_the_parser_panic_is_unreadable_input() {
+    let Some(p) = corpus("shanghai-putuo-govoffice-2025-dept-budget.pdf") else {
+        return;
+    };
+    // Damage the file in many places, as a transfer error would; whatever the parser makes of
+    // it, the answer is a reading, or exit 2 with a reason, never a panic.
+    let mut bytes = std::fs::read(p).unwrap();
+    let mut seed: u64 = 3;
+    for _ in 0..500 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let k = (seed >> 33) as usize % bytes.len();
+        bytes[k] = (seed >> 17) as u8;
+    }
+    let damaged = temp("damaged.pdf", &bytes);
+    let out = run(&["check", damaged.to_str().unwrap()]);
+    assert!(matches!(out.status.code(), Some(0..=2)), "{:?}", out.status);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn the_damaged_pdf_found_by_fuzzing_is_exit_2() {
+    // A corpus PDF with bytes changed at random; pdf_oxide 0.3.78 panics on it (a string sliced
+    // inside a character).
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parser-panic.pdf");
+    let out = run(&["check", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("无法解析") && !err.contains("panicked"),
+        "{err}"
+    );
+}
