@@ -41,13 +41,13 @@ impl Val {
         matches!(self, Val::Amt(a) if a.fen != 0)
     }
 
-    pub fn show(&self, unit: MoneyUnit) -> String {
+    /// For messages: "2,686.02万元", "空白", or the unreadable text.
+    pub fn show(&self, _unit: MoneyUnit) -> String {
         match self {
             Val::Blank => "空白".to_string(),
             Val::Amt(a) => a.to_string(),
             Val::Unreadable(t) => format!("“{t}”（无法识别为金额）"),
         }
-        .replace("{unit}", unit.label())
     }
 }
 
