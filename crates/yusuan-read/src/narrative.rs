@@ -30,7 +30,7 @@ static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[（(]([一二三四五六七八九十]+)[）)][ \t\u{3000}]*").expect("static regex")
 });
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t\u{3000}]*[0-9]{1,2}[ \t\u{3000}]*[.、．][ \t\u{3000}]*[^[0-9][ \t\u{3000}]]")
+    Regex::new(r"^[ \t\u{3000}]*[0-9]{1,2}[ \t\u{3000}]*[.、．][ \t\u{3000}]*[^0-9 \t\u{3000}]")
         .expect("static regex")
 });
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
