@@ -259,15 +259,40 @@ fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
     }
     let Some(st) = lookup(ctx, f) else {
         if let Subject::FunctionPath(path) = &f.subject {
+            // Say where the table has a 科目 of that name, if it has one.
+            let mut locs = vec![Location::new(f.span, None)];
+            let mut hint = String::new();
+            let last = yusuan_core::catalog::normalize_name(&path[path.len() - 1]);
+            let table = [
+                TableKind::GeneralBudgetByFunction,
+                TableKind::DeptExpenditure,
+            ]
+            .iter()
+            .find_map(|k| ctx.facts.table(*k));
+            if let Some(t) = table {
+                if let Some(r) = crate::facts::coded_rows(t)
+                    .into_iter()
+                    .find(|r| yusuan_core::catalog::normalize_name(r.name) == last)
+                {
+                    hint = format!(
+                        "；表中同名科目为 {} {}（{}）",
+                        r.code,
+                        r.name,
+                        Val::of(t.value(r.row, ColumnRole::Total)).show(ctx.facts.unit(t))
+                    );
+                    locs.push(loc(t, r.row.span));
+                }
+            }
             sink.push(
                 "text.figure",
                 Severity::Warning,
                 format!(
-                    "{}所列科目“{}”在支出功能分类表中找不到",
+                    "{}所列科目“{}”在支出功能分类表中找不到{}",
                     figure_desc(f),
-                    path.join("-")
+                    path.join("-"),
+                    hint
                 ),
-                vec![Location::new(f.span, None)],
+                locs,
             );
         }
         return;
