@@ -204,7 +204,7 @@ fn duplicates(t: &Table, p: &Performance, sink: &mut Sink) {
 /// The header's column order against where the data rows put each field.
 fn header(t: &Table, p: &Performance, sink: &mut Sink) {
     let Some(h) = &p.header else { return };
-    if p.indicators.is_empty() {
+    if p.indicators.is_empty() || !p.positional {
         return;
     }
     // Where most data rows put the op.

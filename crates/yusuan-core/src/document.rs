@@ -379,6 +379,9 @@ pub struct Performance {
     pub execution_weight: Option<Spanned<String>>,
     /// The indicator header as printed, and where the data put each field.
     pub header: Option<Spanned<Vec<String>>>,
+    /// Whether cells keep their column positions (tab-separated text): only then can the
+    /// header's column order be compared with the data's.
+    pub positional: bool,
     pub indicators: Vec<Indicator>,
 }
 

@@ -435,12 +435,24 @@ fn read_grid(
         }
         last = idx;
         if !data {
+            // A year in the header names the budget year, or the prior year in a 上年 column:
+            // by the column where cells are positional (tabs), else by the other years of
+            // the row (the smaller of two years is the prior year).
+            let row_years: Vec<i32> = cells
+                .iter()
+                .filter_map(|c| leading_year(&compact(&c.text)).and_then(|y| y.parse().ok()))
+                .collect();
+            let newest = row_years.iter().max().copied();
             for (ci, cell) in cells.iter().enumerate() {
                 if let Some(y) = leading_year(&compact(&cell.text)) {
-                    let prior = table
-                        .columns
-                        .get(ci)
-                        .is_some_and(|c| c.role == ColumnRole::Prior);
+                    let prior = if line.is_tabbed() {
+                        table
+                            .columns
+                            .get(ci)
+                            .is_some_and(|c| c.role == ColumnRole::Prior)
+                    } else {
+                        newest.is_some_and(|n| y.parse::<i32>().is_ok_and(|v| v < n))
+                    };
                     mentions.push(Mention {
                         what: if prior {
                             MentionKind::PriorYear
@@ -718,15 +730,32 @@ fn read_performance(
                 if op_at >= 2 && !is_label(&texts[op_at - 2]) {
                     level2 = texts[op_at - 2].clone();
                 }
+                // After 性质 and 指标值: 度量单位 (may be blank, and then absent from
+                // space-aligned text), 权重 (a number), 是否核心指标 (是 / 否).
+                let mut tail: Vec<String> = texts[(op_at + 2).min(texts.len())..].to_vec();
+                while tail.last().is_some_and(|t| t.is_empty()) {
+                    tail.pop();
+                }
+                let core = match tail.last().map(String::as_str) {
+                    Some("是" | "否") => tail.pop().unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let numeric =
+                    |t: &str| !t.is_empty() && t.trim_end_matches('%').parse::<f64>().is_ok();
+                let weight = match tail.last() {
+                    Some(t) if numeric(t) => tail.pop().unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let unit = tail.into_iter().find(|t| !t.is_empty()).unwrap_or_default();
                 perf.indicators.push(Indicator {
                     level1: level1.clone(),
                     level2: level2.clone(),
                     name: get(op_at - 1),
                     op: get(op_at),
                     value: get(op_at + 1),
-                    unit: get(op_at + 2),
-                    weight: get(op_at + 3),
-                    core: get(op_at + 4),
+                    unit,
+                    weight,
+                    core,
                     op_cell: op_at,
                     span,
                 });
@@ -734,6 +763,7 @@ fn read_performance(
             }
         }
         if texts.iter().any(|t| t.contains("指标性质")) {
+            perf.positional = line.is_tabbed();
             perf.header = Some(Spanned {
                 value: texts.clone(),
                 span,
