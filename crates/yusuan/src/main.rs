@@ -39,8 +39,8 @@ enum Command {
     /// Audit a disclosure and print findings. Exit code: 0 no error, 1 errors, 2 unreadable input.
     Check {
         /// The disclosure: a published PDF, text extracted from one (.txt), or `-` for stdin.
-        /// Several files are checked one by one (JSON: one object per line), or as one
-        /// document with --as-one.
+        /// Several files (or a directory: its .pdf and .txt files) are checked one by one
+        /// (JSON: one object per line), or as one document with --as-one.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -89,6 +89,29 @@ fn load(file: &PathBuf) -> Result<(Document, String), String> {
     yusuan_read::read_bytes_with_text(&name, &bytes).map_err(|e| e.to_string())
 }
 
+/// Directories stand for the disclosures in them (.pdf and .txt, sorted); files as given.
+fn expand_dirs(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for f in files {
+        if f.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(f)
+                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            inside.retain(|p| {
+                p.is_file()
+                    && p.extension().is_some_and(|e| {
+                        e.eq_ignore_ascii_case("pdf") || e.eq_ignore_ascii_case("txt")
+                    })
+            });
+            inside.sort();
+            out.extend(inside);
+        } else {
+            out.push(f.clone());
+        }
+    }
+    out
+}
+
 /// Several files read as one document: their texts joined with a page break, in order.
 fn load_as_one(files: &[PathBuf]) -> Result<(Document, String), String> {
     let mut names = Vec::new();
@@ -134,6 +157,7 @@ fn main() -> ExitCode {
             as_one,
         } => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let files = expand_dirs(&files);
             let inputs: Vec<Result<(Document, String), String>> = if as_one {
                 vec![load_as_one(&files)]
             } else {

@@ -323,3 +323,20 @@ fn the_damaged_pdf_found_by_fuzzing_is_exit_2() {
         "{err}"
     );
 }
+
+#[test]
+fn a_directory_checks_each_disclosure_in_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let out = run(&["check", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let reports: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0]["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("chongqing-dadukou-govoffice-2025.txt"));
+}
