@@ -386,11 +386,7 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
         },
         Val::Unreadable(_) => return,
     };
-    let stated = Amount {
-        fen: change.signed_fen(),
-        unit: change.amount.map_or(unit, |a| a.unit),
-        decimals: change.amount.map_or(6, |a| a.decimals),
-    };
+    let stated = signed(change, change.amount.map_or(unit, |a| a.unit));
     let actual = cur.fen - prior.fen;
     // Figures 10,000 times apart are a 元/万元 mix-up, reported by text.figure.
     if crate::facts::unit_mixup(
@@ -479,6 +475,16 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
             ),
             locs,
         );
+    }
+}
+
+/// A stated change as a signed amount (减少 negative), printed with the change's precision; a
+/// 持平 without a figure is an exact zero.
+fn signed(c: &yusuan_core::Change, unit: MoneyUnit) -> Amount {
+    Amount {
+        fen: c.signed_fen(),
+        unit,
+        decimals: c.amount.map_or(6, |a| a.decimals),
     }
 }
 
@@ -571,11 +577,7 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
         if let Some(tc) = &leader.change {
             if parts.iter().all(|p| p.change.is_some()) {
                 let unit = tc.amount.map_or(MoneyUnit::WanYuan, |a| a.unit);
-                let as_amount = |c: &yusuan_core::Change| Amount {
-                    fen: c.signed_fen(),
-                    unit,
-                    decimals: c.amount.map_or(6, |a| a.decimals),
-                };
+                let as_amount = |c: &yusuan_core::Change| signed(c, unit);
                 let vals: Vec<Val> = parts
                     .iter()
                     .filter_map(|p| p.change.as_ref())
@@ -634,13 +636,7 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
         }
         if let (Some(tc), Some(bc), Some(pc)) = (&t.change, &b.change, &p.change) {
             let unit = tc.amount.map_or(MoneyUnit::WanYuan, |a| a.unit);
-            let am = |c: &yusuan_core::Change| {
-                Val::Amt(Amount {
-                    fen: c.signed_fen(),
-                    unit,
-                    decimals: c.amount.map_or(6, |a| a.decimals),
-                })
-            };
+            let am = |c: &yusuan_core::Change| Val::Amt(signed(c, unit));
             check_sum(
                 sink,
                 "text.sum",
