@@ -332,6 +332,19 @@ pub struct Table {
     /// Statements printed with the table (备注 / 注).
     pub notes: Vec<Spanned<String>>,
     pub performance: Option<Performance>,
+    /// Header cells printed across several grid cells (set by the publisher; a reader sees
+    /// only the text in the first cell).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merges: Vec<Merge>,
+}
+
+/// A header cell covering `rows` x `cols` grid cells from (`row`, `col`) of the header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merge {
+    pub row: usize,
+    pub col: usize,
+    pub rows: usize,
+    pub cols: usize,
 }
 
 impl Table {

@@ -1,6 +1,7 @@
 //! yusuan-core: money in integer fen, classification catalogs, and the Document model of a
 //! published budget disclosure. Everything else in yusuan reads or writes these types.
 
+pub mod budget;
 pub mod catalog;
 pub mod document;
 pub mod money;

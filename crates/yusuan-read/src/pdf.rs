@@ -151,8 +151,27 @@ fn page_text(doc: &PdfDocument, page: usize) -> Result<(String, usize), String> 
     let glyphs = orient(&chars);
     let n = glyphs.len();
     let mut out = String::new();
-    render(&group_lines(glyphs), &mut out);
+    let mut lines = group_lines(glyphs);
+    // The page number at the foot of the page ("3", "- 3 -", "— 3 —", "第3页") is not
+    // content; inside a table it would read as a row.
+    if lines.last().is_some_and(|l| {
+        l.cells.len() <= 3
+            && is_page_number(&l.cells.iter().map(|c| c.text.as_str()).collect::<String>())
+    }) {
+        lines.pop();
+    }
+    render(&lines, &mut out);
     Ok((out, n))
+}
+
+fn is_page_number(text: &str) -> bool {
+    let bare = text.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
+    let digits = bare
+        .strip_prefix('第')
+        .and_then(|b| b.strip_suffix('页'))
+        .unwrap_or(bare)
+        .trim();
+    !digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Turn the characters of a page so that the dominant text direction reads left to right.

@@ -59,6 +59,26 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Publish a budget source (TOML) as the disclosure of its region: text, HTML, XLSX, PDF.
+    /// Every table is derived from the line items and every narrative figure computed from
+    /// them; the result is audited before it is written (exit 1 if the audit finds an error).
+    #[command(
+        after_help = "Examples:\n  yusuan publish examples/chongqing-dadukou-govoffice-2025/budget.toml --out out\n  \
+yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt"
+    )]
+    Publish {
+        /// The budget source: TOML (see examples/chongqing-dadukou-govoffice-2025/budget.toml).
+        budget: PathBuf,
+        /// Directory to write into (created if missing). Files are named after the unit and year.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Formats to write, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [OutFormat::Txt, OutFormat::Html, OutFormat::Xlsx, OutFormat::Pdf])]
+        format: Vec<OutFormat>,
+        /// Region template (default: the budget's unit.region, else chongqing).
+        #[arg(long)]
+        profile: Option<String>,
+    },
     /// List the audit rules: id, severity, scope and what each checks.
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -132,6 +152,98 @@ fn load_as_one(files: &[PathBuf]) -> Result<(Document, String), String> {
     Ok((doc, text))
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+enum OutFormat {
+    Txt,
+    Html,
+    Xlsx,
+    Pdf,
+}
+
+impl std::fmt::Display for OutFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OutFormat::Txt => "txt",
+            OutFormat::Html => "html",
+            OutFormat::Xlsx => "xlsx",
+            OutFormat::Pdf => "pdf",
+        })
+    }
+}
+
+/// Read a budget source, printing its problems with their lines.
+fn load_budget(path: &PathBuf) -> Result<yusuan_core::budget::Budget, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+    yusuan_core::budget::Budget::from_toml(&text).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| format!("{}:{e}", path.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+fn publish(
+    budget: &PathBuf,
+    out_dir: &PathBuf,
+    formats: &[OutFormat],
+    profile: Option<&str>,
+) -> Result<u8, String> {
+    let budget = load_budget(budget)?;
+    let doc = yusuan_publish::derive(&budget, profile).map_err(|e| e.to_string())?;
+    // Audit what a reader will see: the published text read back.
+    let text = yusuan_publish::text::render(&doc);
+    let read = yusuan_read::read_text("published.txt", &text);
+    let findings = Auditor::default().check(&read);
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| format!("无法创建目录 {}：{e}", out_dir.display()))?;
+    let stem = format!(
+        "{}-{}年{}预算",
+        budget.unit.name,
+        budget.year,
+        budget.unit.scope.label()
+    );
+    let stem: String = stem
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    for f in formats {
+        let bytes = match f {
+            OutFormat::Txt => text.clone().into_bytes(),
+            OutFormat::Html => yusuan_publish::html::render(&doc).into_bytes(),
+            OutFormat::Xlsx => yusuan_publish::xlsx::render(&doc).map_err(|e| e.to_string())?,
+            OutFormat::Pdf => yusuan_publish::pdf::render(&doc).map_err(|e| e.to_string())?,
+        };
+        let path = out_dir.join(format!("{stem}.{f}"));
+        std::fs::write(&path, bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+        eprintln!("已生成 {}", path.display());
+    }
+    eprintln!(
+        "审核（回读文本）：{errors} 个错误，{warnings} 个警告{}",
+        if errors + warnings > 0 {
+            "；请运行 yusuan check 查看详情"
+        } else {
+            ""
+        }
+    );
+    Ok(u8::from(errors > 0))
+}
+
 fn fail(msg: &str) -> ExitCode {
     eprintln!("yusuan: {msg}");
     ExitCode::from(2)
@@ -202,6 +314,17 @@ fn main() -> ExitCode {
                     .and_then(|_| writeln!(out)),
                 Format::Human => render::outline(&mut out, &doc),
             }
+        }
+        Command::Publish {
+            budget,
+            out,
+            format,
+            profile,
+        } => {
+            return match publish(&budget, &out, &format, profile.as_deref()) {
+                Ok(code) => ExitCode::from(code),
+                Err(e) => fail(&e),
+            };
         }
         Command::Rules { format } => match format {
             Format::Json => serde_json::to_writer_pretty(&mut out, RULES)

@@ -1,0 +1,93 @@
+//! yusuan-publish: a Budget becomes the disclosure of its region's template.
+//!
+//! [`derive`] builds the printed [`Document`] (tables projected from the line items, narrative
+//! computed from them); the renderers turn that Document into text ([`text`]), one standalone
+//! HTML file ([`html`]), an XLSX workbook ([`xlsx`], feature `xlsx`) and a PDF ([`pdf`],
+//! feature `pdf`, typst as a library). Every output shows the same Document, so what the audit
+//! reads back from any of them is what the Budget says.
+
+mod derive;
+pub mod html;
+mod narrative;
+#[cfg(feature = "pdf")]
+pub mod pdf;
+pub mod text;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
+
+use yusuan_core::budget::Budget;
+use yusuan_core::{DocKind, Document, Scope, Span, Spanned};
+
+/// Region templates this crate can publish.
+pub const PROFILES: &[&str] = &["chongqing"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("不支持的地区模板“{0}”（可用：chongqing）")]
+    UnknownProfile(String),
+    #[error("生成 {format} 失败：{message}")]
+    Render {
+        format: &'static str,
+        message: String,
+    },
+    #[error("写入文件失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The disclosure of `budget` in the template of `profile` (the budget's region when `None`).
+pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, PublishError> {
+    let profile = profile
+        .map(str::to_string)
+        .or_else(|| (!budget.unit.region.is_empty()).then(|| budget.unit.region.clone()))
+        .unwrap_or_else(|| "chongqing".to_string());
+    let (sections, tables) = match profile.as_str() {
+        "chongqing" => (
+            narrative::chongqing(budget),
+            derive::chongqing_tables(budget),
+        ),
+        other => return Err(PublishError::UnknownProfile(other.to_string())),
+    };
+    let title = sections
+        .iter()
+        .filter(|s| s.level == 0)
+        .map(|s| s.heading.clone())
+        .nth(1);
+    Ok(Document {
+        source: format!("{}（{} 年）", budget.unit.name, budget.year),
+        profile: Some(profile),
+        title: title.map(|t| Spanned {
+            value: t,
+            span: Span::default(),
+        }),
+        unit_name: Some(Spanned {
+            value: budget.unit.name.clone(),
+            span: Span::default(),
+        }),
+        year: Some(Spanned {
+            value: budget.year,
+            span: Span::default(),
+        }),
+        kind: DocKind::Budget,
+        scope: match budget.unit.scope {
+            yusuan_core::budget::UnitScope::Department => Scope::Department,
+            yusuan_core::budget::UnitScope::Unit => Scope::Unit,
+        },
+        sections,
+        tables,
+        ..Document::default()
+    })
+}
+
+/// The printed form of a heading: "一、部门基本情况", "（一）收入预算。".
+pub fn heading_text(s: &yusuan_core::Section) -> String {
+    match (s.level, &s.number) {
+        (1, Some(n)) => format!("{n}、{}", s.heading),
+        (2, Some(n)) => format!("（{n}）{}", s.heading),
+        _ => s.heading.clone(),
+    }
+}
+
+/// Whether the first paragraph is printed on the heading's line ("（一）收入预算。2025 年…").
+pub fn inline_heading(s: &yusuan_core::Section) -> bool {
+    s.heading.ends_with('。')
+}

@@ -1,0 +1,135 @@
+//! Publish -> read -> audit: the published document is clean in every format, and reading it
+//! back gives the Budget's figures.
+
+use yusuan_audit::Severity;
+use yusuan_core::budget::Budget;
+use yusuan_core::{CellValue, Document};
+
+fn example() -> Budget {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/chongqing-dadukou-govoffice-2025/budget.toml"
+    );
+    let text = std::fs::read_to_string(path).expect("example budget");
+    Budget::from_toml(&text).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn loud(doc: &Document) -> Vec<String> {
+    yusuan_audit::check(doc)
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+/// Every table's rows as (code, amounts in fen), in order. Labels are left out: a PDF may wrap
+/// a long label over two lines, which the reader keeps only in part.
+type Figures = Vec<(String, Vec<(String, Vec<Option<i64>>)>)>;
+
+fn figures(doc: &Document) -> Figures {
+    doc.tables
+        .iter()
+        .filter(|t| t.performance.is_none() && !t.title.contains("绩效"))
+        .map(|t| {
+            let rows = t
+                .rows
+                .iter()
+                .filter(|r| {
+                    r.cells
+                        .iter()
+                        .any(|c| matches!(c.value, CellValue::Amount(_)))
+                })
+                .map(|r| {
+                    let key = r
+                        .cells
+                        .iter()
+                        .find(|c| !c.text.trim().is_empty())
+                        .map_or(String::new(), |c| c.text.trim().to_string());
+                    let key = if key.chars().all(|c| c.is_ascii_digit()) {
+                        key
+                    } else {
+                        String::new()
+                    };
+                    let amounts = r
+                        .cells
+                        .iter()
+                        .map(|c| match c.value {
+                            CellValue::Amount(a) => Some(a.fen),
+                            _ => None,
+                        })
+                        .filter(Option::is_some)
+                        .collect();
+                    (key, amounts)
+                })
+                .collect();
+            (t.number.clone().unwrap_or_default(), rows)
+        })
+        .collect()
+}
+
+#[test]
+fn published_text_is_clean_and_carries_the_figures() {
+    let budget = example();
+    let doc = yusuan_publish::derive(&budget, None).expect("derive");
+    let text = yusuan_publish::text::render(&doc);
+    let read = yusuan_read::read_text("published.txt", &text);
+    assert_eq!(loud(&read), Vec::<String>::new());
+    assert_eq!(read.tables.len(), 13);
+    assert_eq!(figures(&read), figures(&doc));
+    // The audit is awake: a changed narrative figure is an error.
+    let planted = text.replacen("基本支出 1,802.64 万元", "基本支出 1,812.64 万元", 1);
+    assert_ne!(planted, text);
+    let findings = yusuan_audit::check(&yusuan_read::read_text("planted.txt", &planted));
+    assert!(
+        findings.iter().any(|f| f.severity == Severity::Error),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn published_pdf_is_clean_and_carries_the_figures() {
+    let budget = example();
+    let doc = yusuan_publish::derive(&budget, None).expect("derive");
+    let pdf = yusuan_publish::pdf::render(&doc).expect("pdf (needs fonts-noto-cjk)");
+    assert!(pdf.starts_with(b"%PDF"));
+    let read = yusuan_read::read_bytes("published.pdf", &pdf).expect("read back");
+    assert_eq!(loud(&read), Vec::<String>::new());
+    assert_eq!(read.tables.len(), 13);
+    assert_eq!(figures(&read), figures(&doc));
+    // Pages: one per table at least, and every span carries its page.
+    assert!(read.tables.iter().all(|t| t.span.page.is_some()));
+}
+
+#[test]
+fn published_html_is_standalone() {
+    let doc = yusuan_publish::derive(&example(), None).expect("derive");
+    let html = yusuan_publish::html::render(&doc);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("src="));
+    assert!(html.contains("@media print"));
+    for t in &doc.tables {
+        assert!(html.contains(&t.title), "{}", t.title);
+    }
+    assert!(html.contains("<th colspan=\"2\">功能分类科目</th>"));
+    assert!(html.contains("<td class=\"num\">2,686.01</td>"));
+}
+
+#[test]
+fn published_xlsx_has_a_sheet_per_table_with_numbers() {
+    use calamine::{Data, Reader, Xlsx};
+    let doc = yusuan_publish::derive(&example(), None).expect("derive");
+    let bytes = yusuan_publish::xlsx::render(&doc).expect("xlsx");
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("open");
+    let names = wb.sheet_names();
+    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names[0], "情况说明");
+    let sheet = wb.worksheet_range("表二").expect("表二");
+    let total = sheet
+        .rows()
+        .find(|r| r.first().is_some_and(|c| *c == "合计"))
+        .expect("合计 row");
+    assert_eq!(total.get(3), Some(&Data::Float(2686.01)));
+    let merges = wb.merge_cells_by_sheet_name("表二").expect("merges");
+    assert!(!merges.is_empty());
+}
