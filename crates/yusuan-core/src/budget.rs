@@ -132,6 +132,9 @@ impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let unit = UNIT.with(|u| u.get());
         let text = self.to_decimal(unit);
+        if let Some(int) = text.strip_suffix(".00").and_then(|i| i.parse::<i64>().ok()) {
+            return s.serialize_i64(int);
+        }
         match text.parse::<f64>() {
             // A number reads better in TOML; keep a string where a float would not be exact.
             Ok(f) if format!("{f}") == text.trim_end_matches('0').trim_end_matches('.') => {

@@ -133,3 +133,39 @@ fn published_xlsx_has_a_sheet_per_table_with_numbers() {
     let merges = wb.merge_cells_by_sheet_name("表二").expect("merges");
     assert!(!merges.is_empty());
 }
+
+#[test]
+fn published_xlsx_reads_back_clean_with_the_figures() {
+    let doc = yusuan_publish::derive(&example(), None).expect("derive");
+    let bytes = yusuan_publish::xlsx::render(&doc).expect("xlsx");
+    let read = yusuan_read::read_bytes("published.xlsx", &bytes).expect("read back");
+    assert_eq!(loud(&read), Vec::<String>::new());
+    assert_eq!(read.tables.len(), 13);
+    assert_eq!(figures(&read), figures(&doc));
+}
+
+#[test]
+fn a_published_document_seeds_the_same_budget() {
+    // Last year's published document -> `read --budget` -> publish: the same tables.
+    let budget = example();
+    let doc = yusuan_publish::derive(&budget, None).expect("derive");
+    let text = yusuan_publish::text::render(&doc);
+    let read = yusuan_read::read_text("published.txt", &text);
+    let seeded = yusuan_read::budget::budget_of(&read);
+    assert_eq!(seeded.total(), budget.total());
+    assert_eq!(seeded.prior_total(), budget.prior_total());
+    assert_eq!(seeded.unit.functions, budget.unit.functions);
+    assert_eq!(seeded.unit.contact, budget.unit.contact);
+    // The seed survives its own TOML.
+    let again = Budget::from_toml(&seeded.to_toml()).unwrap_or_else(|e| panic!("{e:?}"));
+    let republished = yusuan_publish::derive(&again, None).expect("derive");
+    let tables = |d: &Document| {
+        figures(d)
+            .into_iter()
+            .filter(|(n, _)| n != "表十" && !n.starts_with("表十"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tables(&republished), tables(&doc));
+    let reread = yusuan_read::read_text("again.txt", &yusuan_publish::text::render(&republished));
+    assert_eq!(loud(&reread), Vec::<String>::new());
+}

@@ -5,6 +5,9 @@
 //! their titles, reads the narrative into sections, paragraphs and stated figures, and notes
 //! whatever it could not recover instead of guessing.
 
+pub mod budget;
+#[cfg(feature = "excel")]
+pub mod excel;
 mod layout;
 pub mod lines;
 mod narrative;
@@ -33,6 +36,8 @@ pub enum ReadError {
     NotUtf8(String),
     #[error("无法读取 PDF 文件 {path}：{why}")]
     Pdf { path: String, why: String },
+    #[error("无法读取 Excel 文件 {path}：{why}")]
+    Excel { path: String, why: String },
     #[error("{0} 是空文件")]
     Empty(String),
 }
@@ -54,6 +59,10 @@ pub fn read_bytes_with_text(source: &str, bytes: &[u8]) -> Result<(Document, Str
 pub fn bytes_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     if looks_like_pdf(bytes) {
         return pdf_text(source, bytes);
+    }
+    #[cfg(feature = "excel")]
+    if excel::looks_like_workbook(bytes) {
+        return excel::workbook_to_text(source, bytes);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ReadError::NotUtf8(source.to_string()))?;
     if text.contains('\0') {

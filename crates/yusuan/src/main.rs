@@ -54,14 +54,23 @@ enum Command {
         as_one: bool,
     },
     /// Read a disclosure and print the Document model (sections, tables, figures) as JSON.
+    #[command(after_help = "Examples:\n  yusuan read budget.pdf --format human\n  \
+yusuan read last-year.pdf --budget > budget.toml   # seed this year's source from last year's document\n  \
+yusuan read 预算表.xlsx --budget > budget.toml      # import the budget system's workbook")]
     Read {
+        /// A PDF, text (.txt), an Excel workbook (.xlsx/.xls) or `-` for stdin.
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+        /// Print the Budget the document states, as a TOML source for `yusuan publish`
+        /// (line items, economic split, 三公, prior years from the narrative).
+        #[arg(long)]
+        budget: bool,
     },
     /// Publish a budget source (TOML) as the disclosure of its region: text, HTML, XLSX, PDF.
     /// Every table is derived from the line items and every narrative figure computed from
-    /// them; the result is audited before it is written (exit 1 if the audit finds an error).
+    /// them. What a reader will see is audited too (the published text read back): exit 1 if
+    /// that audit finds an error, 2 if the source cannot be used (its problems named by line).
     #[command(
         after_help = "Examples:\n  yusuan publish examples/chongqing-dadukou-govoffice-2025/budget.toml --out out\n  \
 yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt"
@@ -303,11 +312,30 @@ fn main() -> ExitCode {
             }
             return ExitCode::from(worst);
         }
-        Command::Read { file, format } => {
+        Command::Read {
+            file,
+            format,
+            budget,
+        } => {
             let (doc, _) = match load(&file) {
                 Ok(x) => x,
                 Err(e) => return fail(&e),
             };
+            if budget {
+                let b = yusuan_read::budget::budget_of(&doc);
+                let r = write!(
+                    out,
+                    "# Budget read from {} by `yusuan read --budget`.\n\
+                     # Texts the document does not print as data (reasons, goals) are to be written.\n{}",
+                    doc.source,
+                    b.to_toml()
+                );
+                return match r {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                    Err(e) => fail(&format!("输出失败：{e}")),
+                };
+            }
             match format {
                 Format::Json => serde_json::to_writer_pretty(&mut out, &doc)
                     .map_err(std::io::Error::other)

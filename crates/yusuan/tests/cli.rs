@@ -340,3 +340,81 @@ fn a_directory_checks_each_disclosure_in_it() {
         .unwrap()
         .ends_with("chongqing-dadukou-govoffice-2025.txt"));
 }
+
+fn example_budget() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/chongqing-dadukou-govoffice-2025/budget.toml")
+}
+
+#[test]
+fn publish_writes_every_format_and_the_result_checks_clean() {
+    let dir = std::env::temp_dir().join(format!("yusuan-publish-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let budget = example_budget();
+    let out = run(&[
+        "publish",
+        budget.to_str().expect("path"),
+        "--out",
+        dir.to_str().expect("path"),
+        "--format",
+        "txt,html,xlsx",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("0 个错误，0 个警告"), "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("out dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "重庆市大渡口区人民政府办公室-2025年部门预算.html",
+            "重庆市大渡口区人民政府办公室-2025年部门预算.txt",
+            "重庆市大渡口区人民政府办公室-2025年部门预算.xlsx",
+        ]
+    );
+    let txt = dir.join("重庆市大渡口区人民政府办公室-2025年部门预算.txt");
+    let check = run(&["check", "--format", "json", txt.to_str().expect("path")]);
+    assert_eq!(check.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+    assert_eq!(v["summary"]["errors"], 0);
+    assert_eq!(v["summary"]["warnings"], 0);
+    assert_eq!(v["summary"]["audited"], true);
+}
+
+#[test]
+fn publish_reports_a_bad_source_with_its_line() {
+    let text = std::fs::read_to_string(example_budget()).expect("budget");
+    let bad = text.replacen("code = \"2010301\"", "code = \"2010397\"", 1);
+    // The error names the item's `[[items]]` line: the line before the code, whose 0-based
+    // index is the header's 1-based line number.
+    let line = bad
+        .lines()
+        .position(|l| l.contains("2010397"))
+        .expect("planted");
+    let p = temp("bad-budget.toml", bad.as_bytes());
+    let out = run(&[
+        "publish",
+        p.to_str().expect("path"),
+        "--out",
+        "/nonexistent/never",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("第 {line} 行")), "{stderr}");
+    assert!(stderr.contains("2010397"), "{stderr}");
+
+    let p = temp("broken.toml", b"year = 2025\n[unit\nname = 1\n");
+    let out = run(&[
+        "publish",
+        p.to_str().expect("path"),
+        "--out",
+        "/nonexistent/never",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("第 2 行"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

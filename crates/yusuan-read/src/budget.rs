@@ -1,0 +1,284 @@
+//! A Budget rebuilt from a read Document (`yusuan read FILE --budget`): last year's published
+//! document seeds this year's source.
+//!
+//! Line items come from the function tables of each fund (一般公共预算, 政府性基金, 国有资本经营)
+//! at 项 level, with the prior year's column where the template prints one; money of other
+//! sources from the 部门收入总表. The economic split comes from the basic-spending table; 三公
+//! from its table; prior years, 机关运行经费 and 采购 from the narrative's figures. What a
+//! document does not print (texts of goals, reasons) is left empty for the person to write.
+
+use yusuan_core::budget::{
+    Budget, Compared, EconomicItem, LineItem, Money, Source, Spanned, Staffing, UnitScope,
+};
+use yusuan_core::{CellValue, ColumnRole, Document, MoneyUnit, Scope, Subject, Table, TableKind};
+
+fn amount(t: &Table, row: &yusuan_core::Row, role: ColumnRole) -> Money {
+    match t.value(row, role) {
+        Some(CellValue::Amount(a)) => Money(a.fen),
+        _ => Money::ZERO,
+    }
+}
+
+fn code_of(t: &Table, row: &yusuan_core::Row) -> Option<String> {
+    let i = t.col(ColumnRole::Code)?;
+    let code: String = row
+        .cells
+        .get(i)?
+        .text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    code.chars().all(|c| c.is_ascii_digit()).then_some(code)
+}
+
+fn name_of(t: &Table, row: &yusuan_core::Row) -> String {
+    t.col(ColumnRole::Name)
+        .and_then(|i| row.cells.get(i))
+        .map_or(String::new(), |c| c.text.trim().to_string())
+}
+
+fn spanned<T>(v: T) -> Spanned<T> {
+    Spanned::new(0..0, v)
+}
+
+/// The figure the narrative states for `subject`, with the prior year it implies.
+fn stated(doc: &Document, subject: &Subject) -> Option<Compared> {
+    let f = doc
+        .figures
+        .iter()
+        .find(|f| &f.subject == subject && f.amount.is_some())?;
+    let now = Money(f.amount?.fen);
+    let prior = f
+        .change
+        .as_ref()
+        .filter(|c| c.amount.is_some() || c.direction == yusuan_core::Direction::Flat)
+        .map_or(Money::ZERO, |c| Money(now.fen() - c.signed_fen()));
+    Some(Compared {
+        amount: now,
+        prior,
+        reason: String::new(),
+    })
+}
+
+pub fn budget_of(doc: &Document) -> Budget {
+    let mut b = Budget {
+        year: doc.year.as_ref().map_or(0, |y| y.value),
+        ..Budget::default()
+    };
+    b.unit.name = doc
+        .unit_name
+        .as_ref()
+        .map_or(String::new(), |u| u.value.clone());
+    b.unit.scope = match doc.scope {
+        Scope::Department => UnitScope::Department,
+        Scope::Unit => UnitScope::Unit,
+    };
+    b.unit.region = doc.profile.clone().unwrap_or_default();
+    texts(doc, &mut b);
+    let kind = |k: TableKind| doc.tables.iter().find(|t| t.kind == Some(k));
+    let yuan = [
+        TableKind::GeneralBudgetByFunction,
+        TableKind::DeptExpenditure,
+    ]
+    .iter()
+    .filter_map(|k| kind(*k))
+    .any(|t| t.unit == Some(MoneyUnit::Yuan));
+    b.money_unit = if yuan { "元" } else { "万元" }.to_string();
+
+    // Fiscal line items, per fund.
+    let mut items: Vec<LineItem> = Vec::new();
+    for (k, source) in [
+        (TableKind::GeneralBudgetByFunction, Source::General),
+        (TableKind::GovFundByFunction, Source::GovFund),
+        (TableKind::StateCapitalByFunction, Source::StateCapital),
+    ] {
+        let Some(t) = kind(k) else { continue };
+        for row in &t.rows {
+            let Some(code) = code_of(t, row).filter(|c| c.len() == 7) else {
+                continue;
+            };
+            let total = amount(t, row, ColumnRole::Total);
+            let project = amount(t, row, ColumnRole::Project);
+            let mut basic = amount(t, row, ColumnRole::Basic);
+            if basic.is_zero() && project.is_zero() {
+                basic = total;
+            }
+            let prior = amount(t, row, ColumnRole::Prior);
+            let (prior_basic, prior_project) = if !project.is_zero() && basic.is_zero() {
+                (Money::ZERO, prior)
+            } else {
+                (prior, Money::ZERO)
+            };
+            if total.is_zero() && prior.is_zero() && basic.is_zero() && project.is_zero() {
+                continue;
+            }
+            items.push(LineItem {
+                code,
+                name: name_of(t, row),
+                source,
+                basic,
+                project,
+                prior_basic,
+                prior_project,
+            });
+        }
+    }
+    // Other sources: the income table's other columns; basic first, as far as the expenditure
+    // table's basic spending for the line exceeds the fiscal basic spending.
+    if let (Some(income), Some(exp)) = (
+        kind(TableKind::DeptIncome),
+        kind(TableKind::DeptExpenditure),
+    ) {
+        let others = [
+            (ColumnRole::SpecialAccount, Source::SpecialAccount),
+            (ColumnRole::ServiceIncome, Source::Business),
+            (ColumnRole::SuperiorSubsidy, Source::Superior),
+            (ColumnRole::SubordinateIncome, Source::Subsidiary),
+            (ColumnRole::OperatingIncome, Source::Operating),
+            (ColumnRole::OtherIncome, Source::Other),
+            (ColumnRole::CarryOver, Source::CarryOver),
+        ];
+        for row in &income.rows {
+            let Some(code) = code_of(income, row).filter(|c| c.len() == 7) else {
+                continue;
+            };
+            let exp_row = exp
+                .rows
+                .iter()
+                .find(|r| code_of(exp, r).as_deref() == Some(&code));
+            let fiscal_basic: Money = items
+                .iter()
+                .filter(|i| i.code == code)
+                .map(|i| i.basic)
+                .sum();
+            let mut basic_left =
+                exp_row.map_or(Money::ZERO, |r| amount(exp, r, ColumnRole::Basic)) - fiscal_basic;
+            for (role, source) in others {
+                let m = amount(income, row, role);
+                if m.is_zero() {
+                    continue;
+                }
+                let basic = if basic_left.fen() > 0 {
+                    Money(basic_left.fen().min(m.fen()))
+                } else {
+                    Money::ZERO
+                };
+                basic_left = basic_left - basic;
+                items.push(LineItem {
+                    code: code.clone(),
+                    name: name_of(income, row),
+                    source,
+                    basic,
+                    project: m - basic,
+                    ..LineItem::default()
+                });
+            }
+        }
+    }
+    b.items = items.into_iter().map(spanned).collect();
+
+    // Basic spending by economic code.
+    if let Some(t) = kind(TableKind::BasicByEconomic) {
+        for row in &t.rows {
+            let Some(code) = code_of(t, row).filter(|c| c.len() == 5) else {
+                continue;
+            };
+            let total = amount(t, row, ColumnRole::Total);
+            let personnel = amount(t, row, ColumnRole::Personnel);
+            let public = amount(t, row, ColumnRole::PublicUse);
+            let item = EconomicItem {
+                code,
+                name: name_of(t, row),
+                amount: total,
+                kind: None,
+            };
+            let by_class = item.staffing();
+            let kind = if !personnel.is_zero() && public.is_zero() {
+                Staffing::Personnel
+            } else if !public.is_zero() && personnel.is_zero() {
+                Staffing::Public
+            } else {
+                by_class
+            };
+            b.economic.push(spanned(EconomicItem {
+                kind: (kind != by_class).then_some(kind),
+                ..item
+            }));
+        }
+    }
+
+    // 三公, with prior years from the narrative.
+    if let Some(t) = kind(TableKind::ThreePublic) {
+        if let Some(row) = t.rows.iter().find(|r| {
+            r.cells
+                .iter()
+                .any(|c| matches!(c.value, CellValue::Amount(_)))
+        }) {
+            let part = |role: ColumnRole, subject: Subject| {
+                let mut c = stated(doc, &subject).unwrap_or_default();
+                c.amount = amount(t, row, role);
+                if c.prior.is_zero() && c.amount.is_zero() {
+                    c.prior = Money::ZERO;
+                }
+                c
+            };
+            b.three_public.abroad = part(ColumnRole::Abroad, Subject::Abroad);
+            b.three_public.vehicle_purchase = part(ColumnRole::CarPurchase, Subject::CarPurchase);
+            b.three_public.vehicle_operation =
+                part(ColumnRole::CarOperation, Subject::CarOperation);
+            b.three_public.reception = part(ColumnRole::Reception, Subject::Reception);
+        }
+    }
+    if let Some(c) = stated(doc, &Subject::OperatingCost) {
+        b.running_cost.amount = Some(c.amount);
+        b.running_cost.prior = c.prior;
+    }
+    let m = |s: Subject| stated(doc, &s).map_or(Money::ZERO, |c| c.amount);
+    b.procurement.goods = m(Subject::ProcurementGoods);
+    b.procurement.works = m(Subject::ProcurementWorks);
+    b.procurement.services = m(Subject::ProcurementServices);
+    b
+}
+
+/// 职能职责, 机构 and the contact, from the narrative.
+fn texts(doc: &Document, b: &mut Budget) {
+    for s in &doc.sections {
+        let paragraphs = s.paragraphs.iter().map(|p| p.text.trim());
+        if s.heading.contains("职能") && b.unit.functions.is_empty() {
+            b.unit.functions = paragraphs
+                .map(|p| {
+                    // "3. 负责…" / "3、负责…" / "（三）负责…": the numbering is the template's.
+                    let rest = p.trim_start_matches(|c: char| c.is_ascii_digit());
+                    if rest.len() < p.len() {
+                        rest.trim_start_matches(['.', '、', '．', ' ']).to_string()
+                    } else {
+                        p.to_string()
+                    }
+                })
+                .filter(|p| !p.is_empty())
+                .collect();
+        } else if (s.heading.contains("构成") || s.heading.contains("机构"))
+            && b.unit.organization.is_empty()
+        {
+            b.unit.organization = paragraphs.collect::<Vec<_>>().join("\n");
+        }
+        for p in &s.paragraphs {
+            let t = p.text.as_str();
+            let after = |key: &str| {
+                t.split_once(key).map(|(_, rest)| {
+                    rest.trim_start_matches(['：', ':', ' '])
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+            };
+            if t.contains("联系人") && b.unit.contact.name.is_empty() {
+                b.unit.contact.name = after("联系人").unwrap_or_default();
+                b.unit.contact.phone = after("联系方式")
+                    .or_else(|| after("联系电话"))
+                    .unwrap_or_default();
+            }
+        }
+    }
+}

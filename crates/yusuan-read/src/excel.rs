@@ -1,0 +1,175 @@
+//! Excel workbooks (.xlsx, .xls, .ods) as finance staff receive them from the budget system:
+//! one sheet per disclosure table. Each sheet becomes text in the tab-separated layout the
+//! text reader knows (title, unit line, rows), so one set of profiles serves PDF, text and
+//! Excel alike.
+//!
+//! Merged header cells keep their text in the first cell, as in a PDF. A formula cell without
+//! a cached value is never read as 0: it prints as `#公式未计算`, which the rules treat as a
+//! figure that cannot be read (cannot verify), and the reader notes it.
+
+use crate::ReadError;
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use std::fmt::Write;
+
+/// The marker for a formula whose value the file does not carry.
+pub const UNCOMPUTED: &str = "#公式未计算";
+
+/// Workbooks start with a zip header (xlsx, ods) or the OLE2 signature (xls).
+pub fn looks_like_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// The workbook as text: sheets in order, each introduced by its title.
+pub fn workbook_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    let bad = |why: String| ReadError::Excel {
+        path: source.to_string(),
+        why,
+    };
+    let cursor = std::io::Cursor::new(bytes.to_vec());
+    let mut wb = open_workbook_auto_from_rs(cursor).map_err(|e| bad(e.to_string()))?;
+    let names = wb.sheet_names().to_vec();
+    let mut out = String::new();
+    for name in names {
+        let range = wb.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
+        let formulas = wb.worksheet_formula(&name).ok();
+        let start = range.start().unwrap_or((0, 0));
+        let fstart = formulas.as_ref().and_then(|f| f.start()).unwrap_or((0, 0));
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for (r, row) in range.rows().enumerate() {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(c, v)| {
+                    let (ar, ac) = (start.0 + r as u32, start.1 + c as u32);
+                    let formula = formulas.as_ref().and_then(|f| {
+                        let (fr, fc) = (ar.checked_sub(fstart.0)?, ac.checked_sub(fstart.1)?);
+                        f.get((fr as usize, fc as usize)).filter(|s| !s.is_empty())
+                    });
+                    cell_text(v, formula.is_some())
+                })
+                .collect();
+            rows.push(cells);
+        }
+        while rows.last().is_some_and(|r| r.iter().all(String::is_empty)) {
+            rows.pop();
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        // A sheet whose first rows do not print its title (or its number, 表二) is introduced by
+        // its name.
+        let lone = |r: &Vec<String>| {
+            let filled: Vec<&String> = r.iter().filter(|c| !c.is_empty()).collect();
+            (filled.len() == 1).then(|| filled[0].clone())
+        };
+        let heads: Vec<String> = rows.iter().take(3).filter_map(lone).collect();
+        let name = name.trim();
+        let untitled = !heads.iter().any(|h| h.contains('表') || h.contains(name));
+        let unnumbered =
+            name.starts_with('表') && name.chars().count() <= 4 && !heads.iter().any(|h| h == name);
+        if untitled || unnumbered {
+            let _ = writeln!(out, "{name}\n");
+        }
+        for r in rows {
+            let width = r.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+            let _ = writeln!(out, "{}", r[..width].join("\t"));
+        }
+        out.push('\n');
+    }
+    if out.trim().is_empty() {
+        return Err(ReadError::Empty(source.to_string()));
+    }
+    Ok(out)
+}
+
+fn cell_text(v: &Data, is_formula: bool) -> String {
+    match v {
+        Data::Empty if is_formula => UNCOMPUTED.to_string(),
+        Data::Empty => String::new(),
+        Data::String(s) => s.replace(['\t', '\n', '\r'], " ").trim().to_string(),
+        // The shortest text that reads back as the stored double: what the person typed.
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::Error(e) if is_formula => format!("{UNCOMPUTED}（{e:?}）"),
+        Data::Error(e) => format!("#{e:?}"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::{Formula, Workbook};
+
+    fn workbook(formula_result: Option<&str>) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("表八").expect("name");
+        ws.write_string(0, 0, "2025年部门支出总表").expect("w");
+        ws.write_string(1, 4, "单位：万元").expect("w");
+        for (c, h) in ["科目编码", "科目名称", "总计", "基本支出", "项目支出"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(2, c as u16, *h).expect("w");
+        }
+        ws.write_string(3, 0, "合计").expect("w");
+        let f = Formula::new("=D4+E4");
+        let f = match formula_result {
+            Some(r) => f.set_result(r),
+            None => f,
+        };
+        ws.write_formula(3, 2, f).expect("w");
+        ws.write_number(3, 3, 1.5).expect("w");
+        ws.write_number(3, 4, 2.25).expect("w");
+        wb.save_to_buffer().expect("save")
+    }
+
+    #[test]
+    fn cached_formula_values_are_read() {
+        let text = workbook_to_text("t.xlsx", &workbook(Some("3.75"))).expect("read");
+        assert!(text.contains("表八\n\n2025年部门支出总表"), "{text}");
+        assert!(text.contains("合计\t\t3.75\t1.5\t2.25"), "{text}");
+    }
+
+    /// The workbook with the formula's cached value taken out, as tools that write formulas
+    /// without computing them leave it.
+    fn without_cached_values(bytes: &[u8]) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).expect("entry");
+            let name = f.name().expect("entry name").to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("read entry");
+            if name.ends_with("sheet1.xml") {
+                let xml = String::from_utf8(data).expect("utf8");
+                data = xml.replace("</f><v>0</v>", "</f>").into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("start");
+            out.write_all(&data).expect("write");
+        }
+        out.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn a_formula_without_its_value_is_never_zero() {
+        let bytes = without_cached_values(&workbook(None));
+        let text = workbook_to_text("t.xlsx", &bytes).expect("read");
+        assert!(
+            text.contains(&format!("合计\t\t{UNCOMPUTED}\t1.5")),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        let mut bytes = b"PK\x03\x04".to_vec();
+        bytes.extend_from_slice(&[0u8; 300]);
+        assert!(workbook_to_text("bad.xlsx", &bytes).is_err());
+        assert!(workbook_to_text("bad.xls", &[0xD0, 0xCF, 0x11, 0xE0, 1, 2, 3]).is_err());
+    }
+}
