@@ -78,6 +78,14 @@ pub struct Document {
     pub mentions: Vec<Mention>,
     /// What the reader could not recover.
     pub notes: Vec<ReadNote>,
+    /// How many of the last `sections` are printed after the tables (Shanghai prints 其他相关
+    /// 情况说明 there). Set by the publisher; a reader keeps sections in reading order.
+    #[serde(default, skip_serializing_if = "is_zero_usize")]
+    pub sections_after_tables: usize,
+}
+
+fn is_zero_usize(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A heading and its paragraphs. `level` 1 is 一、, 2 is （一）, 3 is 1.

@@ -59,6 +59,23 @@ impl Grid {
         money_cell(m, self.unit)
     }
 
+    /// An amount cell that prints zero as 0.00: a one-row table (三公) whose blanks would leave
+    /// a reader of the printed page guessing which column a lone figure is in.
+    pub fn money0(&self, m: Money) -> Cell {
+        if m.is_zero() {
+            Cell {
+                text: "0.00".to_string(),
+                value: CellValue::Amount(Amount {
+                    fen: 0,
+                    unit: self.unit,
+                    decimals: 2,
+                }),
+            }
+        } else {
+            self.money(m)
+        }
+    }
+
     pub fn note(&mut self, text: String) -> &mut Self {
         self.table.notes.push(yusuan_core::Spanned {
             value: text,
@@ -352,12 +369,12 @@ pub(crate) fn chongqing_tables(b: &Budget) -> Vec<Table> {
         &[],
     );
     g.row(vec![
-        g.money(t.total()),
-        g.money(t.abroad.amount),
-        g.money(t.vehicles()),
-        g.money(t.vehicle_purchase.amount),
-        g.money(t.vehicle_operation.amount),
-        g.money(t.reception.amount),
+        g.money0(t.total()),
+        g.money0(t.abroad.amount),
+        g.money0(t.vehicles()),
+        g.money0(t.vehicle_purchase.amount),
+        g.money0(t.vehicle_operation.amount),
+        g.money0(t.reception.amount),
     ]);
     out.push(g.done());
 
@@ -608,6 +625,327 @@ pub(crate) fn chinese_number(n: u32) -> String {
             )
         }
     }
+}
+
+/// 一、二、… for the items of two-sided tables.
+fn enumerated(i: usize, label: &str) -> String {
+    format!("{}、{label}", chinese_number(i as u32 + 1))
+}
+
+/// Rows of a Shanghai function table: 类 / 款 / 项 with 合计 at the bottom.
+fn rows_total_last(
+    g: &mut Grid,
+    rows: &[FunctionTotal],
+    values: impl Fn(&FunctionTotal) -> Vec<Money>,
+    total: Vec<Money>,
+) {
+    for r in rows {
+        let mut cells = vec![g.text(&r.code), g.text(&r.name)];
+        cells.extend(values(r).into_iter().map(|m| g.money(m)));
+        g.row(cells);
+    }
+    let mut last = vec![g.text(""), g.text("合计")];
+    last.extend(total.into_iter().map(|m| g.money(m)));
+    g.row(last);
+}
+
+/// Shanghai district template: nine tables titled without numbers, amounts in 元 (the 三公
+/// table in 万元), 合计 at the bottom.
+pub(crate) fn shanghai_tables(b: &Budget) -> Vec<Table> {
+    let y = b.year;
+    let who = b.unit.scope.label();
+    let yuan = Some(MoneyUnit::Yuan);
+    let fiscal = [Source::General, Source::GovFund, Source::StateCapital];
+    let current = |rows: Vec<FunctionTotal>| -> Vec<FunctionTotal> {
+        rows.into_iter().filter(|r| !r.total().is_zero()).collect()
+    };
+    let all_rows = current(b.function_rows(&Source::ALL));
+    let fiscal_rows = current(b.function_rows(&fiscal));
+    let total = b.total();
+    let fiscal_total: Money = fiscal.iter().map(|s| b.total_of(*s)).sum();
+    let mut out = Vec::new();
+
+    // 财务收支预算总表
+    let mut g = Grid::new("", format!("{y}年{who}财务收支预算总表"), yuan);
+    g.header(&["本年收入", "", "本年支出", ""], &[(0, 1, 2), (2, 1, 2)]);
+    g.header(&["项目", "预算数", "项目", "预算数"], &[]);
+    let mut left: Vec<(String, Money)> = vec![("一、财政拨款收入".into(), fiscal_total)];
+    for (i, (label, s)) in [
+        ("一般公共预算资金", Source::General),
+        ("政府性基金", Source::GovFund),
+        ("国有资本经营预算", Source::StateCapital),
+    ]
+    .iter()
+    .enumerate()
+    {
+        left.push((format!("{}. {label}", i + 1), b.total_of(*s)));
+    }
+    for (i, s) in [Source::Business, Source::Operating, Source::Other]
+        .iter()
+        .enumerate()
+    {
+        left.push((enumerated(i + 1, s.label()), b.total_of(*s)));
+    }
+    let classes_all = classes(&all_rows);
+    for i in 0..left.len().max(classes_all.len()) {
+        let mut cells = match left.get(i) {
+            Some((l, m)) => vec![g.text(l), g.money(*m)],
+            None => vec![g.text(""), g.text("")],
+        };
+        match classes_all.get(i) {
+            Some(r) => cells.extend([g.text(&enumerated(i, &r.name)), g.money(r.total())]),
+            None => cells.extend([g.text(""), g.text("")]),
+        }
+        g.row(cells);
+    }
+    g.row(vec![
+        g.text("收入总计"),
+        g.money(total),
+        g.text("支出总计"),
+        g.money(total),
+    ]);
+    out.push(g.done());
+
+    // 收入预算总表
+    let mut g = Grid::new("", format!("{y}年{who}收入预算总表"), yuan);
+    g.header(
+        &["项目", "", "收入预算", "", "", "", ""],
+        &[(0, 1, 2), (2, 1, 5)],
+    );
+    g.header(
+        &[
+            "功能分类科目编码",
+            "功能分类科目名称",
+            "合计",
+            "财政拨款收入",
+            "事业收入",
+            "事业单位经营收入",
+            "其他收入",
+        ],
+        &[],
+    );
+    let others = [Source::Business, Source::Operating, Source::Other];
+    let by = |r: &FunctionTotal, s: Source| r.by_source.get(&s).copied().unwrap_or_default();
+    rows_total_last(
+        &mut g,
+        &all_rows,
+        |r| {
+            let mut v = vec![r.total(), fiscal.iter().map(|s| by(r, *s)).sum()];
+            v.extend(others.iter().map(|s| by(r, *s)));
+            v
+        },
+        {
+            let mut v = vec![total, fiscal_total];
+            v.extend(others.iter().map(|s| b.total_of(*s)));
+            v
+        },
+    );
+    out.push(g.done());
+
+    // 支出预算总表
+    let mut g = Grid::new("", format!("{y}年{who}支出预算总表"), yuan);
+    g.header(&["项目", "", "支出预算", "", ""], &[(0, 1, 2), (2, 1, 3)]);
+    g.header(
+        &[
+            "功能分类科目编码",
+            "功能分类科目名称",
+            "合计",
+            "基本支出",
+            "项目支出",
+        ],
+        &[],
+    );
+    let basic: Money = b.items().map(|i| i.basic).sum();
+    let project: Money = b.items().map(|i| i.project).sum();
+    rows_total_last(
+        &mut g,
+        &all_rows,
+        |r| vec![r.total(), r.basic, r.project],
+        vec![total, basic, project],
+    );
+    out.push(g.done());
+
+    // 财政拨款收支预算总表
+    let mut g = Grid::new("", format!("{y}年{who}财政拨款收支预算总表"), yuan);
+    g.header(
+        &["财政拨款收入", "", "财政拨款支出", "", "", "", ""],
+        &[(0, 1, 2), (2, 1, 5)],
+    );
+    g.header(
+        &[
+            "项目",
+            "预算数",
+            "项目",
+            "合计",
+            "一般公共预算",
+            "政府性基金预算",
+            "国有资本经营预算",
+        ],
+        &[],
+    );
+    let labels = ["一般公共预算资金", "政府性基金", "国有资本经营预算"];
+    let fclasses = classes(&fiscal_rows);
+    for i in 0..labels.len().max(fclasses.len()) {
+        let mut cells = match (labels.get(i), fiscal.get(i)) {
+            (Some(l), Some(s)) => vec![g.text(&enumerated(i, l)), g.money(b.total_of(*s))],
+            _ => vec![g.text(""), g.text("")],
+        };
+        match fclasses.get(i) {
+            Some(r) => {
+                cells.push(g.text(&enumerated(i, &r.name)));
+                cells.push(g.money(r.total()));
+                cells.extend(fiscal.iter().map(|s| g.money(by(r, *s))));
+            }
+            None => cells.extend((0..5).map(|_| g.text(""))),
+        }
+        g.row(cells);
+    }
+    let mut last = vec![
+        g.text("收入总计"),
+        g.money(fiscal_total),
+        g.text("支出总计"),
+        g.money(fiscal_total),
+    ];
+    last.extend(fiscal.iter().map(|s| g.money(b.total_of(*s))));
+    g.row(last);
+    out.push(g.done());
+
+    // 支出功能分类预算表 per fund
+    for (source, name) in [
+        (Source::General, "一般公共预算"),
+        (Source::GovFund, "政府性基金预算"),
+        (Source::StateCapital, "国有资本经营预算"),
+    ] {
+        let mut g = Grid::new("", format!("{y}年{who}{name}支出功能分类预算表"), yuan);
+        g.header(
+            &["项目", "", &format!("{name}支出"), "", ""],
+            &[(0, 1, 2), (2, 1, 3)],
+        );
+        g.header(
+            &[
+                "功能分类科目编码",
+                "功能分类科目名称",
+                "合计",
+                "基本支出",
+                "项目支出",
+            ],
+            &[],
+        );
+        let rows = current(b.function_rows(&[source]));
+        rows_total_last(
+            &mut g,
+            &rows,
+            |r| vec![r.total(), r.basic, r.project],
+            vec![b.total_of(source), b.basic_of(source), b.project_of(source)],
+        );
+        if rows.is_empty() {
+            g.note(format!(
+                "注:本{who}{y}年无{name}财政拨款安排的预算，故本表为空表。"
+            ));
+        }
+        out.push(g.done());
+    }
+
+    // 基本支出经济分类预算表
+    let mut g = Grid::new(
+        "",
+        format!("{y}年{who}一般公共预算基本支出部门预算经济分类预算表"),
+        yuan,
+    );
+    g.header(
+        &["项目", "", "一般公共预算基本支出", "", ""],
+        &[(0, 1, 2), (2, 1, 3)],
+    );
+    g.header(
+        &[
+            "经济分类科目编码",
+            "经济分类科目名称",
+            "合计",
+            "人员经费",
+            "公用经费",
+        ],
+        &[],
+    );
+    let mut econ: Vec<_> = b.economic_items().collect();
+    econ.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut seen: Vec<&str> = Vec::new();
+    for e in &econ {
+        let class = &e.code[..3];
+        if !seen.contains(&class) {
+            seen.push(class);
+            let (mut p, mut q) = (Money::ZERO, Money::ZERO);
+            for x in econ.iter().filter(|x| x.code.starts_with(class)) {
+                match x.staffing() {
+                    Staffing::Personnel => p += x.amount,
+                    Staffing::Public => q += x.amount,
+                }
+            }
+            g.row(vec![
+                g.text(class),
+                g.text(&b.economic_name(class)),
+                g.money(p + q),
+                g.money(p),
+                g.money(q),
+            ]);
+        }
+        let (p, q) = match e.staffing() {
+            Staffing::Personnel => (e.amount, Money::ZERO),
+            Staffing::Public => (Money::ZERO, e.amount),
+        };
+        g.row(vec![
+            g.text(&e.code),
+            g.text(&b.economic_name(&e.code)),
+            g.money(e.amount),
+            g.money(p),
+            g.money(q),
+        ]);
+    }
+    let personnel = b.staffing(Staffing::Personnel);
+    let public = b.staffing(Staffing::Public);
+    g.row(vec![
+        g.text(""),
+        g.text("合计"),
+        g.money(personnel + public),
+        g.money(personnel),
+        g.money(public),
+    ]);
+    out.push(g.done());
+
+    // “三公”经费和机关运行经费预算表 (万元)
+    let t = &b.three_public;
+    let mut g = Grid::new(
+        "",
+        format!("{y}年{who}“三公”经费和机关运行经费预算表"),
+        Some(MoneyUnit::WanYuan),
+    );
+    g.header(
+        &["“三公”经费预算数", "", "", "", "", "", "机关运行经费预算数"],
+        &[(0, 1, 6), (6, 3, 1)],
+    );
+    g.header(
+        &[
+            "合计",
+            "因公出国(境)费",
+            "公务接待费",
+            "公务用车购置及运行费",
+            "",
+            "",
+            "",
+        ],
+        &[(0, 2, 1), (1, 2, 1), (2, 2, 1), (3, 1, 3)],
+    );
+    g.header(&["", "", "", "小计", "购置费", "运行费", ""], &[]);
+    g.row(vec![
+        g.money0(t.total()),
+        g.money0(t.abroad.amount),
+        g.money0(t.reception.amount),
+        g.money0(t.vehicles()),
+        g.money0(t.vehicle_purchase.amount),
+        g.money0(t.vehicle_operation.amount),
+        g.money0(b.running_cost()),
+    ]);
+    out.push(g.done());
+    out
 }
 
 #[cfg(test)]

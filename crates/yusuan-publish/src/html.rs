@@ -69,37 +69,42 @@ pub fn render(doc: &Document) -> String {
         esc(&title)
     );
     let mut titles = 0;
-    for s in &doc.sections {
-        let mut paragraphs = s.paragraphs.iter();
-        match s.level {
-            0 => {
-                titles += 1;
-                let class = if titles == 1 { " class=\"unit\"" } else { "" };
-                let _ = writeln!(o, "<h1{class}>{}</h1>", esc(&s.heading));
+    let (before, after) = crate::section_parts(doc);
+    let mut emit_sections = |o: &mut String, sections: &[yusuan_core::Section]| {
+        for s in sections {
+            let mut paragraphs = s.paragraphs.iter();
+            match s.level {
+                0 => {
+                    titles += 1;
+                    let class = if titles == 1 { " class=\"unit\"" } else { "" };
+                    let _ = writeln!(o, "<h1{class}>{}</h1>", esc(&s.heading));
+                }
+                1 => {
+                    let _ = writeln!(o, "<h2>{}</h2>", esc(&heading_text(s)));
+                }
+                _ if inline_heading(s) => {
+                    let first = paragraphs.next().map(|p| p.text.as_str()).unwrap_or("");
+                    let _ = writeln!(
+                        o,
+                        "<p><strong>{}</strong>{}</p>",
+                        esc(&heading_text(s)),
+                        esc(first)
+                    );
+                }
+                _ => {
+                    let _ = writeln!(o, "<h3>{}</h3>", esc(&heading_text(s)));
+                }
             }
-            1 => {
-                let _ = writeln!(o, "<h2>{}</h2>", esc(&heading_text(s)));
-            }
-            _ if inline_heading(s) => {
-                let first = paragraphs.next().map(|p| p.text.as_str()).unwrap_or("");
-                let _ = writeln!(
-                    o,
-                    "<p><strong>{}</strong>{}</p>",
-                    esc(&heading_text(s)),
-                    esc(first)
-                );
-            }
-            _ => {
-                let _ = writeln!(o, "<h3>{}</h3>", esc(&heading_text(s)));
+            for p in paragraphs {
+                let _ = writeln!(o, "<p>{}</p>", esc(&p.text));
             }
         }
-        for p in paragraphs {
-            let _ = writeln!(o, "<p>{}</p>", esc(&p.text));
-        }
-    }
+    };
+    emit_sections(&mut o, before);
     for t in &doc.tables {
         table(&mut o, t);
     }
+    emit_sections(&mut o, after);
     o.push_str("</body>\n</html>\n");
     o
 }

@@ -19,11 +19,11 @@ use yusuan_core::budget::Budget;
 use yusuan_core::{DocKind, Document, Scope, Span, Spanned};
 
 /// Region templates this crate can publish.
-pub const PROFILES: &[&str] = &["chongqing"];
+pub const PROFILES: &[&str] = &["chongqing", "shanghai"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    #[error("不支持的地区模板“{0}”（可用：chongqing）")]
+    #[error("不支持的地区模板“{0}”（可用：chongqing、shanghai）")]
     UnknownProfile(String),
     #[error("生成 {format} 失败：{message}")]
     Render {
@@ -40,18 +40,26 @@ pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, Publis
         .map(str::to_string)
         .or_else(|| (!budget.unit.region.is_empty()).then(|| budget.unit.region.clone()))
         .unwrap_or_else(|| "chongqing".to_string());
-    let (sections, tables) = match profile.as_str() {
+    let (sections, tables, after) = match profile.as_str() {
         "chongqing" => (
             narrative::chongqing(budget),
             derive::chongqing_tables(budget),
+            Vec::new(),
+        ),
+        "shanghai" => (
+            narrative::shanghai(budget),
+            derive::shanghai_tables(budget),
+            narrative::shanghai_after(budget),
         ),
         other => return Err(PublishError::UnknownProfile(other.to_string())),
     };
-    let title = sections
-        .iter()
-        .filter(|s| s.level == 0)
-        .map(|s| s.heading.clone())
-        .nth(1);
+    let title = match profile.as_str() {
+        "chongqing" => sections.get(1),
+        _ => sections.first(),
+    }
+    .map(|s| s.heading.clone());
+    let sections_after_tables = after.len();
+    let sections = sections.into_iter().chain(after).collect();
     Ok(Document {
         source: format!("{}（{} 年）", budget.unit.name, budget.year),
         profile: Some(profile),
@@ -74,6 +82,7 @@ pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, Publis
         },
         sections,
         tables,
+        sections_after_tables,
         ..Document::default()
     })
 }
@@ -90,4 +99,10 @@ pub fn heading_text(s: &yusuan_core::Section) -> String {
 /// Whether the first paragraph is printed on the heading's line ("（一）收入预算。2025 年…").
 pub fn inline_heading(s: &yusuan_core::Section) -> bool {
     s.heading.ends_with('。')
+}
+
+/// The sections printed before the tables and those printed after them.
+pub fn section_parts(doc: &Document) -> (&[yusuan_core::Section], &[yusuan_core::Section]) {
+    let n = doc.sections.len();
+    doc.sections.split_at(n - doc.sections_after_tables.min(n))
 }

@@ -105,7 +105,12 @@ pub(crate) fn chongqing(b: &Budget) -> Vec<Section> {
         2,
         "二",
         &format!("{who}构成"),
-        vec![b.unit.organization.clone()],
+        b.unit
+            .organization
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect(),
     ));
 
     // 二、收支总体情况
@@ -297,5 +302,242 @@ pub(crate) fn chongqing(b: &Budget) -> Vec<Section> {
         ));
     }
     out.push(section(1, "六", "专业性名词解释", terms));
+    out
+}
+
+/// The Shanghai 名词解释.
+const SHANGHAI_TERMS: &[(&str, &str)] = &[
+    (
+        "财政拨款收入",
+        "是区级预算主管部门及所属预算单位本年度从本级财政部门取得的财政拨款，包括一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款。",
+    ),
+    ("事业收入", "指事业单位开展专业业务活动及其辅助活动取得的收入。"),
+    (
+        "事业单位经营收入",
+        "指事业单位在专业业务活动及其辅助活动之外开展非独立核算经营活动取得的收入。",
+    ),
+    (
+        "其他收入",
+        "指除上述“财政拨款收入”、“事业收入”、“事业单位经营收入”等以外的收入。",
+    ),
+    (
+        "基本支出预算",
+        "是区级预算主管部门及所属预算单位为保障其机构正常运转、完成日常工作任务而编制的年度基本支出计划，包括人员经费和公用经费两部分。",
+    ),
+    (
+        "项目支出预算",
+        "是区级预算主管部门及所属预算单位为完成行政工作任务、事业发展目标或政府发展战略、特定目标，在基本支出之外编制的年度支出计划。",
+    ),
+    (
+        "“三公”经费",
+        "是与区级财政有经费领拨关系的部门及其下属预算单位使用区级财政拨款安排的因公出国（境）费、公务用车购置及运行费、公务接待费。",
+    ),
+    (
+        "机关运行经费",
+        "指行政单位和参照公务员法管理的事业单位使用一般公共预算财政拨款安排的基本支出中的日常公用经费支出。",
+    ),
+];
+
+/// "比2024年预算增加1,374.64万元" / "与2024年预算持平" (Shanghai wording, no spaces).
+fn change_sh(now: Money, prior: Money, prior_year: i32) -> String {
+    let d = now.fen() - prior.fen();
+    match d.signum() {
+        0 => format!("与{prior_year}年预算持平"),
+        1 => format!("比{prior_year}年预算增加{}万元", wan(Money(d))),
+        _ => format!("比{prior_year}年预算减少{}万元", wan(Money(-d))),
+    }
+}
+
+/// The sections of the Shanghai narrative: 主要职能, 机构设置, 名词解释, 预算编制说明 (before
+/// the tables) and 其他相关情况说明 (after them; see [`shanghai_after`]).
+pub(crate) fn shanghai(b: &Budget) -> Vec<Section> {
+    let y = b.year;
+    let py = y - 1;
+    let who = b.unit.scope.label();
+    let name = &b.unit.name;
+    let mut out = vec![section(0, "", &format!("{y}年{name}{who}预算"), vec![])];
+    let mut duties = vec!["主要职能包括：".to_string()];
+    duties.extend(
+        b.unit
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{}.{}", i + 1, f.trim())),
+    );
+    out.push(section(0, "", &format!("{name}主要职能"), duties));
+    out.push(section(
+        0,
+        "",
+        &format!("{name}机构设置"),
+        b.unit
+            .organization
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect(),
+    ));
+    out.push(section(
+        0,
+        "",
+        "名词解释",
+        SHANGHAI_TERMS
+            .iter()
+            .enumerate()
+            .map(|(i, (k, v))| {
+                format!(
+                    "（{}）{k}：{v}",
+                    crate::derive::chinese_number(i as u32 + 1)
+                )
+            })
+            .collect(),
+    ));
+    let fiscal = [Source::General, Source::GovFund, Source::StateCapital];
+    let ft: Money = fiscal.iter().map(|s| b.total_of(*s)).sum();
+    let fp: Money = fiscal.iter().map(|s| b.prior_of(*s)).sum();
+    let total = b.total();
+    let income = format!(
+        "{y}年，{name}收入预算{}万元，其中：财政拨款收入{}万元，{}；事业收入{}万元；事业单位经营收入{}万元；其他收入{}万元。",
+        wan(total),
+        wan(ft),
+        change_sh(ft, fp, py),
+        wan(b.total_of(Source::Business)),
+        wan(b.total_of(Source::Operating)),
+        wan(b.total_of(Source::Other)),
+    );
+    let fund = |s: Source| (b.total_of(s), b.prior_of(s));
+    let (g, gp) = fund(Source::General);
+    let (f, fpp) = fund(Source::GovFund);
+    let (c, cp) = fund(Source::StateCapital);
+    let spending = format!(
+        "支出预算{}万元，其中：财政拨款支出预算{}万元，{}。财政拨款支出预算中，一般公共预算拨款支出预算{}万元，{}；政府性基金拨款支出预算{}万元，{}；国有资本经营预算拨款支出预算{}万元，{}。",
+        wan(total),
+        wan(ft),
+        change_sh(ft, fp, py),
+        wan(g),
+        change_sh(g, gp, py),
+        wan(f),
+        change_sh(f, fpp, py),
+        wan(c),
+        change_sh(c, cp, py),
+    );
+    let mut paragraphs = vec![income, spending];
+    if ft != fp && !b.reasons.expenditure.is_empty() {
+        let dir = if ft > fp { "增加" } else { "减少" };
+        paragraphs.push(format!(
+            "财政拨款收入支出{dir}的主要原因是{}。",
+            b.reasons.expenditure.trim_end_matches('。')
+        ));
+    }
+    paragraphs.push("财政拨款支出主要内容如下：".to_string());
+    let rows = b.function_rows(&fiscal);
+    let mut n = 0;
+    for r in rows
+        .iter()
+        .filter(|r| r.code.len() == 7 && !r.total().is_zero())
+    {
+        n += 1;
+        let path = [&r.code[..3], &r.code[..5], &r.code[..]]
+            .iter()
+            .map(|c| b.function_name(c))
+            .collect::<Vec<_>>()
+            .join("-");
+        paragraphs.push(format!("{n}. “{path}”科目{}万元。", wan(r.total())));
+    }
+    out.push(section(
+        0,
+        "",
+        &format!("{y}年{who}预算编制说明"),
+        paragraphs,
+    ));
+    out
+}
+
+/// 其他相关情况说明, printed after the Shanghai tables.
+pub(crate) fn shanghai_after(b: &Budget) -> Vec<Section> {
+    let y = b.year;
+    let py = y - 1;
+    let who = b.unit.scope.label();
+    let name = &b.unit.name;
+    let t = &b.three_public;
+    let mut out = vec![section(0, "", "其他相关情况说明", vec![])];
+    let part = |label: &str, c: &Compared| {
+        format!(
+            "{label}{}万元，{}。",
+            wan(c.amount),
+            change_sh(c.amount, c.prior, py)
+        )
+    };
+    let vehicles = Compared {
+        amount: t.vehicles(),
+        prior: t.vehicle_purchase.prior + t.vehicle_operation.prior,
+        reason: String::new(),
+    };
+    out.push(section(
+        1,
+        "一",
+        &format!("{y}年“三公”经费预算情况说明"),
+        vec![
+            format!(
+                "{y}年“三公”经费预算数为{}万元，{}。其中：",
+                wan(t.total()),
+                change_sh(t.total(), t.prior_total(), py)
+            ),
+            format!("（一）{}", part("因公出国（境）费", &t.abroad)),
+            format!(
+                "（二）{}其中：{}{}",
+                part("公务用车购置及运行费", &vehicles),
+                part("公务用车购置费", &t.vehicle_purchase).trim_end_matches('。'),
+                format!("；{}", part("公务用车运行费", &t.vehicle_operation))
+            ),
+            format!("（三）{}", part("公务接待费", &t.reception)),
+        ],
+    ));
+    out.push(section(
+        1,
+        "二",
+        "机关运行经费预算",
+        vec![format!(
+            "{y}年{name}财政拨款的机关运行经费预算为{}万元。",
+            wan(b.running_cost())
+        )],
+    ));
+    let p = &b.procurement;
+    out.push(section(
+        1,
+        "三",
+        "政府采购预算情况",
+        vec![format!(
+            "{y}年本{who}政府采购预算{}万元，其中：政府采购货物预算{}万元、政府采购工程预算{}万元、政府采购服务预算{}万元。",
+            wan(p.total()),
+            wan(p.goods),
+            wan(p.works),
+            wan(p.services)
+        )],
+    ));
+    out.push(section(
+        1,
+        "四",
+        "绩效目标设置情况",
+        vec![format!(
+            "{y}年本{who}项目支出均编报了绩效目标，涉及项目预算资金{}万元。",
+            wan(b.project_of(Source::General))
+        )],
+    ));
+    let a = &b.assets;
+    let n: u32 = a.vehicles.iter().map(|v| v.count).sum();
+    let bought: u32 = a.purchases.iter().map(|v| v.count).sum();
+    let as_of = if a.as_of.is_empty() {
+        format!("{py}年12月31日")
+    } else {
+        a.as_of.clone()
+    };
+    out.push(section(
+        1,
+        "五",
+        "国有资产占有使用情况",
+        vec![format!(
+            "截至{as_of}，{name}共有车辆{n}辆。{y}年{who}预算安排购置车辆{bought}辆。"
+        )],
+    ));
     out
 }

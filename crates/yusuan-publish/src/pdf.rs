@@ -112,30 +112,35 @@ fn lit(s: &str) -> String {
 /// The document's content as typst markup for the template.
 pub fn markup(doc: &Document) -> String {
     let mut o = String::with_capacity(64 * 1024);
-    for s in &doc.sections {
-        let mut paragraphs = s.paragraphs.iter();
-        match s.level {
-            0 => {
-                let _ = writeln!(o, "#title({})", lit(&s.heading));
+    let (before, after) = crate::section_parts(doc);
+    let emit_sections = |o: &mut String, sections: &[yusuan_core::Section]| {
+        for s in sections {
+            let mut paragraphs = s.paragraphs.iter();
+            match s.level {
+                0 => {
+                    let _ = writeln!(o, "#title({})", lit(&s.heading));
+                }
+                1 => {
+                    let _ = writeln!(o, "#h1({})", lit(&heading_text(s)));
+                }
+                _ if inline_heading(s) => {
+                    let first = paragraphs.next().map(|p| p.text.as_str()).unwrap_or("");
+                    let _ = writeln!(o, "#strong({})#{}\n", lit(&heading_text(s)), lit(first));
+                }
+                _ => {
+                    let _ = writeln!(o, "#h2({})", lit(&heading_text(s)));
+                }
             }
-            1 => {
-                let _ = writeln!(o, "#h1({})", lit(&heading_text(s)));
-            }
-            _ if inline_heading(s) => {
-                let first = paragraphs.next().map(|p| p.text.as_str()).unwrap_or("");
-                let _ = writeln!(o, "#strong({})#{}\n", lit(&heading_text(s)), lit(first));
-            }
-            _ => {
-                let _ = writeln!(o, "#h2({})", lit(&heading_text(s)));
+            for p in paragraphs {
+                let _ = writeln!(o, "#{}\n", lit(&p.text));
             }
         }
-        for p in paragraphs {
-            let _ = writeln!(o, "#{}\n", lit(&p.text));
-        }
-    }
+    };
+    emit_sections(&mut o, before);
     for t in &doc.tables {
         table(&mut o, t);
     }
+    emit_sections(&mut o, after);
     o
 }
 
@@ -148,7 +153,9 @@ fn table(o: &mut String, t: &Table) {
         .max()
         .unwrap_or(1)
         .max(1);
-    let wide = width > 7;
+    // A table too wide for a portrait page (its widest cells at 9pt, figures never wrap) goes
+    // on a landscape page.
+    let wide = natural_width(t, width) > 470.0;
     if wide {
         o.push_str("#page(flipped: true)[\n");
     } else {
@@ -180,6 +187,15 @@ fn table(o: &mut String, t: &Table) {
             .max()
             .unwrap_or(4);
         cols[1] = format!("{}em", longest.clamp(4, 16) + 1);
+        // The code column holds its header on one line ("功能分类科目编码").
+        let head = t
+            .header
+            .iter()
+            .filter_map(|r| r.cells.first())
+            .map(|c| c.text.chars().count())
+            .max()
+            .unwrap_or(4);
+        cols[0] = format!("{}em", head.clamp(4, 8) + 1);
     }
     let _ = writeln!(
         o,
@@ -235,6 +251,28 @@ fn table(o: &mut String, t: &Table) {
     if wide {
         o.push_str("]\n");
     }
+}
+
+/// The width in points a table needs with each column as wide as its widest body cell (names
+/// capped at 16 characters, as their column is), at 9pt.
+fn natural_width(t: &Table, width: usize) -> f32 {
+    let text_width = |s: &str| -> f32 {
+        s.chars()
+            .map(|c| if c.is_ascii() { 4.6 } else { 9.0 })
+            .sum::<f32>()
+    };
+    (0..width)
+        .map(|c| {
+            let widest = t
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.get(c))
+                .map(|cell| text_width(&cell.text))
+                .fold(0.0, f32::max);
+            let cap = if c == 1 { 17.0 * 9.0 } else { 9.0 * 9.0 };
+            widest.min(cap).max(4.0 * 9.0) + 12.0
+        })
+        .sum()
 }
 
 /// Render the document as PDF bytes.

@@ -169,3 +169,81 @@ fn a_published_document_seeds_the_same_budget() {
     let reread = yusuan_read::read_text("again.txt", &yusuan_publish::text::render(&republished));
     assert_eq!(loud(&reread), Vec::<String>::new());
 }
+
+fn corpus(name: &str) -> Option<std::path::PathBuf> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(name);
+    if p.exists() {
+        Some(p)
+    } else if std::env::var_os("CI").is_some() {
+        panic!("corpus missing: {}", p.display())
+    } else {
+        eprintln!("skipped: no corpus at {}", p.display());
+        None
+    }
+}
+
+/// Every amount of a table, sorted: the figures whatever the row layout.
+fn amounts(t: &yusuan_core::Table) -> Vec<i64> {
+    let mut v: Vec<i64> = t
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter_map(|c| match c.value {
+            CellValue::Amount(a) if a.fen != 0 => Some(a.fen),
+            _ => None,
+        })
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+#[test]
+fn shanghai_documents_read_as_budgets_republish_their_tables() {
+    for name in [
+        "shanghai-putuo-govoffice-2025-dept-budget.pdf",
+        "shanghai-putuo-wanli-street-2025-dept-budget.pdf",
+    ] {
+        let Some(path) = corpus(name) else { return };
+        let original = yusuan_read::read_path(&path).expect("read corpus");
+        let budget = yusuan_read::budget::budget_of(&original);
+        let budget =
+            Budget::from_toml(&budget.to_toml()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let doc = yusuan_publish::derive(&budget, Some("shanghai")).expect("derive");
+        let read = yusuan_read::read_text("republished.txt", &yusuan_publish::text::render(&doc));
+        assert_eq!(loud(&read), Vec::<String>::new(), "{name}");
+        for t in &original.tables {
+            let kind = t.kind.expect("every corpus table recognised");
+            let ours = read
+                .tables
+                .iter()
+                .find(|o| o.kind == Some(kind))
+                .unwrap_or_else(|| panic!("{name}: no {kind:?} table republished"));
+            let (a, b) = (amounts(ours), amounts(t));
+            let only = |x: &[i64], y: &[i64]| {
+                let mut y = y.to_vec();
+                x.iter()
+                    .filter(|v| match y.iter().position(|w| w == *v) {
+                        Some(i) => {
+                            y.swap_remove(i);
+                            false
+                        }
+                        None => true,
+                    })
+                    .copied()
+                    .collect::<Vec<_>>()
+            };
+            // Wanli prints whole 元: a 款 total there is the rounding of its exact total, one 元
+            // off the sum of its rounded 项 (尾差). Every figure is the same within that.
+            let same = a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| (x - y).abs() <= 100);
+            assert!(
+                same,
+                "{name}: {}: only republished {:?}, only original {:?}",
+                t.title,
+                only(&a, &b),
+                only(&b, &a)
+            );
+        }
+    }
+}

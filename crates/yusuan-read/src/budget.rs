@@ -245,17 +245,22 @@ fn texts(doc: &Document, b: &mut Budget) {
     for s in &doc.sections {
         let paragraphs = s.paragraphs.iter().map(|p| p.text.trim());
         if s.heading.contains("职能") && b.unit.functions.is_empty() {
-            b.unit.functions = paragraphs
-                .map(|p| {
-                    // "3. 负责…" / "3、负责…" / "（三）负责…": the numbering is the template's.
-                    let rest = p.trim_start_matches(|c: char| c.is_ascii_digit());
-                    if rest.len() < p.len() {
-                        rest.trim_start_matches(['.', '、', '．', ' ']).to_string()
-                    } else {
-                        p.to_string()
-                    }
+            // "3. 负责…" / "3、负责…": the numbering is the template's. Where duties are
+            // numbered, an unnumbered introduction ("主要职能包括：") is not a duty.
+            let numbered = |p: &str| {
+                let rest = p.trim_start_matches(|c: char| c.is_ascii_digit());
+                (rest.len() < p.len())
+                    .then(|| rest.trim_start_matches(['.', '、', '．', ' ']).to_string())
+            };
+            let all: Vec<&str> = paragraphs.filter(|p| !p.is_empty()).collect();
+            let any_numbered = all.iter().any(|p| numbered(p).is_some());
+            b.unit.functions = all
+                .iter()
+                .filter_map(|p| match numbered(p) {
+                    Some(rest) => Some(rest),
+                    None if !any_numbered => Some(p.to_string()),
+                    None => None,
                 })
-                .filter(|p| !p.is_empty())
                 .collect();
         } else if (s.heading.contains("构成") || s.heading.contains("机构"))
             && b.unit.organization.is_empty()
