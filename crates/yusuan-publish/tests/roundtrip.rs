@@ -213,6 +213,9 @@ fn shanghai_documents_read_as_budgets_republish_their_tables() {
         let doc = yusuan_publish::derive(&budget, Some("shanghai")).expect("derive");
         let read = yusuan_read::read_text("republished.txt", &yusuan_publish::text::render(&doc));
         assert_eq!(loud(&read), Vec::<String>::new(), "{name}");
+        let pdf = yusuan_publish::pdf::render(&doc).expect("pdf");
+        let from_pdf = yusuan_read::read_bytes("republished.pdf", &pdf).expect("read pdf");
+        assert_eq!(loud(&from_pdf), Vec::<String>::new(), "{name} as PDF");
         for t in &original.tables {
             let kind = t.kind.expect("every corpus table recognised");
             let ours = read
