@@ -19,12 +19,46 @@ pub fn looks_like_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
+/// The most a workbook may unpack to (its parts' declared sizes together).
+pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
+/// The most a part may expand by; real workbooks compress XML about 10 to 1.
+pub const MAX_RATIO: u64 = 1000;
+
+/// Refuse a zip whose parts would unpack to more than [`MAX_UNPACKED`] or expand more than
+/// [`MAX_RATIO`] times (a zip bomb), before anything is inflated.
+fn check_zip(bytes: &[u8]) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(|e| e.to_string())?;
+        let (size, packed) = (f.size(), f.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size / packed > MAX_RATIO && size > 1024 * 1024 {
+            return Err(format!(
+                "压缩包内的部件膨胀 {} 倍（上限 {MAX_RATIO} 倍），疑似压缩炸弹",
+                size / packed
+            ));
+        }
+    }
+    if total > MAX_UNPACKED {
+        return Err(format!(
+            "解压后共 {} MB，超过上限 {} MB，疑似压缩炸弹",
+            total / (1024 * 1024),
+            MAX_UNPACKED / (1024 * 1024)
+        ));
+    }
+    Ok(())
+}
+
 /// The workbook as text: sheets in order, each introduced by its title.
 pub fn workbook_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     let bad = |why: String| ReadError::Excel {
         path: source.to_string(),
         why,
     };
+    if bytes.starts_with(b"PK") {
+        check_zip(bytes).map_err(bad)?;
+    }
     let cursor = std::io::Cursor::new(bytes.to_vec());
     let mut wb = open_workbook_auto_from_rs(cursor).map_err(|e| bad(e.to_string()))?;
     let names = wb.sheet_names().to_vec();
@@ -163,6 +197,27 @@ mod tests {
             text.contains(&format!("合计\t\t{UNCOMPUTED}\t1.5")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_is_inflated() {
+        use std::io::Write;
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        out.start_file("xl/worksheets/sheet1.xml", opts)
+            .expect("start");
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..24 {
+            out.write_all(&zeros).expect("write");
+        }
+        let bytes = out.finish().expect("finish").into_inner();
+        assert!(bytes.len() < 64 * 1024, "{}", bytes.len());
+        let err = workbook_to_text("bomb.xlsx", &bytes)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("压缩炸弹"), "{err}");
     }
 
     #[test]

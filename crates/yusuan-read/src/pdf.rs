@@ -53,6 +53,15 @@ fn guarded<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
 
 /// Read a PDF into layout text (pages separated by form feeds).
 pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    // The parser recurses into nested arrays and dictionaries: a hostile file nested deeper
+    // than any real document would overflow the stack (an abort no guard can catch).
+    let depth = max_nesting(bytes);
+    if depth > MAX_NESTING {
+        return Err(ReadError::Pdf {
+            path: source.to_string(),
+            why: format!("对象嵌套过深（{depth} 层，上限 {MAX_NESTING} 层），不像正常的 PDF 文件"),
+        });
+    }
     // A malformed file must not take the process down, whatever the parser does with it.
     match guarded(|| read_pdf(source, bytes)) {
         Ok(r) => r,
@@ -61,6 +70,79 @@ pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
             why: "文件结构损坏，无法解析".to_string(),
         }),
     }
+}
+
+/// Deepest nesting of arrays and dictionaries a PDF may have (real documents stay under 20).
+pub const MAX_NESTING: usize = 256;
+
+/// The deepest nesting of `[` and `<<` in the file's objects, skipping strings, comments and
+/// stream data. Linear in the file, no allocation.
+pub fn max_nesting(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    let n = bytes.len();
+    while i < n {
+        match bytes[i] {
+            b'%' => {
+                while i < n && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                // A literal string: balanced parentheses, backslash escapes.
+                let mut level = 0usize;
+                while i < n {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'(' => level += 1,
+                        b')' => {
+                            level -= 1;
+                            if level == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' => depth = depth.saturating_sub(1),
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                max = max.max(depth);
+                i += 1;
+            }
+            b'>' if bytes.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'<' => {
+                // A hex string.
+                while i < n && bytes[i] != b'>' {
+                    i += 1;
+                }
+            }
+            b's' if bytes[i..].starts_with(b"stream")
+                && matches!(bytes.get(i + 6), Some(b'\r' | b'\n')) =>
+            {
+                // Stream data is not objects: jump past `endstream`.
+                match find(&bytes[i + 6..], b"endstream") {
+                    Some(at) => i += 6 + at + 8,
+                    None => return max,
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    max
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {

@@ -1,6 +1,7 @@
 //! yusuan: read, audit and publish Chinese government department budget disclosures.
 //! This binary is thin: argument parsing and output; the work is in the library crates.
 
+mod batch;
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -24,6 +25,22 @@ yusuan check --format json budget.txt > findings.json\n  yusuan read budget.txt 
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Refuse input files larger than this many MB (real disclosures are a few MB; a PDF of a
+    /// whole district's budgets may reach tens).
+    #[arg(long, global = true, default_value_t = 64, value_name = "MB")]
+    max_size: u64,
+}
+
+/// The input size limit in bytes, set once from `--max-size`.
+static MAX_BYTES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(64 << 20);
+
+fn too_big(name: &str, len: u64) -> String {
+    let max = MAX_BYTES.load(std::sync::atomic::Ordering::Relaxed);
+    format!(
+        "{name} 过大（{:.1} MB），超过上限 {} MB；确属需要请用 --max-size 调高",
+        len as f64 / (1u64 << 20) as f64,
+        max >> 20
+    )
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -32,6 +49,16 @@ enum Format {
     Human,
     /// One JSON object on stdout.
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum CheckFormat {
+    /// Compiler-style diagnostics for people, and a summary table for several files.
+    Human,
+    /// One JSON object per file, one per line.
+    Json,
+    /// Comma-separated: one row per finding (or per file with --summary).
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -43,11 +70,20 @@ enum Command {
         /// (JSON: one object per line), or as one document with --as-one.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        /// human: findings with source excerpts (and a summary table for several files);
+        /// json: one object per file per line; csv: one row per finding.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
         /// Hide info findings (rounding differences, cannot-verify notes) in human output.
         #[arg(long)]
         quiet: bool,
+        /// Print only the summary: one row per file (file, unit, year, scope, errors, warnings,
+        /// info, status) as a table, JSON lines or CSV.
+        #[arg(long)]
+        summary: bool,
+        /// Files read and audited at once (default: the number of cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
         /// Read the files as one document, in the order given: a narrative and its tables
         /// published as two files (e.g. Jiangsu: yusuan check 说明.pdf 表格.pdf --as-one).
         #[arg(long)]
@@ -97,15 +133,26 @@ yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt
 
 fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
     if file.as_os_str() == "-" {
+        let max = MAX_BYTES.load(std::sync::atomic::Ordering::Relaxed);
         let mut buf = Vec::new();
         std::io::stdin()
+            .take(max + 1)
             .read_to_end(&mut buf)
             .map_err(|e| format!("无法读取标准输入：{e}"))?;
+        if buf.len() as u64 > max {
+            return Err(too_big("标准输入", buf.len() as u64));
+        }
         return Ok(("-".to_string(), buf));
     }
     let name = file.display().to_string();
     if file.is_dir() {
         return Err(format!("{name} 是目录，请给出文件"));
+    }
+    let len = std::fs::metadata(file)
+        .map_err(|e| format!("无法读取文件 {name}：{e}"))?
+        .len();
+    if len > MAX_BYTES.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(too_big(&name, len));
     }
     std::fs::read(file)
         .map(|b| (name.clone(), b))
@@ -118,7 +165,8 @@ fn load(file: &PathBuf) -> Result<(Document, String), String> {
     yusuan_read::read_bytes_with_text(&name, &bytes).map_err(|e| e.to_string())
 }
 
-/// Directories stand for the disclosures in them (.pdf and .txt, sorted); files as given.
+/// Directories stand for the disclosures in them and in their subdirectories (.pdf, .txt,
+/// .xlsx, .xls, sorted); files as given.
 fn expand_dirs(files: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for f in files {
@@ -127,13 +175,17 @@ fn expand_dirs(files: &[PathBuf]) -> Vec<PathBuf> {
                 .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
                 .unwrap_or_default();
             inside.retain(|p| {
-                p.is_file()
-                    && p.extension().is_some_and(|e| {
-                        e.eq_ignore_ascii_case("pdf") || e.eq_ignore_ascii_case("txt")
-                    })
+                p.is_dir()
+                    || p.is_file()
+                        && p.extension().is_some_and(|e| {
+                            ["pdf", "txt", "xlsx", "xls"]
+                                .iter()
+                                .any(|x| e.eq_ignore_ascii_case(x))
+                        })
             });
             inside.sort();
-            out.extend(inside);
+            // Subdirectories are walked too (a bureau keeps one folder per department).
+            out.extend(expand_dirs(&inside));
         } else {
             out.push(f.clone());
         }
@@ -268,6 +320,10 @@ fn main() -> ExitCode {
         }
     }));
     let cli = Cli::parse();
+    MAX_BYTES.store(
+        cli.max_size.saturating_mul(1 << 20),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match cli.command {
@@ -275,42 +331,49 @@ fn main() -> ExitCode {
             files,
             format,
             quiet,
+            summary,
+            jobs,
             as_one,
         } => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let files = expand_dirs(&files);
-            let inputs: Vec<Result<(Document, String), String>> = if as_one {
-                vec![load_as_one(&files)]
-            } else {
-                files.iter().map(load).collect()
-            };
-            let auditor = Auditor::default();
-            let mut worst = 0u8;
-            for input in inputs {
-                let (doc, text) = match input {
-                    Ok(x) => x,
-                    Err(e) => {
-                        eprintln!("yusuan: {e}");
-                        worst = 2;
-                        continue;
-                    }
-                };
-                let findings = auditor.check(&doc);
-                if findings.iter().any(|f| f.severity == Severity::Error) {
-                    worst = worst.max(1);
-                }
-                let r = match format {
-                    Format::Json => render::json(&mut out, &doc, &findings),
-                    Format::Human => render::human(&mut out, &doc, &text, &findings, quiet, color),
-                };
-                if let Err(e) = r {
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        return ExitCode::from(worst);
-                    }
-                    return fail(&format!("输出失败：{e}"));
-                }
+            if files.is_empty() {
+                return fail("没有找到可审核的文件（.pdf、.txt、.xlsx、.xls）");
             }
-            return ExitCode::from(worst);
+            let output = match format {
+                CheckFormat::Human => batch::Output::Human { quiet, color },
+                CheckFormat::Json => batch::Output::Json,
+                CheckFormat::Csv => batch::Output::Csv,
+            };
+            let jobs = jobs.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            });
+            let r = if as_one {
+                let joined = PathBuf::from(
+                    files
+                        .iter()
+                        .map(|f| f.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                );
+                batch::run(
+                    std::slice::from_ref(&joined),
+                    |_| load_as_one(&files),
+                    1,
+                    output,
+                    summary,
+                    false,
+                    &mut out,
+                )
+            } else {
+                let several = files.len() > 1;
+                batch::run(&files, load, jobs, output, summary, several, &mut out)
+            };
+            return match r {
+                Ok(code) => ExitCode::from(code),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("输出失败：{e}")),
+            };
         }
         Command::Read {
             file,
