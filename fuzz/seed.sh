@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Seed the fuzz corpora from the project's inputs (../shared/corpus beside the repository, the
+# example, published XLSX). Run from the repository root: fuzz/seed.sh
+set -euo pipefail
+mkdir -p fuzz/corpus/{text_reader,pdf_reader,xlsx_reader,narrative}
+cp ../shared/corpus/*.txt examples/*.txt fuzz/corpus/text_reader/
+cp ../shared/corpus/*.pdf fuzz/corpus/pdf_reader/
+cp crates/yusuan/tests/fixtures/*.pdf fuzz/corpus/pdf_reader/
+sed -n '1,/^表一/p' examples/chongqing-dadukou-govoffice-2025.txt > fuzz/corpus/narrative/example.txt
+cargo run -q --release -- publish examples/chongqing-dadukou-govoffice-2025/budget.toml \
+  --out fuzz/corpus/xlsx_reader --format xlsx 2>/dev/null
