@@ -885,7 +885,13 @@ impl Budget {
     /// before its 项). Lines with neither this year's nor last year's money are left out.
     pub fn function_rows(&self, sources: &[Source]) -> Vec<FunctionTotal> {
         let mut map: BTreeMap<String, FunctionTotal> = BTreeMap::new();
-        for item in self.items().filter(|i| sources.contains(&i.source)) {
+        // Codes are checked when a source is read; a Budget built otherwise with a code that is
+        // not 7 digits has its line left out rather than cut at a wrong boundary.
+        let valid = |c: &str| c.len() == 7 && c.bytes().all(|b| b.is_ascii_digit());
+        for item in self
+            .items()
+            .filter(|i| sources.contains(&i.source) && valid(&i.code))
+        {
             for len in [3, 5, 7] {
                 let code = &item.code[..len];
                 let row = map

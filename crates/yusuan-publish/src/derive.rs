@@ -311,7 +311,10 @@ pub(crate) fn chongqing_tables(b: &Budget) -> Vec<Table> {
     ]);
     let mut classes_seen: Vec<String> = Vec::new();
     let econ: Vec<_> = {
-        let mut v: Vec<_> = b.economic_items().collect();
+        let mut v: Vec<_> = b
+            .economic_items()
+            .filter(|e| e.code.len() == 5 && e.code.bytes().all(|c| c.is_ascii_digit()))
+            .collect();
         v.sort_by(|a, b| a.code.cmp(&b.code));
         v
     };
@@ -866,7 +869,10 @@ pub(crate) fn shanghai_tables(b: &Budget) -> Vec<Table> {
         ],
         &[],
     );
-    let mut econ: Vec<_> = b.economic_items().collect();
+    let mut econ: Vec<_> = b
+        .economic_items()
+        .filter(|e| e.code.len() == 5 && e.code.bytes().all(|c| c.is_ascii_digit()))
+        .collect();
     econ.sort_by(|a, b| a.code.cmp(&b.code));
     let mut seen: Vec<&str> = Vec::new();
     for e in &econ {

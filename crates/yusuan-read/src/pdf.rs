@@ -352,6 +352,9 @@ fn display_width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
+/// The widest laid-out line, in text columns.
+const MAX_COLUMNS: usize = 2000;
+
 /// Lay lines out as text: one text column per half em of the page's body size, cells at their
 /// x positions, at least two spaces apart. Lines far apart vertically get a blank line between.
 fn render(lines: &[PLine], out: &mut String) {
@@ -376,7 +379,9 @@ fn render(lines: &[PLine], out: &mut String) {
         prev_y = Some(line.y);
         let mut col = 0usize;
         for (i, cell) in line.cells.iter().enumerate() {
-            let want = ((cell.x0 - left) / unit).round().max(0.0) as usize;
+            // A damaged text matrix can put a glyph at x = 1e12: no line is wider than
+            // MAX_COLUMNS text columns (a landscape page at 6pt is about 300).
+            let want = (((cell.x0 - left) / unit).round().max(0.0) as usize).min(MAX_COLUMNS);
             let at = if i == 0 { want } else { want.max(col + 2) };
             out.extend(std::iter::repeat_n(' ', at - col));
             out.push_str(&cell.text);

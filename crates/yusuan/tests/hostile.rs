@@ -217,3 +217,16 @@ fn a_batch_lists_unreadable_files_and_goes_on() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_glyph_placed_far_off_the_page_does_not_blow_up_the_layout() {
+    // Found by the pdf_reader fuzzer: a damaged text matrix put a glyph at an enormous x, and
+    // the laid-out line grew to gigabytes of spaces (23 GB before the kernel stopped it).
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-far-glyph.pdf");
+    let out = run(
+        &["check", p.to_str().expect("path")],
+        Duration::from_secs(20),
+    );
+    assert!(matches!(out.status.code(), Some(0..=2)));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
