@@ -309,47 +309,7 @@ pub(crate) fn chongqing_tables(b: &Budget) -> Vec<Table> {
         g.money(personnel),
         g.money(public),
     ]);
-    let mut classes_seen: Vec<String> = Vec::new();
-    let econ: Vec<_> = {
-        let mut v: Vec<_> = b
-            .economic_items()
-            .filter(|e| e.code.len() == 5 && e.code.bytes().all(|c| c.is_ascii_digit()))
-            .collect();
-        v.sort_by(|a, b| a.code.cmp(&b.code));
-        v
-    };
-    for e in &econ {
-        let class = &e.code[..3];
-        if !classes_seen.iter().any(|c| c == class) {
-            classes_seen.push(class.to_string());
-            let of_class = econ.iter().filter(|x| x.code.starts_with(class));
-            let (mut p, mut q) = (Money::ZERO, Money::ZERO);
-            for x in of_class {
-                match x.staffing() {
-                    Staffing::Personnel => p += x.amount,
-                    Staffing::Public => q += x.amount,
-                }
-            }
-            g.row(vec![
-                g.text(class),
-                g.text(&b.economic_name(class)),
-                g.money(p + q),
-                g.money(p),
-                g.money(q),
-            ]);
-        }
-        let (p, q) = match e.staffing() {
-            Staffing::Personnel => (e.amount, Money::ZERO),
-            Staffing::Public => (Money::ZERO, e.amount),
-        };
-        g.row(vec![
-            g.text(&e.code),
-            g.text(&b.economic_name(&e.code)),
-            g.money(e.amount),
-            g.money(p),
-            g.money(q),
-        ]);
-    }
+    economic_rows(&mut g, b);
     out.push(g.done());
 
     // 表四 三公经费
@@ -630,6 +590,48 @@ pub(crate) fn chinese_number(n: u32) -> String {
     }
 }
 
+/// The economic table's body: each 类 (with its 人员 / 公用 split) before its 款.
+fn economic_rows(g: &mut Grid, b: &Budget) {
+    let mut econ: Vec<_> = b
+        .economic_items()
+        .filter(|e| e.code.len() == 5 && e.code.bytes().all(|c| c.is_ascii_digit()))
+        .collect();
+    econ.sort_by(|a, b| a.code.cmp(&b.code));
+    let split = |e: &yusuan_core::budget::EconomicItem| match e.staffing() {
+        Staffing::Personnel => (e.amount, Money::ZERO),
+        Staffing::Public => (Money::ZERO, e.amount),
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for e in &econ {
+        let class = &e.code[..3];
+        if !seen.contains(&class) {
+            seen.push(class);
+            let (p, q) = econ
+                .iter()
+                .filter(|x| x.code.starts_with(class))
+                .map(|x| split(x))
+                .fold((Money::ZERO, Money::ZERO), |(p, q), (x, y)| (p + x, q + y));
+            let row = vec![
+                g.text(class),
+                g.text(&b.economic_name(class)),
+                g.money(p + q),
+                g.money(p),
+                g.money(q),
+            ];
+            g.row(row);
+        }
+        let (p, q) = split(e);
+        let row = vec![
+            g.text(&e.code),
+            g.text(&b.economic_name(&e.code)),
+            g.money(e.amount),
+            g.money(p),
+            g.money(q),
+        ];
+        g.row(row);
+    }
+}
+
 /// 一、二、… for the items of two-sided tables.
 fn enumerated(i: usize, label: &str) -> String {
     format!("{}、{label}", chinese_number(i as u32 + 1))
@@ -869,43 +871,7 @@ pub(crate) fn shanghai_tables(b: &Budget) -> Vec<Table> {
         ],
         &[],
     );
-    let mut econ: Vec<_> = b
-        .economic_items()
-        .filter(|e| e.code.len() == 5 && e.code.bytes().all(|c| c.is_ascii_digit()))
-        .collect();
-    econ.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut seen: Vec<&str> = Vec::new();
-    for e in &econ {
-        let class = &e.code[..3];
-        if !seen.contains(&class) {
-            seen.push(class);
-            let (mut p, mut q) = (Money::ZERO, Money::ZERO);
-            for x in econ.iter().filter(|x| x.code.starts_with(class)) {
-                match x.staffing() {
-                    Staffing::Personnel => p += x.amount,
-                    Staffing::Public => q += x.amount,
-                }
-            }
-            g.row(vec![
-                g.text(class),
-                g.text(&b.economic_name(class)),
-                g.money(p + q),
-                g.money(p),
-                g.money(q),
-            ]);
-        }
-        let (p, q) = match e.staffing() {
-            Staffing::Personnel => (e.amount, Money::ZERO),
-            Staffing::Public => (Money::ZERO, e.amount),
-        };
-        g.row(vec![
-            g.text(&e.code),
-            g.text(&b.economic_name(&e.code)),
-            g.money(e.amount),
-            g.money(p),
-            g.money(q),
-        ]);
-    }
+    economic_rows(&mut g, b);
     let personnel = b.staffing(Staffing::Personnel);
     let public = b.staffing(Staffing::Public);
     g.row(vec![

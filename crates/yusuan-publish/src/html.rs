@@ -180,13 +180,7 @@ fn table(o: &mut String, t: &Table) {
         o.push_str("</thead>\n");
     }
     o.push_str("<tbody>\n");
-    let width = t
-        .header
-        .iter()
-        .chain(&t.rows)
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(1);
+    let width = crate::grid_width(t).max(1);
     for row in &t.rows {
         let total = row.cells.iter().any(|c| {
             let x = c.text.trim();

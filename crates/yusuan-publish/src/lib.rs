@@ -106,3 +106,13 @@ pub fn section_parts(doc: &Document) -> (&[yusuan_core::Section], &[yusuan_core:
     let n = doc.sections.len();
     doc.sections.split_at(n - doc.sections_after_tables.min(n))
 }
+
+/// The number of grid columns of a table: its widest header or body row.
+pub(crate) fn grid_width(t: &yusuan_core::Table) -> usize {
+    t.header
+        .iter()
+        .chain(&t.rows)
+        .map(|r| r.cells.len())
+        .max()
+        .unwrap_or(0)
+}

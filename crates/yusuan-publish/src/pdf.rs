@@ -145,14 +145,7 @@ pub fn markup(doc: &Document) -> String {
 }
 
 fn table(o: &mut String, t: &Table) {
-    let width = t
-        .header
-        .iter()
-        .chain(&t.rows)
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(1)
-        .max(1);
+    let width = crate::grid_width(t).max(1);
     // A table too wide for a portrait page (its widest cells at 9pt, figures never wrap) goes
     // on a landscape page.
     let wide = natural_width(t, width) > 470.0;

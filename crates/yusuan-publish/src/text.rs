@@ -42,13 +42,7 @@ fn table(out: &mut String, t: &Table) {
     if let Some(u) = t.unit {
         let _ = writeln!(out, "单位：{}\n", u.label());
     }
-    let width = t
-        .header
-        .iter()
-        .chain(&t.rows)
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(0);
+    let width = crate::grid_width(t);
     for r in t.header.iter().chain(&t.rows) {
         let mut cells: Vec<&str> = r.cells.iter().map(|c| c.text.as_str()).collect();
         cells.resize(width, "");

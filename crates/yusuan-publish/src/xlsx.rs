@@ -48,14 +48,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PublishError> {
 }
 
 fn sheet(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
-    let width = t
-        .header
-        .iter()
-        .chain(&t.rows)
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(1)
-        .max(1) as u16;
+    let width = crate::grid_width(t).max(1) as u16;
     let title = Format::new()
         .set_bold()
         .set_font_size(14)
