@@ -23,7 +23,7 @@ pub const PROFILES: &[&str] = &["chongqing", "shanghai"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    #[error("不支持的地区模板“{0}”（可用：chongqing、shanghai）")]
+    #[error("不支持的地区模板“{0}”（可用：{list}）", list = PROFILES.join("、"))]
     UnknownProfile(String),
     #[error("生成 {format} 失败：{message}")]
     Render {
