@@ -12,6 +12,7 @@ mod consistency;
 mod cross;
 mod facts;
 mod perf;
+pub mod report;
 mod table;
 mod text;
 

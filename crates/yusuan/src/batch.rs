@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use yusuan_audit::{Auditor, Finding, Severity};
+use yusuan_audit::report::Summary;
+use yusuan_audit::{Auditor, Finding};
 use yusuan_core::Document;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,22 +39,7 @@ pub struct Row {
 }
 
 fn row_of(file: &str, doc: &Document, findings: &[Finding]) -> Row {
-    let count = |s| findings.iter().filter(|f| f.severity == s).count();
-    let (errors, warnings, infos) = (
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-    );
-    let audited = doc.profile.is_some() && doc.kind == yusuan_core::DocKind::Budget;
-    let status = if !audited {
-        "未核对"
-    } else if errors > 0 {
-        "有错误"
-    } else if warnings > 0 {
-        "有警告"
-    } else {
-        "通过"
-    };
+    let summary = Summary::of(doc, findings);
     Row {
         file: file.to_string(),
         unit: doc
@@ -68,11 +54,11 @@ fn row_of(file: &str, doc: &Document, findings: &[Finding]) -> Row {
             yusuan_core::Scope::Department => "部门".to_string(),
             yusuan_core::Scope::Unit => "单位".to_string(),
         },
-        errors,
-        warnings,
-        infos,
-        status: status.to_string(),
-        code: u8::from(errors > 0),
+        errors: summary.errors,
+        warnings: summary.warnings,
+        infos: summary.infos,
+        status: summary.status().to_string(),
+        code: u8::from(summary.errors > 0),
     }
 }
 

@@ -1,49 +1,12 @@
 //! Output: compiler-style diagnostics, JSON, and a document outline.
 
-use serde::Serialize;
 use std::io::{self, Write};
+use yusuan_audit::report::Report;
 use yusuan_audit::{Finding, Severity};
 use yusuan_core::Document;
 
-#[derive(Serialize)]
-struct Summary {
-    errors: usize,
-    warnings: usize,
-    infos: usize,
-    /// The reader recognised the layout and audited the document.
-    audited: bool,
-}
-
-#[derive(Serialize)]
-struct Report<'a> {
-    source: &'a str,
-    profile: Option<&'a str>,
-    unit: Option<&'a str>,
-    year: Option<i32>,
-    findings: &'a [Finding],
-    summary: Summary,
-}
-
-fn summary(doc: &Document, findings: &[Finding]) -> Summary {
-    let count = |s| findings.iter().filter(|f| f.severity == s).count();
-    Summary {
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
-        infos: count(Severity::Info),
-        audited: doc.profile.is_some() && doc.kind == yusuan_core::DocKind::Budget,
-    }
-}
-
 pub fn json(out: &mut impl Write, doc: &Document, findings: &[Finding]) -> io::Result<()> {
-    let report = Report {
-        source: &doc.source,
-        profile: doc.profile.as_deref(),
-        unit: doc.unit_name.as_ref().map(|u| u.value.as_str()),
-        year: doc.year.as_ref().map(|y| y.value),
-        findings,
-        summary: summary(doc, findings),
-    };
-    serde_json::to_writer(&mut *out, &report).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, &Report::new(doc, findings)).map_err(io::Error::other)?;
     writeln!(out)
 }
 
@@ -133,7 +96,7 @@ pub fn human(
         }
         writeln!(out)?;
     }
-    let s = summary(doc, findings);
+    let s = yusuan_audit::report::Summary::of(doc, findings);
     let unit = doc
         .unit_name
         .as_ref()
