@@ -799,6 +799,34 @@ impl Budget {
         out
     }
 
+    /// A draft for the next year: this year's figures become the prior year's, and stay as
+    /// the starting point for the new figures; reasons for changes are cleared.
+    pub fn next_year(&self) -> Budget {
+        let mut b = self.clone();
+        b.year += 1;
+        for item in &mut b.items {
+            let i = item.get_mut();
+            i.prior_basic = i.basic;
+            i.prior_project = i.project;
+        }
+        let running = self.running_cost();
+        let tp = &mut b.three_public;
+        for c in [
+            &mut tp.abroad,
+            &mut tp.vehicle_purchase,
+            &mut tp.vehicle_operation,
+            &mut tp.reception,
+        ] {
+            c.prior = c.amount;
+            c.reason.clear();
+        }
+        tp.reason.clear();
+        b.running_cost.prior = running;
+        b.running_cost.reason.clear();
+        b.reasons = Reasons::default();
+        b
+    }
+
     pub fn items(&self) -> impl Iterator<Item = &LineItem> {
         self.items.iter().map(|i| i.get_ref())
     }

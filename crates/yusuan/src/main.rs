@@ -3,6 +3,7 @@
 
 mod batch;
 mod render;
+mod server;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
@@ -124,6 +125,17 @@ yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt
         #[arg(long)]
         profile: Option<String>,
     },
+    /// Start the web workspace: upload and audit, overview of units and years, publishing;
+    /// pages in Chinese and a JSON API (/api/openapi.json). Stops on Ctrl-C.
+    #[command(
+        after_help = "Examples:\n  yusuan user add admin --role bureau < password.txt\n  \
+yusuan serve                                   # SQLite file ./yusuan.sqlite3, http://127.0.0.1:8080/\n  \
+yusuan serve --database postgres://yusuan@db/yusuan --listen 0.0.0.0:8080"
+    )]
+    Serve(server::Serve),
+    /// Manage the web workspace's accounts.
+    #[command(subcommand)]
+    User(server::UserCommand),
     /// List the audit rules: id, severity, scope and what each checks.
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -414,6 +426,18 @@ fn main() -> ExitCode {
         } => {
             return match publish(&budget, &out, &format, profile.as_deref()) {
                 Ok(code) => ExitCode::from(code),
+                Err(e) => fail(&e),
+            };
+        }
+        Command::Serve(args) => {
+            return match server::serve(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            };
+        }
+        Command::User(cmd) => {
+            return match server::user(cmd) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e),
             };
         }

@@ -1,0 +1,63 @@
+//! One document's audit as a report: the shape of `yusuan check --format json` and of the web
+//! API, so that both say the same thing.
+
+use crate::{Finding, Severity};
+use serde::Serialize;
+use yusuan_core::{DocKind, Document};
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// The reader recognised the layout and audited the document.
+    pub audited: bool,
+}
+
+impl Summary {
+    pub fn of(doc: &Document, findings: &[Finding]) -> Summary {
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            audited: doc.profile.is_some() && doc.kind == DocKind::Budget,
+        }
+    }
+
+    /// 通过 / 有错误 / 有警告 / 未核对.
+    pub fn status(&self) -> &'static str {
+        if !self.audited {
+            "未核对"
+        } else if self.errors > 0 {
+            "有错误"
+        } else if self.warnings > 0 {
+            "有警告"
+        } else {
+            "通过"
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub source: &'a str,
+    pub profile: Option<&'a str>,
+    pub unit: Option<&'a str>,
+    pub year: Option<i32>,
+    pub findings: &'a [Finding],
+    pub summary: Summary,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(doc: &'a Document, findings: &'a [Finding]) -> Report<'a> {
+        Report {
+            source: &doc.source,
+            profile: doc.profile.as_deref(),
+            unit: doc.unit_name.as_ref().map(|u| u.value.as_str()),
+            year: doc.year.as_ref().map(|y| y.value),
+            findings,
+            summary: Summary::of(doc, findings),
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! What an upload becomes before it is stored: read (PDF, Excel, text) or, for a budget source,
+//! published and read back; audited; summarised. The same calls `yusuan check` and `yusuan
+//! publish` make, so the web and the command line give the same findings.
+
+use yusuan_audit::report::{Report, Summary};
+use yusuan_audit::Auditor;
+use yusuan_core::budget::Budget;
+use yusuan_core::{DocKind, Document, Scope};
+use yusuan_store::NewDocument;
+
+/// Kinds of stored documents.
+pub const DISCLOSURE: &str = "disclosure";
+pub const BUDGET: &str = "budget";
+
+/// Whether the bytes are a budget source (TOML with a `[unit]` table) rather than a disclosure.
+pub fn is_budget_source(filename: &str, bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    filename.to_ascii_lowercase().ends_with(".toml")
+        || text.lines().any(|l| l.trim() == "[unit]") && text.contains("year")
+}
+
+/// A budget source's problems, one per line with its TOML line number.
+pub fn budget(text: &str) -> Result<Budget, String> {
+    Budget::from_toml(text).map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// The disclosure a budget source publishes to (the profile its region names).
+pub fn published(budget: &Budget) -> Result<Document, String> {
+    yusuan_publish::derive(budget, None).map_err(|e| e.to_string())
+}
+
+/// Read and audit an upload. `Err` carries the reason it could not be read, for the person
+/// who uploaded it (a file that cannot be read is not stored).
+pub fn analyze(
+    filename: &str,
+    bytes: Vec<u8>,
+    auditor: &Auditor,
+    uploaded_by: Option<i64>,
+) -> Result<NewDocument, String> {
+    let (kind, doc, text) = if is_budget_source(filename, &bytes) {
+        let source = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
+        let b = budget(source)?;
+        let text = yusuan_publish::text::render(&published(&b)?);
+        // Audit what a reader will see: the published text read back.
+        let doc = yusuan_read::read_text(filename, &text);
+        (BUDGET, doc, text)
+    } else {
+        let (doc, text) =
+            yusuan_read::read_bytes_with_text(filename, &bytes).map_err(|e| e.to_string())?;
+        (DISCLOSURE, doc, text)
+    };
+    let findings = auditor.check(&doc);
+    let summary = Summary::of(&doc, &findings);
+    let report_json =
+        serde_json::to_string(&Report::new(&doc, &findings)).map_err(|e| e.to_string())?;
+    let document_json = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
+    Ok(NewDocument {
+        filename: filename.to_string(),
+        kind: kind.to_string(),
+        content: bytes,
+        unit: doc
+            .unit_name
+            .as_ref()
+            .map_or(String::new(), |u| u.value.clone()),
+        year: doc.year.as_ref().map(|y| y.value),
+        region: doc.profile.clone().unwrap_or_default(),
+        scope: match doc.scope {
+            Scope::Department => "部门",
+            Scope::Unit => "单位",
+        }
+        .to_string(),
+        stage: match doc.kind {
+            DocKind::Budget => "预算",
+            _ => "决算",
+        }
+        .to_string(),
+        errors: summary.errors as i64,
+        warnings: summary.warnings as i64,
+        infos: summary.infos as i64,
+        status: summary.status().to_string(),
+        source_text: text,
+        document_json,
+        report_json,
+        uploaded_by,
+    })
+}
+
+/// A file name as a label only: no directories, no control characters, at most 120 characters.
+/// Uploaded names never become paths; this keeps them harmless in pages and headers too.
+pub fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "未命名".to_string()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_never_become_paths() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\a\\预算.pdf"), "预算.pdf");
+        assert_eq!(clean_name(".."), "未命名");
+        assert_eq!(clean_name("a\u{0}b<script>.txt"), "abscript.txt");
+    }
+
+    #[test]
+    fn budget_sources_are_told_from_disclosures() {
+        assert!(is_budget_source("b.toml", b"year = 2025"));
+        assert!(is_budget_source(
+            "b.txt",
+            b"year = 2025\n[unit]\nname = \"x\""
+        ));
+        assert!(!is_budget_source("b.txt", "2025年部门预算".as_bytes()));
+        assert!(!is_budget_source("b.toml", b"%PDF-\xff"));
+    }
+}

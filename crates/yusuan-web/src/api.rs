@@ -1,0 +1,253 @@
+//! The JSON API: everything the pages do, for scripts. Described by `openapi.json`.
+//!
+//! Errors are `{"error": "…"}` with a 4xx/5xx status. Writes need a bearer token (from
+//! `POST /api/session`) or, with the session cookie, the CSRF token in `X-CSRF-Token`.
+
+use crate::auth::{self, Viewer};
+use crate::ops::{self, Problem};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+use yusuan_store::Filter;
+
+/// The OpenAPI document, kept as data beside the code.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": self.message }))).into_response()
+    }
+}
+
+type ApiResult = Result<Response, Problem>;
+
+fn write_allowed(viewer: &Viewer) -> Result<(), Problem> {
+    if viewer.api_write_ok() {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "缺少 CSRF 令牌：请使用 Authorization: Bearer，或在 X-CSRF-Token 中附上 yusuan_csrf",
+        ))
+    }
+}
+
+pub async fn openapi() -> Response {
+    ([(CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /api/session`: sign in; the token works as a bearer token and as the cookie.
+pub async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> ApiResult {
+    let Some(user) = auth::check_password(&state, &c.username, &c.password).await else {
+        return Err(Problem::new(StatusCode::UNAUTHORIZED, "用户名或密码不正确"));
+    };
+    let token = state
+        .store
+        .create_session(user.id, state.config.session_secs)
+        .await?;
+    let cookie = auth::set_cookie(
+        auth::SESSION_COOKIE,
+        &token,
+        state.config.session_secs,
+        true,
+        state.config.secure_cookies,
+    );
+    Ok((
+        [(SET_COOKIE, cookie)],
+        Json(json!({ "token": token, "user": user })),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/session`: sign out.
+pub async fn sign_out(State(state): State<AppState>, viewer: Viewer) -> ApiResult {
+    write_allowed(&viewer)?;
+    if let Some(t) = &viewer.token {
+        state.store.delete_session(t).await?;
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub year: Option<i32>,
+    pub region: Option<String>,
+    pub status: Option<String>,
+    pub unit: Option<String>,
+    pub kind: Option<String>,
+}
+
+impl ListQuery {
+    pub fn filter(self) -> Filter {
+        let some = |s: Option<String>| s.filter(|v| !v.is_empty());
+        Filter {
+            year: self.year,
+            region: some(self.region),
+            status: some(self.status),
+            unit: some(self.unit),
+            kind: some(self.kind),
+            ..Filter::default()
+        }
+    }
+}
+
+/// `GET /api/documents`
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
+    let docs = state.store.list(&viewer.restrict(q.filter())).await?;
+    Ok(Json(docs).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    pub filename: Option<String>,
+}
+
+/// `POST /api/documents?filename=…` with the file as the body.
+pub async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> ApiResult {
+    write_allowed(&viewer)?;
+    let name = q.filename.unwrap_or_else(|| "upload".to_string());
+    let done = ops::ingest(&state, &viewer, &name, body.to_vec()).await?;
+    let status = if done.new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(done)).into_response())
+}
+
+/// `GET /api/documents/{hash}`: the summary and the audit report.
+pub async fn document(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+) -> ApiResult {
+    let d = ops::visible(&state, &viewer, &hash).await?;
+    let report: serde_json::Value = serde_json::from_str(&d.report_json).unwrap_or_default();
+    Ok(Json(json!({ "document": d.summary, "report": report })).into_response())
+}
+
+/// `GET /api/documents/{hash}/source`: the text the findings' line numbers point into.
+pub async fn source(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+) -> ApiResult {
+    let d = ops::visible(&state, &viewer, &hash).await?;
+    let lines: Vec<&str> = d.source_text.lines().collect();
+    Ok(Json(json!({ "lines": lines })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Published {
+    pub published: bool,
+}
+
+/// `PUT /api/documents/{hash}/published` (the bureau).
+pub async fn set_published(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+    Json(p): Json<Published>,
+) -> ApiResult {
+    write_allowed(&viewer)?;
+    if !viewer.can_set_published() {
+        return Err(Problem::forbidden("公开文档"));
+    }
+    ops::visible(&state, &viewer, &hash).await?;
+    state.store.set_published(&hash, p.published).await?;
+    Ok(Json(json!({ "hash": hash, "published": p.published })).into_response())
+}
+
+/// `GET /api/units`: units x years.
+pub async fn units(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
+    Ok(Json(ops::overview(&state, &viewer, q.filter()).await?).into_response())
+}
+
+/// `GET /api/units/{unit}`: a unit's documents and the comparison of its years.
+pub async fn unit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(unit): Path<String>,
+) -> ApiResult {
+    let (documents, comparison) = ops::unit(&state, &viewer, &unit).await?;
+    Ok(Json(json!({ "documents": documents, "comparison": comparison })).into_response())
+}
+
+/// `POST /api/publish` with a budget source (TOML) as the body.
+pub async fn publish(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> ApiResult {
+    write_allowed(&viewer)?;
+    if let Ok(text) = std::str::from_utf8(&body) {
+        crate::analyze::budget(text)
+            .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    }
+    let done = ops::ingest(&state, &viewer, "budget.toml", body.to_vec()).await?;
+    let files: Vec<String> = ["pdf", "xlsx", "html", "txt"]
+        .iter()
+        .map(|f| format!("/api/publish/{}/document.{f}", done.hash))
+        .collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "published": done, "files": files })),
+    )
+        .into_response())
+}
+
+/// `GET /api/publish/{hash}/document.{pdf,xlsx,html,txt}`
+pub async fn rendered(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((hash, file)): Path<(String, String)>,
+) -> ApiResult {
+    download(&state, &viewer, &hash, &file).await
+}
+
+/// A published budget's rendering, as an attachment.
+pub async fn download(state: &AppState, viewer: &Viewer, hash: &str, file: &str) -> ApiResult {
+    let (format, mime) = ops::published_format(file).ok_or_else(Problem::not_found)?;
+    let stored = ops::visible(state, viewer, hash).await?;
+    let content = state
+        .store
+        .content(hash)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    let bytes = ops::render(&stored, content, format).await?;
+    let name = ops::download_name(&stored.summary, format);
+    let disposition = if format == "html" {
+        "inline".to_string()
+    } else {
+        ops::attachment(&name, format)
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, mime.to_string()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,121 @@
+//! The web workspace behind `yusuan serve`: an axum server over a [`yusuan_store::Store`].
+//!
+//! - `pages`: server-rendered pages in Chinese (maud templates, no scripts from elsewhere);
+//! - `api`: the JSON API, described by `openapi.json` (served at `/api/openapi.json`);
+//! - `auth`: sign-in (argon2 hashes), session cookies, CSRF tokens, roles;
+//! - `analyze`: an upload read and audited with the same calls as `yusuan check`;
+//! - `compare`, `charts`: a unit's years side by side, as tables and SVG.
+//!
+//! Uploads are analysed on blocking threads, at most one per core at a time, and acknowledged
+//! only once stored.
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+use yusuan_audit::Auditor;
+use yusuan_store::Store;
+
+pub mod analyze;
+pub mod api;
+pub mod auth;
+pub mod charts;
+pub mod compare;
+pub mod ops;
+pub mod pages;
+
+/// How the server runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Largest upload in bytes.
+    pub max_upload: usize,
+    /// Mark cookies `Secure` (browsers still accept them on http://localhost and 127.0.0.1).
+    pub secure_cookies: bool,
+    /// How long a sign-in lasts.
+    pub session_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_upload: 64 << 20,
+            secure_cookies: true,
+            session_secs: 12 * 3600,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub auditor: Arc<Auditor>,
+    /// Analyses running at once (CPU-bound: one per core).
+    pub analyses: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            store,
+            config: Arc::new(config),
+            auditor: Arc::new(Auditor::default()),
+            analyses: Arc::new(Semaphore::new(cores)),
+        }
+    }
+}
+
+/// Every route, pages and API.
+pub fn app(state: AppState) -> Router {
+    let limit = state.config.max_upload + (64 << 10);
+    Router::new()
+        .route("/", get(pages::overview))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/upload", get(pages::upload_form).post(pages::upload))
+        .route("/documents/{hash}", get(pages::report))
+        .route("/documents/{hash}/file", get(pages::original))
+        .route("/documents/{hash}/published", post(pages::set_published))
+        .route("/units/{unit}", get(pages::unit))
+        .route("/publish", get(pages::publish_form).post(pages::publish))
+        .route("/publish/{hash}", get(pages::preview))
+        .route("/publish/{hash}/{file}", get(pages::rendered))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/session", post(api::sign_in).delete(api::sign_out))
+        .route("/api/documents", get(api::list).post(api::upload))
+        .route("/api/documents/{hash}", get(api::document))
+        .route("/api/documents/{hash}/source", get(api::source))
+        .route("/api/documents/{hash}/published", put(api::set_published))
+        .route("/api/units", get(api::units))
+        .route("/api/units/{unit}", get(api::unit))
+        .route("/api/publish", post(api::publish))
+        .route("/api/publish/{hash}/{file}", get(api::rendered))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_cookie,
+        ))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// Serve until Ctrl-C. `on_ready` gets the bound address (port 0 picks a free one).
+pub async fn serve(
+    store: Store,
+    config: Config,
+    listen: SocketAddr,
+    on_ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    // Load the PDF fonts before the first request needs them.
+    let _ = tokio::task::spawn_blocking(yusuan_publish::pdf::warm_up).await;
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    on_ready(listener.local_addr()?);
+    let app = app(AppState::new(store, config));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,292 @@
+//! What the pages and the API both do, once: take an upload, fetch a document the visitor may
+//! see, build the overview and a unit's comparison, render a published budget.
+
+use crate::analyze;
+use crate::auth::Viewer;
+use crate::compare::{compare, Comparison};
+use crate::AppState;
+use axum::http::StatusCode;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use yusuan_core::Document;
+use yusuan_store::{DocumentSummary, Filter, StoredDocument};
+
+/// A request that cannot be served, with the reason in Chinese.
+#[derive(Debug)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Problem {
+        Problem {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found() -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, "未找到该文档（或您无权查看）")
+    }
+
+    pub fn forbidden(what: &str) -> Problem {
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            format!("您的账号无权{what}，请先登录"),
+        )
+    }
+}
+
+impl From<yusuan_store::StoreError> for Problem {
+    fn from(e: yusuan_store::StoreError) -> Problem {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+    }
+}
+
+/// What is accepted: PDF, Excel (xlsx, xls), UTF-8 text (a disclosure or a budget source).
+pub fn check_type(bytes: &[u8]) -> Result<(), Problem> {
+    let ok = bytes.starts_with(b"%PDF-")
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        || (!bytes.is_empty() && std::str::from_utf8(bytes).is_ok());
+    if ok {
+        Ok(())
+    } else if bytes.is_empty() {
+        Err(Problem::new(StatusCode::BAD_REQUEST, "上传的文件是空的"))
+    } else {
+        Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "只接受 PDF、Excel（xlsx / xls）或 UTF-8 文本（公开文档或预算源文件 .toml）",
+        ))
+    }
+}
+
+/// The result of an upload.
+#[derive(Serialize)]
+pub struct Ingested {
+    pub hash: String,
+    /// False when the same bytes were stored before (the stored reading is returned).
+    pub new: bool,
+    pub document: DocumentSummary,
+    /// The audit report, as `yusuan check --format json` prints it.
+    pub report: serde_json::Value,
+}
+
+/// Store an upload once, read and audited. Returns only after the write is committed.
+pub async fn ingest(
+    state: &AppState,
+    viewer: &Viewer,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> Result<Ingested, Problem> {
+    if !viewer.can_upload() {
+        return Err(Problem::forbidden("上传"));
+    }
+    if bytes.len() > state.config.max_upload {
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("文件超过上传上限 {} MB", state.config.max_upload >> 20),
+        ));
+    }
+    check_type(&bytes)?;
+    let filename = analyze::clean_name(filename);
+    let hash = yusuan_store::content_hash(&bytes);
+    let new = if state.store.has_document(&hash).await? {
+        false
+    } else {
+        let permit = state
+            .analyses
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "服务正在关闭"))?;
+        let auditor = state.auditor.clone();
+        let user = viewer.user.as_ref().map(|u| u.id);
+        let name = filename.clone();
+        let analysed = tokio::task::spawn_blocking(move || {
+            let r = analyze::analyze(&name, bytes, &auditor, user);
+            drop(permit);
+            r
+        })
+        .await
+        .map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "读取该文件时出错"))?
+        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+        state.store.put_document(&analysed).await?.1
+    };
+    let stored = state
+        .store
+        .document(&hash)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    Ok(Ingested {
+        hash,
+        new,
+        report: serde_json::from_str(&stored.report_json).unwrap_or_default(),
+        document: stored.summary,
+    })
+}
+
+/// A stored document, if this visitor may see it.
+pub async fn visible(
+    state: &AppState,
+    viewer: &Viewer,
+    hash: &str,
+) -> Result<StoredDocument, Problem> {
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Problem::not_found());
+    }
+    match state.store.document(hash).await? {
+        Some(d) if viewer.can_view(&d.summary) => Ok(d),
+        _ => Err(Problem::not_found()),
+    }
+}
+
+/// One cell of the overview: the newest document of a unit in a year.
+#[derive(Clone, Serialize)]
+pub struct Cell {
+    pub hash: String,
+    pub errors: i64,
+    pub warnings: i64,
+    pub status: String,
+    /// How many documents that unit has for that year.
+    pub documents: usize,
+}
+
+#[derive(Serialize)]
+pub struct Overview {
+    pub years: Vec<i32>,
+    pub units: Vec<(String, BTreeMap<i32, Cell>)>,
+}
+
+/// Units x years of the disclosures this visitor may see.
+pub async fn overview(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: Filter,
+) -> Result<Overview, Problem> {
+    let docs = state.store.list(&viewer.restrict(filter)).await?;
+    let mut units: BTreeMap<String, BTreeMap<i32, Cell>> = BTreeMap::new();
+    let mut years = std::collections::BTreeSet::new();
+    // Newest first within a unit and year, so the first seen is the one shown.
+    for d in docs {
+        let Some(year) = d.year else { continue };
+        let unit = if d.unit.is_empty() {
+            "（未识别单位）".to_string()
+        } else {
+            d.unit.clone()
+        };
+        years.insert(year);
+        units
+            .entry(unit)
+            .or_default()
+            .entry(year)
+            .and_modify(|c| c.documents += 1)
+            .or_insert(Cell {
+                hash: d.hash,
+                errors: d.errors,
+                warnings: d.warnings,
+                status: d.status,
+                documents: 1,
+            });
+    }
+    Ok(Overview {
+        years: years.into_iter().collect(),
+        units: units.into_iter().collect(),
+    })
+}
+
+/// A unit's documents (newest first) and the comparison of its years.
+pub async fn unit(
+    state: &AppState,
+    viewer: &Viewer,
+    unit: &str,
+) -> Result<(Vec<DocumentSummary>, Comparison), Problem> {
+    let filter = Filter {
+        unit: Some(unit.to_string()),
+        ..Filter::default()
+    };
+    let docs = state.store.list(&viewer.restrict(filter)).await?;
+    if docs.is_empty() {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "没有该单位的文档（或您无权查看）",
+        ));
+    }
+    // The newest budget document of each year, read back into a Budget.
+    let mut per_year = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for d in &docs {
+        let Some(year) = d.year else { continue };
+        if d.stage != "预算" || !seen.insert(year) {
+            continue;
+        }
+        if let Some(stored) = state.store.document(&d.hash).await? {
+            if let Ok(doc) = serde_json::from_str::<Document>(&stored.document_json) {
+                per_year.push((year, yusuan_read::budget::budget_of(&doc)));
+            }
+        }
+    }
+    Ok((docs, compare(unit, &per_year)))
+}
+
+/// The formats a budget publishes to.
+pub fn published_format(file: &str) -> Option<(&'static str, &'static str)> {
+    match file {
+        "document.pdf" => Some(("pdf", "application/pdf")),
+        "document.xlsx" => Some((
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )),
+        "document.html" => Some(("html", "text/html; charset=utf-8")),
+        "document.txt" => Some(("txt", "text/plain; charset=utf-8")),
+        _ => None,
+    }
+}
+
+/// Render a stored budget source as `format` (pdf, xlsx, html, txt).
+pub async fn render(
+    stored: &StoredDocument,
+    content: Vec<u8>,
+    format: &'static str,
+) -> Result<Vec<u8>, Problem> {
+    if stored.summary.kind != analyze::BUDGET {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "该文档不是预算源文件，不能生成",
+        ));
+    }
+    tokio::task::spawn_blocking(move || {
+        let text = String::from_utf8(content).map_err(|e| e.to_string())?;
+        let doc = analyze::published(&analyze::budget(&text)?)?;
+        match format {
+            "pdf" => yusuan_publish::pdf::render(&doc).map_err(|e| e.to_string()),
+            "xlsx" => yusuan_publish::xlsx::render(&doc).map_err(|e| e.to_string()),
+            "html" => Ok(yusuan_publish::html::render(&doc).into_bytes()),
+            _ => Ok(yusuan_publish::text::render(&doc).into_bytes()),
+        }
+    })
+    .await
+    .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "生成文档时出错"))?
+    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e))
+}
+
+/// A download name for a published budget: `单位-2025年部门预算.pdf`, safe in a header.
+pub fn download_name(summary: &DocumentSummary, format: &str) -> String {
+    let unit = analyze::clean_name(&summary.unit);
+    let year = summary.year.map_or(String::new(), |y| format!("-{y}年"));
+    format!("{unit}{year}{}预算.{format}", summary.scope)
+}
+
+/// `Content-Disposition` for a (possibly Chinese) file name, RFC 5987.
+pub fn attachment(name: &str, format: &str) -> String {
+    let mut enc = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            enc.push(b as char);
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"document.{format}\"; filename*=UTF-8''{enc}")
+}

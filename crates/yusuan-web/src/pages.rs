@@ -1,0 +1,882 @@
+//! Server-rendered pages in Chinese (maud). No script and nothing loaded from elsewhere: the
+//! stylesheet is inline, the charts are SVG, a finding's link scrolls the source beside it to
+//! its line, highlighted with `:target`.
+
+use crate::api::{self, ListQuery};
+use crate::auth::{self, Viewer};
+use crate::charts;
+use crate::compare::{change, wan, Comparison};
+use crate::ops::{self, Problem};
+use crate::AppState;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use yusuan_store::DocumentSummary;
+
+/// The example budget a new publication starts from.
+const EXAMPLE_BUDGET: &str =
+    include_str!("../../../examples/chongqing-dadukou-govoffice-2025/budget.toml");
+
+const STYLE: &str = r#"
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:0;color:#222;background:#f6f7f9}
+header{background:#8b1a1a;color:#fff;padding:.6em 1.5em;display:flex;gap:1.5em;align-items:center}
+header a{color:#fff;text-decoration:none}header .brand{font-weight:bold;font-size:1.2em}
+header .me{margin-left:auto;display:flex;gap:.8em;align-items:center}
+main{padding:1em 1.5em;max-width:1400px;margin:auto}
+h1{font-size:1.4em}h2{font-size:1.15em;border-left:4px solid #8b1a1a;padding-left:.5em}
+table{border-collapse:collapse;background:#fff;margin:.5em 0 1em}
+th,td{border:1px solid #ccd;padding:.3em .6em;text-align:left}th{background:#eef0f4}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.badge{display:inline-block;padding:0 .5em;border-radius:.7em;font-size:.9em}
+.s-通过{background:#dff0d8;color:#2b542c}.s-有错误{background:#f2dede;color:#a94442}
+.s-有警告{background:#fcf8e3;color:#8a6d3b}.s-未核对{background:#eee;color:#555}
+.error{color:#a94442}.warning{color:#8a6d3b}.info{color:#31708f}
+.msg{padding:.6em 1em;border-radius:4px;margin:1em 0}.msg.bad{background:#f2dede}.msg.good{background:#dff0d8}
+form.inline{display:inline}
+button,.button{background:#8b1a1a;color:#fff;border:0;padding:.4em 1em;border-radius:3px;cursor:pointer;text-decoration:none;display:inline-block}
+.report{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.2fr);gap:1em}
+.findings li{margin:.4em 0}.findings .rule{font-family:monospace;color:#666;font-size:.85em}
+.source{background:#fff;border:1px solid #ccd;height:80vh;overflow:auto;font-family:"Noto Sans Mono CJK SC",monospace;font-size:12px;white-space:pre}
+.source .l{display:block;padding:0 .5em}.source .n{display:inline-block;width:4em;color:#999;user-select:none}
+.source .hl-error{background:#fbe3e3}.source .hl-warning{background:#fdf3d1}.source .hl-info{background:#e8f1f8}
+.source .l:target{background:#ffd54f;outline:2px solid #e6a700}
+.source .page{display:block;background:#eef0f4;color:#666;padding:0 .5em}
+textarea{width:100%;height:60vh;font-family:monospace;font-size:13px}
+iframe.preview{width:100%;height:75vh;border:1px solid #ccd;background:#fff}
+.charts{display:flex;flex-wrap:wrap;gap:1em}.chart{background:#fff;border:1px solid #ccd}
+.chart-title{font-size:13px;font-weight:bold}.chart-label{font-size:11px}
+label{margin-right:1em}
+@media print{header,form{display:none}.source{height:auto;overflow:visible}}
+"#;
+
+fn region_label(region: &str) -> &str {
+    match region {
+        "chongqing" => "重庆",
+        "shanghai" => "上海",
+        "jiangsu" => "江苏",
+        "" => "未识别",
+        other => other,
+    }
+}
+
+fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 预算公开审核" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    a.brand href="/" { "预算公开审核" }
+                    a href="/" { "总览" }
+                    @if viewer.can_upload() {
+                        a href="/upload" { "上传审核" }
+                        a href="/publish" { "生成公开文档" }
+                    }
+                    span.me {
+                        @if let Some(u) = &viewer.user {
+                            span { (u.username) "（" (u.role.label()) "）" }
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(viewer.csrf);
+                                button type="submit" { "退出" }
+                            }
+                        } @else {
+                            a href="/login" { "登录" }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+fn respond(status: StatusCode, markup: Markup) -> Response {
+    (status, markup).into_response()
+}
+
+fn error_page(viewer: &Viewer, p: Problem) -> Response {
+    respond(
+        p.status,
+        page(
+            viewer,
+            "出错了",
+            html! { div.msg.bad { (p.message) } p { a href="/" { "返回总览" } } },
+        ),
+    )
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
+}
+
+fn bad_csrf(viewer: &Viewer) -> Response {
+    error_page(
+        viewer,
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
+        ),
+    )
+}
+
+fn status_badge(status: &str) -> Markup {
+    html! { span class=(format!("badge s-{status}")) { (status) } }
+}
+
+fn unit_href(unit: &str) -> String {
+    let mut s = String::from("/units/");
+    for b in unit.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+// ---- overview ----
+
+pub async fn overview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let selected = (
+        q.year,
+        q.region.clone().unwrap_or_default(),
+        q.status.clone().unwrap_or_default(),
+    );
+    // The choices come from everything visible, not from the filtered list.
+    let all = match state.store.list(&viewer.restrict(Default::default())).await {
+        Ok(a) => a,
+        Err(e) => return error_page(&viewer, e.into()),
+    };
+    let years: BTreeSet<i32> = all.iter().filter_map(|d| d.year).collect();
+    let regions: BTreeSet<&str> = all.iter().map(|d| d.region.as_str()).collect();
+    let view = match ops::overview(&state, &viewer, q.filter()).await {
+        Ok(v) => v,
+        Err(p) => return error_page(&viewer, p),
+    };
+    let body = html! {
+        h1 { "各单位预算公开文档总览" }
+        form method="get" action="/" {
+            label { "年度 " select name="year" {
+                option value="" { "全部" }
+                @for y in years.iter().rev() {
+                    option value=(y) selected[selected.0 == Some(*y)] { (y) "年" }
+                }
+            } }
+            label { "地区 " select name="region" {
+                option value="" { "全部" }
+                @for r in &regions {
+                    option value=(r) selected[selected.1 == *r] { (region_label(r)) }
+                }
+            } }
+            label { "状态 " select name="status" {
+                option value="" { "全部" }
+                @for s in ["通过", "有警告", "有错误", "未核对"] {
+                    option value=(s) selected[selected.2 == s] { (s) }
+                }
+            } }
+            button type="submit" { "筛选" }
+        }
+        @if view.units.is_empty() {
+            p { "暂无文档。" @if viewer.can_upload() { a href="/upload" { "上传一份公开文档" } "开始审核。" } @else { "登录后可上传审核。" } }
+        } @else {
+            table.overview {
+                thead { tr { th { "单位" } @for y in &view.years { th { (y) "年" } } } }
+                tbody {
+                    @for (unit, cells) in &view.units {
+                        tr {
+                            td { a href=(unit_href(unit)) { (unit) } }
+                            @for y in &view.years {
+                                td {
+                                    @if let Some(c) = cells.get(y) {
+                                        a href=(format!("/documents/{}", c.hash)) { (status_badge(&c.status)) }
+                                        " 错误 " (c.errors) " · 警告 " (c.warnings)
+                                        @if c.documents > 1 { " （" (c.documents) " 份）" }
+                                    } @else { span.info { "—" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    respond(StatusCode::OK, page(&viewer, "总览", body))
+}
+
+// ---- sign-in ----
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub csrf: String,
+}
+
+fn login_page(viewer: &Viewer, message: Option<&str>) -> Markup {
+    page(
+        viewer,
+        "登录",
+        html! {
+            h1 { "登录" }
+            @if let Some(m) = message { div.msg.bad { (m) } }
+            form method="post" action="/login" {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                p { label { "用户名 " input type="text" name="username" autocomplete="username" required; } }
+                p { label { "密码 " input type="password" name="password" autocomplete="current-password" required; } }
+                button type="submit" { "登录" }
+            }
+        },
+    )
+}
+
+pub async fn login_form(viewer: Viewer) -> Response {
+    respond(StatusCode::OK, login_page(&viewer, None))
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    if !viewer.form_csrf_ok(&f.csrf) {
+        return bad_csrf(&viewer);
+    }
+    let Some(user) = auth::check_password(&state, &f.username, &f.password).await else {
+        return respond(
+            StatusCode::UNAUTHORIZED,
+            login_page(&viewer, Some("用户名或密码不正确")),
+        );
+    };
+    match state
+        .store
+        .create_session(user.id, state.config.session_secs)
+        .await
+    {
+        Ok(token) => {
+            let cookie = auth::set_cookie(
+                auth::SESSION_COOKIE,
+                &token,
+                state.config.session_secs,
+                true,
+                state.config.secure_cookies,
+            );
+            let mut r = redirect("/");
+            if let Ok(v) = cookie.parse() {
+                r.headers_mut().append(SET_COOKIE, v);
+            }
+            r
+        }
+        Err(e) => error_page(&viewer, e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if !viewer.form_csrf_ok(&f.csrf) {
+        return bad_csrf(&viewer);
+    }
+    if let Some(t) = &viewer.token {
+        let _ = state.store.delete_session(t).await;
+    }
+    let mut r = redirect("/");
+    let cookie = auth::set_cookie(
+        auth::SESSION_COOKIE,
+        "",
+        0,
+        true,
+        state.config.secure_cookies,
+    );
+    if let Ok(v) = cookie.parse() {
+        r.headers_mut().append(SET_COOKIE, v);
+    }
+    r
+}
+
+// ---- upload and report ----
+
+fn upload_page(viewer: &Viewer, max_mb: usize, message: Option<&str>) -> Markup {
+    page(
+        viewer,
+        "上传审核",
+        html! {
+            h1 { "上传公开文档或预算源文件" }
+            @if let Some(m) = message { div.msg.bad { (m) } }
+            p { "支持 PDF、Excel（xlsx / xls）、文本（UTF-8），以及预算源文件（.toml）。单个文件不超过 " (max_mb) " MB。同一文件只保存一份。" }
+            form method="post" action="/upload" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                p { input type="file" name="file" accept=".pdf,.txt,.xlsx,.xls,.toml" required; }
+                button type="submit" { "上传并审核" }
+            }
+        },
+    )
+}
+
+pub async fn upload_form(State(state): State<AppState>, viewer: Viewer) -> Response {
+    if !viewer.can_upload() {
+        return redirect("/login");
+    }
+    respond(
+        StatusCode::OK,
+        upload_page(&viewer, state.config.max_upload >> 20, None),
+    )
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    mut form: Multipart,
+) -> Response {
+    let max_mb = state.config.max_upload >> 20;
+    let mut csrf_ok = false;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                if name == "csrf" {
+                    let v = field.text().await.unwrap_or_default();
+                    csrf_ok = viewer.form_csrf_ok(&v);
+                } else if name == "file" {
+                    if !csrf_ok {
+                        // The token comes first in the form; without it the file is not read.
+                        return bad_csrf(&viewer);
+                    }
+                    let filename = field.file_name().unwrap_or("upload").to_string();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((filename, b.to_vec())),
+                        Err(e) => {
+                            let msg = format!("上传未完成或超过 {max_mb} MB：{e}");
+                            return respond(
+                                StatusCode::PAYLOAD_TOO_LARGE,
+                                upload_page(&viewer, max_mb, Some(&msg)),
+                            );
+                        }
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let msg = format!("上传未完成或超过 {max_mb} MB：{e}");
+                return respond(
+                    StatusCode::BAD_REQUEST,
+                    upload_page(&viewer, max_mb, Some(&msg)),
+                );
+            }
+        }
+    }
+    if !csrf_ok {
+        return bad_csrf(&viewer);
+    }
+    let Some((filename, bytes)) = file else {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            upload_page(&viewer, max_mb, Some("请选择文件")),
+        );
+    };
+    match ops::ingest(&state, &viewer, &filename, bytes).await {
+        Ok(done) => redirect(&format!("/documents/{}", done.hash)),
+        Err(p) if p.status == StatusCode::FORBIDDEN => error_page(&viewer, p),
+        Err(p) => respond(p.status, upload_page(&viewer, max_mb, Some(&p.message))),
+    }
+}
+
+/// A finding as stored in the report.
+#[derive(Deserialize)]
+struct FindingView {
+    rule: String,
+    severity: String,
+    message: String,
+    #[serde(default)]
+    locations: Vec<LocationView>,
+}
+
+#[derive(Deserialize)]
+struct LocationView {
+    line: u32,
+    end_line: u32,
+    page: Option<u32>,
+    table: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ReportView {
+    #[serde(default)]
+    findings: Vec<FindingView>,
+}
+
+fn severity_label(s: &str) -> &'static str {
+    match s {
+        "error" => "错误",
+        "warning" => "警告",
+        _ => "提示",
+    }
+}
+
+fn location_text(l: &LocationView) -> String {
+    let mut s = if l.end_line > l.line {
+        format!("第 {}–{} 行", l.line, l.end_line)
+    } else {
+        format!("第 {} 行", l.line)
+    };
+    if let Some(p) = l.page {
+        s.push_str(&format!("（第 {p} 页）"));
+    }
+    if let Some(t) = &l.table {
+        s.push_str(" · ");
+        s.push_str(t);
+    }
+    s
+}
+
+/// Findings grouped by the table of their first location.
+fn by_table<'a>(findings: &[&'a FindingView]) -> BTreeMap<String, Vec<&'a FindingView>> {
+    let mut out: BTreeMap<String, Vec<&FindingView>> = BTreeMap::new();
+    for f in findings {
+        let t = f
+            .locations
+            .first()
+            .and_then(|l| l.table.clone())
+            .unwrap_or_else(|| "情况说明及其他".to_string());
+        out.entry(t).or_default().push(f);
+    }
+    out
+}
+
+/// The source's lines, numbered from 1, with the page number where a form feed starts a page.
+fn source_lines(text: &str) -> Vec<(u32, Option<usize>, &str)> {
+    let mut page = 1;
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let stripped = line.trim_start_matches('\u{c}');
+            let feeds = line.len() - stripped.len();
+            page += feeds;
+            (i as u32 + 1, (feeds > 0).then_some(page), stripped)
+        })
+        .collect()
+}
+
+fn summary_line(d: &DocumentSummary) -> Markup {
+    html! {
+        p {
+            (status_badge(&d.status)) " "
+            span.error { "错误 " (d.errors) } " · "
+            span.warning { "警告 " (d.warnings) } " · "
+            span.info { "提示 " (d.infos) }
+            " · " (region_label(&d.region)) " · " (d.scope) (d.stage)
+            @if let Some(y) = d.year { " · " (y) "年" }
+            @if d.published { " · 已公开" }
+        }
+    }
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+) -> Response {
+    let d = match ops::visible(&state, &viewer, &hash).await {
+        Ok(d) => d,
+        Err(p) => return error_page(&viewer, p),
+    };
+    let report: ReportView =
+        serde_json::from_str(&d.report_json).unwrap_or(ReportView { findings: vec![] });
+    // The worst severity on each source line, for the highlight.
+    let rank = |s: &str| match s {
+        "error" => 3,
+        "warning" => 2,
+        _ => 1,
+    };
+    let mut marks: BTreeMap<u32, &str> = BTreeMap::new();
+    for f in &report.findings {
+        for l in &f.locations {
+            for n in l.line..=l.end_line.max(l.line).min(l.line + 200) {
+                let e = marks.entry(n).or_insert(f.severity.as_str());
+                if rank(&f.severity) > rank(e) {
+                    *e = f.severity.as_str();
+                }
+            }
+        }
+    }
+    let s = &d.summary;
+    let title = if s.unit.is_empty() {
+        s.filename.clone()
+    } else {
+        s.unit.clone()
+    };
+    let body = html! {
+        h1 { (title) @if let Some(y) = s.year { " " (y) "年" } " 审核结果" }
+        p { "文件：" (s.filename) " · "
+            a href=(format!("/documents/{}/file", s.hash)) { "下载原文件" }
+            @if !s.unit.is_empty() { " · " a href=(unit_href(&s.unit)) { "查看该单位各年度" } }
+            @if s.kind == crate::analyze::BUDGET { " · " a href=(format!("/publish/{}", s.hash)) { "预览与下载生成的文档" } }
+        }
+        (summary_line(s))
+        @if viewer.can_set_published() {
+            form.inline method="post" action=(format!("/documents/{}/published", s.hash)) {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                input type="hidden" name="published" value=(if s.published { "0" } else { "1" });
+                button type="submit" { @if s.published { "取消公开" } @else { "设为公开" } }
+            }
+        }
+        div.report {
+            section.findings {
+                h2 { "审核发现" }
+                @if report.findings.is_empty() { p.msg.good { "未发现问题。" } }
+                @for sev in ["error", "warning", "info"] {
+                    @let of: Vec<&FindingView> = report.findings.iter().filter(|f| f.severity == sev).collect();
+                    @if !of.is_empty() {
+                        h3 class=(sev) { (severity_label(sev)) "（" (of.len()) "）" }
+                        @for (table, fs) in &by_table(&of) {
+                            h4 { (table) }
+                            ul {
+                                @for f in fs {
+                                    li class=(format!("finding {}", f.severity)) {
+                                        span class=(f.severity) { "【" (severity_label(&f.severity)) "】" }
+                                        (f.message) " "
+                                        span.rule { (f.rule) }
+                                        @for l in &f.locations {
+                                            br;
+                                            a.loc href=(format!("#L{}", l.line)) { (location_text(l)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section {
+                h2 { "原文" }
+                div.source {
+                    @for (n, new_page, line) in source_lines(&d.source_text) {
+                        @if let Some(p) = new_page {
+                            span.page { "第 " (p) " 页" }
+                        }
+                        span id=(format!("L{n}")) class=(match marks.get(&n) { Some(s) => format!("l hl-{s}"), None => "l".to_string() }) {
+                            span.n { (n) } (line)
+                        }
+                    }
+                }
+            }
+        }
+    };
+    respond(StatusCode::OK, page(&viewer, &title, body))
+}
+
+pub async fn original(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+) -> Response {
+    let d = match ops::visible(&state, &viewer, &hash).await {
+        Ok(d) => d,
+        Err(p) => return error_page(&viewer, p),
+    };
+    let content = match state.store.content(&hash).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return error_page(&viewer, Problem::not_found()),
+        Err(e) => return error_page(&viewer, e.into()),
+    };
+    let (mime, ext) = if content.starts_with(b"%PDF-") {
+        ("application/pdf", "pdf")
+    } else if content.starts_with(b"PK") {
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    } else if content.starts_with(&[0xD0, 0xCF]) {
+        ("application/vnd.ms-excel", "xls")
+    } else {
+        ("text/plain; charset=utf-8", "txt")
+    };
+    (
+        [
+            (CONTENT_TYPE, mime.to_string()),
+            (
+                CONTENT_DISPOSITION,
+                ops::attachment(&d.summary.filename, ext),
+            ),
+        ],
+        content,
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct PublishedForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub published: String,
+}
+
+pub async fn set_published(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+    Form(f): Form<PublishedForm>,
+) -> Response {
+    if !viewer.form_csrf_ok(&f.csrf) {
+        return bad_csrf(&viewer);
+    }
+    if !viewer.can_set_published() {
+        return error_page(&viewer, Problem::forbidden("公开文档"));
+    }
+    if let Err(p) = ops::visible(&state, &viewer, &hash).await {
+        return error_page(&viewer, p);
+    }
+    match state.store.set_published(&hash, f.published == "1").await {
+        Ok(_) => redirect(&format!("/documents/{hash}")),
+        Err(e) => error_page(&viewer, e.into()),
+    }
+}
+
+// ---- one unit over the years ----
+
+fn comparison_tables(c: &Comparison) -> Markup {
+    let n = c.years.len();
+    html! {
+        @for g in &c.groups {
+            h2 { (g.title) "（万元）" }
+            table.compare {
+                thead { tr {
+                    th { "项目" }
+                    @for y in &c.years { th { (y) "年" } }
+                    @if n >= 2 { th { "较上年" } }
+                } }
+                tbody {
+                    @for line in &g.lines {
+                        tr {
+                            td { (line.label) }
+                            @for v in &line.values { td.num { @if let Some(v) = v { (wan(*v)) } @else { "—" } } }
+                            @if n >= 2 {
+                                td { @if let (Some(Some(a)), Some(Some(b))) = (line.values.get(n - 2), line.values.get(n - 1)) { (change(*a, *b)) } }
+                            }
+                        }
+                    }
+                }
+            }
+            (charts::bars(&g.title, &c.years, &g.lines))
+        }
+    }
+}
+
+pub async fn unit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(unit): Path<String>,
+) -> Response {
+    let (docs, comparison) = match ops::unit(&state, &viewer, &unit).await {
+        Ok(x) => x,
+        Err(p) => return error_page(&viewer, p),
+    };
+    let body = html! {
+        h1 { (unit) }
+        h2 { "各年度文档" }
+        table.documents {
+            thead { tr { th { "年度" } th { "文件" } th { "类型" } th { "状态" } th.num { "错误" } th.num { "警告" } } }
+            tbody {
+                @for d in &docs {
+                    tr {
+                        td { @if let Some(y) = d.year { (y) "年" } }
+                        td { a href=(format!("/documents/{}", d.hash)) { (d.filename) } }
+                        td { (d.scope) (d.stage) @if d.kind == crate::analyze::BUDGET { "（预算源文件）" } }
+                        td { (status_badge(&d.status)) }
+                        td.num { (d.errors) } td.num { (d.warnings) }
+                    }
+                }
+            }
+        }
+        @if comparison.years.is_empty() {
+            p { "没有可比较的预算文档。" }
+        } @else {
+            p { "以下数字取自各年度最新一份预算文档的表格；“较上年”比较最近两个年度。" }
+            div.comparison { (comparison_tables(&comparison)) }
+        }
+    };
+    respond(StatusCode::OK, page(&viewer, &unit, body))
+}
+
+// ---- publish ----
+
+#[derive(Deserialize, Default)]
+pub struct FromQuery {
+    pub from: Option<String>,
+}
+
+fn publish_page(
+    viewer: &Viewer,
+    sources: &[DocumentSummary],
+    text: &str,
+    message: Option<&str>,
+) -> Markup {
+    page(
+        viewer,
+        "生成公开文档",
+        html! {
+            h1 { "生成公开文档" }
+            p { "编辑预算源文件（TOML，格式见示例中的注释），生成后可预览并下载 PDF、XLSX、HTML。也可以从已有文档开始：" }
+            form method="get" action="/publish" {
+                select name="from" {
+                    @for d in sources {
+                        option value=(d.hash) { (d.unit) " " (d.year.map_or(String::new(), |y| format!("{y}年"))) " " (d.filename) }
+                    }
+                }
+                " " button type="submit" { "以此为底稿（下一年度）" }
+            }
+            @if let Some(m) = message { div.msg.bad { pre { (m) } } }
+            form method="post" action="/publish" {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                textarea name="source" spellcheck="false" { (text) }
+                p { button type="submit" id="preview" { "生成并预览" } }
+            }
+        },
+    )
+}
+
+async fn seed(state: &AppState, viewer: &Viewer, hash: &str) -> Result<String, Problem> {
+    let d = ops::visible(state, viewer, hash).await?;
+    if d.summary.kind == crate::analyze::BUDGET {
+        let content = state
+            .store
+            .content(hash)
+            .await?
+            .ok_or_else(Problem::not_found)?;
+        let b = crate::analyze::budget(&String::from_utf8_lossy(&content))
+            .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+        return Ok(b.next_year().to_toml());
+    }
+    let doc: yusuan_core::Document = serde_json::from_str(&d.document_json)
+        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(yusuan_read::budget::budget_of(&doc).next_year().to_toml())
+}
+
+pub async fn publish_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<FromQuery>,
+) -> Response {
+    if !viewer.can_upload() {
+        return redirect("/login");
+    }
+    let sources = state
+        .store
+        .list(&viewer.restrict(Default::default()))
+        .await
+        .unwrap_or_default();
+    let text = match &q.from {
+        Some(h) => match seed(&state, &viewer, h).await {
+            Ok(t) => t,
+            Err(p) => return error_page(&viewer, p),
+        },
+        None => EXAMPLE_BUDGET.to_string(),
+    };
+    respond(StatusCode::OK, publish_page(&viewer, &sources, &text, None))
+}
+
+#[derive(Deserialize)]
+pub struct PublishForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub source: String,
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<PublishForm>,
+) -> Response {
+    if !viewer.form_csrf_ok(&f.csrf) {
+        return bad_csrf(&viewer);
+    }
+    // Browsers send form text with CRLF line ends; the source keeps LF.
+    let text = f.source.replace("\r\n", "\n");
+    let sources = || async {
+        state
+            .store
+            .list(&viewer.restrict(Default::default()))
+            .await
+            .unwrap_or_default()
+    };
+    if let Err(e) = crate::analyze::budget(&text) {
+        let msg = format!("预算源文件有误：\n{e}");
+        return respond(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            publish_page(&viewer, &sources().await, &text, Some(&msg)),
+        );
+    }
+    match ops::ingest(&state, &viewer, "budget.toml", text.clone().into_bytes()).await {
+        Ok(done) => redirect(&format!("/publish/{}", done.hash)),
+        Err(p) => respond(
+            p.status,
+            publish_page(&viewer, &sources().await, &text, Some(&p.message)),
+        ),
+    }
+}
+
+pub async fn preview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+) -> Response {
+    let d = match ops::visible(&state, &viewer, &hash).await {
+        Ok(d) if d.summary.kind == crate::analyze::BUDGET => d,
+        Ok(_) => {
+            return error_page(
+                &viewer,
+                Problem::new(StatusCode::NOT_FOUND, "该文档不是预算源文件"),
+            )
+        }
+        Err(p) => return error_page(&viewer, p),
+    };
+    let s = &d.summary;
+    let body = html! {
+        h1 { (s.unit) @if let Some(y) = s.year { " " (y) "年" } (s.scope) "预算（生成稿）" }
+        (summary_line(s))
+        p { "审核的是生成文档回读后的文本，与读者看到的一致。" a href=(format!("/documents/{}", s.hash)) { "查看审核结果" } }
+        p.downloads {
+            @for (file, label) in [("document.pdf", "下载 PDF"), ("document.xlsx", "下载 XLSX"), ("document.html", "下载 HTML"), ("document.txt", "下载文本")] {
+                a.button href=(format!("/publish/{}/{file}", s.hash)) download { (label) } " "
+            }
+            a href=(format!("/publish?from={}", s.hash)) { "以此为底稿编辑下一年度" }
+        }
+        iframe.preview src=(format!("/publish/{}/document.html", s.hash)) title="预览" {}
+    };
+    respond(StatusCode::OK, page(&viewer, "预览", body))
+}
+
+pub async fn rendered(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((hash, file)): Path<(String, String)>,
+) -> Response {
+    match api::download(&state, &viewer, &hash, &file).await {
+        Ok(r) => r,
+        Err(p) => error_page(&viewer, p),
+    }
+}
