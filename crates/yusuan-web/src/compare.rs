@@ -138,10 +138,11 @@ mod tests {
     fn changes_are_worded_as_the_field_words_them() {
         assert_eq!(
             change(100_000_000, 110_000_000),
-            "增加1,000.00万元（10.0%）"
+            "增加10.00万元（10.0%）"
         );
         assert_eq!(change(300, 200), "减少0.01万元（33.3%）");
         assert_eq!(change(0, 500_000), "增加50.00万元");
         assert_eq!(change(42, 42), "持平");
+        assert_eq!(change(1_000_000_000, 2_000_000_000), "增加10,000.00万元（100.0%）");
     }
 }
