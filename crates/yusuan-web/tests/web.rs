@@ -1,0 +1,429 @@
+//! The web workspace in process (no sockets): sign-in, CSRF, roles, limits, upload, overview,
+//! unit comparison and publishing, on SQLite and on PostgreSQL.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use serde_json::Value;
+use std::path::PathBuf;
+use tower::ServiceExt;
+use yusuan_store::{password, testing, Role, Store};
+use yusuan_web::{app, AppState, Config};
+
+fn corpus(name: &str) -> Option<Vec<u8>> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(name);
+    match std::fs::read(&p) {
+        Ok(b) => Some(b),
+        Err(_) if std::env::var("CI").as_deref() != Ok("true") => None,
+        Err(e) => panic!("{}: {e}", p.display()),
+    }
+}
+
+struct Client {
+    app: Router,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    /// `name=value` of a Set-Cookie header.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .map(|c| c.split(';').next().unwrap_or("").to_string())
+    }
+}
+
+impl Client {
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let r = self.app.clone().oneshot(req).await.expect("infallible");
+        let status = r.status();
+        let headers = r.headers().clone();
+        let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .expect("body")
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, uri: &str, auth: Option<&str>) -> Reply {
+        let mut b = Request::get(uri);
+        if let Some(t) = auth {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, uri: &str, auth: Option<&str>, body: Vec<u8>) -> Reply {
+        let mut b = Request::post(uri);
+        if let Some(t) = auth {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    async fn sign_in(&self, user: &str, pass: &str) -> Reply {
+        let body = serde_json::json!({"username": user, "password": pass}).to_string();
+        self.send(
+            Request::post("/api/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn token(&self, user: &str, pass: &str) -> String {
+        let r = self.sign_in(user, pass).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        r.json()["token"].as_str().expect("token").to_string()
+    }
+}
+
+async fn setup(store: Store, config: Config) -> Client {
+    let hash = password::hash("bureau-pass").unwrap();
+    store
+        .create_user("bureau", &hash, Role::Bureau, &[])
+        .await
+        .unwrap();
+    let hash = password::hash("dept-pass-1").unwrap();
+    let units = vec!["重庆市大渡口区人民政府办公室".to_string()];
+    store
+        .create_user("dept", &hash, Role::Department, &units)
+        .await
+        .unwrap();
+    Client {
+        app: app(AppState::new(store, config)),
+    }
+}
+
+const CQ: &str = "chongqing-dadukou-govoffice-2025-budget.txt";
+
+async fn exercise(store: Store) {
+    let c = setup(store, Config::default()).await;
+
+    // Sign-in.
+    assert_eq!(
+        c.sign_in("bureau", "wrong").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.sign_in("nobody", "x").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bureau = c.token("bureau", "bureau-pass").await;
+    let dept = c.token("dept", "dept-pass-1").await;
+
+    // The public cannot upload; a forged token is the public.
+    let r = c
+        .post("/api/documents?filename=a.txt", None, b"x".to_vec())
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = c
+        .post(
+            "/api/documents?filename=a.txt",
+            Some("forged"),
+            b"x".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Type limits and names.
+    let r = c
+        .post(
+            "/api/documents?filename=x.pdf",
+            Some(&bureau),
+            vec![0xff, 0xfe, 0x00, 0x81],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.text());
+    assert!(r.json()["error"].as_str().unwrap().contains("PDF"));
+    let r = c.post("/api/documents", Some(&bureau), Vec::new()).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = c
+        .post(
+            "/api/documents?filename=bad.pdf",
+            Some(&bureau),
+            b"%PDF-1.4 garbage".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+
+    let Some(cq) = corpus(CQ) else { return };
+    // A department uploads its own document; the name never becomes a path.
+    let r = c
+        .post(
+            "/api/documents?filename=..%2F..%2Fetc%2F重庆.txt",
+            Some(&dept),
+            cq.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let up = r.json();
+    let hash = up["hash"].as_str().unwrap().to_string();
+    assert_eq!(up["document"]["filename"], "重庆.txt");
+    assert_eq!(up["document"]["unit"], "重庆市大渡口区人民政府办公室");
+    assert_eq!(up["report"]["summary"]["errors"], 6);
+    assert_eq!(up["report"]["summary"]["warnings"], 8);
+    // Stored once: the same bytes again are recognised.
+    let r = c
+        .post(
+            "/api/documents?filename=again.txt",
+            Some(&bureau),
+            cq.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        (r.json()["new"].as_bool(), r.json()["hash"].as_str()),
+        (Some(false), Some(hash.as_str()))
+    );
+
+    // Who sees it: the department and the bureau, not the public (until published).
+    let path = format!("/api/documents/{hash}");
+    assert_eq!(c.get(&path, Some(&dept)).await.status, StatusCode::OK);
+    assert_eq!(c.get(&path, Some(&bureau)).await.status, StatusCode::OK);
+    assert_eq!(c.get(&path, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get("/api/documents", None).await.json(),
+        serde_json::json!([])
+    );
+    let source = c.get(&format!("{path}/source"), Some(&dept)).await.json();
+    assert!(source["lines"].as_array().unwrap().len() > 100);
+    // Only the bureau publishes.
+    let put = |auth: &str| {
+        Request::put(format!("{path}/published"))
+            .header(header::AUTHORIZATION, format!("Bearer {auth}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"published":true}"#))
+            .unwrap()
+    };
+    assert_eq!(c.send(put(&dept)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(c.send(put(&bureau)).await.status, StatusCode::OK);
+    assert_eq!(c.get(&path, None).await.status, StatusCode::OK);
+
+    // Pages: the report shows the findings beside the source with the lines highlighted.
+    let page = c.get(&format!("/documents/{hash}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("错误（6）"), "{html}");
+    assert!(html.contains("id=\"L123\" class=\"l hl-error\""));
+    assert!(html.contains("href=\"#L51\""));
+    let overview = c.get("/", None).await.text();
+    assert!(overview.contains("重庆市大渡口区人民政府办公室") && overview.contains("有错误"));
+    let filtered = c.get("/?status=%E9%80%9A%E8%BF%87", None).await.text();
+    assert!(
+        !filtered.contains("重庆市大渡口区人民政府办公室"),
+        "filter by status 通过"
+    );
+
+    // Cookie sessions need the CSRF token, on forms and on the API.
+    let r = c.get("/login", None).await;
+    let csrf = r.cookie("yusuan_csrf").expect("csrf cookie");
+    let token = csrf.split_once('=').unwrap().1.to_string();
+    let form = |csrf_field: &str| {
+        Request::post("/login")
+            .header(header::COOKIE, &csrf)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "username=dept&password=dept-pass-1&csrf={csrf_field}"
+            )))
+            .unwrap()
+    };
+    assert_eq!(c.send(form("forged")).await.status, StatusCode::FORBIDDEN);
+    let r = c.send(form(&token)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let session = r.cookie("yusuan_session").expect("session cookie");
+    let set = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("Secure") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    let cookies = format!("{session}; {csrf}");
+    let upload = |with_header: bool| {
+        let mut b = Request::post("/api/documents?filename=t.txt").header(header::COOKIE, &cookies);
+        if with_header {
+            b = b.header("x-csrf-token", &token);
+        }
+        b.body(Body::from("第二份".as_bytes().to_vec())).unwrap()
+    };
+    assert_eq!(c.send(upload(false)).await.status, StatusCode::FORBIDDEN);
+    assert_ne!(c.send(upload(true)).await.status, StatusCode::FORBIDDEN);
+
+    // A unit over two years: totals, 类 and 三公 compared.
+    if let (Some(a), Some(b)) = (
+        corpus("shanghai-putuo-wanli-street-2024-dept-budget.pdf"),
+        corpus("shanghai-putuo-wanli-street-2025-dept-budget.pdf"),
+    ) {
+        for (n, bytes) in [("2024.pdf", a), ("2025.pdf", b)] {
+            let r = c
+                .post(
+                    &format!("/api/documents?filename={n}"),
+                    Some(&bureau),
+                    bytes,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let unit = "/api/units/%E4%B8%8A%E6%B5%B7%E5%B8%82%E6%99%AE%E9%99%80%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C%E4%B8%87%E9%87%8C%E8%A1%97%E9%81%93%E5%8A%9E%E4%BA%8B%E5%A4%84";
+        let u = c.get(unit, Some(&bureau)).await.json();
+        assert_eq!(u["comparison"]["years"], serde_json::json!([2024, 2025]));
+        let three = &u["comparison"]["groups"][2];
+        assert_eq!(three["lines"][0]["label"], "合计");
+        // 47.91 and 37.91 万元, in fen.
+        assert_eq!(
+            three["lines"][0]["values"],
+            serde_json::json!([47_910_000, 37_910_000])
+        );
+        let page = c.get(&unit.replace("/api", ""), Some(&bureau)).await.text();
+        assert!(
+            page.contains("减少10.00万元（20.9%）"),
+            "三公 change worded"
+        );
+        assert!(page.contains("<svg"), "charts");
+        // The department does not see another unit.
+        assert_eq!(c.get(unit, Some(&dept)).await.status, StatusCode::NOT_FOUND);
+    }
+
+    // Publish the example budget: clean by construction, downloadable in every format.
+    let example = include_str!("../../../examples/chongqing-dadukou-govoffice-2025/budget.toml");
+    let r = c
+        .post("/api/publish", Some(&dept), example.as_bytes().to_vec())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let p = r.json();
+    assert_eq!(p["published"]["report"]["summary"]["errors"], 0);
+    assert_eq!(p["published"]["report"]["summary"]["warnings"], 0);
+    let files: Vec<String> = p["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    let pdf = c.get(&files[0], Some(&dept)).await;
+    assert!(pdf.body.starts_with(b"%PDF-"), "{}", pdf.text());
+    assert!(pdf.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains(".pdf"));
+    assert!(c.get(&files[1], Some(&dept)).await.body.starts_with(b"PK"));
+    assert!(c
+        .get(&files[2], Some(&dept))
+        .await
+        .text()
+        .contains("<table"));
+    let bad = c
+        .post(
+            "/api/publish",
+            Some(&dept),
+            b"year = \"x\"\n[unit]\n".to_vec(),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.json()["error"].as_str().unwrap().contains("第 1 行"),
+        "{}",
+        bad.text()
+    );
+}
+
+#[tokio::test]
+async fn web_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    exercise(store).await;
+}
+
+#[tokio::test]
+async fn web_on_postgres() {
+    let Some(url) = testing::fresh_postgres().await else {
+        return;
+    };
+    exercise(Store::open(&url).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn uploads_over_the_limit_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let config = Config {
+        max_upload: 1000,
+        ..Config::default()
+    };
+    let c = setup(store, config).await;
+    let t = c.token("bureau", "bureau-pass").await;
+    let r = c
+        .post(
+            "/api/documents?filename=big.txt",
+            Some(&t),
+            vec![b'a'; 2000],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    let r = c
+        .post(
+            "/api/documents?filename=huge.txt",
+            Some(&t),
+            vec![b'a'; 200_000],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn openapi_describes_every_api_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let c = setup(store, Config::default()).await;
+    let spec = c.get("/api/openapi.json", None).await.json();
+    assert_eq!(spec["openapi"], "3.0.3");
+    let paths: Vec<&String> = spec["paths"].as_object().unwrap().keys().collect();
+    assert!(paths.len() >= 10);
+    for p in paths {
+        // Every described path is routed: an unrouted path gets axum's empty 404.
+        let uri = p
+            .replace("{hash}", &"0".repeat(64))
+            .replace("{unit}", "x")
+            .replace("{file}", "document.pdf");
+        let r = c.get(&uri, None).await;
+        assert!(
+            !(r.status == StatusCode::NOT_FOUND && r.body.is_empty())
+                && r.status != StatusCode::METHOD_NOT_ALLOWED
+                || spec["paths"][p].get("get").is_none(),
+            "{p} is described but not routed ({})",
+            r.status
+        );
+    }
+}
