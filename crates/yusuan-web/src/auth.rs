@@ -197,12 +197,22 @@ impl Viewer {
 }
 
 /// Check a password off the async executor (argon2 is slow on purpose). Returns the user when
-/// the name and password match.
+/// the name and password match. An unknown name costs the same hash, so the time taken does not
+/// tell which names exist.
 pub async fn check_password(state: &AppState, username: &str, password: &str) -> Option<User> {
-    let (user, phc) = state.store.user_by_name(username).await.ok().flatten()?;
+    let found = state.store.user_by_name(username).await.ok().flatten();
+    let phc = found.as_ref().map(|(_, phc)| phc.clone());
     let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || yusuan_store::password::verify(&password, &phc))
-        .await
-        .unwrap_or(false);
-    ok.then_some(user)
+    let ok = tokio::task::spawn_blocking(move || match phc {
+        Some(phc) => yusuan_store::password::verify(&password, &phc),
+        None => {
+            static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let dummy = DUMMY.get_or_init(|| yusuan_store::password::hash("-").unwrap_or_default());
+            let _ = yusuan_store::password::verify(&password, dummy);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false);
+    found.filter(|_| ok).map(|(user, _)| user)
 }
