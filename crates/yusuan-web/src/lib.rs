@@ -12,6 +12,7 @@
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use axum::Router;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -54,6 +55,11 @@ pub struct AppState {
     pub auditor: Arc<Auditor>,
     /// Analyses running at once (CPU-bound: one per core).
     pub analyses: Arc<Semaphore>,
+    /// Uploads being analysed, by content hash: the same bytes arriving twice at once are
+    /// analysed once, the second waits for the first.
+    pub in_flight: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Uploads read and audited since start (not those answered from the store).
+    pub analysed: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl AppState {
@@ -64,6 +70,8 @@ impl AppState {
             config: Arc::new(config),
             auditor: Arc::new(Auditor::default()),
             analyses: Arc::new(Semaphore::new(cores)),
+            in_flight: Arc::default(),
+            analysed: Arc::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::AppState;
 use axum::http::StatusCode;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use yusuan_core::Document;
 use yusuan_store::{DocumentSummary, Filter, StoredDocument};
 
@@ -92,28 +93,29 @@ pub async fn ingest(
     check_type(&bytes)?;
     let filename = analyze::clean_name(filename);
     let hash = yusuan_store::content_hash(&bytes);
-    let new = if state.store.has_document(&hash).await? {
-        false
-    } else {
-        let permit = state
-            .analyses
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "服务正在关闭"))?;
-        let auditor = state.auditor.clone();
-        let user = viewer.user.as_ref().map(|u| u.id);
-        let name = filename.clone();
-        let analysed = tokio::task::spawn_blocking(move || {
-            let r = analyze::analyze(&name, bytes, &auditor, user);
-            drop(permit);
-            r
-        })
-        .await
-        .map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "读取该文件时出错"))?
-        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-        state.store.put_document(&analysed).await?.1
+    // One analysis per content: later arrivals of the same bytes wait here, then find them
+    // stored.
+    let gate = {
+        let mut map = state
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(hash.clone()).or_default().clone()
     };
+    let guard = gate.lock().await;
+    let result = store_once(state, viewer, &filename, &hash, bytes).await;
+    drop(guard);
+    {
+        let mut map = state
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The last one out removes the entry (the map holds one reference, `gate` another).
+        if Arc::strong_count(&gate) <= 2 {
+            map.remove(&hash);
+        }
+    }
+    let new = result?;
     let stored = state
         .store
         .document(&hash)
@@ -125,6 +127,40 @@ pub async fn ingest(
         report: serde_json::from_str(&stored.report_json).unwrap_or_default(),
         document: stored.summary,
     })
+}
+
+/// Analyse and store `bytes` unless they are stored already; whether they were new.
+async fn store_once(
+    state: &AppState,
+    viewer: &Viewer,
+    filename: &str,
+    hash: &str,
+    bytes: Vec<u8>,
+) -> Result<bool, Problem> {
+    if state.store.has_document(hash).await? {
+        return Ok(false);
+    }
+    let permit = state
+        .analyses
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "服务正在关闭"))?;
+    state
+        .analysed
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let auditor = state.auditor.clone();
+    let user = viewer.user.as_ref().map(|u| u.id);
+    let name = filename.to_string();
+    let analysed = tokio::task::spawn_blocking(move || {
+        let r = analyze::analyze(&name, bytes, &auditor, user);
+        drop(permit);
+        r
+    })
+    .await
+    .map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "读取该文件时出错"))?
+    .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    Ok(state.store.put_document(&analysed).await?.1)
 }
 
 /// A stored document, if this visitor may see it.

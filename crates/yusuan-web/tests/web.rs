@@ -427,3 +427,40 @@ async fn openapi_describes_every_api_route() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_bytes_at_once_are_analysed_once() {
+    let Some(cq) = corpus(CQ) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let state = AppState::new(store.clone(), Config::default());
+    let hash = password::hash("bureau-pass").unwrap();
+    store
+        .create_user("bureau", &hash, Role::Bureau, &[])
+        .await
+        .unwrap();
+    let c = std::sync::Arc::new(Client {
+        app: app(state.clone()),
+    });
+    let t = c.token("bureau", "bureau-pass").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let (c, t, cq) = (c.clone(), t.clone(), cq.clone());
+        tasks.spawn(async move {
+            c.post(&format!("/api/documents?filename={i}.txt"), Some(&t), cq)
+                .await
+        });
+    }
+    let mut created = 0;
+    while let Some(r) = tasks.join_next().await {
+        let r = r.unwrap();
+        assert!(r.status.is_success(), "{}", r.text());
+        created += usize::from(r.status == StatusCode::CREATED);
+        assert_eq!(r.json()["report"]["summary"]["errors"], 6);
+    }
+    assert_eq!(created, 1);
+    let analysed = state.analysed.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(analysed, 1, "one analysis, seven answers from the store");
+}
