@@ -158,6 +158,16 @@ pub async fn source(
     Ok(Json(json!({ "lines": lines })).into_response())
 }
 
+/// `GET /api/documents/{hash}/next-year`: a budget source (TOML) for the following year.
+pub async fn next_year(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+) -> ApiResult {
+    let toml = ops::next_year(&state, &viewer, &hash).await?;
+    Ok(([(CONTENT_TYPE, "application/toml; charset=utf-8")], toml).into_response())
+}
+
 #[derive(Deserialize)]
 pub struct Published {
     pub published: bool,

@@ -96,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/documents", get(api::list).post(api::upload))
         .route("/api/documents/{hash}", get(api::document))
         .route("/api/documents/{hash}/source", get(api::source))
+        .route("/api/documents/{hash}/next-year", get(api::next_year))
         .route("/api/documents/{hash}/published", put(api::set_published))
         .route("/api/units", get(api::units))
         .route("/api/units/{unit}", get(api::unit))

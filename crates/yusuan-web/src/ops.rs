@@ -266,6 +266,25 @@ pub async fn unit(
     Ok((docs, compare(unit, &per_year)))
 }
 
+/// A draft budget source for the year after a stored document (a budget source or a
+/// disclosure read back into a Budget): this year's figures become the prior year's.
+pub async fn next_year(state: &AppState, viewer: &Viewer, hash: &str) -> Result<String, Problem> {
+    let d = visible(state, viewer, hash).await?;
+    if d.summary.kind == crate::analyze::BUDGET {
+        let content = state
+            .store
+            .content(hash)
+            .await?
+            .ok_or_else(Problem::not_found)?;
+        let b = crate::analyze::budget(&String::from_utf8_lossy(&content))
+            .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+        return Ok(b.next_year().to_toml());
+    }
+    let doc: yusuan_core::Document = serde_json::from_str(&d.document_json)
+        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(yusuan_read::budget::budget_of(&doc).next_year().to_toml())
+}
+
 /// The formats a budget publishes to.
 pub fn published_format(file: &str) -> Option<(&'static str, &'static str)> {
     match file {

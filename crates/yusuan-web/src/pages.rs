@@ -759,23 +759,6 @@ fn publish_page(
     )
 }
 
-async fn seed(state: &AppState, viewer: &Viewer, hash: &str) -> Result<String, Problem> {
-    let d = ops::visible(state, viewer, hash).await?;
-    if d.summary.kind == crate::analyze::BUDGET {
-        let content = state
-            .store
-            .content(hash)
-            .await?
-            .ok_or_else(Problem::not_found)?;
-        let b = crate::analyze::budget(&String::from_utf8_lossy(&content))
-            .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-        return Ok(b.next_year().to_toml());
-    }
-    let doc: yusuan_core::Document = serde_json::from_str(&d.document_json)
-        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(yusuan_read::budget::budget_of(&doc).next_year().to_toml())
-}
-
 pub async fn publish_form(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -790,7 +773,7 @@ pub async fn publish_form(
         .await
         .unwrap_or_default();
     let text = match &q.from {
-        Some(h) => match seed(&state, &viewer, h).await {
+        Some(h) => match ops::next_year(&state, &viewer, h).await {
             Ok(t) => t,
             Err(p) => return error_page(&viewer, p),
         },

@@ -210,6 +210,17 @@ async fn exercise(store: Store) {
     );
     let source = c.get(&format!("{path}/source"), Some(&dept)).await.json();
     assert!(source["lines"].as_array().unwrap().len() > 100);
+    // Last year's document seeds next year's budget source.
+    let draft = c
+        .get(&format!("{path}/next-year"), Some(&dept))
+        .await
+        .text();
+    assert!(draft.contains("year = 2026"), "{draft}");
+    // The document's own 尾差 (economic total 0.01 off the basic total) is for its staff to
+    // settle: the draft names the line.
+    let problems = yusuan_core::budget::Budget::from_toml(&draft).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("经济分类合计"));
     // Only the bureau publishes.
     let put = |auth: &str| {
         Request::put(format!("{path}/published"))
