@@ -102,6 +102,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/units/{unit}", get(api::unit))
         .route("/api/publish", post(api::publish))
         .route("/api/publish/{hash}/{file}", get(api::rendered))
+        .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_cookie,

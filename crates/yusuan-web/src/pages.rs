@@ -145,6 +145,19 @@ fn unit_href(unit: &str) -> String {
     s
 }
 
+/// What an unrouted path gets: JSON under `/api/`, a page elsewhere.
+pub async fn not_found(viewer: Viewer, uri: axum::http::Uri) -> Response {
+    let p = Problem::new(StatusCode::NOT_FOUND, NO_SUCH_PATH);
+    if uri.path().starts_with("/api/") {
+        p.into_response()
+    } else {
+        error_page(&viewer, p)
+    }
+}
+
+/// The message of [`not_found`].
+pub const NO_SUCH_PATH: &str = "没有这个页面或接口";
+
 // ---- overview ----
 
 pub async fn overview(

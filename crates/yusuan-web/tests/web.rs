@@ -423,20 +423,20 @@ async fn openapi_describes_every_api_route() {
     let paths: Vec<&String> = spec["paths"].as_object().unwrap().keys().collect();
     assert!(paths.len() >= 10);
     for p in paths {
-        // Every described path is routed: an unrouted path gets axum's empty 404.
+        // Every described path is routed: an unrouted path gets the fallback's message.
         let uri = p
             .replace("{hash}", &"0".repeat(64))
             .replace("{unit}", "x")
             .replace("{file}", "document.pdf");
         let r = c.get(&uri, None).await;
-        assert!(
-            !(r.status == StatusCode::NOT_FOUND && r.body.is_empty())
-                && r.status != StatusCode::METHOD_NOT_ALLOWED
-                || spec["paths"][p].get("get").is_none(),
-            "{p} is described but not routed ({})",
-            r.status
-        );
+        let unrouted =
+            r.status == StatusCode::NOT_FOUND && r.text().contains(yusuan_web::pages::NO_SUCH_PATH);
+        assert!(!unrouted, "{p} is described but not routed");
     }
+    let r = c.get("/api/nothing-here", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"], yusuan_web::pages::NO_SUCH_PATH);
+    assert!(c.get("/nothing-here", None).await.text().contains("<html"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
