@@ -50,23 +50,10 @@ pub struct Credentials {
 
 /// `POST /api/session`: sign in; the token works as a bearer token and as the cookie.
 pub async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> ApiResult {
-    let Some(user) = auth::check_password(&state, &c.username, &c.password).await else {
-        return Err(Problem::new(StatusCode::UNAUTHORIZED, "用户名或密码不正确"));
-    };
-    let token = state
-        .store
-        .create_session(user.id, state.config.session_secs)
-        .await?;
-    let cookie = auth::set_cookie(
-        auth::SESSION_COOKIE,
-        &token,
-        state.config.session_secs,
-        true,
-        state.config.secure_cookies,
-    );
+    let s = auth::sign_in(&state, &c.username, &c.password).await?;
     Ok((
-        [(SET_COOKIE, cookie)],
-        Json(json!({ "token": token, "user": user })),
+        [(SET_COOKIE, s.cookie)],
+        Json(json!({ "token": s.token, "user": s.user })),
     )
         .into_response())
 }
@@ -181,11 +168,7 @@ pub async fn set_published(
     Json(p): Json<Published>,
 ) -> ApiResult {
     write_allowed(&viewer)?;
-    if !viewer.can_set_published() {
-        return Err(Problem::forbidden("公开文档"));
-    }
-    ops::visible(&state, &viewer, &hash).await?;
-    state.store.set_published(&hash, p.published).await?;
+    ops::set_published(&state, &viewer, &hash, p.published).await?;
     Ok(Json(json!({ "hash": hash, "published": p.published })).into_response())
 }
 

@@ -8,6 +8,7 @@
 //!   field; an API write authenticated by cookie carries it in `X-CSRF-Token`.
 //! - Without a session a visitor is the public: published documents only, read-only.
 
+use crate::ops::Problem;
 use crate::AppState;
 use axum::extract::{FromRef, FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
@@ -215,4 +216,43 @@ pub async fn check_password(state: &AppState, username: &str, password: &str) ->
     .await
     .unwrap_or(false);
     found.filter(|_| ok).map(|(user, _)| user)
+}
+
+/// A signed-in session: the user, the token (bearer or cookie) and its `Set-Cookie` value.
+pub struct SignedIn {
+    pub user: User,
+    pub token: String,
+    pub cookie: String,
+}
+
+/// Check the password and start a session.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<SignedIn, Problem> {
+    let Some(user) = check_password(state, username, password).await else {
+        return Err(Problem::new(StatusCode::UNAUTHORIZED, "用户名或密码不正确"));
+    };
+    let token = state
+        .store
+        .create_session(user.id, state.config.session_secs)
+        .await?;
+    let cookie = session_cookie(state, &token, state.config.session_secs);
+    Ok(SignedIn {
+        user,
+        token,
+        cookie,
+    })
+}
+
+/// The session cookie's `Set-Cookie` value; an empty token with `max_age` 0 clears it.
+pub fn session_cookie(state: &AppState, token: &str, max_age: i64) -> String {
+    set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age,
+        true,
+        state.config.secure_cookies,
+    )
 }

@@ -178,6 +178,21 @@ pub async fn visible(
     }
 }
 
+/// Mark a document published or not (the bureau's).
+pub async fn set_published(
+    state: &AppState,
+    viewer: &Viewer,
+    hash: &str,
+    published: bool,
+) -> Result<(), Problem> {
+    if !viewer.can_set_published() {
+        return Err(Problem::forbidden("公开文档"));
+    }
+    visible(state, viewer, hash).await?;
+    state.store.set_published(hash, published).await?;
+    Ok(())
+}
+
 /// One cell of the overview: the newest document of a unit in a year.
 #[derive(Clone, Serialize)]
 pub struct Cell {

@@ -270,33 +270,20 @@ pub async fn login(
     if !viewer.form_csrf_ok(&f.csrf) {
         return bad_csrf(&viewer);
     }
-    let Some(user) = auth::check_password(&state, &f.username, &f.password).await else {
-        return respond(
-            StatusCode::UNAUTHORIZED,
-            login_page(&viewer, Some("用户名或密码不正确")),
-        );
-    };
-    match state
-        .store
-        .create_session(user.id, state.config.session_secs)
-        .await
-    {
-        Ok(token) => {
-            let cookie = auth::set_cookie(
-                auth::SESSION_COOKIE,
-                &token,
-                state.config.session_secs,
-                true,
-                state.config.secure_cookies,
-            );
-            let mut r = redirect("/");
-            if let Ok(v) = cookie.parse() {
-                r.headers_mut().append(SET_COOKIE, v);
-            }
-            r
+    match auth::sign_in(&state, &f.username, &f.password).await {
+        Ok(signed) => with_cookie(redirect("/"), &signed.cookie),
+        Err(p) if p.status == StatusCode::UNAUTHORIZED => {
+            respond(p.status, login_page(&viewer, Some(&p.message)))
         }
-        Err(e) => error_page(&viewer, e.into()),
+        Err(p) => error_page(&viewer, p),
     }
+}
+
+fn with_cookie(mut r: Response, cookie: &str) -> Response {
+    if let Ok(v) = cookie.parse() {
+        r.headers_mut().append(SET_COOKIE, v);
+    }
+    r
 }
 
 #[derive(Deserialize)]
@@ -316,18 +303,7 @@ pub async fn logout(
     if let Some(t) = &viewer.token {
         let _ = state.store.delete_session(t).await;
     }
-    let mut r = redirect("/");
-    let cookie = auth::set_cookie(
-        auth::SESSION_COOKIE,
-        "",
-        0,
-        true,
-        state.config.secure_cookies,
-    );
-    if let Ok(v) = cookie.parse() {
-        r.headers_mut().append(SET_COOKIE, v);
-    }
-    r
+    with_cookie(redirect("/"), &auth::session_cookie(&state, "", 0))
 }
 
 // ---- upload and report ----
@@ -657,15 +633,9 @@ pub async fn set_published(
     if !viewer.form_csrf_ok(&f.csrf) {
         return bad_csrf(&viewer);
     }
-    if !viewer.can_set_published() {
-        return error_page(&viewer, Problem::forbidden("公开文档"));
-    }
-    if let Err(p) = ops::visible(&state, &viewer, &hash).await {
-        return error_page(&viewer, p);
-    }
-    match state.store.set_published(&hash, f.published == "1").await {
-        Ok(_) => redirect(&format!("/documents/{hash}")),
-        Err(e) => error_page(&viewer, e.into()),
+    match ops::set_published(&state, &viewer, &hash, f.published == "1").await {
+        Ok(()) => redirect(&format!("/documents/{hash}")),
+        Err(p) => error_page(&viewer, p),
     }
 }
 
