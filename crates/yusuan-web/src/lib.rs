@@ -111,7 +111,30 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serve until Ctrl-C. `on_ready` gets the bound address (port 0 picks a free one).
+/// Ctrl-C or SIGTERM (what a service manager sends): stop taking connections, finish the
+/// requests in flight (an upload being stored is committed before its answer), then return.
+async fn shutdown(#[cfg(unix)] mut term: Option<tokio::signal::unix::Signal>) {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async move {
+        match term.as_mut() {
+            Some(t) => {
+                t.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// Serve until Ctrl-C or SIGTERM. `on_ready` gets the bound address (port 0 picks a free one).
 pub async fn serve(
     store: Store,
     config: Config,
@@ -120,12 +143,16 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // Load the PDF fonts before the first request needs them.
     let _ = tokio::task::spawn_blocking(yusuan_publish::pdf::warm_up).await;
+    // Listen for SIGTERM before announcing the address, so that none is missed.
+    #[cfg(unix)]
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
     let app = app(AppState::new(store, config));
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown(
+            #[cfg(unix)]
+            term,
+        ))
         .await
 }
