@@ -581,7 +581,29 @@ pub mod testing {
                 return None;
             }
         };
-        let name = format!("yusuan_test_{}", &random_token().ok()?[..16]);
+        // Databases of earlier runs (named with their creation time) are dropped after an hour;
+        // one still in use refuses to drop, which is ignored.
+        let stale =
+            sqlx::query("SELECT datname::text AS datname FROM pg_database WHERE datname LIKE 'yusuan\\_test\\_%'")
+                .fetch_all(&pool)
+                .await
+                .unwrap_or_default();
+        for row in stale {
+            let Ok(old) = row.try_get::<String, _>("datname") else {
+                continue;
+            };
+            let born: i64 = old
+                .split('_')
+                .nth(2)
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+            if born < now() - 3600 && old.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {old}")))
+                    .execute(&pool)
+                    .await;
+            }
+        }
+        let name = format!("yusuan_test_{}_{}", now(), &random_token().ok()?[..12]);
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&pool)
             .await
