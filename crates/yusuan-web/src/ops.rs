@@ -208,6 +208,8 @@ pub struct Cell {
 pub struct Overview {
     pub years: Vec<i32>,
     pub units: Vec<(String, BTreeMap<i32, Cell>)>,
+    /// The latest 20 uploads, including those whose unit or year could not be read.
+    pub recent: Vec<DocumentSummary>,
 }
 
 /// Units x years of the disclosures this visitor may see.
@@ -217,6 +219,9 @@ pub async fn overview(
     filter: Filter,
 ) -> Result<Overview, Problem> {
     let docs = state.store.list(&viewer.restrict(filter)).await?;
+    let mut recent = docs.clone();
+    recent.sort_by_key(|d| std::cmp::Reverse(d.uploaded_at));
+    recent.truncate(20);
     let mut units: BTreeMap<String, BTreeMap<i32, Cell>> = BTreeMap::new();
     let mut years = std::collections::BTreeSet::new();
     // Newest first within a unit and year, so the first seen is the one shown.
@@ -244,6 +249,7 @@ pub async fn overview(
     Ok(Overview {
         years: years.into_iter().collect(),
         units: units.into_iter().collect(),
+        recent,
     })
 }
 

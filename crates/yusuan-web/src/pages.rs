@@ -205,7 +205,8 @@ pub async fn overview(
             button type="submit" { "筛选" }
         }
         @if view.units.is_empty() {
-            p { "暂无文档。" @if viewer.can_upload() { a href="/upload" { "上传一份公开文档" } "开始审核。" } @else { "登录后可上传审核。" } }
+            @if !all.is_empty() { p { "没有符合条件且能确定单位和年度的文档。" } }
+            @else { p { "暂无文档。" @if viewer.can_upload() { a href="/upload" { "上传一份公开文档" } "开始审核。" } @else { "登录后可上传审核。" } } }
         } @else {
             table.overview {
                 thead { tr { th { "单位" } @for y in &view.years { th { (y) "年" } } } }
@@ -222,6 +223,23 @@ pub async fn overview(
                                     } @else { span.info { "—" } }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        }
+        @if !view.recent.is_empty() {
+            h2 { "最近上传" }
+            table.recent {
+                thead { tr { th { "文件" } th { "单位" } th { "年度" } th { "类型" } th { "状态" } } }
+                tbody {
+                    @for d in &view.recent {
+                        tr {
+                            td { a href=(format!("/documents/{}", d.hash)) { (d.filename) } }
+                            td { @if d.unit.is_empty() { span.info { "（未识别）" } } @else { (d.unit) } }
+                            td { @if let Some(y) = d.year { (y) "年" } }
+                            td { (d.scope) (d.stage) @if d.kind == crate::analyze::BUDGET { "（预算源文件）" } }
+                            td { (status_badge(&d.status)) }
                         }
                     }
                 }

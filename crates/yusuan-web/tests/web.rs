@@ -285,7 +285,13 @@ async fn exercise(store: Store) {
         b.body(Body::from("第二份".as_bytes().to_vec())).unwrap()
     };
     assert_eq!(c.send(upload(false)).await.status, StatusCode::FORBIDDEN);
-    assert_ne!(c.send(upload(true)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(c.send(upload(true)).await.status, StatusCode::CREATED);
+    // A document whose unit and year cannot be read is still listed, under 最近上传.
+    let overview = c.get("/", Some(&bureau)).await.text();
+    assert!(
+        overview.contains("最近上传") && overview.contains("（未识别）"),
+        "{overview}"
+    );
 
     // A unit over two years: totals, 类 and 三公 compared.
     if let (Some(a), Some(b)) = (
