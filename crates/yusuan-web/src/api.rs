@@ -38,6 +38,30 @@ fn write_allowed(viewer: &Viewer) -> Result<(), Problem> {
     }
 }
 
+/// Under `/api/`, every error is JSON: axum's own rejections (a malformed JSON body, a query
+/// that does not parse, a wrong content type) come as plain text and are wrapped here.
+pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let plain = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !api
+        || !plain
+        || !(response.status().is_client_error() || response.status().is_server_error())
+    {
+        return response;
+    }
+    let status = response.status();
+    let text = axum::body::to_bytes(response.into_body(), 64 << 10)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    Problem::new(status, format!("请求格式不正确：{text}")).into_response()
+}
+
 pub async fn openapi() -> Response {
     ([(CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
@@ -61,9 +85,10 @@ pub async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) 
 /// `DELETE /api/session`: sign out.
 pub async fn sign_out(State(state): State<AppState>, viewer: Viewer) -> ApiResult {
     write_allowed(&viewer)?;
-    if let Some(t) = &viewer.token {
-        state.store.delete_session(t).await?;
-    }
+    let (Some(t), Some(_)) = (&viewer.token, &viewer.user) else {
+        return Err(Problem::new(StatusCode::UNAUTHORIZED, "未登录或登录已过期"));
+    };
+    state.store.delete_session(t).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -107,6 +107,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::csrf_cookie,
         ))
+        .layer(axum::middleware::from_fn(api::json_errors))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }

@@ -439,6 +439,16 @@ async fn openapi_describes_every_api_route() {
             r.status == StatusCode::NOT_FOUND && r.text().contains(yusuan_web::pages::NO_SUCH_PATH);
         assert!(!unrouted, "{p} is described but not routed");
     }
+    // axum's own rejections are JSON under /api/ too.
+    let r = c.get("/api/documents?year=abc", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("请求格式不正确"));
+    let r = c.post("/api/session", None, b"{".to_vec()).await;
+    assert!(r.status.is_client_error());
+    assert!(r.json()["error"].is_string());
     let r = c.get("/api/nothing-here", None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.json()["error"], yusuan_web::pages::NO_SUCH_PATH);
