@@ -354,15 +354,23 @@ pub fn download_name(summary: &DocumentSummary, format: &str) -> String {
     format!("{unit}{year}{}预算.{format}", summary.scope)
 }
 
-/// `Content-Disposition` for a (possibly Chinese) file name, RFC 5987.
-pub fn attachment(name: &str, format: &str) -> String {
+/// Percent-encode everything but unreserved ASCII (RFC 3986), for paths and RFC 5987 names.
+pub fn percent_encode(s: &str) -> String {
     let mut enc = String::new();
-    for b in name.bytes() {
+    for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             enc.push(b as char);
         } else {
             enc.push_str(&format!("%{b:02X}"));
         }
     }
-    format!("attachment; filename=\"document.{format}\"; filename*=UTF-8''{enc}")
+    enc
+}
+
+/// `Content-Disposition` for a (possibly Chinese) file name, RFC 5987.
+pub fn attachment(name: &str, format: &str) -> String {
+    format!(
+        "attachment; filename=\"document.{format}\"; filename*=UTF-8''{}",
+        percent_encode(name)
+    )
 }

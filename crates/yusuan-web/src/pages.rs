@@ -134,15 +134,7 @@ fn status_badge(status: &str) -> Markup {
 }
 
 fn unit_href(unit: &str) -> String {
-    let mut s = String::from("/units/");
-    for b in unit.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            s.push(b as char);
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
+    format!("/units/{}", ops::percent_encode(unit))
 }
 
 /// What an unrouted path gets: JSON under `/api/`, a page elsewhere.
