@@ -954,6 +954,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn next_year_moves_this_years_figures_to_the_prior_year() {
+        let source = include_str!("../../../examples/chongqing-dadukou-govoffice-2025/budget.toml");
+        let b = Budget::from_toml(source).expect("the example is valid");
+        let n = b.next_year();
+        assert_eq!(n.year, b.year + 1);
+        assert_ne!(
+            b.prior_total(),
+            b.total(),
+            "the example changes from its prior year"
+        );
+        assert_eq!(n.prior_total(), b.total());
+        assert_eq!(
+            n.total(),
+            b.total(),
+            "this year's figures stay as the draft"
+        );
+        assert_eq!(n.three_public.prior_total(), b.three_public.total());
+        assert_eq!(n.running_cost.prior, b.running_cost());
+        assert!(n.reasons.expenditure.is_empty() && n.three_public.reason.is_empty());
+        // Still a valid source, through TOML and back.
+        let again = Budget::from_toml(&n.to_toml()).expect("the draft is valid");
+        assert_eq!(again.total(), n.total());
+    }
+
+    #[test]
     fn money_parses_exactly() {
         assert_eq!(
             Money::parse("945.84", MoneyUnit::WanYuan),
