@@ -126,7 +126,8 @@ yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt
         profile: Option<String>,
     },
     /// Start the web workspace: upload and audit, overview of units and years, publishing;
-    /// pages in Chinese and a JSON API (/api/openapi.json). Stops on Ctrl-C.
+    /// pages in Chinese and a JSON API (/api/openapi.json). Stops on Ctrl-C or SIGTERM, after
+    /// the requests in flight.
     #[command(
         after_help = "Examples:\n  yusuan user add admin --role bureau < password.txt\n  \
 yusuan serve                                   # SQLite file ./yusuan.sqlite3, http://127.0.0.1:8080/\n  \
