@@ -4,10 +4,11 @@
 //! - `api`: the JSON API, described by `openapi.json` (served at `/api/openapi.json`);
 //! - `auth`: sign-in (argon2 hashes), session cookies, CSRF tokens, roles;
 //! - `analyze`: an upload read and audited with the same calls as `yusuan check`;
+//! - `ops`: what pages and API share (ingest, visibility, overview, a unit, rendering);
 //! - `compare`, `charts`: a unit's years side by side, as tables and SVG.
 //!
-//! Uploads are analysed on blocking threads, at most one per core at a time, and acknowledged
-//! only once stored.
+//! Uploads are analysed on blocking threads, at most one per core at a time and once per
+//! content, and acknowledged only once stored.
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
