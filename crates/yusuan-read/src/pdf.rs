@@ -6,7 +6,10 @@
 //! Pages whose text runs sideways (a landscape table on a portrait page, `/Rotate 90`) are turned
 //! so that their text reads left to right.
 
+mod glyphs;
+
 use crate::ReadError;
+use glyphs::{Char, Fonts};
 use pdf_oxide::PdfDocument;
 
 /// A cell: characters of one line close enough to be one piece of text.
@@ -161,7 +164,8 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
         return Err(bad("文件没有页面".to_string()));
     }
     // A 决算 is recognised from its cover and not audited: its first pages are enough.
-    let first = page_text(&doc, 0).map_err(|e| bad(format!("第1页无法读取文字：{e}")))?;
+    let fonts = Fonts::default();
+    let first = page_text(&doc, &fonts, 0).map_err(|e| bad(format!("第1页无法读取文字：{e}")))?;
     let cover: String = first
         .0
         .chars()
@@ -182,14 +186,14 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
         (0..pages).map(|_| None).collect();
     texts[0] = Some(Ok(first));
     std::thread::scope(|scope| {
-        let doc = &doc;
+        let (doc, fonts) = (&doc, &fonts);
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 scope.spawn(move || {
                     (1..pages)
                         .filter(|p| p % workers == w)
                         .map(|p| {
-                            let text = guarded(|| page_text(doc, p))
+                            let text = guarded(|| page_text(doc, fonts, p))
                                 .unwrap_or_else(|_| Err("页面结构损坏".to_string()));
                             (p, text)
                         })
@@ -228,8 +232,11 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
 }
 
 /// One page laid out as text, and how many characters it has.
-fn page_text(doc: &PdfDocument, page: usize) -> Result<(String, usize), String> {
-    let chars = doc.extract_chars(page).map_err(|e| e.to_string())?;
+fn page_text(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<(String, usize), String> {
+    let chars = match glyphs::page_chars(doc, fonts, page) {
+        Ok(chars) => chars,
+        Err(_) => general_chars(doc, page)?,
+    };
     let glyphs = orient(&chars);
     let n = glyphs.len();
     let mut out = String::new();
@@ -256,20 +263,37 @@ fn is_page_number(text: &str) -> bool {
     !digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A page's characters from pdf_oxide's general extraction, which reads every font it
+/// supports (embedded programs, predefined CMaps such as GBK-EUC-H, the standard 14).
+fn general_chars(doc: &PdfDocument, page: usize) -> Result<Vec<Char>, String> {
+    let chars = doc.extract_chars(page).map_err(|e| e.to_string())?;
+    Ok(chars
+        .into_iter()
+        .map(|c| Char {
+            c: c.char,
+            x: c.origin_x,
+            y: c.origin_y,
+            size: c.font_size,
+            advance: c.advance_width,
+            rotation: c.rotation_degrees,
+        })
+        .collect())
+}
+
 /// Turn the characters of a page so that the dominant text direction reads left to right.
-fn orient(chars: &[pdf_oxide::layout::TextChar]) -> Vec<Glyph> {
+fn orient(chars: &[Char]) -> Vec<Glyph> {
     // Dominant direction, in quarter turns.
     let mut votes = [0usize; 4];
-    for c in chars.iter().filter(|c| !c.char.is_whitespace()) {
-        let q = ((c.rotation_degrees.rem_euclid(360.0) + 45.0) / 90.0) as usize % 4;
+    for c in chars.iter().filter(|c| !c.c.is_whitespace()) {
+        let q = ((c.rotation.rem_euclid(360.0) + 45.0) / 90.0) as usize % 4;
         votes[q] += 1;
     }
     let quarter = (0..4).max_by_key(|&q| votes[q]).unwrap_or(0);
     chars
         .iter()
-        .filter(|c| !c.char.is_whitespace() && !c.char.is_control())
+        .filter(|c| !c.c.is_whitespace() && !c.c.is_control())
         .map(|c| {
-            let (x, y) = (c.origin_x, c.origin_y);
+            let (x, y) = (c.x, c.y);
             // Rotate by -quarter * 90 degrees.
             let (x, y) = match quarter {
                 1 => (y, -x),
@@ -277,16 +301,16 @@ fn orient(chars: &[pdf_oxide::layout::TextChar]) -> Vec<Glyph> {
                 3 => (-y, x),
                 _ => (x, y),
             };
-            let size = if c.font_size > 0.0 { c.font_size } else { 10.0 };
-            let w = if c.advance_width > 0.0 {
-                c.advance_width
-            } else if c.char.is_ascii() {
+            let size = if c.size > 0.0 { c.size } else { 10.0 };
+            let w = if c.advance > 0.0 {
+                c.advance
+            } else if c.c.is_ascii() {
                 size * 0.5
             } else {
                 size
             };
             Glyph {
-                c: c.char,
+                c: c.c,
                 x,
                 y,
                 w,
@@ -388,5 +412,153 @@ fn render(lines: &[PLine], out: &mut String) {
             col = at + display_width(&cell.text);
         }
         out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn layout(chars: &[Char]) -> String {
+        let mut out = String::new();
+        render(&group_lines(orient(chars)), &mut out);
+        out
+    }
+
+    /// A one-page PDF of the given objects (1 is the catalog, 2 the page tree, 3 the page).
+    fn pdf(objects: &[&str]) -> Vec<u8> {
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        let n = objects.len() + 1;
+        out.extend_from_slice(format!("xref\n0 {n}\n0000000000 65535 f \n").as_bytes());
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    fn stream(data: &str) -> String {
+        format!("<< /Length {} >>\nstream\n{data}\nendstream", data.len())
+    }
+
+    const CATALOG: &str = "<< /Type /Catalog /Pages 2 0 R >>";
+    const PAGES: &str = "<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
+
+    /// Two-byte codes through a ToUnicode map, TJ kerning, a form XObject with its own matrix:
+    /// the fast path reads them, and as the general extraction does.
+    #[test]
+    fn fast_path_reads_type0_text_and_forms() {
+        let content = stream(
+            "BT /F1 12 Tf 1 0 0 1 72 700 Tm <00010002> Tj ET \
+             BT /F2 10 Tf 72 660 Td [(12)-250(34)] TJ ET q 1 0 0 1 100 0 cm /X1 Do Q",
+        );
+        let cmap = stream(
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap \
+             1 begincodespacerange <0000> <FFFF> endcodespacerange \
+             2 beginbfchar <0001> <9884> <0002> <7B97> endbfchar endcmap end end",
+        );
+        let form = format!(
+            "<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Matrix [1 0 0 1 0 -40] \
+             /Resources << /Font << /F2 8 0 R >> >> /Length {} >>\nstream\n{}\nendstream",
+            "BT /F2 10 Tf 72 660 Td (56) Tj ET".len(),
+            "BT /F2 10 Tf 72 660 Td (56) Tj ET"
+        );
+        let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+                    /Resources << /Font << /F1 5 0 R /F2 8 0 R >> /XObject << /X1 9 0 R >> >> >>";
+        let bytes = pdf(&[
+            CATALOG,
+            PAGES,
+            page,
+            &content,
+            "<< /Type /Font /Subtype /Type0 /BaseFont /Test /Encoding /Identity-H \
+             /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Test /DW 1000 /W [1 [1000 1000]] \
+             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+            &cmap,
+            "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 48 /LastChar 57 \
+             /Widths [556 556 556 556 556 556 556 556 556 556] /Encoding /WinAnsiEncoding >>",
+            &form,
+        ]);
+        let doc = PdfDocument::from_bytes(bytes.clone()).expect("test PDF parses");
+        let fast = glyphs::page_chars(&doc, &Fonts::default(), 0).expect("on the fast path");
+        let text: String = fast.iter().map(|c| c.c).collect();
+        assert_eq!(text, "预算123456");
+        // The form's text is moved by its matrix and the `cm` before it.
+        let five = fast.iter().find(|c| c.c == '5').expect("form text");
+        assert_eq!((five.x, five.y), (172.0, 620.0));
+        // The TJ adjustment of -250 moves "34" a quarter em further right.
+        let (two, three) = (&fast[3], &fast[4]);
+        assert!(
+            (three.x - (two.x + 5.56 + 2.5)).abs() < 0.01,
+            "{two:?} {three:?}"
+        );
+        let general = general_chars(&doc, 0).expect("general extraction");
+        assert_eq!(layout(&fast), layout(&general));
+        assert!(pdf_to_text("t.pdf", &bytes)
+            .expect("reads")
+            .contains("预算"));
+    }
+
+    /// A font the fast path does not read (a standard 14 font without widths in the file)
+    /// sends the page to the general extraction, which still reads it.
+    #[test]
+    fn unsupported_font_falls_back_to_general_extraction() {
+        let content = stream("BT /F1 12 Tf 72 700 Td (Hello) Tj ET");
+        let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+                    /Resources << /Font << /F1 5 0 R >> >> >>";
+        let bytes = pdf(&[
+            CATALOG,
+            PAGES,
+            page,
+            &content,
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]);
+        let doc = PdfDocument::from_bytes(bytes.clone()).expect("test PDF parses");
+        assert!(glyphs::page_chars(&doc, &Fonts::default(), 0).is_err());
+        assert_eq!(pdf_to_text("t.pdf", &bytes).expect("reads").trim(), "Hello");
+    }
+
+    /// Our interpreter and pdf_oxide's general extraction lay every corpus page out alike,
+    /// and every corpus page takes the fast path (the point of having it).
+    #[test]
+    fn fast_path_agrees_with_general_extraction() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("corpus directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 9, "corpus PDFs: {}", files.len());
+        let mut pages_read = 0;
+        for file in &files {
+            let bytes = std::fs::read(file).expect("corpus file");
+            let doc = PdfDocument::from_bytes(bytes).expect("corpus PDF parses");
+            let fonts = Fonts::default();
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+            for page in 0..doc.page_count().expect("page count").min(40) {
+                let fast = glyphs::page_chars(&doc, &fonts, page).unwrap_or_else(|why| {
+                    panic!("{name:?} page {}: not on the fast path: {why:?}", page + 1)
+                });
+                let general = general_chars(&doc, page).expect("general extraction");
+                assert_eq!(
+                    layout(&fast),
+                    layout(&general),
+                    "{name:?} page {}",
+                    page + 1
+                );
+                pages_read += 1;
+            }
+        }
+        assert!(pages_read > 150, "pages compared: {pages_read}");
     }
 }
