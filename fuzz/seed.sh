@@ -6,6 +6,17 @@ mkdir -p fuzz/corpus/{text_reader,pdf_reader,xlsx_reader,narrative}
 cp ../shared/corpus/*.txt examples/*.txt fuzz/corpus/text_reader/
 cp ../shared/corpus/*.pdf fuzz/corpus/pdf_reader/
 cp crates/yusuan/tests/fixtures/*.pdf fuzz/corpus/pdf_reader/
+# Page 2 of each, uncompressed (Debian's qpdf), so that mutations reach content streams,
+# ToUnicode maps and width arrays instead of breaking zlib. Run the pdf_reader target with
+# -max_len=1048576 to keep them whole.
+if command -v qpdf >/dev/null; then
+  for f in ../shared/corpus/*.pdf; do
+    qpdf --stream-data=uncompress --object-streams=disable "$f" --pages "$f" 2 -- \
+      "fuzz/corpus/pdf_reader/plain-$(basename "$f")" || true
+  done
+  # Pages with images are too large to mutate usefully.
+  find fuzz/corpus/pdf_reader -name 'plain-*' -size +1M -delete
+fi
 sed -n '1,/^表一/p' examples/chongqing-dadukou-govoffice-2025.txt > fuzz/corpus/narrative/example.txt
 cargo run -q --release -- publish examples/chongqing-dadukou-govoffice-2025/budget.toml \
   --out fuzz/corpus/xlsx_reader --format xlsx 2>/dev/null

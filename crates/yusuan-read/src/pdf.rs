@@ -527,6 +527,33 @@ mod tests {
         assert_eq!(pdf_to_text("t.pdf", &bytes).expect("reads").trim(), "Hello");
     }
 
+    /// A ToUnicode map that sends a code to a Kangxi radical (⽴ for 立, as some subset fonts
+    /// do) is left to the general extraction, which reads the ideograph.
+    #[test]
+    fn radical_in_tounicode_falls_back() {
+        let content = stream("BT /F1 12 Tf 72 700 Td <0001> Tj ET");
+        let cmap = stream(
+            "begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange \
+             1 beginbfchar <0001> <2F74> endbfchar endcmap",
+        );
+        let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+                    /Resources << /Font << /F1 5 0 R >> >> >>";
+        let bytes = pdf(&[
+            CATALOG,
+            PAGES,
+            page,
+            &content,
+            "<< /Type /Font /Subtype /Type0 /BaseFont /Test /Encoding /Identity-H \
+             /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Test /DW 1000 \
+             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+            &cmap,
+        ]);
+        let doc = PdfDocument::from_bytes(bytes.clone()).expect("test PDF parses");
+        assert!(glyphs::page_chars(&doc, &Fonts::default(), 0).is_err());
+        assert_eq!(pdf_to_text("t.pdf", &bytes).expect("reads").trim(), "立");
+    }
+
     /// Our interpreter and pdf_oxide's general extraction lay every corpus page out alike,
     /// and every corpus page takes the fast path (the point of having it).
     #[test]

@@ -44,13 +44,16 @@ struct Font {
     win_ansi: bool,
     /// Glyph widths in thousandths of an em, by code (CID for Identity-H).
     widths: HashMap<u32, f32>,
+    /// The width of a code `widths` does not have: a CIDFont's `/DW` (1000 when absent, as
+    /// ISO 32000-1 §9.7.4.3 says; pdf_oxide guesses 500-600 from the descriptor's flags
+    /// there), a simple font's `/MissingWidth` (0).
     default_width: f32,
 }
 
 impl Font {
     fn text(&self, code: u32) -> Option<String> {
         if let Some(cmap) = &self.to_unicode {
-            return cmap.get(&code).map(|s| s.into_owned());
+            return cmap.get(&code).filter(|s| plain(s)).map(|s| s.into_owned());
         }
         if self.two_byte {
             return None;
@@ -74,6 +77,23 @@ impl Font {
             .copied()
             .unwrap_or(self.default_width)
     }
+}
+
+/// Whether a ToUnicode entry can be taken as it is. pdf_oxide repairs what is not: control
+/// characters and U+FFFD..U+FFFF placeholders, Kangxi and supplementary radicals (a subset
+/// font mapping 立 to ⽴), single symbols it checks against the glyph's name. Such a code sends
+/// the page to the general reader, so both paths give the same text.
+fn plain(s: &str) -> bool {
+    let symbol = {
+        let mut it = s.chars();
+        match (it.next(), it.next()) {
+            (Some(c), None) => matches!(c as u32, 0xA1..=0xBF | 0x2190..=0x2BFF),
+            _ => false,
+        }
+    };
+    !symbol
+        && s.chars()
+            .all(|c| !matches!(c as u32, 0x00..=0x1F | 0x7F | 0x2E80..=0x2FDF | 0xFFFD..=0xFFFF))
 }
 
 /// WinAnsiEncoding's codes 0x80-0x9F (ISO 32000-1 Annex D); the rest of its upper half is
