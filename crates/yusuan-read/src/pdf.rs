@@ -450,44 +450,76 @@ mod tests {
         format!("<< /Length {} >>\nstream\n{data}\nendstream", data.len())
     }
 
-    const CATALOG: &str = "<< /Type /Catalog /Pages 2 0 R >>";
-    const PAGES: &str = "<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
+    /// A one-page PDF: `ops` is the page's content (object 4), `resources` its resource
+    /// dictionary, `rest` objects 5 on.
+    fn one_page(ops: &str, resources: &str, rest: &[&str]) -> Vec<u8> {
+        let page = format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+             /Resources {resources} >>"
+        );
+        let content = stream(ops);
+        let mut objects = vec![
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            &page,
+            &content,
+        ];
+        objects.extend_from_slice(rest);
+        pdf(&objects)
+    }
+
+    /// Object 5: a Type0 font, its CIDFont in object 6 and its ToUnicode map in object 7.
+    const TYPE0: &str = "<< /Type /Font /Subtype /Type0 /BaseFont /Test /Encoding /Identity-H \
+                         /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>";
+
+    fn cid_font(widths: &str) -> String {
+        format!(
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Test /DW 1000 {widths} \
+             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>"
+        )
+    }
+
+    fn to_unicode(bfchars: &str) -> String {
+        stream(&format!(
+            "begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange \
+             {} beginbfchar {bfchars} endbfchar endcmap",
+            bfchars.matches('<').count() / 2
+        ))
+    }
+
+    /// The fast path leaves the page to the general extraction, which reads `expected`.
+    fn assert_falls_back(bytes: Vec<u8>, expected: &str) {
+        let doc = PdfDocument::from_bytes(bytes.clone()).expect("test PDF parses");
+        assert!(glyphs::page_chars(&doc, &Fonts::default(), 0).is_err());
+        assert_eq!(
+            pdf_to_text("t.pdf", &bytes).expect("reads").trim(),
+            expected
+        );
+    }
 
     /// Two-byte codes through a ToUnicode map, TJ kerning, a form XObject with its own matrix:
     /// the fast path reads them, and as the general extraction does.
     #[test]
     fn fast_path_reads_type0_text_and_forms() {
-        let content = stream(
-            "BT /F1 12 Tf 1 0 0 1 72 700 Tm <00010002> Tj ET \
-             BT /F2 10 Tf 72 660 Td [(12)-250(34)] TJ ET q 1 0 0 1 100 0 cm /X1 Do Q",
-        );
-        let cmap = stream(
-            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap \
-             1 begincodespacerange <0000> <FFFF> endcodespacerange \
-             2 beginbfchar <0001> <9884> <0002> <7B97> endbfchar endcmap end end",
-        );
+        let form_ops = "BT /F2 10 Tf 72 660 Td (56) Tj ET";
         let form = format!(
             "<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Matrix [1 0 0 1 0 -40] \
-             /Resources << /Font << /F2 8 0 R >> >> /Length {} >>\nstream\n{}\nendstream",
-            "BT /F2 10 Tf 72 660 Td (56) Tj ET".len(),
-            "BT /F2 10 Tf 72 660 Td (56) Tj ET"
+             /Resources << /Font << /F2 8 0 R >> >> /Length {} >>\nstream\n{form_ops}\nendstream",
+            form_ops.len(),
         );
-        let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-                    /Resources << /Font << /F1 5 0 R /F2 8 0 R >> /XObject << /X1 9 0 R >> >> >>";
-        let bytes = pdf(&[
-            CATALOG,
-            PAGES,
-            page,
-            &content,
-            "<< /Type /Font /Subtype /Type0 /BaseFont /Test /Encoding /Identity-H \
-             /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
-            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Test /DW 1000 /W [1 [1000 1000]] \
-             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
-            &cmap,
-            "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 48 /LastChar 57 \
-             /Widths [556 556 556 556 556 556 556 556 556 556] /Encoding /WinAnsiEncoding >>",
-            &form,
-        ]);
+        let bytes = one_page(
+            "BT /F1 12 Tf 1 0 0 1 72 700 Tm <00010002> Tj ET \
+             BT /F2 10 Tf 72 660 Td [(12)-250(34)] TJ ET q 1 0 0 1 100 0 cm /X1 Do Q",
+            "<< /Font << /F1 5 0 R /F2 8 0 R >> /XObject << /X1 9 0 R >> >>",
+            &[
+                TYPE0,
+                &cid_font("/W [1 [1000 1000]]"),
+                &to_unicode("<0001> <9884> <0002> <7B97>"),
+                "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 48 /LastChar 57 \
+                 /Widths [556 556 556 556 556 556 556 556 556 556] /Encoding /WinAnsiEncoding >>",
+                &form,
+            ],
+        );
         let doc = PdfDocument::from_bytes(bytes.clone()).expect("test PDF parses");
         let fast = glyphs::page_chars(&doc, &Fonts::default(), 0).expect("on the fast path");
         let text: String = fast.iter().map(|c| c.c).collect();
@@ -512,46 +544,24 @@ mod tests {
     /// sends the page to the general extraction, which still reads it.
     #[test]
     fn unsupported_font_falls_back_to_general_extraction() {
-        let content = stream("BT /F1 12 Tf 72 700 Td (Hello) Tj ET");
-        let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-                    /Resources << /Font << /F1 5 0 R >> >> >>";
-        let bytes = pdf(&[
-            CATALOG,
-            PAGES,
-            page,
-            &content,
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        ]);
-        let doc = PdfDocument::from_bytes(bytes.clone()).expect("test PDF parses");
-        assert!(glyphs::page_chars(&doc, &Fonts::default(), 0).is_err());
-        assert_eq!(pdf_to_text("t.pdf", &bytes).expect("reads").trim(), "Hello");
+        let bytes = one_page(
+            "BT /F1 12 Tf 72 700 Td (Hello) Tj ET",
+            "<< /Font << /F1 5 0 R >> >>",
+            &["<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"],
+        );
+        assert_falls_back(bytes, "Hello");
     }
 
     /// A ToUnicode map that sends a code to a Kangxi radical (⽴ for 立, as some subset fonts
     /// do) is left to the general extraction, which reads the ideograph.
     #[test]
     fn radical_in_tounicode_falls_back() {
-        let content = stream("BT /F1 12 Tf 72 700 Td <0001> Tj ET");
-        let cmap = stream(
-            "begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange \
-             1 beginbfchar <0001> <2F74> endbfchar endcmap",
+        let bytes = one_page(
+            "BT /F1 12 Tf 72 700 Td <0001> Tj ET",
+            "<< /Font << /F1 5 0 R >> >>",
+            &[TYPE0, &cid_font(""), &to_unicode("<0001> <2F74>")],
         );
-        let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-                    /Resources << /Font << /F1 5 0 R >> >> >>";
-        let bytes = pdf(&[
-            CATALOG,
-            PAGES,
-            page,
-            &content,
-            "<< /Type /Font /Subtype /Type0 /BaseFont /Test /Encoding /Identity-H \
-             /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
-            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Test /DW 1000 \
-             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
-            &cmap,
-        ]);
-        let doc = PdfDocument::from_bytes(bytes.clone()).expect("test PDF parses");
-        assert!(glyphs::page_chars(&doc, &Fonts::default(), 0).is_err());
-        assert_eq!(pdf_to_text("t.pdf", &bytes).expect("reads").trim(), "立");
+        assert_falls_back(bytes, "立");
     }
 
     /// Our interpreter and pdf_oxide's general extraction lay every corpus page out alike,
