@@ -1,14 +1,15 @@
 //! A page's characters with their positions, read from the content stream by our own small
 //! text-showing interpreter, for the fonts it can map without their embedded programs: a
 //! `/ToUnicode` CMap with `/W` or `/Widths` metrics (every corpus document), or a simple font
-//! whose codes are printable ASCII.
+//! in WinAnsi (or whose codes are printable ASCII).
 //!
 //! pdf_oxide's `extract_chars` inflates and parses every embedded font program (twice for a
 //! TrueType subset), and the Jiangsu documents embed a new subset of SimSun on every page: the
 //! programs cost more than the rest of the reading. None of that is needed to know which
 //! character is drawn where. A page with anything this interpreter does not handle (an
-//! unmapped code, a Type 3 font, a CMap other than Identity-H, an encrypted file) returns
-//! `None` and is read by `extract_chars` instead, so this path only ever speeds reading up.
+//! unmapped code, a Type 3 font, a CMap other than Identity-H, an encrypted file) gives
+//! `Unsupported` and is read by `extract_chars` instead, so this path only ever speeds reading
+//! up.
 //!
 //! The geometry follows ISO 32000-1 §9.4.4 and is computed as pdf_oxide computes it (origin
 //! from the text matrix and the CTM, effective size from the combined matrix's y scale,
@@ -421,6 +422,8 @@ impl Reader<'_> {
         })
         .map_err(|_| unsupported!())?;
         let mut stack: Vec<State> = Vec::new();
+        // Fonts of these resources by name: a page sets its font at every cell.
+        let mut named: HashMap<String, Arc<Font>> = HashMap::new();
         let mut s = state;
         // Text matrix and text line matrix.
         let (mut tm, mut tlm) = (Matrix::IDENTITY, Matrix::IDENTITY);
@@ -440,7 +443,15 @@ impl Reader<'_> {
                     tlm = Matrix::IDENTITY;
                 }
                 Operator::Tf { font, size } => {
-                    s.font = Some(self.font(resources, &font)?);
+                    let f = match named.get(&font) {
+                        Some(f) => Arc::clone(f),
+                        None => {
+                            let f = self.font(resources, &font)?;
+                            named.insert(font, Arc::clone(&f));
+                            f
+                        }
+                    };
+                    s.font = Some(f);
                     s.size = size;
                 }
                 Operator::Tc { char_space } => s.char_space = char_space,
