@@ -17,6 +17,9 @@ if command -v qpdf >/dev/null; then
   # Pages with images are too large to mutate usefully.
   find fuzz/corpus/pdf_reader -name 'plain-*' -size +1M -delete
 fi
+# Small synthetic pages, a corpus of their own for fast runs of the PDF interpreter:
+# cargo fuzz run pdf_reader corpus/pdf_small -- -max_len=8192
+python3 fuzz/small_pdfs.py fuzz/corpus/pdf_small
 sed -n '1,/^表一/p' examples/chongqing-dadukou-govoffice-2025.txt > fuzz/corpus/narrative/example.txt
 cargo run -q --release -- publish examples/chongqing-dadukou-govoffice-2025/budget.toml \
   --out fuzz/corpus/xlsx_reader --format xlsx 2>/dev/null
