@@ -6,6 +6,7 @@
 //! whatever it could not recover instead of guessing.
 
 pub mod budget;
+mod columns;
 #[cfg(feature = "excel")]
 pub mod excel;
 mod layout;
@@ -15,6 +16,7 @@ mod narrative;
 pub mod pdf;
 pub mod profile;
 mod tables;
+mod titles;
 
 pub use profile::Profile;
 pub use tables::{is_code, is_total_label};
@@ -172,7 +174,7 @@ pub fn read_text(source: &str, text: &str) -> Document {
     };
     doc.profile = Some(profile.id.clone());
 
-    let starts = tables::find_table_starts(&lines, profile);
+    let starts = titles::find_table_starts(&lines, profile);
     let narrative_end = starts.first().map_or(lines.len(), |s| s.first);
     let mut assembled = tables::assemble(&lines, &starts, profile);
     tables::adopt_fragments(&mut assembled.tables, &mut assembled.notes, profile);

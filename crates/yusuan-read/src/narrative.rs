@@ -390,6 +390,22 @@ fn clauses(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// A clause that states a figure and then its breakdown in brackets ("车辆7辆（一般公务用车3辆")
+/// is two clauses: the figure, and the bracket's first part.
+fn breakdowns(off: usize, clause: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for m in AMOUNT.find_iter(clause) {
+        let rest = &clause[m.end()..];
+        if let Some(inner) = rest.strip_prefix(['（', '(']) {
+            out.push((off + start, &clause[start..m.end()]));
+            start = clause.len() - inner.len();
+        }
+    }
+    out.push((off + start, &clause[start..]));
+    out
+}
+
 fn clean_label(label: &str) -> String {
     let mut s = compact(label);
     // Leading years ("2025年") and connective words carry no subject.
@@ -619,7 +635,10 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
     let first_in_paragraph = n.figures.len();
     let all =
         p.text.contains("均实行") || p.text.contains("全部实行") || p.text.contains("均已实行");
-    for (off, clause) in clauses(&p.text) {
+    for (off, clause) in clauses(&p.text)
+        .into_iter()
+        .flat_map(|(o, c)| breakdowns(o, c))
+    {
         let c = compact(clause);
         let amount = AMOUNT.captures(clause);
         let Some(caps) = amount else {

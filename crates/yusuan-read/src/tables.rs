@@ -2,22 +2,11 @@
 
 use crate::lines::{compact, Line, RawCell};
 use crate::profile::{Profile, TableSpec};
+use crate::titles::TableStart;
 use yusuan_core::{
     Amount, Cell, CellValue, Column, ColumnRole, Indicator, Mention, MentionKind, MoneyUnit,
     Performance, ReadNote, ReadNoteKind, Row, Span, Spanned, Table, TableKind,
 };
-
-/// Where a table starts: the `表X` marker and/or its title line.
-#[derive(Clone, Debug)]
-pub(crate) struct TableStart {
-    /// Index into the line slice of the first line of the table (marker or title).
-    pub first: usize,
-    /// Index of the first body line (after the title).
-    pub body: usize,
-    pub number: Option<String>,
-    pub ordinal: Option<u32>,
-    pub title: String,
-}
 
 /// Parse a Chinese numeral from 一 to 九十九.
 pub(crate) fn chinese_number(s: &str) -> Option<u32> {
@@ -31,96 +20,6 @@ pub(crate) fn chinese_number(s: &str) -> Option<u32> {
         [t, '十', u] => Some(digit(*t)? as u32 * 10 + digit(*u)? as u32),
         _ => None,
     }
-}
-
-/// `表十一` -> ("表十一", 11, rest of the line).
-fn table_marker(compact_line: &str) -> Option<(String, u32, String)> {
-    let rest = compact_line.strip_prefix('表')?;
-    let numeral: String = rest
-        .chars()
-        .take_while(|c| "零一二三四五六七八九十".contains(*c))
-        .collect();
-    if numeral.is_empty() {
-        return None;
-    }
-    let n = chinese_number(&numeral)?;
-    let tail = rest[numeral.len()..]
-        .trim_start_matches(['：', ':', '、', '.'])
-        .to_string();
-    // "表明" etc. are words, not markers: a marker stands alone or precedes a title.
-    if !tail.is_empty() && !tail.ends_with('表') && !tail.contains("表（") {
-        return None;
-    }
-    Some((format!("表{numeral}"), n, tail))
-}
-
-/// A line that can only be a table title: no tabs with data, short, ends with 表, and the
-/// profile knows it.
-fn is_title_line(line: &Line, profile: &Profile) -> bool {
-    let cells: Vec<RawCell> = line.cells();
-    let filled = cells.iter().filter(|c| !c.text.is_empty()).count();
-    let c = line.compact();
-    // A numbered entry ("6．2025年…预算表") is a table of contents line, not a title.
-    let numbered = (c.chars().next().is_some_and(|d| d.is_ascii_digit())
-        && leading_year(&c).is_none())
-        || c.trim_start_matches(|ch: char| "一二三四五六七八九十".contains(ch))
-            .starts_with('、');
-    filled == 1
-        && !numbered
-        && c.chars().count() <= 40
-        && (c.ends_with('表') || (c.ends_with('）') && c.contains("表（")))
-        && profile.table_for_title(&c).is_some()
-}
-
-pub(crate) fn find_table_starts(lines: &[Line], profile: &Profile) -> Vec<TableStart> {
-    let mut starts = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        // Only lines that start with 表 or end with 表 can open a table.
-        let t = lines[i].trimmed();
-        if !(t.starts_with('表') || t.ends_with('表') || t.ends_with('）')) {
-            i += 1;
-            continue;
-        }
-        let c = lines[i].compact();
-        if let Some((number, ordinal, tail)) = table_marker(&c) {
-            let (title, body) = if tail.is_empty() {
-                // The title is the next non-blank line when it is a title.
-                match (i + 1..lines.len()).find(|&j| !lines[j].is_blank()) {
-                    Some(j) if looks_like_title(&lines[j]) => (lines[j].compact(), j + 1),
-                    _ => (String::new(), i + 1),
-                }
-            } else {
-                (tail, i + 1)
-            };
-            starts.push(TableStart {
-                first: i,
-                body,
-                number: Some(number),
-                ordinal: Some(ordinal),
-                title,
-            });
-            i = body;
-            continue;
-        }
-        if (!starts.is_empty() || !profile.numbered_tables) && is_title_line(&lines[i], profile) {
-            starts.push(TableStart {
-                first: i,
-                body: i + 1,
-                number: None,
-                ordinal: None,
-                title: c,
-            });
-        }
-        i += 1;
-    }
-    starts
-}
-
-fn looks_like_title(line: &Line) -> bool {
-    let filled = line.cells().iter().filter(|c| !c.text.is_empty()).count();
-    let c = line.compact();
-    filled == 1 && c.chars().count() <= 40 && c.contains('表')
 }
 
 /// A function or economic code: 3, 5 or 7 digits.
@@ -335,6 +234,8 @@ fn read_grid(
     // Space-aligned rows wait until the whole table is seen: their columns are learnt from it.
     let mut header_cells: Vec<Vec<RawCell>> = Vec::new();
     let mut pending: Vec<(usize, Vec<RawCell>)> = Vec::new();
+    // Tab-separated rows keep every printed column: matched to the profile's once all are seen.
+    let mut tabbed: Vec<(usize, Vec<String>)> = Vec::new();
     let mut resume = None;
     for idx in body..end {
         let line = &lines[idx];
@@ -427,6 +328,16 @@ fn read_grid(
             });
         }
         blank_before = false;
+        if data && !seen_data && fragments.is_empty() {
+            // The header is complete: a table printed in several layouts picks its columns,
+            // and one that prints no unit takes its profile's.
+            if let Some(spec) = pick_variant(variants, &table.header) {
+                table.columns = columns_of(&spec.columns);
+            }
+            if unit.is_none() {
+                unit = variants.first().and_then(|v| v.unit);
+            }
+        }
         let row_unit = unit.unwrap_or(profile.money_unit);
         if let Some(frag) = fragments.last_mut() {
             frag.rows.push(make_row(lines, idx, &cells, &[], row_unit));
@@ -480,20 +391,16 @@ fn read_grid(
             resume = Some(idx);
             break;
         }
-        if !seen_data {
-            // The header is complete: a table printed in several layouts picks its columns.
-            if let Some(spec) = pick_variant(variants, &table.header) {
-                table.columns = columns_of(&spec.columns);
-            }
-            if unit.is_none() {
-                unit = variants.first().and_then(|v| v.unit);
-            }
-        }
         seen_data = true;
         width = Some(width.map_or(cells.len(), |w| w.max(cells.len())));
         let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
         if !line.is_tabbed() && !roles.is_empty() {
             pending.push((table.rows.len(), cells.clone()));
+        } else if line.is_tabbed() {
+            tabbed.push((
+                table.rows.len(),
+                cells.iter().map(|c| c.text.clone()).collect(),
+            ));
         }
         table
             .rows
@@ -517,6 +424,31 @@ fn read_grid(
             let mut row = make_row(lines, 0, &cells, &roles, row_unit);
             row.span = span;
             table.rows[*k] = row;
+        }
+    }
+    if !tabbed.is_empty() {
+        let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
+        let header: Vec<Vec<String>> = header_cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.clone()).collect())
+            .collect();
+        let body: Vec<Vec<String>> = tabbed.iter().map(|(_, t)| t.clone()).collect();
+        if let Some(map) = crate::columns::map_tabbed(&header, &body, &roles) {
+            let row_unit = unit.unwrap_or(profile.money_unit);
+            for (k, texts) in &tabbed {
+                let cells: Vec<RawCell> = crate::columns::apply(&map, texts)
+                    .into_iter()
+                    .map(|text| RawCell {
+                        text,
+                        start: 0,
+                        end: 0,
+                    })
+                    .collect();
+                let span = table.rows[*k].span;
+                let mut row = make_row(lines, 0, &cells, &roles, row_unit);
+                row.span = span;
+                table.rows[*k] = row;
+            }
         }
     }
     join_wrapped_names(table);
@@ -893,15 +825,5 @@ mod tests {
         assert_eq!(chinese_number("十三"), Some(13));
         assert_eq!(chinese_number("二十一"), Some(21));
         assert_eq!(chinese_number("x"), None);
-    }
-
-    #[test]
-    fn markers_are_not_words() {
-        assert_eq!(table_marker("表二").map(|m| m.1), Some(2));
-        assert_eq!(
-            table_marker("表一2025年财政拨款收支总表").map(|m| m.2),
-            Some("2025年财政拨款收支总表".to_string())
-        );
-        assert!(table_marker("表明本单位无收入").is_none());
     }
 }

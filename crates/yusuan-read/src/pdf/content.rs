@@ -1,22 +1,32 @@
-//! A page's characters with their positions, read from the content stream by our own small
-//! text-showing interpreter, for the fonts it can map without their embedded programs: a
-//! `/ToUnicode` CMap with `/W` or `/Widths` metrics (every corpus document), or a simple font
-//! in WinAnsi (or whose codes are printable ASCII).
+//! A page's content, read from its content stream by our own small interpreter: the
+//! characters with their positions, for the fonts it can map without their embedded programs
+//! (a `/ToUnicode` CMap with `/W` or `/Widths` metrics, as in every corpus document, or a
+//! simple font in WinAnsi or whose codes are printable ASCII), and the ruling lines the page
+//! paints (the grid of its tables), with what is clipped away or painted white left out.
 //!
 //! pdf_oxide's `extract_chars` inflates and parses every embedded font program (twice for a
 //! TrueType subset), and the Jiangsu documents embed a new subset of SimSun on every page: the
 //! programs cost more than the rest of the reading. None of that is needed to know which
-//! character is drawn where. A page with anything this interpreter does not handle (an
-//! unmapped code, a Type 3 font, a CMap other than Identity-H, an encrypted file) gives
-//! `Unsupported` and is read by `extract_chars` instead, so this path only ever speeds reading
-//! up.
+//! character is drawn where. A page whose text has anything this interpreter does not handle
+//! (an unmapped code, a Type 3 font, a CMap other than Identity-H) keeps its rulings and takes
+//! its characters from `extract_chars` instead; an encrypted file or a content stream that
+//! does not parse gives `Unsupported` (no rulings: the page is laid out by alignment alone).
+//!
+//! Paths (ISO 32000-1 §8.5): `m l c v y h re` build a path in device space (under the CTM and
+//! `q`/`Q`); `S s` stroke it, `f F f*` fill it, `B B* b b*` do both, `n` drops it; `W`/`W*`
+//! intersect the clip with it once it is painted. A stroked straight segment that runs along
+//! an axis, or a filled rectangle at most `MAX_RULE_THICKNESS` thick, is a ruling, unless it is
+//! painted white (a cell's background or padding) or lies outside the clip. The clip is kept as
+//! a rectangle (the bounding box of each clipping path, intersected), which never hides what a
+//! viewer shows: a character is hidden only when its middle lies outside that box, or when it
+//! is drawn in an invisible text mode (`3 Tr`, `7 Tr`).
 //!
 //! The geometry follows ISO 32000-1 §9.4.4 and is computed as pdf_oxide computes it (origin
 //! from the text matrix and the CTM, effective size from the combined matrix's y scale,
 //! advance from the glyph width), so both paths lay a page out the same way; a test checks
 //! that they agree on every corpus page.
 
-use pdf_oxide::content::{parse_and_execute_text_only, Operator, TextElement};
+use pdf_oxide::content::{parse_content_stream, Operator, TextElement};
 use pdf_oxide::fonts::cmap::{parse_tounicode_cmap, CMap};
 use pdf_oxide::object::{Object, ObjectRef};
 use pdf_oxide::PdfDocument;
@@ -33,6 +43,8 @@ pub(super) struct Char {
     pub size: f32,
     pub advance: f32,
     pub rotation: f32,
+    /// Drawn outside the clip, or in an invisible text mode: not seen on the page.
+    pub hidden: bool,
 }
 
 /// What a font needs for positions and text: how codes are cut from a string, what each
@@ -88,7 +100,11 @@ fn plain(s: &str) -> bool {
     let symbol = {
         let mut it = s.chars();
         match (it.next(), it.next()) {
-            (Some(c), None) => matches!(c as u32, 0xA1..=0xBF | 0x2190..=0x2BFF),
+            // Mathematical operators (≥ ≤) and box drawing (─) are taken as mapped.
+            (Some(c), None) => {
+                matches!(c as u32, 0xA1..=0xBF | 0x2190..=0x2BFF)
+                    && !matches!(c as u32, 0x2200..=0x22FF | 0x2500..=0x257F)
+            }
             _ => false,
         }
     };
@@ -156,6 +172,76 @@ impl Matrix {
     }
 }
 
+/// An axis-aligned rectangle in device space.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Rect {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl Rect {
+    fn around(points: impl Iterator<Item = (f32, f32)>) -> Option<Rect> {
+        let mut r: Option<Rect> = None;
+        for (x, y) in points {
+            let b = r.get_or_insert(Rect {
+                x0: x,
+                y0: y,
+                x1: x,
+                y1: y,
+            });
+            b.x0 = b.x0.min(x);
+            b.y0 = b.y0.min(y);
+            b.x1 = b.x1.max(x);
+            b.y1 = b.y1.max(y);
+        }
+        r
+    }
+
+    fn intersect(&self, o: &Rect) -> Rect {
+        Rect {
+            x0: self.x0.max(o.x0),
+            y0: self.y0.max(o.y0),
+            x1: self.x1.min(o.x1).max(self.x0.max(o.x0)),
+            y1: self.y1.min(o.y1).max(self.y0.max(o.y0)),
+        }
+    }
+
+    /// Whether the point is inside, allowing `tolerance` on every side.
+    pub fn holds(&self, x: f32, y: f32, tolerance: f32) -> bool {
+        x >= self.x0 - tolerance
+            && x <= self.x1 + tolerance
+            && y >= self.y0 - tolerance
+            && y <= self.y1 + tolerance
+    }
+}
+
+/// A ruling line the page paints, in device space: a segment along one axis (`x0 == x1` or
+/// `y0 == y1`), already cut to the clip.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Ruling {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+/// The thickest filled rectangle that is a ruling rather than a shaded area (cell borders
+/// drawn as filled rectangles are 0.2-1.5 pt thick).
+const MAX_RULE_THICKNESS: f32 = 3.0;
+
+/// A segment whose ends differ by less than this across its axis runs along it.
+const AXIS_TOLERANCE: f32 = 0.8;
+
+/// What the interpreter read of a page.
+pub(super) struct PageContent {
+    /// Every character drawn, visible or not, when the text could be read on this path, or
+    /// why the general reader is needed for it.
+    pub chars: Result<Vec<Char>, Unsupported>,
+    pub rulings: Vec<Ruling>,
+}
+
 #[derive(Clone)]
 struct State {
     ctm: Matrix,
@@ -165,6 +251,13 @@ struct State {
     word_space: f32,
     scale: f32,
     leading: f32,
+    /// Text render mode (`Tr`): 3 and 7 draw nothing.
+    render: u8,
+    /// Whether the fill / stroke colour is white (or near it): what it paints is not a line.
+    fill_white: bool,
+    stroke_white: bool,
+    /// The clip, as a rectangle in device space; `None` is the whole page.
+    clip: Option<Rect>,
 }
 
 /// Nesting of form XObjects followed (real documents use one or two levels).
@@ -173,6 +266,9 @@ const MAX_FORM_DEPTH: usize = 8;
 /// Form XObjects drawn on one page: a form drawn twice by a form drawn twice... grows
 /// exponentially; past this many the page goes to the general reader.
 const MAX_FORMS: usize = 1000;
+
+/// Path segments kept per page: a hostile stream of millions of tiny lines is not a table.
+const MAX_RULINGS: usize = 20_000;
 
 /// Widths a CIDFont's `/W` may set (a font has at most 65,536 CIDs).
 const MAX_WIDTH_ENTRIES: usize = 1 << 17;
@@ -191,8 +287,14 @@ macro_rules! unsupported {
 
 type Step<T = ()> = Result<T, Unsupported>;
 
-/// The characters of a page, or why the page needs the general reader.
+/// The characters of a page, or why the page needs the general reader for them.
+#[cfg(test)]
 pub(super) fn page_chars(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Step<Vec<Char>> {
+    page_content(doc, fonts, page)?.chars
+}
+
+/// A page's characters and rulings, or why this path cannot read the page at all.
+pub(super) fn page_content(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Step<PageContent> {
     if doc.is_encrypted() {
         return Err(unsupported!());
     }
@@ -208,6 +310,8 @@ pub(super) fn page_chars(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Step<
         doc,
         fonts,
         out: Vec::new(),
+        text_failed: None,
+        rulings: Vec::new(),
         forms: 0,
     };
     let state = State {
@@ -218,16 +322,99 @@ pub(super) fn page_chars(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Step<
         word_space: 0.0,
         scale: 1.0,
         leading: 0.0,
+        render: 0,
+        fill_white: false,
+        stroke_white: false,
+        clip: None,
     };
     reader.run(&content, &resources, state, 0)?;
-    Ok(reader.out)
+    Ok(PageContent {
+        chars: match reader.text_failed {
+            None => Ok(reader.out),
+            Some(why) => Err(why),
+        },
+        rulings: reader.rulings,
+    })
 }
 
 struct Reader<'a> {
     doc: &'a PdfDocument,
     fonts: &'a Fonts,
     out: Vec<Char>,
+    /// Why some text could not be read on this path, once it could not.
+    text_failed: Option<Unsupported>,
+    rulings: Vec<Ruling>,
     forms: usize,
+}
+
+/// The path being built: subpaths of points in device space, each point with whether the
+/// segment that reaches it is straight.
+#[derive(Default)]
+struct Path {
+    subpaths: Vec<(Vec<((f32, f32), bool)>, bool)>,
+    /// The current point in user space, for `l` after a `re` or a curve.
+    current: Option<(f32, f32)>,
+}
+
+impl Path {
+    fn move_to(&mut self, ctm: &Matrix, x: f32, y: f32) {
+        self.subpaths.push((vec![(ctm.point(x, y), true)], false));
+        self.current = Some((x, y));
+    }
+
+    fn line_to(&mut self, ctm: &Matrix, x: f32, y: f32, straight: bool) {
+        match self.subpaths.last_mut() {
+            Some((points, false)) => points.push((ctm.point(x, y), straight)),
+            // A segment with no current point (or after `h`) starts where the last one was.
+            _ => {
+                let from = self.current.unwrap_or((x, y));
+                self.subpaths.push((
+                    vec![
+                        (ctm.point(from.0, from.1), true),
+                        (ctm.point(x, y), straight),
+                    ],
+                    false,
+                ));
+            }
+        }
+        self.current = Some((x, y));
+    }
+
+    fn close(&mut self) {
+        if let Some((_, closed)) = self.subpaths.last_mut() {
+            *closed = true;
+        }
+    }
+
+    fn rect(&mut self, ctm: &Matrix, x: f32, y: f32, w: f32, h: f32) {
+        let corners = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)];
+        self.subpaths.push((
+            corners
+                .iter()
+                .map(|&(px, py)| (ctm.point(px, py), true))
+                .collect(),
+            true,
+        ));
+        self.current = Some((x, y));
+    }
+
+    fn bounds(&self) -> Option<Rect> {
+        Rect::around(
+            self.subpaths
+                .iter()
+                .flat_map(|(points, _)| points.iter().map(|(p, _)| *p)),
+        )
+    }
+}
+
+/// A colour that paints (nearly) white: what it draws is not a visible line.
+fn white(components: &[f32]) -> bool {
+    match components {
+        [gray] => *gray >= 0.95,
+        [r, g, b] => *r >= 0.95 && *g >= 0.95 && *b >= 0.95,
+        [c, m, y, k] => *c <= 0.05 && *m <= 0.05 && *y <= 0.05 && *k <= 0.05,
+        _ => false,
+    }
 }
 
 impl Reader<'_> {
@@ -411,22 +598,22 @@ impl Reader<'_> {
 
     fn run(&mut self, content: &[u8], resources: &Object, state: State, depth: usize) -> Step {
         // pdf_oxide weighs `/PlacedPDF` marked content (an overlay copy or the page's body);
-        // such a page is its business.
+        // such a page's text is its business.
         if content.windows(9).any(|w| w == b"PlacedPDF") {
-            return Err(unsupported!());
+            self.text_failed.get_or_insert(unsupported!());
         }
-        let mut ops = Vec::new();
-        parse_and_execute_text_only(content, |op| {
-            ops.push(op);
-            Ok(())
-        })
-        .map_err(|_| unsupported!())?;
+        let ops = parse_content_stream(content).map_err(|_| unsupported!())?;
         let mut stack: Vec<State> = Vec::new();
-        // Fonts of these resources by name: a page sets its font at every cell.
-        let mut named: HashMap<String, Arc<Font>> = HashMap::new();
+        // Fonts of these resources by name (`None`: not readable on this path): a page sets
+        // its font at every cell.
+        let mut named: HashMap<String, Option<Arc<Font>>> = HashMap::new();
         let mut s = state;
         // Text matrix and text line matrix.
         let (mut tm, mut tlm) = (Matrix::IDENTITY, Matrix::IDENTITY);
+        let mut path = Path::default();
+        let mut clip_pending = false;
+        // Why a font of these resources could not be loaded, should its text be shown.
+        let mut font_failed: Option<Unsupported> = None;
         for op in ops {
             match op {
                 Operator::SaveState => stack.push(s.clone()),
@@ -438,22 +625,104 @@ impl Reader<'_> {
                 Operator::Cm { a, b, c, d, e, f } => {
                     s.ctm = Matrix { a, b, c, d, e, f }.then(&s.ctm);
                 }
+                Operator::SetFillGray { gray } => s.fill_white = white(&[gray]),
+                Operator::SetStrokeGray { gray } => s.stroke_white = white(&[gray]),
+                Operator::SetFillRgb { r, g, b } => s.fill_white = white(&[r, g, b]),
+                Operator::SetStrokeRgb { r, g, b } => s.stroke_white = white(&[r, g, b]),
+                Operator::SetFillCmyk { c, m, y, k } => s.fill_white = white(&[c, m, y, k]),
+                Operator::SetStrokeCmyk { c, m, y, k } => s.stroke_white = white(&[c, m, y, k]),
+                // A new colour space starts at its initial colour, black for the device spaces.
+                Operator::SetFillColorSpace { .. } => s.fill_white = false,
+                Operator::SetStrokeColorSpace { .. } => s.stroke_white = false,
+                Operator::SetFillColor { components } => s.fill_white = white(&components),
+                Operator::SetStrokeColor { components } => s.stroke_white = white(&components),
+                Operator::SetFillColorN { components, name } => {
+                    s.fill_white = name.is_none() && white(&components);
+                }
+                Operator::SetStrokeColorN { components, name } => {
+                    s.stroke_white = name.is_none() && white(&components);
+                }
+                Operator::MoveTo { x, y } => path.move_to(&s.ctm, x, y),
+                Operator::LineTo { x, y } => path.line_to(&s.ctm, x, y, true),
+                Operator::CurveTo { x3, y3, .. }
+                | Operator::CurveToV { x3, y3, .. }
+                | Operator::CurveToY { x3, y3, .. } => path.line_to(&s.ctm, x3, y3, false),
+                Operator::ClosePath => path.close(),
+                Operator::Rectangle {
+                    x,
+                    y,
+                    width,
+                    height,
+                } => path.rect(&s.ctm, x, y, width, height),
+                Operator::ClipNonZero | Operator::ClipEvenOdd => clip_pending = true,
+                Operator::Stroke
+                | Operator::CloseAndStroke
+                | Operator::Fill
+                | Operator::FillEvenOdd
+                | Operator::FillStroke
+                | Operator::FillStrokeEvenOdd
+                | Operator::CloseFillStroke
+                | Operator::CloseFillStrokeEvenOdd
+                | Operator::EndPath => {
+                    use Operator::*;
+                    if matches!(
+                        op,
+                        CloseAndStroke | CloseFillStroke | CloseFillStrokeEvenOdd
+                    ) {
+                        path.close();
+                    }
+                    let fill = matches!(
+                        op,
+                        Fill | FillEvenOdd
+                            | FillStroke
+                            | FillStrokeEvenOdd
+                            | CloseFillStroke
+                            | CloseFillStrokeEvenOdd
+                    );
+                    let stroke = matches!(
+                        op,
+                        Stroke
+                            | CloseAndStroke
+                            | FillStroke
+                            | FillStrokeEvenOdd
+                            | CloseFillStroke
+                            | CloseFillStrokeEvenOdd
+                    );
+                    if fill && !s.fill_white {
+                        self.fill_rulings(&path, s.clip);
+                    }
+                    if stroke && !s.stroke_white {
+                        self.stroke_rulings(&path, s.clip);
+                    }
+                    if clip_pending {
+                        if let Some(b) = path.bounds() {
+                            s.clip = Some(s.clip.map_or(b, |c| c.intersect(&b)));
+                        }
+                        clip_pending = false;
+                    }
+                    path = Path::default();
+                }
                 Operator::BeginText => {
                     tm = Matrix::IDENTITY;
                     tlm = Matrix::IDENTITY;
                 }
                 Operator::Tf { font, size } => {
                     let f = match named.get(&font) {
-                        Some(f) => Arc::clone(f),
+                        Some(f) => f.clone(),
                         None => {
-                            let f = self.font(resources, &font)?;
-                            named.insert(font, Arc::clone(&f));
+                            let f = self.font(resources, &font);
+                            if let Err(why) = &f {
+                                font_failed.get_or_insert(Unsupported(why.0));
+                            }
+                            let f = f.ok();
+                            named.insert(font, f.clone());
                             f
                         }
                     };
-                    s.font = Some(f);
+                    s.font = f;
                     s.size = size;
                 }
+                Operator::Tr { render } => s.render = render,
                 Operator::Tc { char_space } => s.char_space = char_space,
                 Operator::Tw { word_space } => s.word_space = word_space,
                 Operator::Tz { scale } => s.scale = scale / 100.0,
@@ -475,11 +744,11 @@ impl Reader<'_> {
                     tlm = tlm.translated(0.0, -s.leading);
                     tm = tlm;
                 }
-                Operator::Tj { text } => self.show(&text, &s, &mut tm)?,
+                Operator::Tj { text } => self.show(&text, &s, &mut tm, &font_failed),
                 Operator::Quote { text } => {
                     tlm = tlm.translated(0.0, -s.leading);
                     tm = tlm;
-                    self.show(&text, &s, &mut tm)?;
+                    self.show(&text, &s, &mut tm, &font_failed);
                 }
                 Operator::DoubleQuote {
                     word_space,
@@ -490,12 +759,14 @@ impl Reader<'_> {
                     s.char_space = char_space;
                     tlm = tlm.translated(0.0, -s.leading);
                     tm = tlm;
-                    self.show(&text, &s, &mut tm)?;
+                    self.show(&text, &s, &mut tm, &font_failed);
                 }
                 Operator::TJ { array } => {
                     for element in array {
                         match element {
-                            TextElement::String(text) => self.show(&text, &s, &mut tm)?,
+                            TextElement::String(text) => {
+                                self.show(&text, &s, &mut tm, &font_failed)
+                            }
                             TextElement::Offset(n) => {
                                 tm = tm.translated(-n / 1000.0 * s.size * s.scale, 0.0);
                             }
@@ -509,7 +780,100 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// A form XObject's text, drawn with the form's matrix and resources; images draw none.
+    /// Keep a ruling, cut to the clip; one outside it is not seen.
+    fn push_ruling(&mut self, r: Ruling, clip: Option<Rect>) {
+        if self.rulings.len() >= MAX_RULINGS {
+            return;
+        }
+        let r = match clip {
+            None => r,
+            Some(c) => {
+                let cut = Ruling {
+                    x0: r.x0.max(c.x0),
+                    y0: r.y0.max(c.y0),
+                    x1: r.x1.min(c.x1),
+                    y1: r.y1.min(c.y1),
+                };
+                // A ruling on the clip's edge is drawn (half of its width is inside).
+                let tol = 1.0;
+                if cut.x0 > cut.x1 + tol || cut.y0 > cut.y1 + tol {
+                    return;
+                }
+                Ruling {
+                    x1: cut.x1.max(cut.x0),
+                    y1: cut.y1.max(cut.y0),
+                    ..cut
+                }
+            }
+        };
+        self.rulings.push(r);
+    }
+
+    /// The straight segments of a stroked path that run along an axis.
+    fn stroke_rulings(&mut self, path: &Path, clip: Option<Rect>) {
+        for (points, closed) in &path.subpaths {
+            let closing = closed.then(|| (points.first().map(|p| p.0), true));
+            let ends = points
+                .iter()
+                .map(|&(p, straight)| (Some(p), straight))
+                .chain(closing);
+            let mut prev: Option<(f32, f32)> = None;
+            for (p, straight) in ends {
+                let Some(p) = p else { continue };
+                if let (Some(a), true) = (prev, straight) {
+                    if let Some(r) = axis_segment(a, p) {
+                        self.push_ruling(r, clip);
+                    }
+                }
+                prev = Some(p);
+            }
+        }
+    }
+
+    /// A filled subpath that is a thin rectangle is a ruling along its length.
+    fn fill_rulings(&mut self, path: &Path, clip: Option<Rect>) {
+        for (points, _) in &path.subpaths {
+            let mut corners: Vec<(f32, f32)> = points.iter().map(|(p, _)| *p).collect();
+            if corners.len() == 5 && corners.first() == corners.last() {
+                corners.pop();
+            }
+            if corners.len() != 4 || points.iter().any(|(_, straight)| !straight) {
+                continue;
+            }
+            let along = (0..4).all(|i| {
+                let (a, b) = (corners[i], corners[(i + 1) % 4]);
+                (a.0 - b.0).abs() <= AXIS_TOLERANCE || (a.1 - b.1).abs() <= AXIS_TOLERANCE
+            });
+            let Some(b) = Rect::around(corners.iter().copied()) else {
+                continue;
+            };
+            let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
+            if !along || w.min(h) > MAX_RULE_THICKNESS || w.max(h) < 2.0 * w.min(h).max(1.0) {
+                continue;
+            }
+            let r = if w >= h {
+                let y = (b.y0 + b.y1) / 2.0;
+                Ruling {
+                    x0: b.x0,
+                    y0: y,
+                    x1: b.x1,
+                    y1: y,
+                }
+            } else {
+                let x = (b.x0 + b.x1) / 2.0;
+                Ruling {
+                    x0: x,
+                    y0: b.y0,
+                    x1: x,
+                    y1: b.y1,
+                }
+            };
+            self.push_ruling(r, clip);
+        }
+    }
+
+    /// A form XObject's text and rulings, drawn with the form's matrix and resources and
+    /// clipped to its bounding box; images draw neither.
     fn form(&mut self, resources: &Object, name: &str, s: &State, depth: usize) -> Step {
         let (_, xobject) = self.resource(resources, "XObject", name)?;
         let Object::Stream { dict, .. } = &xobject else {
@@ -525,17 +889,18 @@ impl Reader<'_> {
         let data = xobject.decode_stream_data().map_err(|_| unsupported!())?;
         let mut state = s.clone();
         if let Some(m) = dict.get("Matrix") {
-            let m = self.resolve(m)?;
-            let v: Vec<f32> = m
-                .as_array()
-                .ok_or(unsupported!())?
-                .iter()
-                .map(|x| self.number(x))
-                .collect::<Step<_>>()?;
-            let [a, b, c, d, e, f] = v[..] else {
+            let [a, b, c, d, e, f] = self.numbers(m)?[..] else {
                 return Err(unsupported!());
             };
             state.ctm = Matrix { a, b, c, d, e, f }.then(&s.ctm);
+        }
+        if let Some(bbox) = dict.get("BBox") {
+            if let [x0, y0, x1, y1] = self.numbers(bbox)?[..] {
+                let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
+                if let Some(b) = Rect::around(corners.iter().map(|&(x, y)| state.ctm.point(x, y))) {
+                    state.clip = Some(state.clip.map_or(b, |c| c.intersect(&b)));
+                }
+            }
         }
         let own = match dict.get("Resources") {
             Some(r) => self.resolve(r)?,
@@ -544,14 +909,37 @@ impl Reader<'_> {
         self.run(&data, &own, state, depth + 1)
     }
 
+    fn numbers(&self, obj: &Object) -> Step<Vec<f32>> {
+        self.resolve(obj)?
+            .as_array()
+            .ok_or(unsupported!())?
+            .iter()
+            .map(|x| self.number(x))
+            .collect()
+    }
+
     /// Show a string: one character per code at the text matrix, which advances by the
-    /// glyph's width and the character and word spacing.
-    fn show(&mut self, text: &[u8], s: &State, tm: &mut Matrix) -> Step {
-        let font = s.font.as_ref().ok_or(unsupported!())?;
+    /// glyph's width and the character and word spacing. Text in a font this path cannot
+    /// read leaves the page's characters to the general reader.
+    fn show(&mut self, text: &[u8], s: &State, tm: &mut Matrix, font_failed: &Option<Unsupported>) {
+        if self.text_failed.is_some() {
+            return;
+        }
+        let Some(font) = s.font.as_ref() else {
+            self.text_failed = Some(
+                font_failed
+                    .as_ref()
+                    .map_or(unsupported!(), |w| Unsupported(w.0)),
+            );
+            return;
+        };
         let step = if font.two_byte { 2 } else { 1 };
         for chunk in text.chunks_exact(step) {
             let code = chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
-            let unicode = font.text(code).ok_or(unsupported!())?;
+            let Some(unicode) = font.text(code) else {
+                self.text_failed = Some(unsupported!());
+                return;
+            };
             let unicode = if unicode.chars().count() > 8 {
                 unicode.chars().take(1).collect()
             } else {
@@ -564,17 +952,28 @@ impl Reader<'_> {
             let count = unicode.chars().count().max(1) as f32;
             let advance = width * m.a.abs() / count;
             let rotation = m.b.atan2(m.a).to_degrees();
+            // The middle of the glyph: half its advance along the text, a third of its size up.
+            let along = (m.a * m.a + m.b * m.b).sqrt().max(f32::EPSILON);
+            let up = (m.c * m.c + m.d * m.d).sqrt().max(f32::EPSILON);
             for (i, c) in unicode.chars().enumerate() {
                 if c == '\0' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
                     continue;
                 }
+                let cx = x + i as f32 * advance;
+                let (mx, my) = (
+                    cx + m.a / along * advance / 2.0 + m.c / up * size / 3.0,
+                    y + m.b / along * advance / 2.0 + m.d / up * size / 3.0,
+                );
+                let hidden = matches!(s.render, 3 | 7)
+                    || s.clip.is_some_and(|clip| !clip.holds(mx, my, 0.5));
                 self.out.push(Char {
                     c,
-                    x: x + i as f32 * advance,
+                    x: cx,
                     y,
                     size,
                     advance,
                     rotation,
+                    hidden,
                 });
             }
             let word = if step == 1 && code == 32 {
@@ -584,6 +983,32 @@ impl Reader<'_> {
             };
             *tm = tm.translated(width + (s.char_space + word) * s.scale, 0.0);
         }
-        Ok(())
+    }
+}
+
+/// A straight segment along an axis, as a ruling (ends ordered); a slanted or tiny one is none.
+fn axis_segment(a: (f32, f32), b: (f32, f32)) -> Option<Ruling> {
+    let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+    if dx.max(dy) < 1.0 {
+        return None;
+    }
+    if dx <= AXIS_TOLERANCE {
+        let x = (a.0 + b.0) / 2.0;
+        Some(Ruling {
+            x0: x,
+            y0: a.1.min(b.1),
+            x1: x,
+            y1: a.1.max(b.1),
+        })
+    } else if dy <= AXIS_TOLERANCE {
+        let y = (a.1 + b.1) / 2.0;
+        Some(Ruling {
+            x0: a.0.min(b.0),
+            y0: y,
+            x1: a.0.max(b.0),
+            y1: y,
+        })
+    } else {
+        None
     }
 }
