@@ -46,7 +46,9 @@ for path in sorted(glob.glob(os.path.join(shared, "corpus", "*.txt"))):
 
 # Known renames across years, documented in shared/DOMAIN.md.
 extra = [dict(code="210", kind="function", level="1", name="医疗卫生与计划生育支出", aliases="",
-              years="2017", source="shared/DOMAIN.md (renamed 卫生健康支出 in 2018)")]
+              years="2017", source="shared/DOMAIN.md (renamed 卫生健康支出 in 2018)"),
+         dict(code="310", kind="econ_dept", level="1", name="其他资本性支出", aliases="",
+              years="2017", source="shared/DOMAIN.md §8 (the 2017 economic catalog; printed in jiangsu-npc-office-2017 and jiangsu-procuratorate-2017)")]
 
 fields = ["code", "level", "name", "aliases", "years", "source"]
 for kind, fname in (("function", "functional.csv"), ("econ_dept", "economic.csv")):

@@ -45,6 +45,21 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                     ),
                     vec![loc(t, r.row.span)],
                 ),
+                Lookup::OtherYears(names, years) => sink.push(
+                    "class.name",
+                    Severity::Info,
+                    format!(
+                        "{} 科目编码{}的名称印为“{}”，与{}目录{}年的名称“{}”不同；目录中没有该编码{}年的名称，无法核验",
+                        t.label(),
+                        r.code,
+                        r.name,
+                        what,
+                        years.iter().map(i32::to_string).collect::<Vec<_>>().join("、"),
+                        names.join("”或“"),
+                        year.map_or("本".to_string(), |y| y.to_string()),
+                    ),
+                    vec![loc(t, r.row.span)],
+                ),
                 Lookup::NameMismatch(names) => sink.push(
                     "class.name",
                     Severity::Error,

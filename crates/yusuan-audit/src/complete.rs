@@ -180,7 +180,7 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
             continue;
         }
         let says_empty = t.notes.iter().find(|n| {
-            ["空表", "无数据", "无相关数据"]
+            ["空表", "无数据", "无相关数据", "为空"]
                 .iter()
                 .any(|k| n.value.contains(k))
         });
@@ -199,13 +199,30 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
         if !t.notes.is_empty() {
             continue;
         }
+        // Where the narrative says the unit has none of that fund, the table only lacks its
+        // own statement: a warning.
+        let fund = match t.kind {
+            Some(TableKind::GovFundByFunction) => Some("政府性基金"),
+            Some(TableKind::StateCapitalByFunction) => Some("国有资本经营"),
+            _ => None,
+        };
+        let narrative_says = fund.is_some_and(|f| crate::facts::narrative_says_none(doc, f));
         sink.push(
             "complete.empty-statement",
-            Severity::Error,
+            if narrative_says {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
             format!(
-                "{}（{}）没有任何金额，也没有说明为何为空（如“本单位无…，故此表无数据”）",
+                "{}（{}）没有任何金额，{}",
                 t.label(),
-                t.title
+                t.title,
+                if narrative_says {
+                    "表中没有注明为何为空（情况说明已说明本单位无此项资金，表下宜注明“本单位无…，故此表无数据”）"
+                } else {
+                    "也没有说明为何为空（如“本单位无…，故此表无数据”）"
+                }
             ),
             vec![loc(t, t.span)],
         );

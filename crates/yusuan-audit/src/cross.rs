@@ -314,7 +314,7 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// Whether the document shows money from sources other than 一般公共预算.
-fn only_general_budget(ctx: &Ctx) -> Option<bool> {
+pub(crate) fn only_general_budget(ctx: &Ctx) -> Option<bool> {
     let t6 = ctx.facts.table(TableKind::DeptSummary)?;
     let mut seen_gb = false;
     for (label, row) in side(t6, ColumnRole::IncomeItem) {
@@ -505,24 +505,11 @@ fn empty_funds(ctx: &Ctx, sink: &mut Sink) {
             }
         }
         let has_text = ctx.doc.sections.iter().any(|s| !s.paragraphs.is_empty());
-        if kind == TableKind::GovFundByFunction && has_text {
-            let says_none = ctx
-                .doc
-                .sections
-                .iter()
-                .flat_map(|s| &s.paragraphs)
-                .any(|p| {
-                    p.text.contains(word)
-                        && ["无", "没有", "未安排", "不涉及"]
-                            .iter()
-                            .any(|k| p.text.contains(k))
-                });
-            // "政府性基金拨款支出预算0万元" says it too.
-            let says_zero = ctx.doc.figures.iter().any(|f| {
-                f.subject == yusuan_core::Subject::GovFundExpenditure
-                    && f.amount.is_some_and(|a| a.fen == 0)
-            });
-            if !says_none && !says_zero {
+        if kind == TableKind::GovFundByFunction
+            && has_text
+            && !crate::facts::narrative_says_none(ctx.doc, word)
+        {
+            {
                 // Where the statement belongs: the 财政拨款 section of the narrative.
                 let mut locs: Vec<Location> = ctx
                     .doc

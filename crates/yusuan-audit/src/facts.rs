@@ -441,3 +441,23 @@ pub fn check_sum<D, L>(
         ),
     }
 }
+
+/// Whether the narrative says the unit has no money of a fund ("本部门无政府性基金预算",
+/// "政府性基金拨款支出预算0万元").
+pub fn narrative_says_none(doc: &Document, fund: &str) -> bool {
+    let says_none = doc.sections.iter().flat_map(|s| &s.paragraphs).any(|p| {
+        p.text.contains(fund)
+            && ["无", "没有", "未安排", "不涉及"]
+                .iter()
+                .any(|k| p.text.contains(k))
+    });
+    let subject = match fund {
+        "政府性基金" => yusuan_core::Subject::GovFundExpenditure,
+        _ => yusuan_core::Subject::StateCapitalExpenditure,
+    };
+    let says_zero = doc
+        .figures
+        .iter()
+        .any(|f| f.subject == subject && f.amount.is_some_and(|a| a.fen == 0));
+    says_none || says_zero
+}

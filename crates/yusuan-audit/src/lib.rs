@@ -11,6 +11,7 @@ mod complete;
 mod consistency;
 mod cross;
 mod facts;
+mod gate;
 mod perf;
 pub mod report;
 mod table;
@@ -98,6 +99,7 @@ pub const RULES: &[Rule] = &[
     rule!("read.unsupported", Warning, "全部", "版式或文件类型尚不支持", "No profile recognised the layout, or the document is not a budget: nothing was audited."),
     rule!("read.fragment", Warning, "全部", "无标题的表格片段", "Rows with no table title above them (a page lost in extraction): reported, not audited."),
     rule!("read.unknown-table", Warning, "全部", "未知表格", "A numbered table whose title the profile does not know."),
+    rule!("read.doubt", Warning, "全部", "表格读取存疑", "A table whose own identities fail in a pattern a misreading explains (figures one column off, a label read as a row, most rows failing): said once, and the findings drawn from it are kept as info."),
     rule!("read.unreadable", Info, "全部", "无法核验", "A cell or figure that a rule needs could not be read as an amount, so the rule cannot verify it."),
     rule!("table.hierarchy", Error, "预算 部门/单位", "科目层级合计", "Each 类 equals the sum of its 款, each 款 the sum of its 项, and 合计 the sum of the 类, in every amount column."),
     rule!("table.row-total", Error, "预算 部门/单位", "行内合计", "In each row 总计 = 基本支出 + 项目支出, 总计 = 人员经费 + 公用经费, 合计 = the sum of the funding sources."),
@@ -220,6 +222,9 @@ impl Auditor {
             economic: self.economic,
             facts: Facts::new(doc),
         };
+        // Could our reading be wrong? Asked of every table before any finding is an error.
+        let doubts = gate::doubts(&ctx);
+        let ambiguous = gate::ambiguous_rows(&ctx);
         table::run(&ctx, &mut sink);
         cross::run(&ctx, &mut sink);
         text::run(&ctx, &mut sink);
@@ -228,6 +233,7 @@ impl Auditor {
         class::run(&ctx, &mut sink);
         perf::run(&ctx, &mut sink);
         let mut findings = sink.findings;
+        gate::apply(doc, &doubts, &ambiguous, &mut findings);
         point_at_unit_lines(doc, profile, &mut findings);
         // Stable order: by first line, then severity.
         findings.sort_by_key(|f| {

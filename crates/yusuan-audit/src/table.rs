@@ -8,7 +8,14 @@ use yusuan_core::{ColumnRole, Table, TableKind};
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for t in &ctx.doc.tables {
-        let Some(kind) = t.kind else { continue };
+        check_table(ctx, t, sink);
+    }
+}
+
+/// The identities of one table against itself.
+pub fn check_table(ctx: &Ctx, t: &Table, sink: &mut Sink) {
+    {
+        let Some(kind) = t.kind else { return };
         match kind {
             TableKind::GeneralBudgetByFunction
             | TableKind::GovFundByFunction

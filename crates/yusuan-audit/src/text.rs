@@ -6,8 +6,8 @@ use crate::facts::{
 };
 use crate::{Ctx, Location, Severity, Sink};
 use yusuan_core::{
-    format_fen, Amount, ColumnRole, Context, Direction, Figure, MoneyUnit, Subject, Table,
-    TableKind,
+    format_fen, Agreement, Amount, ColumnRole, Context, Direction, Figure, MoneyUnit, Subject,
+    Table, TableKind,
 };
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
@@ -20,6 +20,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// Where a table states what a narrative subject is about.
+#[derive(Clone)]
 struct Stated<'t> {
     table: &'t Table,
     val: Val,
@@ -63,7 +64,73 @@ fn side_item<'t>(
     })
 }
 
-fn lookup<'t>(ctx: &Ctx<'t>, f: &Figure) -> Option<Stated<'t>> {
+/// The money a table speaks of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Funds {
+    /// Every source (收支总表, 收入 / 支出总表).
+    All,
+    /// 财政拨款: the three fiscal funds.
+    Fiscal,
+    /// 一般公共预算 alone.
+    General,
+}
+
+fn funds_of(kind: Option<TableKind>) -> Funds {
+    use TableKind::*;
+    match kind {
+        Some(DeptSummary | DeptIncome | DeptExpenditure) => Funds::All,
+        Some(FiscalSummary | FiscalByFunction | FiscalBasicByEconomic) => Funds::Fiscal,
+        _ => Funds::General,
+    }
+}
+
+/// The money a figure's own words name, if they name one.
+fn stated_funds(f: &Figure) -> Option<Funds> {
+    let t = yusuan_read::lines::compact(&f.text);
+    if t.contains("一般公共预算") {
+        Some(Funds::General)
+    } else if t.contains("财政拨款") {
+        Some(Funds::Fiscal)
+    } else {
+        None
+    }
+}
+
+/// Where the tables state a figure's subject, the tables of its section's money first. A
+/// subject may be stated by tables of different money (all sources, 财政拨款, 一般公共预算):
+/// where the figure's words name its money, and the unit has money besides 一般公共预算 (so
+/// the scopes differ), only tables of that money; where they do not, every scope the section
+/// may mean.
+fn candidates<'t>(ctx: &Ctx<'t>, f: &Figure) -> Vec<Stated<'t>> {
+    let mut out: Vec<Stated<'t>> = Vec::new();
+    let fiscal_first = f.context == Context::Fiscal || f.context == Context::Performance;
+    for fiscal in [fiscal_first, !fiscal_first] {
+        for st in lookup_ordered(ctx, f, fiscal) {
+            if !out
+                .iter()
+                .any(|o| std::ptr::eq(o.table, st.table) && o.loc == st.loc && o.desc == st.desc)
+            {
+                out.push(st);
+            }
+        }
+    }
+    let single = crate::cross::only_general_budget(ctx) == Some(true);
+    if let (Some(want), false) = (stated_funds(f), single) {
+        let same = out.iter().any(|st| funds_of(st.table.kind) == want);
+        // 财政拨款 figures of a unit whose 财政拨款 is 一般公共预算 alone (no fund tables of
+        // that scope printed) may be read off the 一般公共预算 tables.
+        return out
+            .into_iter()
+            .filter(|st| {
+                let of = funds_of(st.table.kind);
+                of == want || (!same && want == Funds::Fiscal && of != Funds::All)
+            })
+            .collect();
+    }
+    out
+}
+
+fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>> {
     use TableKind::*;
     let t = |k| ctx.facts.table(k);
     let three = |role: ColumnRole| -> Option<Stated<'t>> {
@@ -81,8 +148,7 @@ fn lookup<'t>(ctx: &Ctx<'t>, f: &Figure) -> Option<Stated<'t>> {
             prior: None,
         })
     };
-    let fiscal = f.context == Context::Fiscal || f.context == Context::Performance;
-    match &f.subject {
+    let single = match &f.subject {
         Subject::TotalIncome => t(DeptSummary)
             .and_then(|x| {
                 side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
@@ -126,51 +192,84 @@ fn lookup<'t>(ctx: &Ctx<'t>, f: &Figure) -> Option<Stated<'t>> {
             t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Total, ""))
         }
         Subject::Basic | Subject::Project => {
-            let role = if f.subject == Subject::Basic {
-                ColumnRole::Basic
+            let (role, label) = if f.subject == Subject::Basic {
+                (ColumnRole::Basic, "基本支出")
             } else {
-                ColumnRole::Project
+                (ColumnRole::Project, "项目支出")
             };
             let order = if fiscal {
-                [GeneralBudgetByFunction, DeptExpenditure]
+                [GeneralBudgetByFunction, FiscalByFunction, DeptExpenditure]
             } else {
-                [DeptExpenditure, GeneralBudgetByFunction]
+                [DeptExpenditure, FiscalByFunction, GeneralBudgetByFunction]
             };
-            order
+            let mut v: Vec<Stated<'t>> = order
                 .iter()
-                .find_map(|k| t(*k).and_then(|x| stated_total(x, role, "")))
-                .or_else(|| {
-                    // 基本支出 as the total of the basic (economic) table.
-                    if role != ColumnRole::Basic {
-                        return None;
-                    }
+                .filter_map(|k| t(*k).and_then(|x| stated_total(x, role, "")))
+                .collect();
+            // 基本支出 as the total of the basic (economic) table.
+            if role == ColumnRole::Basic {
+                let economic = if fiscal {
                     [BasicByEconomic, FiscalBasicByEconomic]
+                } else {
+                    [FiscalBasicByEconomic, BasicByEconomic]
+                };
+                v.extend(
+                    economic
                         .iter()
-                        .find_map(|k| t(*k).and_then(|x| stated_total(x, ColumnRole::Total, "")))
-                })
+                        .filter_map(|k| t(*k).and_then(|x| stated_total(x, ColumnRole::Total, ""))),
+                );
+            }
+            // The 支出用途 side of a 收支总表 ("一、基本支出").
+            let is_use = |l: &str| side_label(l) == SideLabel::Item && l == label;
+            for k in [DeptSummary, FiscalSummary] {
+                if let Some(x) = t(k) {
+                    v.extend(side_item(x, ColumnRole::UseItem, ColumnRole::Other, is_use));
+                    v.extend(side_item(x, ColumnRole::ExpItem, ColumnRole::Total, is_use));
+                }
+            }
+            return v;
         }
         Subject::PerformanceFunds => {
             t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Project, ""))
         }
         Subject::FunctionClass(name) => {
             let order = if fiscal {
-                [GeneralBudgetByFunction, DeptExpenditure]
+                [GeneralBudgetByFunction, FiscalByFunction, DeptExpenditure]
             } else {
-                [DeptExpenditure, GeneralBudgetByFunction]
+                [DeptExpenditure, FiscalByFunction, GeneralBudgetByFunction]
             };
-            order.iter().find_map(|k| {
-                let x = t(*k)?;
-                let c = class_row_by_name(x, name)?;
-                Some(Stated {
-                    table: x,
-                    val: Val::of(x.value(c.row, ColumnRole::Total)),
-                    loc: loc(x, c.row.span),
-                    desc: format!("{} {} {}的“总计”", x.label(), c.code, c.name),
-                    prior: x
-                        .col(ColumnRole::Prior)
-                        .map(|_| Val::of(x.value(c.row, ColumnRole::Prior))),
+            let mut v: Vec<Stated<'t>> = order
+                .iter()
+                .filter_map(|k| {
+                    let x = t(*k)?;
+                    let c = class_row_by_name(x, name)?;
+                    Some(Stated {
+                        table: x,
+                        val: Val::of(x.value(c.row, ColumnRole::Total)),
+                        loc: loc(x, c.row.span),
+                        desc: format!("{} {} {}的“总计”", x.label(), c.code, c.name),
+                        prior: x
+                            .col(ColumnRole::Prior)
+                            .map(|_| Val::of(x.value(c.row, ColumnRole::Prior))),
+                    })
                 })
-            })
+                .collect();
+            // The expenditure side of a 收支总表 names each 类 too.
+            let n = yusuan_core::catalog::normalize_name(name);
+            let is_class = |l: &str| {
+                side_label(l) == SideLabel::Item && yusuan_core::catalog::normalize_name(l) == n
+            };
+            for k in [DeptSummary, FiscalSummary] {
+                if let Some(x) = t(k) {
+                    v.extend(side_item(
+                        x,
+                        ColumnRole::ExpItem,
+                        ColumnRole::Total,
+                        is_class,
+                    ));
+                }
+            }
+            return v;
         }
         Subject::ThreePublicTotal => three(ColumnRole::Total),
         Subject::Abroad => three(ColumnRole::Abroad),
@@ -216,7 +315,8 @@ fn lookup<'t>(ctx: &Ctx<'t>, f: &Figure) -> Option<Stated<'t>> {
                 .find_map(|k| t(*k).and_then(|x| path_row(x, path)))
         }
         _ => None,
-    }
+    };
+    single.into_iter().collect()
 }
 
 /// The row of a 科目 path: its last name, under parents with the path's other names.
@@ -257,7 +357,16 @@ fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
     if f.subject == Subject::PerformanceFundsPartial {
         return partial_performance_funds(ctx, f, amount, sink);
     }
-    let Some(st) = lookup(ctx, f) else {
+    let cands = candidates(ctx, f);
+    // A figure that agrees with one of the tables that may state it is that table's.
+    let agrees = |st: &Stated| match st.val.amount_or_zero(ctx.facts.unit(st.table)) {
+        Some(v) if st.val != Val::Blank || amount.fen == 0 => {
+            !matches!(yusuan_core::compare_same(amount, v), Agreement::Differs(_))
+        }
+        _ => false,
+    };
+    let chosen = cands.iter().position(agrees).unwrap_or(0);
+    let Some(st) = cands.into_iter().nth(chosen) else {
         if let Subject::FunctionPath(path) = &f.subject {
             // Say where the table has a 科目 of that name, if it has one.
             let mut locs = vec![Location::new(f.span, None)];
@@ -369,7 +478,11 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
                 .and_then(|x| stated_total(x, ColumnRole::Total, "")),
             Severity::Warning,
         ),
-        Subject::FunctionClass(_) => (lookup(ctx, f), Severity::Error),
+        // The table with a prior-year column.
+        Subject::FunctionClass(_) => (
+            candidates(ctx, f).into_iter().find(|st| st.prior.is_some()),
+            Severity::Error,
+        ),
         _ => return,
     };
     let Some(st) = st else { return };
@@ -673,7 +786,7 @@ impl Location {
 fn counts(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.doc.counts {
         let n = i64::try_from(c.listed.len()).unwrap_or(i64::MAX);
-        if n != c.stated {
+        if n != c.stated && !(c.partial && n < c.stated) {
             sink.push(
                 "text.count",
                 Severity::Error,

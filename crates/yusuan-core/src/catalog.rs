@@ -31,6 +31,10 @@ pub enum Lookup {
     Match,
     /// Code known, name does not match; carries the catalog names.
     NameMismatch(Vec<String>),
+    /// Code known, name does not match, and the evidence holds no name for the document's year
+    /// (nor names it the same on both sides of that year): the name may have changed, so the
+    /// printed name cannot be judged. Carries the names and the years they are evidenced for.
+    OtherYears(Vec<String>, Vec<i32>),
     /// Code not in the catalog.
     Unknown,
 }
@@ -114,12 +118,21 @@ impl Catalog {
             return Lookup::Unknown;
         };
         let printed = normalize_name(name);
-        // Entries valid for the year; when the evidence has no row for it, all entries.
-        let in_year: Vec<&CatalogEntry> = match year {
-            Some(y) if entries.iter().any(|e| e.years.contains(&y)) => {
-                entries.iter().filter(|e| e.years.contains(&y)).collect()
+        // Entries valid for the year: evidenced for it, or for a year before and after it
+        // under one name; when the evidence says nothing of the year, all entries.
+        let spans = |e: &CatalogEntry, y: i32| {
+            e.years.iter().any(|&v| v <= y) && e.years.iter().any(|&v| v >= y)
+        };
+        let (in_year, judged): (Vec<&CatalogEntry>, bool) = match year {
+            Some(y) if entries.iter().any(|e| e.years.contains(&y)) => (
+                entries.iter().filter(|e| e.years.contains(&y)).collect(),
+                true,
+            ),
+            Some(y) if entries.iter().any(|e| spans(e, y)) => {
+                (entries.iter().filter(|e| spans(e, y)).collect(), true)
             }
-            _ => entries.iter().collect(),
+            Some(_) => (entries.iter().collect(), false),
+            None => (entries.iter().collect(), true),
         };
         let matches = |candidate: &str| {
             let c = normalize_name(candidate);
@@ -130,8 +143,13 @@ impl Catalog {
             .any(|e| matches(&e.name) || e.aliases.iter().any(|a| matches(a)))
         {
             Lookup::Match
-        } else {
+        } else if judged {
             Lookup::NameMismatch(in_year.iter().map(|e| e.name.clone()).collect())
+        } else {
+            let mut years: Vec<i32> = in_year.iter().flat_map(|e| e.years.clone()).collect();
+            years.sort_unstable();
+            years.dedup();
+            Lookup::OtherYears(in_year.iter().map(|e| e.name.clone()).collect(), years)
         }
     }
 

@@ -313,6 +313,10 @@ pub struct Cell {
 pub struct Row {
     pub span: Span,
     pub cells: Vec<Cell>,
+    /// The row came as space-aligned text with fewer figures than the table has amount columns:
+    /// its blank cells left no trace, and its figures were put in their columns by position.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub placed: bool,
 }
 
 impl Row {
@@ -640,6 +644,9 @@ pub struct CountClaim {
     pub noun: String,
     pub stated: i64,
     pub listed: Vec<String>,
+    /// The list names only some ("信息中心、培训中心等 4 个"): it may be shorter than the count.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
     pub span: Span,
 }
 

@@ -46,6 +46,7 @@ impl Grid {
         self.table.rows.push(Row {
             span: Span::default(),
             cells,
+            placed: false,
         });
         self
     }
@@ -121,6 +122,7 @@ fn text_row(cells: &[&str]) -> Row {
     Row {
         span: Span::default(),
         cells: cells.iter().map(|c| text_cell(c)).collect(),
+        placed: false,
     }
 }
 

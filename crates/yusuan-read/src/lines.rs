@@ -78,6 +78,17 @@ pub fn split_lines(text: &str) -> Vec<Line<'_>> {
     out
 }
 
+/// A page number as printed at the foot of a page: "3", "- 3 -", "— 3 —", "第3页".
+pub fn is_page_number(text: &str) -> bool {
+    let bare = text.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
+    let digits = bare
+        .strip_prefix('第')
+        .and_then(|b| b.strip_suffix('页'))
+        .unwrap_or(bare)
+        .trim();
+    !digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Remove all white space (including the ideographic space).
 pub fn compact(s: &str) -> String {
     let drop = |c: char| c.is_whitespace() || c == '\u{feff}';

@@ -66,19 +66,27 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
     let mut out: Vec<(Paragraph, bool)> = Vec::new();
     let mut open = false;
     let mut in_toc = false;
+    let mut toc_first: Option<String> = None;
     for line in lines.iter().filter(|l| !l.is_blank()) {
         let t = line.trimmed();
         let indent = line.raw.len() - line.raw.trim_start().len();
-        // A table of contents is not text: from 目录 to the first centred title or sentence.
+        // A table of contents is not text: from 目录 to where the body begins, which is where
+        // its first entry comes again, a centred title, or a sentence.
         if compact(t) == "目录" {
             in_toc = true;
+            toc_first = None;
             open = false;
             continue;
         }
         if in_toc {
-            if indent >= 8 || t.contains(['。', '，']) {
+            let c = compact(t);
+            let entry = LEVEL1.is_match(t) || LEVEL2.is_match(t) || is_part_heading(&c);
+            let again = toc_first.as_ref() == Some(&c);
+            let sentence = t.contains(['。', '，']) && c.chars().count() > 30;
+            if again || sentence || (indent >= 8 && !entry) {
                 in_toc = false;
             } else {
+                toc_first.get_or_insert(c);
                 continue;
             }
         }
@@ -118,6 +126,13 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
         open = !ends_sentence(t) && !is_heading_line(t) && !centered;
     }
     out
+}
+
+/// "第一部分 部门概况": a part of the document.
+pub(crate) fn is_part_heading(c: &str) -> bool {
+    c.strip_prefix('第')
+        .map(|r| r.trim_start_matches(|ch: char| "一二三四五六七八九十".contains(ch)))
+        .is_some_and(|r| r.starts_with("部分"))
 }
 
 /// A line that is a heading on its own ("三、财政拨款情况说明"): it never continues.
@@ -408,6 +423,13 @@ fn breakdowns(off: usize, clause: &str) -> Vec<(usize, &str)> {
 
 fn clean_label(label: &str) -> String {
     let mut s = compact(label);
+    // "《财政拨款支出预算表（功能科目）》": a table's name, not the figure's subject.
+    while let (Some(a), Some(b)) = (s.find('《'), s.find('》')) {
+        if b < a {
+            break;
+        }
+        s.replace_range(a..b + '》'.len_utf8(), "");
+    }
     // Leading years ("2025年") and connective words carry no subject.
     loop {
         let before = s.clone();
@@ -635,12 +657,19 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
     let first_in_paragraph = n.figures.len();
     let all =
         p.text.contains("均实行") || p.text.contains("全部实行") || p.text.contains("均已实行");
+    // The words of the clause before, when it stated no figure: "住房公积金(项)：支出 N 万元"
+    // names its subject before the colon.
+    let mut before: Option<String> = None;
     for (off, clause) in clauses(&p.text)
         .into_iter()
         .flat_map(|(o, c)| breakdowns(o, c))
     {
         let c = compact(clause);
         let amount = AMOUNT.captures(clause);
+        let qualifier = before.take();
+        if amount.is_none() {
+            before = Some(c.clone());
+        }
         let Some(caps) = amount else {
             if c.contains("持平") || c.contains("保持不变") || c.contains("与上年一致") {
                 let line = p.line_at(off);
@@ -668,7 +697,17 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
             continue;
         }
         let label = &clause[..whole.start()];
-        let label_c = compact(label);
+        let mut label_c = compact(label);
+        // "增加基本支出 844.15 万元": the change of what follows the word.
+        for word in ["增加", "减少"] {
+            if let Some(rest) = label_c
+                .strip_prefix(word)
+                .filter(|r| r.chars().count() >= 2)
+            {
+                label_c = format!("{rest}{word}");
+                break;
+            }
+        }
         if let Some(ch) = CHANGE.captures(&label_c) {
             let direction = match ch.get(5).map_or("", |m| m.as_str()) {
                 "减少" | "下降" | "降低" | "减" => yusuan_core::Direction::Decrease,
@@ -715,13 +754,16 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
             }
             continue;
         }
-        let subject = resolve(
-            &clean_label(&label_c),
-            ctx,
-            count.is_some(),
-            all,
-            class_names,
-        );
+        let mut label_c = clean_label(&label_c);
+        if matches!(
+            label_c.as_str(),
+            "支出" | "收入" | "预算" | "预算数" | "安排" | "合计"
+        ) {
+            if let Some(q) = qualifier.filter(|q| q.chars().count() <= 30) {
+                label_c = format!("{}{label_c}", clean_label(&q));
+            }
+        }
+        let subject = resolve(&label_c, ctx, count.is_some(), all, class_names);
         n.figures.push(Figure {
             subject,
             context: ctx,
@@ -841,12 +883,25 @@ fn counts_in(n: &mut Narrative, p: &Paragraph) {
             "即",
         ];
         let mut listed: Vec<String> = Vec::new();
+        let lead = compact(before);
+        // "下设办公厅、研究室和 3 个专门委员会": the count is one more item of the list (it
+        // counts 专门委员会, which are not listed), not the list's total.
+        if ["和", "及", "与", "、"].iter().any(|k| lead.ends_with(k)) {
+            continue;
+        }
+        // "信息中心、培训中心等 4 个": the list names only some.
+        let partial = lead.ends_with('等');
         if let Some(pos) = markers
             .iter()
             .filter_map(|k| before.rfind(k).map(|i| i + k.len()))
             .max()
         {
-            listed = split_list(&before[pos..]);
+            listed = split_list(
+                before[pos..]
+                    .trim_start_matches('了')
+                    .trim_end()
+                    .trim_end_matches('等'),
+            );
         }
         if listed.len() < 2 {
             let after = &text[m.end()..];
@@ -865,6 +920,7 @@ fn counts_in(n: &mut Narrative, p: &Paragraph) {
                 noun: noun.as_str().chars().take(20).collect(),
                 stated,
                 listed,
+                partial,
                 span: Span::line(p.line_at(m.start()), p.span.page),
             });
         }

@@ -293,7 +293,9 @@ fn page_layout(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Page, St
     if lines.last().is_some_and(|l| {
         l.y < lowest_grid
             && l.cells.len() <= 3
-            && is_page_number(&l.cells.iter().map(|c| c.text.as_str()).collect::<String>())
+            && crate::lines::is_page_number(
+                &l.cells.iter().map(|c| c.text.as_str()).collect::<String>(),
+            )
     }) {
         lines.pop();
     }
@@ -316,11 +318,11 @@ fn continue_grids(pages: &mut [Page]) {
         let prev_ends = prev
             .grids
             .last()
-            .is_some_and(|g| prev.lines.iter().all(|l| l.y > g.top()));
+            .is_some_and(|g| prev.lines.iter().all(|l| l.y > g.bottom()));
         let next_begins = next
             .grids
             .first()
-            .is_some_and(|g| next.lines.iter().all(|l| l.y < g.bottom()));
+            .is_some_and(|g| next.lines.iter().all(|l| l.y < g.top()));
         if !(prev_ends && next_begins) {
             continue;
         }
@@ -330,6 +332,7 @@ fn continue_grids(pages: &mut [Page]) {
         if let Some(columns) = grid::shared_columns(a, b) {
             a.widen(&columns);
             b.widen(&columns);
+            grid::join_split_row(a, b);
         }
     }
 }
@@ -360,16 +363,6 @@ fn crop_box(doc: &PdfDocument, page: usize) -> Option<Rect> {
         x1: x0.max(x1),
         y1: y0.max(y1),
     })
-}
-
-fn is_page_number(text: &str) -> bool {
-    let bare = text.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
-    let digits = bare
-        .strip_prefix('第')
-        .and_then(|b| b.strip_suffix('页'))
-        .unwrap_or(bare)
-        .trim();
-    !digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A page's characters from pdf_oxide's general extraction, which reads every font it
@@ -571,8 +564,10 @@ mod tests {
         let mut out = String::new();
         let all: Vec<Char> = chars
             .iter()
-            .cloned()
-            .map(|c| Char { hidden: false, ..c })
+            .map(|c| Char {
+                hidden: false,
+                ..c.clone()
+            })
             .collect();
         let (glyphs, _) = orient(&all, &[]);
         render(&group_lines(glyphs), &[], &mut out);

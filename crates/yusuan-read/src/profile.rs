@@ -103,26 +103,48 @@ impl Profile {
                     .any(|m| compact_text.contains(m.as_str())))
     }
 
-    /// The table spec whose title marker occurs in `title` (spaces removed). The longest
-    /// matching marker wins, so "政府性基金预算支出表" is not taken for a generic marker.
+    /// The title marker that names `title` (spaces removed): among the markers it contains,
+    /// those that name the fund the title names (政府性基金, 国有资本经营, 一般公共预算), if any
+    /// do, so "政府性基金预算财政拨款支出预算表" is the fund's table and not the 财政拨款 one; then
+    /// the longest, so "政府性基金预算支出表" is not taken for a generic marker.
+    fn best_marker(&self, title: &str) -> Option<&str> {
+        const FUNDS: &[&str] = &["政府性基金", "国有资本经营", "一般公共预算"];
+        let matching: Vec<&str> = self
+            .tables
+            .iter()
+            .flat_map(|t| t.title.iter())
+            .map(String::as_str)
+            .filter(|m| title.contains(m))
+            .collect();
+        let named: Vec<&str> = FUNDS
+            .iter()
+            .copied()
+            .filter(|f| title.contains(f))
+            .collect();
+        let of_fund: Vec<&str> = matching
+            .iter()
+            .copied()
+            .filter(|m| named.iter().any(|f| m.contains(f)))
+            .collect();
+        let pool = if of_fund.is_empty() {
+            matching
+        } else {
+            of_fund
+        };
+        pool.into_iter().max_by_key(|m| m.chars().count())
+    }
+
+    /// The table spec whose title marker names `title` (spaces removed).
     pub fn table_for_title(&self, title: &str) -> Option<&TableSpec> {
+        let best = self.best_marker(title)?;
         self.tables
             .iter()
-            .flat_map(|t| t.title.iter().map(move |m| (t, m)))
-            .filter(|(_, m)| title.contains(m.as_str()))
-            .max_by_key(|(_, m)| m.chars().count())
-            .map(|(t, _)| t)
+            .find(|t| t.title.iter().any(|m| m == best))
     }
 
     /// Every spec whose title marker is the one [`Self::table_for_title`] matched.
     pub fn table_variants(&self, title: &str) -> Vec<&TableSpec> {
-        let Some(best) = self
-            .tables
-            .iter()
-            .flat_map(|t| t.title.iter())
-            .filter(|m| title.contains(m.as_str()))
-            .max_by_key(|m| m.chars().count())
-        else {
+        let Some(best) = self.best_marker(title) else {
             return Vec::new();
         };
         self.tables
@@ -160,5 +182,11 @@ mod tests {
             .table_for_title("2025年一般公共预算三公经费支出表")
             .map(|t| t.kind);
         assert_eq!(t, Some(TableKind::ThreePublic));
+        // The fund a title names wins over a longer marker of another fund.
+        let jiangsu = Profile::builtin().iter().find(|p| p.id == "jiangsu");
+        let t = jiangsu
+            .and_then(|p| p.table_for_title("政府性基金预算财政拨款支出预算表"))
+            .map(|t| t.kind);
+        assert_eq!(t, Some(TableKind::GovFundByFunction));
     }
 }

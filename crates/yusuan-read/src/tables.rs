@@ -236,6 +236,7 @@ fn read_grid(
     let mut pending: Vec<(usize, Vec<RawCell>)> = Vec::new();
     // Tab-separated rows keep every printed column: matched to the profile's once all are seen.
     let mut tabbed: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut in_note = false;
     let mut resume = None;
     for idx in body..end {
         let line = &lines[idx];
@@ -244,6 +245,14 @@ fn read_grid(
             continue;
         }
         let c = line.compact();
+        // A page number ("11", "- 11 -") at the foot of a page is not a row.
+        let last_on_page = lines[idx + 1..]
+            .iter()
+            .find(|l| !l.is_blank())
+            .is_none_or(|l| l.page != line.page);
+        if last_on_page && crate::lines::is_page_number(&c) {
+            continue;
+        }
         let cells = line.cells();
         if !seen_data {
             // "编制部门：上海市…办公室   单位：元": the unit's name, then maybe the money unit.
@@ -283,18 +292,42 @@ fn read_grid(
                 continue;
             }
         }
-        if ["备注", "注：", "注:", "说明："]
+        let note_starts = ["备注", "注：", "注:", "说明："]
             .iter()
             .any(|p| c.starts_with(p))
-        {
+            || says_empty(&c);
+        // A note wrapped over several lines: a line of text right after a note line (not a
+        // grid row, not a figure row) goes on with it.
+        let indent = line.raw.len() - line.raw.trim_start().len();
+        // (A blank line may separate the pieces when the note has not ended its sentence.)
+        let note_open = table
+            .notes
+            .last()
+            .is_some_and(|n| !n.value.ends_with(['。', '；', ';']));
+        let note_goes_on = in_note
+            && !line.is_tabbed()
+            && !cells.iter().any(|c| is_numeric(&c.text))
+            && (!blank_before || note_open)
+            && indent < 8
+            && idx > 0
+            && lines[idx - 1].page == line.page;
+        in_note = note_starts || note_goes_on;
+        if note_starts || note_goes_on {
+            blank_before = false;
             let target = match fragments.last_mut() {
                 Some(f) => f,
                 None => &mut *table,
             };
-            target.notes.push(Spanned {
-                value: c.clone(),
-                span: span_of(lines, idx, idx),
-            });
+            match target.notes.last_mut() {
+                Some(n) if note_goes_on => {
+                    n.value.push_str(&c);
+                    n.span = n.span.to(span_of(lines, idx, idx));
+                }
+                _ => target.notes.push(Spanned {
+                    value: c.clone(),
+                    span: span_of(lines, idx, idx),
+                }),
+            }
             if fragments.is_empty() {
                 last = idx;
             } else if let Some(f) = fragments.last_mut() {
@@ -387,7 +420,7 @@ fn read_grid(
             continue;
         }
         // The narrative resumes after the last table ("其他相关情况说明").
-        if seen_data && !line.is_tabbed() && resumes_narrative(line, &c) {
+        if seen_data && !line.is_tabbed() && resumes_narrative(line, &c, !tabbed.is_empty()) {
             resume = Some(idx);
             break;
         }
@@ -423,6 +456,14 @@ fn read_grid(
             let span = table.rows[*k].span;
             let mut row = make_row(lines, 0, &cells, &roles, row_unit);
             row.span = span;
+            // Fewer figures than amount columns: some went where their position said.
+            let figures = row
+                .cells
+                .iter()
+                .filter(|c| matches!(c.value, CellValue::Amount(_)))
+                .count();
+            let amount_columns = roles.iter().filter(|r| r.is_amount()).count();
+            row.placed = figures > 0 && figures < amount_columns;
             table.rows[*k] = row;
         }
     }
@@ -452,6 +493,7 @@ fn read_grid(
         }
     }
     join_wrapped_names(table);
+    join_wrapped_items(table);
     table.unit = unit;
     (last, fragments, resume)
 }
@@ -509,13 +551,135 @@ fn join_wrapped_names(table: &mut Table) {
     }
 }
 
+/// An item of a two-sided table wrapped around its figures in space-aligned text
+/// ("四、文化旅游体育与传媒" / "200,000  200,000" / "支出"): the row of figures has no item, the
+/// row above holds the item's start alone, the row below (if any) its end alone. The pieces
+/// join the row of figures.
+fn join_wrapped_items(table: &mut Table) {
+    if table.col(ColumnRole::Code).is_some() {
+        return;
+    }
+    let items: Vec<usize> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            matches!(
+                c.role,
+                ColumnRole::IncomeItem
+                    | ColumnRole::ExpItem
+                    | ColumnRole::UseItem
+                    | ColumnRole::Name
+            )
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let has_amount = |r: &Row| {
+        r.cells
+            .iter()
+            .any(|c| matches!(c.value, CellValue::Amount(_)))
+    };
+    // The one item column a row holds text in, if it holds nothing else.
+    let piece_in = |r: &Row| -> Option<usize> {
+        if has_amount(r) {
+            return None;
+        }
+        let filled: Vec<usize> = (0..r.cells.len())
+            .filter(|&i| !r.text(i).trim().is_empty())
+            .collect();
+        match filled.as_slice() {
+            [i] if items.contains(i) => Some(*i),
+            _ => None,
+        }
+    };
+    let mut k = 1;
+    while k < table.rows.len() {
+        let row = &table.rows[k];
+        let bare = has_amount(row) && items.iter().all(|&i| row.text(i).trim().is_empty());
+        let above = piece_in(&table.rows[k - 1]);
+        let (Some(col), true) = (above, bare) else {
+            k += 1;
+            continue;
+        };
+        let below = table
+            .rows
+            .get(k + 1)
+            .and_then(|r| {
+                piece_in(r)
+                    .filter(|&c| c == col)
+                    .map(|_| r.text(col).to_string())
+            })
+            .filter(|t| {
+                let c = compact(t);
+                crate::titles::split_label(&c).1.is_none() && c.chars().count() <= 8
+            });
+        let mut text = table.rows[k - 1].text(col).trim().to_string();
+        if let Some(b) = &below {
+            text.push_str(b.trim());
+            table.rows.remove(k + 1);
+        }
+        let above_span = table.rows[k - 1].span;
+        let row = &mut table.rows[k];
+        if row.cells.len() <= col {
+            row.cells.resize(
+                col + 1,
+                Cell {
+                    text: String::new(),
+                    value: CellValue::Blank,
+                },
+            );
+        }
+        row.cells[col] = Cell {
+            value: CellValue::Text(text.clone()),
+            text,
+        };
+        row.span = above_span.to(row.span);
+        table.rows.remove(k - 1);
+    }
+}
+
 /// A line after a table's data that belongs to the narrative: a sentence, or a centred title.
-fn resumes_narrative(line: &Line, compact_line: &str) -> bool {
+/// A line that says the table is empty ("无", "（无政府性基金支出）", "此表为空", "本单位无…"): a
+/// statement about the table, not a row of it.
+fn says_empty(c: &str) -> bool {
+    let inner = c.trim_start_matches(['（', '(']);
+    let short = c.chars().count() <= 24 && !c.chars().any(|ch| ch.is_ascii_digit());
+    (short && inner.starts_with('无'))
+        || [
+            "此表为空",
+            "本表为空",
+            "本表无",
+            "本单位无",
+            "本部门无",
+            "为空表",
+            "无数据",
+        ]
+        .iter()
+        .any(|k| c.contains(k))
+            && !c.chars().any(|ch| ch.is_ascii_digit() && c.contains('.'))
+}
+
+/// A table read from its grid (`grid`) ends at any heading or longer line of text below it.
+fn resumes_narrative(line: &Line, compact_line: &str, grid: bool) -> bool {
     if is_total_label(compact_line)
         || compact_line.starts_with("注")
         || compact_line.starts_with("备注")
     {
         return false;
+    }
+    // "第三部分 2018年度部门预算情况说明": a part of the document, never a row.
+    if crate::narrative::is_part_heading(compact_line) {
+        return true;
+    }
+    if grid {
+        let heading = matches!(
+            crate::titles::split_label(compact_line),
+            (None, Some(_), rest) if !rest.is_empty()
+        );
+        let unit_line = compact_line.contains("单位：") || compact_line.contains("单位:");
+        if !unit_line && (heading || compact_line.chars().count() > 25) {
+            return true;
+        }
     }
     let indent = line.raw.len() - line.raw.trim_start().len();
     let cjk_only = compact_line
@@ -591,6 +755,7 @@ fn make_row(
                 }
             })
             .collect(),
+        placed: false,
     }
 }
 

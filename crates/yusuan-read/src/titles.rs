@@ -71,8 +71,9 @@ pub(crate) fn split_label(c: &str) -> (Option<String>, Option<u32>, &str) {
     if let Some((n, after)) = labelled {
         let label = &c[..c.len() - after.len()];
         let after = after.trim_start_matches(seps);
-        // "表明…" is a word, not a label: a label stands alone or precedes a title.
-        if after.is_empty() || after.contains('表') {
+        // "表明…" is a word, not a label: a bare 表 label stands alone or precedes a title.
+        let bare = !c.starts_with("公开") && !c.starts_with("附表");
+        if after.is_empty() || after.contains('表') || !bare {
             return (Some(label.to_string()), Some(n), after);
         }
     }
@@ -96,18 +97,23 @@ pub(crate) fn split_label(c: &str) -> (Option<String>, Option<u32>, &str) {
     (None, None, c)
 }
 
-/// Whether the text (compact, label removed) reads as a table title the profile knows.
-fn is_title_text(t: &str, profile: &Profile) -> bool {
+/// Whether the text (compact, label removed) is shaped like a table title: it ends with 表
+/// (or 表（…）), short, no sentence punctuation.
+fn title_shaped(t: &str) -> bool {
     let ends = t.ends_with('表')
         || ((t.ends_with('）') || t.ends_with(')')) && (t.contains("表（") || t.contains("表(")));
-    ends && t.chars().count() <= 60
-        && !t.contains(['。', '，', '；', '…'])
-        && profile.table_for_title(t).is_some()
+    ends && t.chars().count() <= 60 && !t.contains(['。', '，', '；', '…'])
 }
 
-/// A line that can hold a title: one printed cell (a grid's title row spans the grid).
+/// Whether the text reads as a table title the profile knows.
+fn is_title_text(t: &str, profile: &Profile) -> bool {
+    title_shaped(t) && profile.table_for_title(t).is_some()
+}
+
+/// A line that can hold a title: text (spaced out or not), or a grid row with one filled
+/// cell (a title row spanning the grid).
 fn one_cell(line: &Line) -> bool {
-    line.cells().iter().filter(|c| !c.text.is_empty()).count() == 1
+    !line.is_tabbed() || line.cells().iter().filter(|c| !c.text.is_empty()).count() == 1
 }
 
 fn next_filled(lines: &[Line], from: usize, limit: usize) -> Option<usize> {
@@ -125,8 +131,13 @@ fn title_text_at(
     if is_title_text(text, profile) {
         return Some((text.to_string(), i + 1));
     }
-    // Wrapped: a short line without sentence punctuation, then a short line ending the title.
-    if text.is_empty() || text.chars().count() > 40 || text.contains(['。', '，', '；', '…']) {
+    // Wrapped: a short line without sentence punctuation that does not end as a title would,
+    // then a short line that ends the title (and is neither a label nor a title of its own).
+    if text.is_empty()
+        || text.chars().count() > 40
+        || text.ends_with('表')
+        || text.contains(['。', '，', '；', '…', '：', ':'])
+    {
         return None;
     }
     let j = next_filled(lines, i + 1, i + 3)?;
@@ -134,6 +145,9 @@ fn title_text_at(
         return None;
     }
     let next = lines[j].compact();
+    if split_label(&next) != (None, None, next.as_str()) || is_title_text(&next, profile) {
+        return None;
+    }
     let joined = format!("{text}{next}");
     (next.chars().count() <= 20 && is_title_text(&joined, profile)).then_some((joined, j + 1))
 }
@@ -146,18 +160,23 @@ fn title_at(lines: &[Line], i: usize, profile: &Profile) -> Option<TableStart> {
     }
     let c = line.compact();
     let (label, ordinal, rest) = split_label(&c);
+    // A labelled title the profile does not know is still a table (of unknown kind).
+    let labelled_unknown =
+        |j: usize, t: &str| (label.is_some() && title_shaped(t)).then(|| (t.to_string(), j + 1));
     let (title, mut body) = if rest.is_empty() {
-        // A label on its own line: the title follows.
+        // A label on its own line: the title follows (a page number may come between).
         label.as_ref()?;
-        let j = next_filled(lines, i + 1, i + 4)?;
+        let j = (i + 1..lines.len().min(i + 10)).find(|&j| {
+            !lines[j].is_blank() && !crate::lines::is_page_number(&lines[j].compact())
+        })?;
         if !one_cell(&lines[j]) {
             return None;
         }
         let t = lines[j].compact();
         let (_, _, t) = split_label(&t);
-        title_text_at(lines, j, t, profile)?
+        title_text_at(lines, j, t, profile).or_else(|| labelled_unknown(j, t))?
     } else {
-        title_text_at(lines, i, rest, profile)?
+        title_text_at(lines, i, rest, profile).or_else(|| labelled_unknown(i, rest))?
     };
     let mut start = TableStart {
         first: i,
@@ -219,33 +238,63 @@ fn has_table_after(lines: &[Line], body: usize, profile: &Profile) -> bool {
     false
 }
 
+/// Whether a unit line or a grid row comes right after a title (within three lines).
+fn unit_or_grid_after(lines: &[Line], body: usize) -> bool {
+    lines[body.min(lines.len())..]
+        .iter()
+        .filter(|l| !l.is_blank())
+        .take(3)
+        .any(|l| {
+            let c = l.compact();
+            l.is_tabbed() || c.contains("单位：") || c.contains("单位:")
+        })
+}
+
 pub(crate) fn find_table_starts(lines: &[Line], profile: &Profile) -> Vec<TableStart> {
-    let mut starts: Vec<TableStart> = Vec::new();
+    let mut candidates: Vec<TableStart> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let t = lines[i].trimmed();
-        // Only a line that holds 表 (or a label) can open a table.
-        if !t.contains('表') && !t.ends_with(['）', ')']) {
+        // Only a line that holds 表, a label, or the first half of a wrapped title can open a
+        // table.
+        if !t.contains('表') {
             let c = compact(t);
             let label_only = matches!(split_label(&c), (Some(_), _, ""));
-            if !label_only && !(c.chars().count() <= 40 && !c.contains('。')) {
+            if !label_only && (c.chars().count() > 40 || c.contains(['。', '，'])) {
                 i += 1;
                 continue;
             }
         }
-        let Some(start) = title_at(lines, i, profile) else {
-            i += 1;
-            continue;
-        };
+        match title_at(lines, i, profile) {
+            Some(start) => {
+                i = start.body;
+                candidates.push(start);
+            }
+            None => i += 1,
+        }
+    }
+    // Titles one right after another are a table of contents (its entries have no tables),
+    // unless a unit line or a grid follows.
+    let adjacent = |a: &TableStart, b: &TableStart| {
+        (a.body..b.first).all(|j| lines.get(j).is_none_or(|l| l.is_blank()))
+    };
+    let toc: Vec<bool> = (0..candidates.len())
+        .map(|k| {
+            let prev = k > 0 && adjacent(&candidates[k - 1], &candidates[k]);
+            let next = candidates
+                .get(k + 1)
+                .is_some_and(|n| adjacent(&candidates[k], n));
+            (prev || next) && !unit_or_grid_after(lines, candidates[k].body)
+        })
+        .collect();
+    let mut starts: Vec<TableStart> = Vec::new();
+    for (start, toc) in candidates.into_iter().zip(toc) {
         // A numbered template's unnumbered titles count once its numbered tables have begun
         // (before that they are the narrative's references).
         let numbered_ok = start.number.is_some() || !starts.is_empty() || !profile.numbered_tables;
-        if !numbered_ok || !has_table_after(lines, start.body, profile) {
-            i += 1;
-            continue;
+        if !toc && numbered_ok && has_table_after(lines, start.body, profile) {
+            starts.push(start);
         }
-        i = start.body;
-        starts.push(start);
     }
     starts
 }

@@ -347,11 +347,13 @@ struct Reader<'a> {
     forms: usize,
 }
 
-/// The path being built: subpaths of points in device space, each point with whether the
-/// segment that reaches it is straight.
+/// A point of a subpath in device space, and whether the segment that reaches it is straight.
+type PathPoint = ((f32, f32), bool);
+
+/// The path being built: subpaths (their points, and whether each is closed).
 #[derive(Default)]
 struct Path {
-    subpaths: Vec<(Vec<((f32, f32), bool)>, bool)>,
+    subpaths: Vec<(Vec<PathPoint>, bool)>,
     /// The current point in user space, for `l` after a `re` or a curve.
     current: Option<(f32, f32)>,
 }

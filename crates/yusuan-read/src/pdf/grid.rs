@@ -91,6 +91,39 @@ impl Table {
     }
 }
 
+/// A row cut by a page break: the first row of `next` holds only the rest of the last row's
+/// texts ("八、社会保障和就" / "业支出", "当年收入" / "小计"): short pieces, no figures, each under
+/// a text of that row, none starting an item of its own (a number, "一、", "1."). It is joined
+/// to the row it continues.
+pub(super) fn join_split_row(prev: &mut Table, next: &mut Table) {
+    let (Some(last), Some(first)) = (prev.rows.last(), next.rows.first()) else {
+        return;
+    };
+    if last.cells.len() != first.cells.len() {
+        return;
+    }
+    let continues = first.cells.iter().zip(&last.cells).all(|(piece, above)| {
+        let c: String = piece.chars().filter(|c| !c.is_whitespace()).collect();
+        let starts_item = c.chars().next().is_some_and(|ch| ch.is_ascii_digit())
+            || crate::titles::split_label(&c).1.is_some();
+        c.is_empty()
+            || (!above.trim().is_empty()
+                && !is_figure(above)
+                && !is_figure(&c)
+                && !starts_item
+                && c.chars().count() <= 8)
+    });
+    if !continues || first.cells.iter().all(|c| c.trim().is_empty()) {
+        return;
+    }
+    let first = next.rows.remove(0);
+    if let Some(last) = prev.rows.last_mut() {
+        for (cell, piece) in last.cells.iter_mut().zip(first.cells) {
+            cell.push_str(piece.trim());
+        }
+    }
+}
+
 /// The column boundaries two grids share when one's columns are among the other's and both
 /// span the same width: the larger set. `None` when they are different tables.
 pub(super) fn shared_columns(a: &Table, b: &Table) -> Option<Vec<f32>> {
@@ -424,7 +457,10 @@ pub(super) fn tables(glyphs: Vec<Glyph>, lines: &[Line]) -> (Vec<Table>, Vec<Gly
             bottom: grid.ys[grid.rows()],
         })
         .filter(|t| !t.rows.is_empty())
-        .collect();
+        .collect::<Vec<Table>>();
+    // From the top of the page down.
+    let mut tables = tables;
+    tables.sort_by(|a, b| b.top.total_cmp(&a.top));
     (tables, rest)
 }
 
