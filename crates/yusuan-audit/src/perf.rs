@@ -48,7 +48,8 @@ fn indicator_span(p: &Performance) -> Option<Span> {
 }
 
 fn weights(t: &Table, p: &Performance, project: bool, sink: &mut Sink) {
-    if p.indicators.is_empty() {
+    // A layout without weights (Shanghai 绩效目标填报表) has nothing to add up.
+    if p.indicators.iter().all(|i| i.weight.is_empty()) {
         return;
     }
     let mut sum = 0;
@@ -120,6 +121,13 @@ fn funds(t: &Table, p: &Performance, sink: &mut Sink) {
         .funds_other
         .as_ref()
         .map_or(Val::Blank, |o| Val::of(Some(&o.value)));
+    let mut parts = vec![Val::of(Some(&fiscal.value))];
+    let mut desc = "财政拨款与其他资金";
+    if let Some(carry) = &p.funds_carry {
+        parts.push(Val::of(Some(&carry.value)));
+        desc = "当年财政拨款、上年结转资金与其他资金";
+    }
+    parts.push(other);
     let span = fiscal
         .span
         .to(p.funds_other.as_ref().map_or(fiscal.span, |o| o.span));
@@ -131,8 +139,8 @@ fn funds(t: &Table, p: &Performance, sink: &mut Sink) {
             val: Val::of(Some(&total.value)),
             loc: || loc(t, total.span),
         },
-        &[Val::of(Some(&fiscal.value)), other],
-        "财政拨款与其他资金",
+        &parts,
+        desc,
         Some(&loc(t, span)),
         t.unit.unwrap_or(MoneyUnit::WanYuan),
     );
@@ -158,7 +166,8 @@ fn qualitative(t: &Table, p: &Performance, sink: &mut Sink) {
                 ),
                 vec![loc(t, i.span)],
             );
-        } else if i.op != "定性" && !i.value.is_empty() && !is_number(&i.value) {
+        } else if !i.op.is_empty() && i.op != "定性" && !i.value.is_empty() && !is_number(&i.value)
+        {
             sink.push(
                 "perf.qualitative",
                 Severity::Warning,

@@ -400,6 +400,9 @@ pub struct Performance {
     pub funds_fiscal: Option<Spanned<CellValue>>,
     /// 其他资金
     pub funds_other: Option<Spanned<CellValue>>,
+    /// 上年结转资金, where the table prints it as a part of the year's funds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funds_carry: Option<Spanned<CellValue>>,
     /// 预算执行率权重(%)
     pub execution_weight: Option<Spanned<String>>,
     /// The indicator header as printed, and where the data put each field.

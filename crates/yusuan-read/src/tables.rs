@@ -814,7 +814,7 @@ fn read_performance(
             let own = texts[i]
                 .split_once(['：', ':'])
                 .map(|(_, v)| v.to_string())
-                .filter(|v| !v.is_empty());
+                .filter(|v| v.chars().any(|c| c.is_ascii_digit()));
             own.or_else(|| next_filled(i)).unwrap_or_default()
         };
         if let Some(op_at) = texts.iter().position(|t| OPS.contains(&t.as_str())) {
@@ -859,8 +859,25 @@ fn read_performance(
                 continue;
             }
         }
-        if texts.iter().any(|t| t.contains("指标性质")) {
-            perf.positional = line.is_tabbed();
+        // A layout without a 指标性质 column (Shanghai 财政项目支出绩效目标填报表): after its
+        // header, each row is levels, the indicator and a value that carries its own op and
+        // unit ("≥13459.00(平方米)", "=100.00(%)", or a grade).
+        if perf
+            .header
+            .as_ref()
+            .is_some_and(|h| !h.value.iter().any(|t| t.contains("指标性质")))
+        {
+            if let Some(ind) = combined_indicator(&texts, &mut level1, &mut level2, span) {
+                perf.indicators.push(ind);
+                continue;
+            }
+        }
+        if texts
+            .iter()
+            .any(|t| t.contains("指标性质") || t.contains("三级指标"))
+        {
+            // Only a header with a 指标性质 column can be compared with where rows put it.
+            perf.positional = line.is_tabbed() && texts.iter().any(|t| t.contains("指标性质"));
             perf.header = Some(Spanned {
                 value: texts.clone(),
                 span,
@@ -901,18 +918,26 @@ fn read_performance(
                         span,
                     });
                 }
-            } else if t.contains("部门支出预算数") || t.contains("年度资金总额") {
+            } else if t.contains("部门支出预算数")
+                || t.contains("年度资金总额")
+                || t.contains("年度资金申请总额")
+            {
                 perf.funds_total = Some(amount(value_after(i)));
-            } else if t.ends_with("财政拨款") && t.len() <= "其中：财政拨款".len() {
-                perf.funds_fiscal = Some(amount(texts.get(i + 1).cloned().unwrap_or_default()));
+            } else if (t.ends_with("财政拨款") && t.len() <= "其中：财政拨款".len())
+                || t.ends_with("当年财政拨款")
+            {
+                perf.funds_fiscal = Some(amount(value_after(i)));
+            } else if t == "上年结转资金" {
+                perf.funds_carry = Some(amount(value_after(i)));
             } else if t == "其他资金" {
-                perf.funds_other = Some(amount(texts.get(i + 1).cloned().unwrap_or_default()));
+                // The last 其他资金 of a row is the year's (the first, the project's).
+                perf.funds_other = Some(amount(value_after(i)));
             } else if t.contains("预算执行率权重") {
                 perf.execution_weight = Some(Spanned {
                     value: value_after(i),
                     span,
                 });
-            } else if t.starts_with("资金情况") {
+            } else if t.starts_with("资金情况") || t.starts_with("项目资金") {
                 if let Some(u) = MoneyUnit::from_label(t) {
                     unit = u;
                 }
@@ -921,6 +946,67 @@ fn read_performance(
     }
     table.unit = Some(unit);
     table.performance = Some(perf);
+}
+
+/// One indicator row of a table without a 指标性质 column: levels (carried down from the rows
+/// above when their cells are merged), the indicator's name, then its value.
+fn combined_indicator(
+    texts: &[String],
+    level1: &mut String,
+    level2: &mut String,
+    span: Span,
+) -> Option<Indicator> {
+    let filled: Vec<(usize, &String)> = texts
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.is_empty() && t.as_str() != "绩效指标")
+        .collect();
+    let [.., (name_at, name), (value_at, value)] = filled.as_slice() else {
+        return None;
+    };
+    if name.ends_with("指标") || value.contains("指标") {
+        return None;
+    }
+    // Levels: the cells before the name that name a level ("产出指标", "数量指标").
+    let levels: Vec<&String> = filled
+        .iter()
+        .filter(|(i, t)| i < name_at && t.ends_with("指标"))
+        .map(|(_, t)| *t)
+        .collect();
+    match levels.as_slice() {
+        [l1, l2, ..] => {
+            *level1 = l1.to_string();
+            *level2 = l2.to_string();
+        }
+        [l2] => *level2 = l2.to_string(),
+        [] => {}
+    }
+    let op = OPS
+        .iter()
+        .filter(|o| **o != "定性")
+        .find(|o| value.starts_with(**o))
+        .copied()
+        .unwrap_or("");
+    let rest = &value[op.len()..];
+    let (number, unit) = match (op.is_empty(), rest.find(['(', '（'])) {
+        (false, Some(p)) => (
+            rest[..p].to_string(),
+            rest[p..].trim_matches(['(', '（', ')', '）']).to_string(),
+        ),
+        _ => (rest.to_string(), String::new()),
+    };
+    Some(Indicator {
+        level1: level1.clone(),
+        level2: level2.clone(),
+        name: name.to_string(),
+        op: op.to_string(),
+        value: number,
+        unit,
+        weight: String::new(),
+        core: String::new(),
+        op_cell: *value_at,
+        span,
+    })
 }
 
 /// An untitled fragment that sits where a numbered table is missing, with exactly the column

@@ -102,7 +102,7 @@ pub(crate) fn split_label(c: &str) -> (Option<String>, Option<u32>, &str) {
 fn title_shaped(t: &str) -> bool {
     let ends = t.ends_with('表')
         || ((t.ends_with('）') || t.ends_with(')')) && (t.contains("表（") || t.contains("表(")));
-    ends && t.chars().count() <= 60 && !t.contains(['。', '，', '；', '…'])
+    ends && t.chars().count() <= 60 && !t.contains(['。', '，', '；', '…', ';', ',', '《', '》'])
 }
 
 /// Whether the text reads as a table title the profile knows.
@@ -136,7 +136,7 @@ fn title_text_at(
     if text.is_empty()
         || text.chars().count() > 40
         || text.ends_with('表')
-        || text.contains(['。', '，', '；', '…', '：', ':'])
+        || text.contains(['。', '，', '；', '…', '：', ':', ';', ',', '《', '》'])
     {
         return None;
     }
