@@ -206,7 +206,10 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
             Some(TableKind::StateCapitalByFunction) => Some("国有资本经营"),
             _ => None,
         };
-        let narrative_says = fund.is_some_and(|f| crate::facts::narrative_says_none(doc, f));
+        // A file of tables alone (its narrative published apart) cannot say which.
+        let no_narrative = doc.sections.iter().all(|s| s.paragraphs.is_empty());
+        let narrative_says =
+            no_narrative || fund.is_some_and(|f| crate::facts::narrative_says_none(doc, f));
         sink.push(
             "complete.empty-statement",
             if narrative_says {
@@ -218,7 +221,9 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
                 "{}（{}）没有任何金额，{}",
                 t.label(),
                 t.title,
-                if narrative_says {
+                if no_narrative {
+                    "表中没有注明为何为空（情况说明不在本文件中，无法确认是否已作说明）"
+                } else if narrative_says {
                     "表中没有注明为何为空（情况说明已说明本单位无此项资金，表下宜注明“本单位无…，故此表无数据”）"
                 } else {
                     "也没有说明为何为空（如“本单位无…，故此表无数据”）"

@@ -74,21 +74,23 @@ fn shifted(t: &Table, row: usize, right: bool) -> Table {
     t2
 }
 
-/// Every other way of putting a placed row's figures in the table's amount columns, in their
-/// printed order (at most `MAX_PLACINGS`).
-fn placings(t: &Table, row: usize) -> Vec<Table> {
-    let cols = amount_columns(t);
-    let r = &t.rows[row];
-    let cell = |i: usize| r.cells.get(i).cloned();
-    let figures: Vec<(usize, yusuan_core::Cell)> = cols
-        .iter()
-        .filter_map(|&i| {
-            cell(i)
-                .filter(|c| matches!(c.value, CellValue::Amount(_)))
-                .map(|c| (i, c))
+/// The amount columns a row's figures are in.
+fn pattern(t: &Table, row: &yusuan_core::Row) -> Vec<usize> {
+    amount_columns(t)
+        .into_iter()
+        .filter(|&i| {
+            row.cells
+                .get(i)
+                .is_some_and(|c| matches!(c.value, CellValue::Amount(_)))
         })
-        .collect();
-    let (k, n) = (figures.len(), cols.len());
+        .collect()
+}
+
+/// Every other set of amount columns a row's figures could be in, in their printed order (at
+/// most `MAX_PLACINGS`).
+fn other_patterns(t: &Table, current: &[usize]) -> Vec<Vec<usize>> {
+    let cols = amount_columns(t);
+    let (k, n) = (current.len(), cols.len());
     let mut out = Vec::new();
     if k == 0 || k >= n {
         return out;
@@ -96,20 +98,8 @@ fn placings(t: &Table, row: usize) -> Vec<Table> {
     let mut pick: Vec<usize> = (0..k).collect();
     loop {
         let at: Vec<usize> = pick.iter().map(|&p| cols[p]).collect();
-        if at.iter().zip(&figures).any(|(a, (i, _))| a != i) {
-            let mut t2 = t.clone();
-            let width = cols.iter().max().map_or(0, |m| m + 1);
-            let r2 = &mut t2.rows[row];
-            if r2.cells.len() < width {
-                r2.cells.resize(width, blank_cell());
-            }
-            for &i in &cols {
-                r2.cells[i] = blank_cell();
-            }
-            for (a, (_, c)) in at.iter().zip(&figures) {
-                r2.cells[*a] = c.clone();
-            }
-            out.push(t2);
+        if at != current {
+            out.push(at);
             if out.len() >= MAX_PLACINGS {
                 return out;
             }
@@ -130,6 +120,36 @@ fn placings(t: &Table, row: usize) -> Vec<Table> {
             }
         }
     }
+}
+
+/// Move a row's figures (in order) to the columns `to`.
+fn place(t: &mut Table, row: usize, to: &[usize]) {
+    let cols = amount_columns(t);
+    let from = pattern(t, &t.rows[row]);
+    let width = cols.iter().max().map_or(0, |m| m + 1);
+    let r = &mut t.rows[row];
+    if r.cells.len() < width {
+        r.cells.resize(width, blank_cell());
+    }
+    let figures: Vec<yusuan_core::Cell> = from.iter().map(|&i| r.cells[i].clone()).collect();
+    for &i in &cols {
+        r.cells[i] = blank_cell();
+    }
+    for (&i, c) in to.iter().zip(figures) {
+        r.cells[i] = c;
+    }
+}
+
+/// Every other placing of one row's figures, as tables.
+fn placings(t: &Table, row: usize) -> Vec<Table> {
+    other_patterns(t, &pattern(t, &t.rows[row]))
+        .into_iter()
+        .map(|to| {
+            let mut t2 = t.clone();
+            place(&mut t2, row, &to);
+            t2
+        })
+        .collect()
 }
 
 /// Placings tried per row: a row of 6 figures in 12 columns has 924.
@@ -273,6 +293,48 @@ pub fn doubts(ctx: &Ctx) -> Vec<Doubt> {
             })
             .map(|(_, r)| r.span.line)
             .collect();
+        // The same move for a run of placed rows whose figures sit in the same columns: a
+        // column of the table (on a page, under a 类) read one place over.
+        let mut runs: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        for (ri, r) in t.rows.iter().enumerate() {
+            if !r.placed {
+                continue;
+            }
+            let p = pattern(t, r);
+            match runs.last_mut() {
+                Some((q, rows)) if *q == p && rows.last() == Some(&(ri - 1)) => rows.push(ri),
+                _ => runs.push((p, vec![ri])),
+            }
+        }
+        let mut column_moved: Vec<u32> = Vec::new();
+        'runs: for (from, run) in runs.iter().filter(|(_, rows)| rows.len() >= 2) {
+            // Any stretch of the run (a page's or a 类's rows), longest first.
+            for len in (2..=run.len()).rev() {
+                for rows in run.windows(len) {
+                    let fits = other_patterns(t, from).into_iter().any(|to| {
+                        let mut t2 = t.clone();
+                        for &ri in rows {
+                            place(&mut t2, ri, &to);
+                        }
+                        errors(ctx, &t2).len() < base.len()
+                    });
+                    if fits {
+                        column_moved.extend(rows.iter().map(|&ri| t.rows[ri].span.line));
+                        continue 'runs;
+                    }
+                }
+            }
+        }
+        if !column_moved.is_empty() {
+            why.push(format!(
+                "第{}行在文本中缺少空白单元格，金额按位置归列，整体换到相邻的列后各项更为相符，像是一列读错了位置",
+                column_moved
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+        }
         if !replaced.is_empty() {
             why.push(format!(
                 "第{}行在文本中缺少空白单元格，金额只能按位置归列，换一种归列后各项即相符",

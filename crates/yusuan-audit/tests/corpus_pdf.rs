@@ -1,6 +1,7 @@
-//! The corpus PDFs (Shanghai 部门 and 单位, two years of one unit, Jiangsu in two files, a
-//! Shanghai 决算): every table recognised, no error that is not a genuine defect, and the PDF
-//! and its `pdftotext -layout` twin give the same findings (locations aside).
+//! The corpus PDFs: every table recognised with its kind, the `pdftotext -layout` twins never
+//! crying wolf where the PDF does not, Jiangsu's two files audited as one, a 决算 not audited
+//! as a budget, planted defects and planted misreadings. The findings of every corpus document
+//! are pinned, reviewed, in tests/expected (see expected.rs).
 
 mod common;
 use common::*;
@@ -29,64 +30,40 @@ fn kinds(findings: &[Finding]) -> Vec<(&'static str, Severity)> {
     v
 }
 
-/// A corpus PDF: its file stem, how many tables it has, its errors and warnings.
-type Expected = (&'static str, usize, &'static [(&'static str, Severity)]);
+fn corpus_pdfs() -> Vec<String> {
+    corpus_files()
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect()
+}
 
-const EXPECTED: &[Expected] = &[
-    ("shanghai-putuo-govoffice-2025-dept-budget", 9, &[]),
-    ("shanghai-putuo-govoffice-2025-unit-budget", 9, &[]),
-    // The 三公 table says it is empty (故本表为空表) and prints 47.91 万元 of 三公 spending.
-    (
-        "shanghai-putuo-wanli-street-2024-dept-budget",
-        9,
-        &[("complete.empty-statement", Severity::Error)],
-    ),
-    // Narrative item 21 names 科目 “卫生健康支出（类）卫生健康支出（款）计划生育事务（项）”, which
-    // is not a path in the function table (计划生育事务 is a 款, not a 项).
-    (
-        "shanghai-putuo-wanli-street-2025-dept-budget",
-        9,
-        &[("text.figure", Severity::Warning)],
-    ),
-    // Tables alone: said once (the narrative is the other file).
-    (
-        "jiangsu-party-office-2018-dept-budget-tables",
-        12,
-        &[("complete.tables", Severity::Warning)],
-    ),
-    (
-        "jiangsu-party-office-2019-dept-budget-tables",
-        12,
-        &[("complete.tables", Severity::Warning)],
-    ),
-    (
-        "jiangsu-party-office-2018-dept-budget-text",
-        0,
-        &[("complete.tables", Severity::Warning)],
-    ),
-    (
-        "jiangsu-party-office-2019-dept-budget-text",
-        0,
-        &[("complete.tables", Severity::Warning)],
-    ),
-];
-
+/// Every table of every corpus budget is recognised with its kind and its page; nothing is
+/// left as an unknown table or an untitled fragment. (What each holds is pinned by the
+/// structure snapshots of yusuan-read; what the audit says of it, by tests/expected.)
 #[test]
-fn every_table_recognised_and_only_genuine_findings() {
-    for (stem, tables, expected) in EXPECTED {
-        let Some((doc, findings)) = read(&format!("{stem}.pdf")) else {
+fn every_table_recognised() {
+    let stems = corpus_pdfs();
+    for stem in &stems {
+        let Some((doc, _)) = read(&format!("{stem}.pdf")) else {
             return;
         };
-        assert!(doc.profile.is_some(), "{stem}: no profile");
-        assert_eq!(
-            doc.tables.len(),
-            *tables,
-            "{stem}: tables {:?}",
-            doc.tables.iter().map(|t| &t.title).collect::<Vec<_>>()
+        if doc.kind == yusuan_core::DocKind::FinalAccounts || doc.profile.is_none() {
+            continue;
+        }
+        let text_only = stem.ends_with("-text");
+        assert!(
+            text_only || !doc.tables.is_empty(),
+            "{stem}: no table recognised"
         );
         assert!(
             doc.tables.iter().all(|t| t.kind.is_some()),
-            "{stem}: unrecognised table"
+            "{stem}: unrecognised table {:?}",
+            doc.tables
+                .iter()
+                .filter(|t| t.kind.is_none())
+                .map(|t| &t.title)
+                .collect::<Vec<_>>()
         );
         assert!(
             !doc.notes.iter().any(|n| matches!(
@@ -96,38 +73,94 @@ fn every_table_recognised_and_only_genuine_findings() {
             "{stem}: {:?}",
             doc.notes
         );
-        let loud: Vec<(&str, Severity)> = kinds(&findings)
-            .into_iter()
-            .filter(|(_, s)| *s != Severity::Info)
-            .collect();
-        let mut want: Vec<(&str, Severity)> = expected.to_vec();
-        want.sort();
-        assert_eq!(loud, want, "{stem}:\n{}", show(&findings));
-        // Every page of a table is on record.
         assert!(
             doc.tables.iter().all(|t| t.span.page.is_some()),
             "{stem}: a table without its page"
         );
     }
+    assert!(stems.len() >= 20 || std::env::var_os("CI").is_none());
 }
 
+/// The `pdftotext -layout` twin of a PDF is read by alignment alone, which can misplace a
+/// figure whose neighbours are blank: it may say less than the PDF (a doubt where the PDF's
+/// grid is certain) but never reports an error the PDF does not.
 #[test]
-fn a_pdf_and_its_layout_twin_agree() {
-    for (stem, _, _) in EXPECTED {
+fn a_layout_twin_never_reports_an_error_its_pdf_does_not() {
+    let errors = |f: &[Finding]| -> Vec<(&'static str, Option<u32>)> {
+        let mut v: Vec<_> = f
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| (f.rule, f.locations.first().and_then(|l| l.page)))
+            .collect();
+        v.sort();
+        v
+    };
+    for stem in corpus_pdfs() {
         let Some((_, pdf)) = read(&format!("{stem}.pdf")) else {
             return;
         };
         let Some((_, txt)) = read(&format!("{stem}.layout.txt")) else {
             return;
         };
-        assert_eq!(
-            kinds(&pdf),
-            kinds(&txt),
-            "{stem}\nPDF:\n{}\nTXT:\n{}",
+        let (p, t) = (errors(&pdf), errors(&txt));
+        let extra: Vec<_> = t.iter().filter(|e| !p.contains(e)).collect();
+        assert!(
+            extra.is_empty(),
+            "{stem}: the twin alone reports {extra:?}\nPDF:\n{}\nTXT:\n{}",
             show(&pdf),
             show(&txt)
         );
     }
+}
+
+/// A misreading planted in a layout twin: the 基本支出 figures of one 类's rows moved under
+/// 项目支出, as text that lost its blank cells reads. The gate says the table is in doubt,
+/// once, and draws no error from it.
+#[test]
+fn a_column_read_one_place_over_is_a_doubt_not_a_list_of_errors() {
+    let Some(text) = corpus("shanghai-putuo-govoffice-2025-dept-budget.layout.txt") else {
+        return;
+    };
+    // The 208 rows of the 一般公共预算支出功能分类预算表 (the second table listing them).
+    let lines: Vec<&str> = text.split('\n').collect();
+    let first = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("208 ") && l.contains("社会保障和就业支出"))
+        .map(|(i, _)| i + 1)
+        .nth(1)
+        .expect("the 208 row of the function table");
+    let last = first + 8;
+    assert!(lines[last - 1].contains("其他行政事业单位养老支出"));
+    let shifted: Vec<String> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            let figures: Vec<(usize, &str)> = l.match_indices(".").map(|(p, _)| (p, l)).collect();
+            if i + 1 >= first && i + 1 <= last && figures.len() == 2 {
+                // Move the second figure 17 columns to the right.
+                let second = l[..figures[1].0].rfind(' ').map_or(0, |p| p + 1);
+                format!("{}{}{}", &l[..second], " ".repeat(17), &l[second..])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let before = audit(&text);
+    let after = audit(&shifted.join("\n"));
+    assert!(
+        !before.iter().any(|f| f.rule == "read.doubt"),
+        "{}",
+        show(&before)
+    );
+    let doubts: Vec<_> = after.iter().filter(|f| f.rule == "read.doubt").collect();
+    assert_eq!(doubts.len(), 1, "{}", show(&after));
+    assert!(covers(doubts[0], first), "{}", show(&after));
+    assert!(
+        !after.iter().any(|f| f.severity == Severity::Error),
+        "{}",
+        show(&after)
+    );
 }
 
 #[test]

@@ -67,6 +67,7 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
     let mut open = false;
     let mut in_toc = false;
     let mut toc_first: Option<String> = None;
+    let mut last_heading = false;
     for line in lines.iter().filter(|l| !l.is_blank()) {
         let t = line.trimmed();
         let indent = line.raw.len() - line.raw.trim_start().len();
@@ -101,13 +102,32 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
         {
             continue;
         }
-        let centered = indent >= 8
-            && t.chars().count() <= 40
+        let plain_title = t.chars().count() <= 40
             && !ends_sentence(t)
             && !t.contains(['，', '。', '；'])
             && !LEVEL1.is_match(t)
             && !LEVEL2.is_match(t);
-        let continues = open && !starts_block(line) && indent < 8;
+        // A title line of its own: centred, or (a spreadsheet keeps no indentation) one that
+        // ends as a part's title does and does not continue a sentence.
+        let c = compact(t);
+        let titled = [
+            "主要职能",
+            "主要职责",
+            "机构设置",
+            "名词解释",
+            "编制说明",
+            "情况说明",
+        ]
+        .iter()
+        .any(|w| c.ends_with(w))
+            && !is_part_heading(&c);
+        // After the document's own title (the first lines), a title line may follow at once.
+        let after_title = out.len() <= 3 && out.iter().all(|(p, _)| p.text.chars().count() <= 40);
+        // "九、…培训费支出预算" / "情况说明": the end of a wrapped heading, not a title.
+        let ends_heading = last_heading && c.chars().count() <= 8;
+        let centered =
+            plain_title && (indent >= 8 || (titled && !ends_heading && (!open || after_title)));
+        let continues = open && !starts_block(line) && indent < 8 && !centered;
         match out.last_mut() {
             Some((p, _)) if continues => {
                 p.pieces.push((p.text.len(), line.no));
@@ -124,6 +144,7 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
             )),
         }
         open = !ends_sentence(t) && !is_heading_line(t) && !centered;
+        last_heading = is_heading_line(t);
     }
     out
 }

@@ -266,18 +266,7 @@ fn publish(
 ) -> Result<u8, String> {
     let budget = load_budget(budget)?;
     let doc = yusuan_publish::derive(&budget, profile).map_err(|e| e.to_string())?;
-    // Audit what a reader will see: the published text read back.
     let text = yusuan_publish::text::render(&doc);
-    let read = yusuan_read::read_text("published.txt", &text);
-    let findings = Auditor::default().check(&read);
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
     std::fs::create_dir_all(out_dir)
         .map_err(|e| format!("无法创建目录 {}：{e}", out_dir.display()))?;
     let stem = format!(
@@ -296,6 +285,12 @@ fn publish(
             }
         })
         .collect();
+    let auditor = Auditor::default();
+    let mut worst = 0u8;
+    // Audit what a reader will see: every format written that a reader reads (the text, the
+    // PDF, the workbook) is read back with our own readers and audited; the text is audited
+    // even when it is not written.
+    let mut audited_text = false;
     for f in formats {
         let bytes = match f {
             OutFormat::Txt => text.clone().into_bytes(),
@@ -304,18 +299,56 @@ fn publish(
             OutFormat::Pdf => yusuan_publish::pdf::render(&doc).map_err(|e| e.to_string())?,
         };
         let path = out_dir.join(format!("{stem}.{f}"));
-        std::fs::write(&path, bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+        std::fs::write(&path, &bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
         eprintln!("已生成 {}", path.display());
-    }
-    eprintln!(
-        "审核（回读文本）：{errors} 个错误，{warnings} 个警告{}",
-        if errors + warnings > 0 {
-            "；请运行 yusuan check 查看详情"
-        } else {
-            ""
+        if !matches!(f, OutFormat::Html) {
+            audited_text |= matches!(f, OutFormat::Txt);
+            worst = worst.max(read_back(&auditor, &path.display().to_string(), &bytes, f));
         }
-    );
-    Ok(u8::from(errors > 0))
+    }
+    if !audited_text {
+        worst = worst.max(read_back(
+            &auditor,
+            "published.txt",
+            text.as_bytes(),
+            &OutFormat::Txt,
+        ));
+    }
+    Ok(worst)
+}
+
+/// Read a published file back with our readers and audit it: its counts on stderr, and the
+/// findings themselves when there are any. 1 when it has errors.
+fn read_back(auditor: &Auditor, name: &str, bytes: &[u8], format: &OutFormat) -> u8 {
+    let label = match format {
+        OutFormat::Txt => "文本",
+        OutFormat::Pdf => "PDF",
+        OutFormat::Xlsx => "XLSX",
+        OutFormat::Html => "HTML",
+    };
+    let doc = match yusuan_read::read_bytes(name, bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("审核（回读{label}）：无法读回：{e}");
+            return 1;
+        }
+    };
+    let findings = auditor.check(&doc);
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    eprintln!("审核（回读{label}）：{errors} 个错误，{warnings} 个警告");
+    for f in findings.iter().filter(|f| f.severity != Severity::Info) {
+        let at = f
+            .locations
+            .first()
+            .map(|l| match l.page {
+                Some(p) => format!("第{p}页第{}行", l.line),
+                None => format!("第{}行", l.line),
+            })
+            .unwrap_or_default();
+        eprintln!("  {}[{}] {at}：{}", f.severity.label(), f.rule, f.message);
+    }
+    u8::from(errors > 0)
 }
 
 fn fail(msg: &str) -> ExitCode {
