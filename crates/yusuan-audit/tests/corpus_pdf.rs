@@ -137,7 +137,7 @@ fn a_column_read_one_place_over_is_a_doubt_not_a_list_of_errors() {
         .enumerate()
         .map(|(i, l)| {
             let figures: Vec<(usize, &str)> = l.match_indices(".").map(|(p, _)| (p, l)).collect();
-            if i + 1 >= first && i + 1 <= last && figures.len() == 2 {
+            if (first..=last).contains(&(i + 1)) && figures.len() == 2 {
                 // Move the second figure 17 columns to the right.
                 let second = l[..figures[1].0].rfind(' ').map_or(0, |p| p + 1);
                 format!("{}{}{}", &l[..second], " ".repeat(17), &l[second..])
