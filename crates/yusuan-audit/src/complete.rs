@@ -199,8 +199,6 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
         if !t.notes.is_empty() {
             continue;
         }
-        // Where the narrative says the unit has none of that fund, the table only lacks its
-        // own statement: a warning.
         let fund = match t.kind {
             Some(TableKind::GovFundByFunction) => Some("政府性基金"),
             Some(TableKind::StateCapitalByFunction) => Some("国有资本经营"),
@@ -210,10 +208,15 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
         let no_narrative = doc.sections.iter().all(|s| s.paragraphs.is_empty());
         let narrative_says =
             no_narrative || fund.is_some_and(|f| crate::facts::narrative_says_none(doc, f));
+        // Where the narrative says the unit has none of that fund, the emptiness is explained
+        // (info: a note under the table is still the custom); where the file holds no
+        // narrative, it cannot be told (a warning); else an error.
         sink.push(
             "complete.empty-statement",
-            if narrative_says {
+            if no_narrative {
                 Severity::Warning
+            } else if narrative_says {
+                Severity::Info
             } else {
                 Severity::Error
             },

@@ -445,11 +445,16 @@ pub fn check_sum<D, L>(
 /// Whether the narrative says the unit has no money of a fund ("本部门无政府性基金预算",
 /// "政府性基金拨款支出预算0万元").
 pub fn narrative_says_none(doc: &Document, fund: &str) -> bool {
-    let says_none = doc.sections.iter().flat_map(|s| &s.paragraphs).any(|p| {
-        p.text.contains(fund)
-            && ["无", "没有", "未安排", "不涉及"]
-                .iter()
-                .any(|k| p.text.contains(k))
+    let none_words = |t: &str| ["无", "没有", "未安排", "不涉及"].iter().any(|k| t.contains(k));
+    // A paragraph naming the fund and its absence, or the fund's own section saying "无".
+    let says_none = doc.sections.iter().any(|s| {
+        s.paragraphs
+            .iter()
+            .any(|p| p.text.contains(fund) && none_words(&p.text))
+            || (s.heading.contains(fund)
+                && s.paragraphs
+                    .first()
+                    .is_some_and(|p| p.text.chars().count() <= 20 && none_words(&p.text)))
     });
     let subject = match fund {
         "政府性基金" => yusuan_core::Subject::GovFundExpenditure,

@@ -146,8 +146,13 @@ pub fn read_text(source: &str, text: &str) -> Document {
         doc.unit_name = n.unit_name;
         doc.year = n.year;
         doc.kind = n.kind;
+        // A cover whose title (its first characters) says 决算 and not 预算.
+        let cover: String = titles.chars().filter(|c| *c != '\n').take(60).collect();
+        if cover.contains("决算") && !cover.contains("预算") {
+            doc.kind = DocKind::FinalAccounts;
+        }
         doc.scope = n.scope;
-        let what = if n.kind == DocKind::FinalAccounts {
+        let what = if doc.kind == DocKind::FinalAccounts {
             (
                 ReadNoteKind::UnsupportedKind,
                 "这是一份决算（部门决算），本版本只审核预算公开文件，未作核对".to_string(),

@@ -173,11 +173,13 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     // A 决算 is recognised from its cover and not audited: its first pages are enough.
     let fonts = Fonts::default();
     let first = page_layout(&doc, &fonts, 0).map_err(|e| bad(format!("第1页无法读取文字：{e}")))?;
+    // The cover's title: its first characters (a table of contents after it names 预算
+    // columns of a 决算).
     let cover: String = first
         .text()
         .chars()
         .filter(|c| !c.is_whitespace())
-        .take(400)
+        .take(60)
         .collect();
     let pages = if cover.contains("决算") && !cover.contains("预算") {
         pages.min(2)
