@@ -71,3 +71,21 @@ out.mkdir(parents=True, exist_ok=True)
 (out / "small-helvetica.pdf").write_bytes(one_page(
     "BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 5 0 R >> >>",
     ["<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))
+# A grid of ruling lines (stroked segments, filled thin rectangles, a white background fill,
+# a curve, a clip) with text in its cells: reaches pdf::content's paths and pdf::grid.
+GRID_OPS = (
+    "q 1 g 0 0 595 842 re f Q "
+    "q 0.5 w 72 700 m 372 700 l 72 680 m 372 680 l S "
+    "72 659.8 300 0.4 re f 72 640 300 0.5 re f "
+    "72 640 m 72 700 l 172 640 m 172 700 l 272 640.2 m 272 680 l 372 640 m 372 700 l s "
+    "100 600 m 120 620 140 620 160 600 c S Q "
+    "q 72 640 300 60 re W n "
+    "BT /F1 10 Tf 80 686 Td <0001> Tj 100 0 Td <0002> Tj ET "
+    "BT /F2 9 Tf 180 666 Td (12) Tj 100 0 Td (34) Tj 0 -10 Td (56) Tj ET "
+    "BT /F2 9 Tf 500 500 Td (99) Tj ET Q "
+    "BT 3 Tr /F2 9 Tf 80 646 Td (78) Tj ET"
+)
+(out / "small-grid.pdf").write_bytes(one_page(
+    GRID_OPS,
+    "<< /Font << /F1 5 0 R /F2 8 0 R >> >>",
+    [TYPE0, cid_font("/W [1 [1000 1000]]"), to_unicode("<0001> <9884> <0002> <7B97>"), ARIAL]))

@@ -60,19 +60,37 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                     ),
                     vec![loc(t, r.row.span)],
                 ),
-                Lookup::NameMismatch(names) => sink.push(
-                    "class.name",
-                    Severity::Error,
-                    format!(
-                        "{} 科目编码{}的名称印为“{}”，而该编码在{}目录中为“{}”",
-                        t.label(),
-                        r.code,
-                        r.name,
-                        what,
-                        names.join("”或“")
-                    ),
-                    vec![loc(t, r.row.span)],
-                ),
+                Lookup::NameMismatch(names) => {
+                    // The printed name may be another code's (under the same parent): then
+                    // it is the code that was misprinted, or the name.
+                    let parent = &r.code[..r.code.len().saturating_sub(2)];
+                    let other: Vec<&str> = catalog
+                        .codes_named(r.name, r.code.len())
+                        .into_iter()
+                        .filter(|c| *c != r.code && c.starts_with(parent))
+                        .collect();
+                    let also = match other.as_slice() {
+                        [] => String::new(),
+                        codes => format!(
+                            "；“{}”是编码{}的名称，编码或名称印错",
+                            r.name,
+                            codes.join("、")
+                        ),
+                    };
+                    sink.push(
+                        "class.name",
+                        Severity::Error,
+                        format!(
+                            "{} 科目编码{}的名称印为“{}”，而该编码在{}目录中为“{}”{also}",
+                            t.label(),
+                            r.code,
+                            r.name,
+                            what,
+                            names.join("”或“")
+                        ),
+                        vec![loc(t, r.row.span)],
+                    )
+                }
             }
             // The nearest preceding row one level up must be this code's parent.
             let parent_len = match r.code.len() {

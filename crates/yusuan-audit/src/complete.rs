@@ -241,14 +241,19 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
 fn sections(ctx: &Ctx, sink: &mut Sink) {
     let Some(profile) = ctx.profile else { return };
     let doc = ctx.doc;
-    // Sections that count: not the definitions under 名词解释.
-    let mut parent = "";
+    // Sections that count: not the definitions under 名词解释, nor the items of the 职能 list
+    // ("（五）负责本部门国有资产管理" mentions assets; it is not the assets section).
+    let mut parent: Option<&yusuan_core::Section> = None;
     let mut counted: Vec<usize> = Vec::new();
     for (i, s) in doc.sections.iter().enumerate() {
-        if s.level <= 1 {
-            parent = s.heading.as_str();
+        let under = parent.filter(|p| s.level > p.level).map(|p| p.heading.as_str());
+        if under.is_none() {
+            parent = Some(s);
         }
-        if !(s.level > 1 && parent.contains("名词解释")) {
+        let listed = under.is_some_and(|h| {
+            ["名词解释", "职能", "职责"].iter().any(|k| h.contains(k))
+        });
+        if !listed {
             counted.push(i);
         }
     }

@@ -417,6 +417,21 @@ fn class_name() {
         "一般行政管理事务",
         "机关服务",
     );
+    // The name printed is another 项's: the message says which, so the code may be the slip.
+    let (variant, _) = edit(
+        &example(),
+        "2010302\t一般行政管理事务",
+        "一般行政管理事务",
+        "机关服务",
+    );
+    let after = audit(&variant);
+    assert!(
+        after
+            .iter()
+            .any(|f| f.rule == "class.name" && f.message.contains("是编码2010303的名称")),
+        "{}",
+        show(&after)
+    );
 }
 
 #[test]

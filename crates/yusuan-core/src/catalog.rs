@@ -168,6 +168,27 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The codes of one length that bear a name (any year), sorted.
+    pub fn codes_named(&self, name: &str, len: usize) -> Vec<&str> {
+        let printed = normalize_name(name);
+        let mut v: Vec<&str> = self
+            .entries
+            .values()
+            .flatten()
+            .filter(|e| {
+                e.code.len() == len
+                    && (normalize_name(&e.name) == printed
+                        || e.aliases.iter().any(|a| normalize_name(a) == printed))
+            })
+            .map(|e| e.code.as_str())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
 /// Bracket width, spaces and the 类/款/项 suffixes do not make names differ.
 pub fn normalize_name(name: &str) -> String {
     let mut s: String = name

@@ -692,6 +692,33 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
             before = Some(c.clone());
         }
         let Some(caps) = amount else {
+            // "公务用车购置费为零": a zero written in words is a figure too.
+            if let Some(at) = c.find("为零") {
+                let unit = if c[at..].starts_with("为零元") {
+                    MoneyUnit::Yuan
+                } else {
+                    MoneyUnit::WanYuan
+                };
+                let label = clean_label(&c[..at]);
+                if !label.is_empty() {
+                    let subject = resolve(&label, ctx, false, all, class_names);
+                    n.figures.push(Figure {
+                        subject,
+                        context: ctx,
+                        amount: Some(Amount {
+                            fen: 0,
+                            unit,
+                            decimals: 2,
+                        }),
+                        count: None,
+                        change: None,
+                        group: None,
+                        span: Span::line(p.line_at(off), p.span.page),
+                        text: clause.trim().to_string(),
+                    });
+                }
+                continue;
+            }
             if c.contains("持平") || c.contains("保持不变") || c.contains("与上年一致") {
                 let line = p.line_at(off);
                 if let Some(f) = n.figures[first_in_paragraph..].last_mut() {
@@ -989,6 +1016,21 @@ fn group_figures(figures: &mut [Figure]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zero_in_words_is_a_figure() {
+        let lines = crate::lines::split_lines(
+            "一、“三公”经费预算情况说明\n2025年公务用车购置费为零，公务接待费1.20万元。\n",
+        );
+        let n = read(&lines, &[]);
+        let zero = n
+            .figures
+            .iter()
+            .find(|f| f.subject == Subject::CarPurchase)
+            .and_then(|f| f.amount);
+        assert_eq!(zero.map(|a| a.fen), Some(0));
+        assert!(n.figures.iter().any(|f| f.subject == Subject::Reception));
+    }
 
     #[test]
     fn clauses_keep_thousands_separators() {

@@ -690,6 +690,55 @@ mod tests {
             .contains("预算"));
     }
 
+    /// Ruling lines (stroked segments, thin filled rectangles; a white background and a curve
+    /// that are not rules) make a grid whose cells hold the text; text clipped away or drawn
+    /// invisible is not read.
+    #[test]
+    fn grid_rows_clip_and_invisible_text() {
+        let ops = "q 1 g 0 0 595 842 re f Q \
+             q 0.5 w 72 700 m 372 700 l 72 680 m 372 680 l S \
+             72 659.8 300 0.4 re f 72 640 300 0.5 re f \
+             72 640 m 72 700 l 172 640 m 172 700 l 272 640.2 m 272 680 l 372 640 m 372 700 l s \
+             100 600 m 120 620 140 620 160 600 c S Q \
+             q 72 640 300 60 re W n \
+             BT /F1 10 Tf 80 686 Td <0001> Tj 100 0 Td <0002> Tj ET \
+             BT /F2 9 Tf 180 666 Td (12) Tj 100 0 Td (34) Tj 0 -10 Td (56) Tj ET \
+             BT /F2 9 Tf 500 500 Td (99) Tj ET Q \
+             BT 3 Tr /F2 9 Tf 80 646 Td (78) Tj ET";
+        let bytes = one_page(
+            ops,
+            "<< /Font << /F1 5 0 R /F2 8 0 R >> >>",
+            &[
+                TYPE0,
+                &cid_font("/W [1 [1000 1000]]"),
+                &to_unicode("<0001> <9884> <0002> <7B97>"),
+                "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 48 /LastChar 57 \
+                 /Widths [556 556 556 556 556 556 556 556 556 556] /Encoding /WinAnsiEncoding >>",
+            ],
+        );
+        let text = pdf_to_text("t.pdf", &bytes).expect("reads");
+        // The top row spans the last two columns (no rule between them there).
+        assert_eq!(text, "预\t算\t\n\t12\t34\n\t\t56\n");
+    }
+
+    /// Text outside the page's crop box is not shown, so not read (a phantom copy of a table
+    /// placed beside the page).
+    #[test]
+    fn text_outside_the_crop_box_is_not_read() {
+        let ops = "BT /F1 12 Tf 72 700 Td (123456) Tj 400 0 Td (789) Tj ET";
+        let content = stream(ops);
+        let bytes = pdf(&[
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 842] /CropBox [0 0 300 842] \
+             /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            &content,
+            "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 48 /LastChar 57 \
+             /Widths [556 556 556 556 556 556 556 556 556 556] /Encoding /WinAnsiEncoding >>",
+        ]);
+        assert_eq!(pdf_to_text("t.pdf", &bytes).expect("reads").trim(), "123456");
+    }
+
     /// A font the fast path does not read (a standard 14 font without widths in the file)
     /// sends the page to the general extraction, which still reads it.
     #[test]
