@@ -246,13 +246,14 @@ fn sections(ctx: &Ctx, sink: &mut Sink) {
     let mut parent: Option<&yusuan_core::Section> = None;
     let mut counted: Vec<usize> = Vec::new();
     for (i, s) in doc.sections.iter().enumerate() {
-        let under = parent.filter(|p| s.level > p.level).map(|p| p.heading.as_str());
+        let under = parent
+            .filter(|p| s.level > p.level)
+            .map(|p| p.heading.as_str());
         if under.is_none() {
             parent = Some(s);
         }
-        let listed = under.is_some_and(|h| {
-            ["名词解释", "职能", "职责"].iter().any(|k| h.contains(k))
-        });
+        let listed =
+            under.is_some_and(|h| ["名词解释", "职能", "职责"].iter().any(|k| h.contains(k)));
         if !listed {
             counted.push(i);
         }

@@ -445,7 +445,11 @@ pub fn check_sum<D, L>(
 /// Whether the narrative says the unit has no money of a fund ("本部门无政府性基金预算",
 /// "政府性基金拨款支出预算0万元").
 pub fn narrative_says_none(doc: &Document, fund: &str) -> bool {
-    let none_words = |t: &str| ["无", "没有", "未安排", "不涉及"].iter().any(|k| t.contains(k));
+    let none_words = |t: &str| {
+        ["无", "没有", "未安排", "不涉及"]
+            .iter()
+            .any(|k| t.contains(k))
+    };
     // A paragraph naming the fund and its absence, or the fund's own section saying "无".
     let says_none = doc.sections.iter().any(|s| {
         s.paragraphs

@@ -736,7 +736,10 @@ mod tests {
             "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 48 /LastChar 57 \
              /Widths [556 556 556 556 556 556 556 556 556 556] /Encoding /WinAnsiEncoding >>",
         ]);
-        assert_eq!(pdf_to_text("t.pdf", &bytes).expect("reads").trim(), "123456");
+        assert_eq!(
+            pdf_to_text("t.pdf", &bytes).expect("reads").trim(),
+            "123456"
+        );
     }
 
     /// A font the fast path does not read (a standard 14 font without widths in the file)

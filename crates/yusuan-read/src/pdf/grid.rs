@@ -34,6 +34,8 @@ const GAP: f32 = 2.5;
 const MEET: f32 = 2.5;
 /// Rows and columns narrower than this are artefacts of borders a little apart.
 const MIN_BAND: f32 = 3.0;
+/// The most atomic cells a grid may have (a dense A3 table has about 2,000).
+const MAX_CELLS: usize = 20_000;
 
 /// One printed row of a grid: its top (for ordering with the page's other lines) and the text
 /// of each column, a merged cell's text in its first column.
@@ -319,6 +321,10 @@ fn grid_of(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
         return None;
     }
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
+    // A real table has at most a few thousand cells; a hostile page of crossing lines is none.
+    if rows.saturating_mul(cols) > MAX_CELLS {
+        return None;
+    }
     // A line exists between two atomic cells when a ruling at that position covers the
     // middle of their shared side.
     let near = |p: f32, q: f32| (p - q).abs() <= MIN_BAND;
@@ -468,14 +474,16 @@ pub(super) fn tables(glyphs: Vec<Glyph>, lines: &[Line]) -> (Vec<Table>, Vec<Gly
 fn grid_rows(grid: &Grid, cells: std::collections::BTreeMap<usize, Vec<Glyph>>) -> Vec<GridRow> {
     let cols = grid.cols();
     // Each merged cell: its anchor row and column, its last row, and its text pieces.
+    // The last row of each merged cell, in one pass over the atomic cells.
+    let mut last_row: std::collections::HashMap<usize, usize> = Default::default();
+    for (i, &a) in grid.anchor.iter().enumerate() {
+        let r = last_row.entry(a).or_insert(i / cols);
+        *r = (*r).max(i / cols);
+    }
     let mut placed: Vec<(usize, usize, usize, Vec<Piece>)> = Vec::new();
     for (anchor, glyphs) in cells {
-        let last_row = (0..grid.anchor.len())
-            .filter(|&i| grid.anchor[i] == anchor)
-            .map(|i| i / cols)
-            .max()
-            .unwrap_or(anchor / cols);
-        placed.push((anchor / cols, anchor % cols, last_row, pieces(glyphs)));
+        let last = last_row.get(&anchor).copied().unwrap_or(anchor / cols);
+        placed.push((anchor / cols, anchor % cols, last, pieces(glyphs)));
     }
     let mut out = Vec::new();
     for r in 0..grid.rows() {
@@ -664,6 +672,63 @@ mod tests {
         let (tables, rest) = tables(glyphs, &lines);
         assert!(tables.is_empty());
         assert_eq!(rest.len(), 2);
+    }
+
+    /// Random rulings and glyphs, degenerate ones included (zero length, huge, NaN-free but
+    /// overlapping, far off): the grid never panics, and every glyph ends in a row or in the
+    /// rest.
+    #[test]
+    fn random_rulings_never_panic() {
+        struct Rng(u64);
+        impl Rng {
+            fn next(&mut self) -> u64 {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                self.0
+            }
+            fn coord(&mut self) -> f32 {
+                let r = self.next();
+                match r % 10 {
+                    0 => 0.0,
+                    1 => 1.0e9,
+                    2 => -1.0e9,
+                    _ => (r % 600) as f32 + (r % 7) as f32 * 0.3,
+                }
+            }
+        }
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..3000 {
+            let n = rng.next() % 14;
+            let lines: Vec<Line> = (0..n)
+                .map(|_| {
+                    let (a, b, c) = (rng.coord(), rng.coord(), rng.coord());
+                    if rng.next().is_multiple_of(2) {
+                        h(a, b.min(c), b.max(c))
+                    } else {
+                        v(a, b.min(c), b.max(c))
+                    }
+                })
+                .collect();
+            let mut glyphs: Vec<Glyph> = Vec::new();
+            for k in 0..rng.next() % 12 {
+                let word = if k.is_multiple_of(2) { "1,234.00" } else { "项目" };
+                let (x, y) = (rng.coord(), rng.coord());
+                glyphs.extend(text(word, x, y));
+            }
+            let count = glyphs.len();
+            let (tables, rest) = tables(glyphs, &lines);
+            let placed: usize = tables
+                .iter()
+                .flat_map(|t| &t.rows)
+                .flat_map(|r| &r.cells)
+                .map(|c| c.chars().filter(|ch| !ch.is_whitespace()).count())
+                .sum();
+            assert_eq!(placed + rest.len(), count);
+            for t in &tables {
+                assert!(t.rows.iter().all(|r| r.cells.len() + 1 == t.xs.len()));
+            }
+        }
     }
 
     #[test]
