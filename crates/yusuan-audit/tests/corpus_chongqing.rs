@@ -27,9 +27,10 @@ fn genuine_defects_are_reported_and_nothing_else() {
         ("text.figure", Severity::Error, 53),
         // 表一 row labelled 一般公共预算支出 instead of 一般公共服务支出.
         ("cross.fiscal-function", Severity::Error, 104),
-        // 表七's first page and all of 表九 are missing.
+        // 表七's first page is missing from the extract: its other rows, untitled where 表七
+        // belongs and with its column count, are read as 表七 (said once). All of 表九 is
+        // missing.
         ("read.fragment", Severity::Warning, 236),
-        ("complete.numbering", Severity::Error, 256),
         ("complete.numbering", Severity::Error, 290),
         // Performance tables.
         ("perf.header", Severity::Warning, 299),

@@ -525,8 +525,10 @@ fn read_fragment() {
         "{}",
         show(&after)
     );
+    // The untitled rows stand where 表七 belongs (表六 before, 表八 after): they are read as
+    // 表七, said once by the fragment finding, not again as a gap in the numbering.
     assert!(
-        after
+        !after
             .iter()
             .any(|f| f.rule == "complete.numbering" && f.message.contains("表七")),
         "{}",

@@ -1044,6 +1044,13 @@ pub(crate) fn adopt_fragments(tables: &mut [Table], notes: &mut [ReadNote], prof
         };
         let t = &mut tables[k];
         let unit = t.unit.unwrap_or(profile.money_unit);
+        // Where exactly one number is missing, the fragment is that table (its title page
+        // lost), not a gap in the numbering.
+        if let (Some(p), Some(n)) = (prev, next) {
+            if n == p + 2 {
+                t.ordinal = Some(p + 1);
+            }
+        }
         t.kind = Some(spec.kind);
         t.title = format!("无标题表格（按位置与列数推断为{}）", spec.title[0]);
         t.columns = columns_of(&spec.columns);

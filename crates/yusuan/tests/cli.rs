@@ -92,7 +92,7 @@ fn json_is_one_object_with_located_findings() {
         assert!(loc["end_line"].as_u64().unwrap() >= loc["line"].as_u64().unwrap());
         assert!(loc.get("page").is_some() && loc.get("table").is_some());
     }
-    assert_eq!(v["summary"]["errors"].as_u64(), Some(6));
+    assert_eq!(v["summary"]["errors"].as_u64(), Some(5));
 }
 
 #[test]

@@ -712,7 +712,11 @@ mod tests {
                 .collect();
             let mut glyphs: Vec<Glyph> = Vec::new();
             for k in 0..rng.next() % 12 {
-                let word = if k.is_multiple_of(2) { "1,234.00" } else { "项目" };
+                let word = if k.is_multiple_of(2) {
+                    "1,234.00"
+                } else {
+                    "项目"
+                };
                 let (x, y) = (rng.coord(), rng.coord());
                 glyphs.extend(text(word, x, y));
             }
