@@ -593,11 +593,40 @@ fn location(line: Option<usize>, column: Option<usize>) -> String {
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
+    LineIndex::new(text).line_col(text, offset)
 }
+
+/// Where each line of a source starts: a problem's line is found by binary search, so that
+/// naming the lines of many problems stays linear in the source (a hostile source has
+/// thousands).
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex(starts)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.0.partition_point(|&start| start <= offset).max(1);
+        let start = self.0[line - 1];
+        let col = text
+            .get(start..offset)
+            .map_or(0, |l| l.chars().count().min(MAX_COLUMN));
+        (line, col + 1)
+    }
+}
+
+/// Columns are counted up to here (a source on one line of megabytes would make counting
+/// them for every problem quadratic).
+const MAX_COLUMN: usize = 10_000;
+
+/// The most problems a source's check reports (the rest are counted in one more line).
+pub const MAX_PROBLEMS: usize = 200;
 
 /// Totals of the line items by (class code) etc.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -652,17 +681,28 @@ impl Budget {
         if problems.is_empty() {
             Ok(budget)
         } else {
-            Err(problems
+            let index = LineIndex::new(text);
+            let more = problems.len().saturating_sub(MAX_PROBLEMS);
+            let mut errors: Vec<BudgetError> = problems
                 .into_iter()
+                .take(MAX_PROBLEMS)
                 .map(|(span, message)| {
-                    let (line, column) = span.map(|s| line_col(text, s)).unzip();
+                    let (line, column) = span.map(|s| index.line_col(text, s)).unzip();
                     BudgetError {
                         line,
                         column,
                         message,
                     }
                 })
-                .collect())
+                .collect();
+            if more > 0 {
+                errors.push(BudgetError {
+                    line: None,
+                    column: None,
+                    message: format!("另有 {more} 处问题未列出，请先改正以上问题"),
+                });
+            }
+            Err(errors)
         }
     }
 
@@ -952,6 +992,21 @@ fn with_unit<T>(unit: MoneyUnit, f: impl FnOnce() -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_names_lines_and_columns_as_counting_would() {
+        let text = "a = 1\n名称 = \"预算\"\n\nlast";
+        let naive = |offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, col)
+        };
+        let index = LineIndex::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(index.line_col(text, offset), naive(offset), "at {offset}");
+        }
+    }
 
     #[test]
     fn next_year_moves_this_years_figures_to_the_prior_year() {

@@ -8,7 +8,7 @@
 //! figure that cannot be read (cannot verify), and the reader notes it.
 
 use crate::ReadError;
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
 use std::fmt::Write;
 
 /// The marker for a formula whose value the file does not carry.
@@ -20,7 +20,7 @@ pub fn looks_like_workbook(bytes: &[u8]) -> bool {
 }
 
 /// The most a workbook may unpack to (its parts' declared sizes together).
-pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
+pub const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
 /// The most a part may expand by; real workbooks compress XML about 10 to 1.
 pub const MAX_RATIO: u64 = 1000;
 
@@ -50,6 +50,126 @@ fn check_zip(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// The most rows and columns a sheet's filled cells may span: a disclosure table has hundreds
+/// of rows and tens of columns. A sheet beyond either is refused before any grid is built (a
+/// cell at XFD1048576 would otherwise make a grid of 17 billion cells).
+pub const MAX_SHEET_ROWS: u32 = 65_536;
+/// See [`MAX_SHEET_ROWS`].
+pub const MAX_SHEET_COLS: u32 = 1_024;
+/// The most filled cells a workbook may hold, all sheets together.
+pub const MAX_CELLS: usize = 1_000_000;
+
+/// A filled cell: position, value, and whether a formula computes it.
+struct SheetCell {
+    pos: (u32, u32),
+    value: Data,
+    formula: bool,
+}
+
+/// The name of a cell position (A1 style), for messages.
+fn cell_name((row, col): (u32, u32)) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        letters.push(char::from(b'A' + ((c - 1) % 26) as u8));
+        c = (c - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(row + 1).to_string()
+}
+
+/// Whether a cell lies beyond the size any table could have.
+fn too_far(pos: (u32, u32)) -> Option<String> {
+    (pos.0 >= MAX_SHEET_ROWS || pos.1 >= MAX_SHEET_COLS).then(|| {
+        format!(
+            "单元格 {} 超出合理的表格范围（至多 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLS} 列）",
+            cell_name(pos)
+        )
+    })
+}
+
+/// The filled cells of one sheet, refused as soon as one lies too far or there are too many.
+/// An .xlsx sheet is streamed cell by cell (no grid of its used range is ever built); the
+/// other formats are read whole by calamine (an .xls sheet cannot exceed 65,536 x 256).
+fn sheet_cells<RS: std::io::Read + std::io::Seek>(
+    wb: &mut Sheets<RS>,
+    name: &str,
+    budget: &mut usize,
+) -> Result<Vec<SheetCell>, String> {
+    let mut cells = Vec::new();
+    let mut keep = |cell: SheetCell, budget: &mut usize| -> Result<(), String> {
+        if matches!(cell.value, Data::Empty) && !cell.formula {
+            return Ok(());
+        }
+        if let Some(why) = too_far(cell.pos) {
+            return Err(format!("工作表“{name}”的{why}"));
+        }
+        if *budget == 0 {
+            return Err(format!("单元格超过 {MAX_CELLS} 个，不像一份预算公开表"));
+        }
+        *budget -= 1;
+        cells.push(cell);
+        Ok(())
+    };
+    match wb {
+        Sheets::Xlsx(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+            while let Some(c) = reader.next_cell_with_formula().map_err(|e| e.to_string())? {
+                let formula = c.formula.as_ref().is_some_and(|f| !f.is_empty());
+                let value = Data::from(c.value);
+                keep(
+                    SheetCell {
+                        pos: c.pos,
+                        value,
+                        formula,
+                    },
+                    budget,
+                )?;
+            }
+        }
+        other => {
+            let range = other.worksheet_range(name).map_err(|e| e.to_string())?;
+            let formulas = other.worksheet_formula(name).ok();
+            let start = range.start().unwrap_or((0, 0));
+            for (r, c, v) in range.used_cells() {
+                let pos = (start.0 + r as u32, start.1 + c as u32);
+                let formula = formulas
+                    .as_ref()
+                    .and_then(|f| f.get_value(pos))
+                    .is_some_and(|f| !f.is_empty());
+                keep(
+                    SheetCell {
+                        pos,
+                        value: v.clone(),
+                        formula,
+                    },
+                    budget,
+                )?;
+            }
+            // Formula cells without a cached value are not among the used cells.
+            if let Some(f) = &formulas {
+                let fstart = f.start().unwrap_or((0, 0));
+                for (r, c, text) in f.used_cells() {
+                    let pos = (fstart.0 + r as u32, fstart.1 + c as u32);
+                    let cached = range
+                        .get_value(pos)
+                        .is_some_and(|v| !matches!(v, Data::Empty));
+                    if !text.is_empty() && !cached {
+                        keep(
+                            SheetCell {
+                                pos,
+                                value: Data::Empty,
+                                formula: true,
+                            },
+                            budget,
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(cells)
+}
+
 /// The workbook as text: sheets in order, each introduced by its title.
 pub fn workbook_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     let bad = |why: String| ReadError::Excel {
@@ -59,30 +179,31 @@ pub fn workbook_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError>
     if bytes.starts_with(b"PK") {
         check_zip(bytes).map_err(bad)?;
     }
-    let cursor = std::io::Cursor::new(bytes.to_vec());
+    let cursor = std::io::Cursor::new(bytes);
     let mut wb = open_workbook_auto_from_rs(cursor).map_err(|e| bad(e.to_string()))?;
     let names = wb.sheet_names().to_vec();
+    let mut budget = MAX_CELLS;
     let mut out = String::new();
     for name in names {
-        let range = wb.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
-        let formulas = wb.worksheet_formula(&name).ok();
-        let start = range.start().unwrap_or((0, 0));
-        let fstart = formulas.as_ref().and_then(|f| f.start()).unwrap_or((0, 0));
+        let mut cells = sheet_cells(&mut wb, &name, &mut budget).map_err(bad)?;
+        if cells.is_empty() {
+            continue;
+        }
+        cells.sort_by_key(|c| c.pos);
+        // Rows and columns count from the first filled ones, as the sheet's used range does.
+        let top = cells[0].pos.0;
+        let left = cells.iter().map(|c| c.pos.1).min().unwrap_or(0);
         let mut rows: Vec<Vec<String>> = Vec::new();
-        for (r, row) in range.rows().enumerate() {
-            let cells: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(c, v)| {
-                    let (ar, ac) = (start.0 + r as u32, start.1 + c as u32);
-                    let formula = formulas.as_ref().and_then(|f| {
-                        let (fr, fc) = (ar.checked_sub(fstart.0)?, ac.checked_sub(fstart.1)?);
-                        f.get((fr as usize, fc as usize)).filter(|s| !s.is_empty())
-                    });
-                    cell_text(v, formula.is_some())
-                })
-                .collect();
-            rows.push(cells);
+        for c in &cells {
+            let (r, col) = ((c.pos.0 - top) as usize, (c.pos.1 - left) as usize);
+            if rows.len() <= r {
+                rows.resize_with(r + 1, Vec::new);
+            }
+            let row = &mut rows[r];
+            if row.len() <= col {
+                row.resize(col + 1, String::new());
+            }
+            row[col] = cell_text(&c.value, c.formula);
         }
         while rows.last().is_some_and(|r| r.iter().all(String::is_empty)) {
             rows.pop();

@@ -72,24 +72,71 @@ pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
             why: format!("对象嵌套过深（{depth} 层，上限 {MAX_NESTING} 层），不像正常的 PDF 文件"),
         });
     }
-    // A malformed file must not take the process down, whatever the parser does with it.
-    match guarded(|| read_pdf(source, bytes)) {
-        Ok(r) => r,
-        Err(_) => Err(ReadError::Pdf {
-            path: source.to_string(),
-            why: "文件结构损坏，无法解析".to_string(),
-        }),
-    }
+    // A malformed file must not take the process down, whatever the parser does with it: it
+    // is parsed on threads of a large stack (whatever thread called us), under a guard.
+    let broken = || ReadError::Pdf {
+        path: source.to_string(),
+        why: "文件结构损坏，无法解析".to_string(),
+    };
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("pdf".to_string())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || guarded(|| read_pdf(source, bytes)))
+            .map_err(|e| ReadError::Pdf {
+                path: source.to_string(),
+                why: format!("无法启动读取线程：{e}"),
+            })?
+            .join()
+            .map_err(|_| broken())?
+            .map_err(|_| broken())?
+    })
 }
 
 /// Deepest nesting of arrays and dictionaries a PDF may have (real documents stay under 20).
 pub const MAX_NESTING: usize = 256;
 
+/// The most bytes of an object stream the nesting scan inflates (a bomb stops there).
+const MAX_SCAN_INFLATE: u64 = 64 << 20;
+
+/// The stack of the threads that parse a PDF. Nesting is bounded before parsing
+/// ([`MAX_NESTING`], here and in every content stream); the large stack is the second line of
+/// defence should a structure the scan does not see reach the parser.
+pub const PARSER_STACK: usize = 64 << 20;
+
 /// The deepest nesting of `[` and `<<` in the file's objects, skipping strings, comments and
-/// stream data. Linear in the file, no allocation.
+/// stream data, and looking inside object streams (inflated, up to 64 MB each): their
+/// objects are parsed like the file's own. Linear in the file.
 pub fn max_nesting(bytes: &[u8]) -> usize {
+    nesting(bytes, Syntax::File)
+}
+
+/// What a scanned buffer holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Syntax {
+    /// A whole file: objects and streams.
+    File,
+    /// An inflated object stream: objects only.
+    Objects,
+    /// A content stream: operands and operators, with inline images (`ID` ... `EI`).
+    Content,
+}
+
+/// The deepest nesting of a content stream's operands (arrays, dictionaries), skipping strings
+/// and inline image data.
+pub(crate) fn content_nesting(bytes: &[u8]) -> usize {
+    nesting(bytes, Syntax::Content)
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
+}
+
+fn nesting(bytes: &[u8], syntax: Syntax) -> usize {
     let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
     let n = bytes.len();
+    // Where the current object began (after `obj`), to read a stream's dictionary.
+    let mut object_start = 0usize;
     while i < n {
         match bytes[i] {
             b'%' => {
@@ -135,20 +182,68 @@ pub fn max_nesting(bytes: &[u8]) -> usize {
                     i += 1;
                 }
             }
-            b's' if bytes[i..].starts_with(b"stream")
-                && matches!(bytes.get(i + 6), Some(b'\r' | b'\n')) =>
+            b'o' if syntax == Syntax::File && bytes[i..].starts_with(b"obj") => {
+                object_start = i + 3;
+                i += 2;
+            }
+            // The `stream` keyword follows its dictionary's `>>` (a name `/stream` is not one).
+            b's' if syntax == Syntax::File
+                && bytes[i..].starts_with(b"stream")
+                && matches!(bytes.get(i + 6), Some(b'\r' | b'\n'))
+                && bytes[..i].iter().rev().find(|b| !is_space(**b)) == Some(&b'>') =>
             {
-                // Stream data is not objects: jump past `endstream`.
-                match find(&bytes[i + 6..], b"endstream") {
-                    Some(at) => i += 6 + at + 8,
-                    None => return max,
+                let data_start = i + 6 + usize::from(bytes.get(i + 6) == Some(&b'\r')) + 1;
+                let Some(at) = find(&bytes[i + 6..], b"endstream") else {
+                    return max;
+                };
+                let data_end = i + 6 + at;
+                let dict = &bytes[object_start.min(i)..i];
+                if find(dict, b"/ObjStm").is_some() && find(dict, b"/FlateDecode").is_some() {
+                    let data = bytes.get(data_start..data_end).unwrap_or_default();
+                    max = max.max(depth + nesting(&inflate(data), Syntax::Objects));
                 }
+                // Stream data is not objects: jump past `endstream`.
+                i = data_end + 8;
+            }
+            // Inline image data is not operands: jump to `EI`.
+            b'I' if syntax == Syntax::Content
+                && bytes.get(i + 1) == Some(&b'D')
+                && (i == 0 || is_space(bytes[i - 1]))
+                && bytes.get(i + 2).is_some_and(|b| is_space(*b)) =>
+            {
+                let mut j = i + 3;
+                loop {
+                    match find(&bytes[j.min(n)..], b"EI") {
+                        Some(at) => {
+                            j += at;
+                            let before = is_space(bytes[j - 1]);
+                            let after = bytes.get(j + 2).is_none_or(|b| is_space(*b));
+                            if before && after {
+                                break;
+                            }
+                            j += 2;
+                        }
+                        None => return max,
+                    }
+                }
+                i = j + 1;
             }
             _ => {}
         }
         i += 1;
     }
     max
+}
+
+/// An object stream's data inflated, up to [`MAX_SCAN_INFLATE`] bytes; what could be inflated
+/// of a broken one.
+fn inflate(data: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let _ = flate2::read::ZlibDecoder::new(data)
+        .take(MAX_SCAN_INFLATE)
+        .read_to_end(&mut out);
+    out
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -197,19 +292,21 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
         let (doc, fonts) = (&doc, &fonts);
         let handles: Vec<_> = (0..workers)
             .map(|w| {
-                scope.spawn(move || {
-                    (1..pages)
-                        .filter(|p| p % workers == w)
-                        .map(|p| {
-                            let text = guarded(|| page_layout(doc, fonts, p))
-                                .unwrap_or_else(|_| Err("页面结构损坏".to_string()));
-                            (p, text)
-                        })
-                        .collect::<Vec<_>>()
-                })
+                std::thread::Builder::new()
+                    .stack_size(PARSER_STACK)
+                    .spawn_scoped(scope, move || {
+                        (1..pages)
+                            .filter(|p| p % workers == w)
+                            .map(|p| {
+                                let text = guarded(|| page_layout(doc, fonts, p))
+                                    .unwrap_or_else(|_| Err("页面结构损坏".to_string()));
+                                (p, text)
+                            })
+                            .collect::<Vec<_>>()
+                    })
             })
             .collect();
-        for h in handles {
+        for h in handles.into_iter().flatten() {
             if let Ok(done) = h.join() {
                 for (p, r) in done {
                     texts[p] = Some(r);
@@ -270,6 +367,11 @@ fn page_layout(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Page, St
             chars: Err(_),
             rulings,
         }) => (general_chars(doc, page)?, rulings),
+        Err(why) if why.too_deep() => {
+            return Err(format!(
+                "内容流嵌套超过 {MAX_NESTING} 层，不像正常的 PDF 页面"
+            ));
+        }
         Err(_) => (general_chars(doc, page)?, Vec::new()),
     };
     let visible = crop_box(doc, page);
@@ -370,6 +472,14 @@ fn crop_box(doc: &PdfDocument, page: usize) -> Option<Rect> {
 /// A page's characters from pdf_oxide's general extraction, which reads every font it
 /// supports (embedded programs, predefined CMaps such as GBK-EUC-H, the standard 14).
 fn general_chars(doc: &PdfDocument, page: usize) -> Result<Vec<Char>, String> {
+    // The page's content is bounded here too: this path may be taken before ours looked at it.
+    if let Ok(content) = doc.get_page_content_data(page) {
+        if content_nesting(&content) > MAX_NESTING {
+            return Err(format!(
+                "内容流嵌套超过 {MAX_NESTING} 层，不像正常的 PDF 页面"
+            ));
+        }
+    }
     let chars = doc.extract_chars(page).map_err(|e| e.to_string())?;
     Ok(chars
         .into_iter()

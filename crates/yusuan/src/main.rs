@@ -161,15 +161,24 @@ fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
     if file.is_dir() {
         return Err(format!("{name} 是目录，请给出文件"));
     }
-    let len = std::fs::metadata(file)
-        .map_err(|e| format!("无法读取文件 {name}：{e}"))?
-        .len();
-    if len > MAX_BYTES.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(too_big(&name, len));
+    let meta = std::fs::metadata(file).map_err(|e| format!("无法读取文件 {name}：{e}"))?;
+    // A device, pipe or socket has no size to check and may never end (/dev/zero, a FIFO).
+    if !meta.is_file() {
+        return Err(format!("{name} 不是普通文件（设备、管道或套接字），不读取"));
     }
-    std::fs::read(file)
-        .map(|b| (name.clone(), b))
-        .map_err(|e| format!("无法读取文件 {name}：{e}"))
+    let max = MAX_BYTES.load(std::sync::atomic::Ordering::Relaxed);
+    if meta.len() > max {
+        return Err(too_big(&name, meta.len()));
+    }
+    // The limit holds while reading too: the file may grow after its size was taken.
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("无法读取文件 {name}：{e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(&name, bytes.len() as u64));
+    }
+    Ok((name, bytes))
 }
 
 fn load(file: &PathBuf) -> Result<(Document, String), String> {
@@ -179,31 +188,50 @@ fn load(file: &PathBuf) -> Result<(Document, String), String> {
 }
 
 /// Directories stand for the disclosures in them and in their subdirectories (.pdf, .txt,
-/// .xlsx, .xls, sorted); files as given.
+/// .xlsx, .xls, sorted); files as given. Each real directory is walked once, however many
+/// links lead to it (a link cycle ends there); what was skipped is said on stderr.
 fn expand_dirs(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for f in files {
-        if f.is_dir() {
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(f)
-                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-                .unwrap_or_default();
-            inside.retain(|p| {
-                p.is_dir()
-                    || p.is_file()
-                        && p.extension().is_some_and(|e| {
-                            ["pdf", "txt", "xlsx", "xls"]
-                                .iter()
-                                .any(|x| e.eq_ignore_ascii_case(x))
-                        })
-            });
-            inside.sort();
-            // Subdirectories are walked too (a bureau keeps one folder per department).
-            out.extend(expand_dirs(&inside));
-        } else {
-            out.push(f.clone());
-        }
-    }
+    walk(files, &mut seen, &mut out);
     out
+}
+
+fn walk(files: &[PathBuf], seen: &mut std::collections::HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    for f in files {
+        if !f.is_dir() {
+            out.push(f.clone());
+            continue;
+        }
+        let real = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+        if !seen.insert(real.clone()) {
+            eprintln!(
+                "跳过目录 {}：与已审核的目录 {} 是同一目录（链接）",
+                f.display(),
+                real.display()
+            );
+            continue;
+        }
+        let mut inside: Vec<PathBuf> = match std::fs::read_dir(f) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => {
+                eprintln!("跳过目录 {}：无法读取（{e}）", f.display());
+                continue;
+            }
+        };
+        inside.retain(|p| {
+            p.is_dir()
+                || p.is_file()
+                    && p.extension().is_some_and(|e| {
+                        ["pdf", "txt", "xlsx", "xls"]
+                            .iter()
+                            .any(|x| e.eq_ignore_ascii_case(x))
+                    })
+        });
+        inside.sort();
+        // Subdirectories are walked too (a bureau keeps one folder per department).
+        walk(&inside, seen, out);
+    }
 }
 
 /// Several files read as one document: their texts joined with a page break, in order.

@@ -19,7 +19,22 @@ fn temp(name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-/// Run `yusuan args`, asserting it ends within `limit`.
+/// The most memory any run here may take: the issue's bound for any input up to `--max-size`.
+const MAX_PEAK: u64 = 512 << 20;
+
+/// The largest peak resident memory of the children waited for so far (every test of this
+/// file runs `yusuan` as a child, so this bounds each of them).
+fn children_peak() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(rc, 0, "getrusage");
+    // ru_maxrss is in kilobytes on Linux.
+    u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
+}
+
+/// Run `yusuan args`, asserting it ends within `limit`, by itself (not by a signal), within
+/// [`MAX_PEAK`] of memory.
 fn run(args: &[&str], limit: Duration) -> Output {
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_yusuan"))
@@ -31,6 +46,13 @@ fn run(args: &[&str], limit: Duration) -> Output {
         "{args:?} took {:?}",
         start.elapsed()
     );
+    assert!(
+        out.status.code().is_some(),
+        "{args:?} ended by a signal: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let peak = children_peak();
+    assert!(peak < MAX_PEAK, "{args:?}: a run took {} MB", peak >> 20);
     out
 }
 
@@ -205,4 +227,258 @@ fn a_glyph_placed_far_off_the_page_does_not_blow_up_the_layout() {
     );
     assert!(matches!(out.status.code(), Some(0..=2)));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+fn nested(depth: usize) -> Vec<u8> {
+    let mut v = vec![b'['; depth];
+    v.extend(std::iter::repeat_n(b']', depth));
+    v
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(data).expect("deflate");
+    z.finish().expect("deflate")
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut o = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    o.extend_from_slice(data);
+    o.extend_from_slice(b"\nendstream");
+    o
+}
+
+/// A one-page document whose page has the given content and resources.
+fn one_page(contents: &[u8], resources: &str, more: &[&[u8]]) -> Vec<u8> {
+    let page = format!(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R /Resources {resources} >>"
+    );
+    let mut objects: Vec<&[u8]> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page.as_bytes(),
+        contents,
+    ];
+    objects.extend_from_slice(more);
+    pdf(&objects)
+}
+
+#[test]
+fn nesting_inside_a_content_stream_is_refused() {
+    let mut content = b"BT /F1 12 Tf 72 712 Td ".to_vec();
+    content.extend(nested(100_000));
+    content.extend_from_slice(b" TJ ET");
+    // As it is, and compressed (the scan of the file cannot see into it).
+    let plain = one_page(&stream("", &content), "<< >>", &[]);
+    refused(&temp("nested-content.pdf", &plain), "嵌套");
+    let packed = one_page(
+        &stream("/Filter /FlateDecode", &deflate(&content)),
+        "<< >>",
+        &[],
+    );
+    refused(&temp("nested-content-flate.pdf", &packed), "嵌套");
+}
+
+#[test]
+fn nesting_inside_a_form_xobject_is_refused() {
+    let mut form = b"BT ".to_vec();
+    form.extend(nested(100_000));
+    form.extend_from_slice(b" TJ ET");
+    let form = stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 600 800] /Filter /FlateDecode",
+        &deflate(&form),
+    );
+    let bytes = one_page(
+        &stream("", b"q /X1 Do Q"),
+        "<< /XObject << /X1 5 0 R >> >>",
+        &[&form],
+    );
+    refused(&temp("nested-form.pdf", &bytes), "嵌套");
+}
+
+#[test]
+fn nesting_inside_an_object_stream_is_refused() {
+    // Object 6 (the page's resources) lives in object stream 5; object 7 is the
+    // cross-reference stream that says so.
+    let mut inner = b"<< /Foo ".to_vec();
+    inner.extend(nested(100_000));
+    inner.extend_from_slice(b" >>");
+    let header = b"6 0 ";
+    let mut objstm = header.to_vec();
+    objstm.extend_from_slice(&inner);
+    let objstm = stream(
+        &format!(
+            "/Type /ObjStm /N 1 /First {} /Filter /FlateDecode",
+            header.len()
+        ),
+        &deflate(&objstm),
+    );
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R /Resources 6 0 R >>"
+            .to_vec(),
+        stream("", b"BT ET"),
+        objstm,
+    ];
+    let mut out = b"%PDF-1.5\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref_at = out.len();
+    // Entries of /W [1 4 2]: type, offset (or object stream), generation (or index).
+    let mut rows = vec![[0u8; 7]];
+    for o in &offsets {
+        let mut r = [1u8, 0, 0, 0, 0, 0, 0];
+        r[1..5].copy_from_slice(&(*o as u32).to_be_bytes());
+        rows.push(r);
+    }
+    rows.push([2, 0, 0, 0, 5, 0, 0]);
+    let mut r = [1u8, 0, 0, 0, 0, 0, 0];
+    r[1..5].copy_from_slice(&(xref_at as u32).to_be_bytes());
+    rows.push(r);
+    let data: Vec<u8> = rows.concat();
+    out.extend_from_slice(b"7 0 obj\n");
+    out.extend_from_slice(&stream("/Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R", &data));
+    out.extend_from_slice(format!("\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    refused(&temp("nested-objstm.pdf", &out), "嵌套过深");
+}
+
+#[test]
+fn nesting_after_a_name_that_reads_stream_is_refused() {
+    // `/stream` is a name, not the keyword: the scan must not skip what follows as data.
+    let mut page =
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R /Foo /stream\n"
+            .to_vec();
+    page.extend(nested(100_000));
+    page.extend_from_slice(b" >>");
+    let bytes = pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        &page,
+        b"<< /Length 0 >>\nstream\n\nendstream",
+    ]);
+    refused(&temp("nested-after-name.pdf", &bytes), "嵌套过深");
+}
+
+/// A workbook of one sheet with a cell at A1 and one at `far` (A1 style).
+fn sparse_workbook(far: &str) -> Vec<u8> {
+    let files: [(&str, String); 4] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表一" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>收支总表</t></is></c></row><row r="2"><c r="{far}"><v>1</v></c></row></sheetData></worksheet>"#
+            ),
+        ),
+    ];
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, body) in files.iter() {
+        zip.start_file(*name, opts).expect("start");
+        zip.write_all(body.as_bytes()).expect("write");
+    }
+    zip.start_file("xl/_rels/workbook.xml.rels", opts)
+        .expect("start");
+    zip.write_all(rels.as_bytes()).expect("write");
+    zip.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn a_far_off_cell_is_refused_before_a_grid_is_built() {
+    // XFD1048576 would make a grid of 17 billion cells; XFD4000 one of 65 million.
+    for far in ["XFD1048576", "XFD4000", "A900000"] {
+        let p = temp(&format!("sparse-{far}.xlsx"), &sparse_workbook(far));
+        refused(&p, "超出合理的表格范围");
+    }
+    // A sheet of ordinary size reads.
+    let p = temp("sparse-ok.xlsx", &sparse_workbook("J40"));
+    let out = run(
+        &["read", p.to_str().expect("path")],
+        Duration::from_secs(20),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn link_cycles_in_a_folder_end_and_are_said() {
+    let root = std::env::temp_dir().join(format!("yusuan-cycles-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (a, b) = (root.join("a"), root.join("b"));
+    std::fs::create_dir_all(&a).expect("a");
+    std::fs::create_dir_all(&b).expect("b");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/chongqing-dadukou-govoffice-2025.txt");
+    std::fs::copy(&example, a.join("cq.txt")).expect("copy");
+    // a/self -> a, a/to-b -> b, b/to-a -> a: two cycles.
+    std::os::unix::fs::symlink(&a, a.join("self")).expect("link");
+    std::os::unix::fs::symlink(&b, a.join("to-b")).expect("link");
+    std::os::unix::fs::symlink(&a, b.join("to-a")).expect("link");
+    let out = run(
+        &[
+            "check",
+            "--summary",
+            "--format",
+            "csv",
+            root.to_str().expect("path"),
+        ],
+        Duration::from_secs(20),
+    );
+    let (csv, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(csv.lines().count(), 2, "the one file, once: {csv}");
+    assert!(err.contains("跳过目录"), "{err}");
+}
+
+#[test]
+fn devices_and_pipes_are_not_read() {
+    refused(Path::new("/dev/zero"), "不是普通文件");
+    let fifo = std::env::temp_dir().join(format!("yusuan-fifo-{}.txt", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    refused(&fifo, "不是普通文件");
+}
+
+#[test]
+fn a_pdf_encrypted_with_an_empty_password_is_read() {
+    // One page of a corpus document encrypted by qpdf with an empty user password (owner
+    // password "owner"): RC4 40 and 128 bits, AES 128 and 256 bits.
+    for name in ["rc4-40", "rc4-128", "aes-128", "aes-256"] {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/empty-password-{name}.pdf"));
+        let out = run(
+            &["read", p.to_str().expect("path")],
+            Duration::from_secs(20),
+        );
+        let (text, err) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(0), "{name}: {err}");
+        assert!(text.contains("收支预算总表"), "{name}: {text}");
+    }
 }

@@ -279,6 +279,16 @@ const MAX_WIDTH_ENTRIES: usize = 1 << 17;
 #[allow(dead_code, reason = "read through Debug, in test messages")]
 pub(super) struct Unsupported(u32);
 
+impl Unsupported {
+    /// A content stream nested deeper than any real page (`MAX_NESTING`): the page is refused,
+    /// not handed to the general reader, whose parser would recurse into it.
+    const TOO_DEEP: u32 = 0;
+
+    pub(super) fn too_deep(&self) -> bool {
+        self.0 == Self::TOO_DEEP
+    }
+}
+
 macro_rules! unsupported {
     () => {
         Unsupported(line!())
@@ -603,6 +613,9 @@ impl Reader<'_> {
         // such a page's text is its business.
         if content.windows(9).any(|w| w == b"PlacedPDF") {
             self.text_failed.get_or_insert(unsupported!());
+        }
+        if super::content_nesting(content) > super::MAX_NESTING {
+            return Err(Unsupported(Unsupported::TOO_DEEP));
         }
         let ops = parse_content_stream(content).map_err(|_| unsupported!())?;
         let mut stack: Vec<State> = Vec::new();
