@@ -27,7 +27,15 @@ impl IntoResponse for Problem {
 
 type ApiResult = Result<Response, Problem>;
 
+/// Who may write, from the headers alone: anonymous first (401), then a cookie session
+/// without its CSRF token (403).
 fn write_allowed(viewer: &Viewer) -> Result<(), Problem> {
+    if viewer.user.is_none() {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "请先登录：POST /api/session 取得令牌，以 Authorization: Bearer 附上",
+        ));
+    }
     if viewer.api_write_ok() {
         Ok(())
     } else {
@@ -36,6 +44,55 @@ fn write_allowed(viewer: &Viewer) -> Result<(), Problem> {
             "缺少 CSRF 令牌：请使用 Authorization: Bearer，或在 X-CSRF-Token 中附上 yusuan_csrf",
         ))
     }
+}
+
+/// An upload's bytes, read only once the sender may upload (nothing is read for a request
+/// that will be refused): the raw body, or the first part of a `multipart/form-data` body
+/// (`curl -F file=@x.pdf`), with the part's file name. At most `limit` bytes.
+async fn upload_body(
+    state: &AppState,
+    request: axum::extract::Request,
+    limit: usize,
+) -> Result<(Option<String>, Bytes), Problem> {
+    let too_large = || {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("文件超过上传上限 {} MB", limit >> 20),
+        )
+    };
+    let multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return axum::body::to_bytes(request.into_body(), limit)
+            .await
+            .map(|b| (None, b))
+            .map_err(|_| too_large());
+    }
+    use axum::extract::FromRequest;
+    let bad = |why: String| Problem::new(StatusCode::BAD_REQUEST, format!("表单格式不正确：{why}"));
+    let mut form = axum::extract::Multipart::from_request(request, state)
+        .await
+        .map_err(|e| bad(e.body_text()))?;
+    let field = form
+        .next_field()
+        .await
+        .map_err(|e| bad(e.body_text()))?
+        .ok_or_else(|| bad("表单中没有文件".to_string()))?;
+    let name = field.file_name().map(str::to_string);
+    let bytes = field.bytes().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            bad(e.body_text())
+        }
+    })?;
+    if bytes.len() > limit {
+        return Err(too_large());
+    }
+    Ok((name, bytes))
 }
 
 /// Under `/api/`, every error is JSON: axum's own rejections (a malformed JSON body, a query
@@ -135,10 +192,17 @@ pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<UploadQuery>,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> ApiResult {
     write_allowed(&viewer)?;
-    let name = q.filename.unwrap_or_else(|| "upload".to_string());
+    if !viewer.can_upload() {
+        return Err(Problem::forbidden("上传"));
+    }
+    let (part_name, body) = upload_body(&state, request, state.config.max_upload).await?;
+    let name = q
+        .filename
+        .or(part_name)
+        .unwrap_or_else(|| "upload".to_string());
     let done = ops::ingest(&state, &viewer, &name, body.to_vec()).await?;
     let status = if done.new {
         StatusCode::CREATED
@@ -217,12 +281,32 @@ pub async fn unit(
 }
 
 /// `POST /api/publish` with a budget source (TOML) as the body.
-pub async fn publish(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> ApiResult {
+pub async fn publish(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    request: axum::extract::Request,
+) -> ApiResult {
     write_allowed(&viewer)?;
-    if let Ok(text) = std::str::from_utf8(&body) {
-        crate::analyze::budget(text)
-            .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    if !viewer.can_upload() {
+        return Err(Problem::forbidden("上传"));
     }
+    let (_, body) = upload_body(&state, request, state.config.max_upload).await?;
+    // Validation is CPU work: on a blocking thread, one per core at a time like analyses.
+    let checked = {
+        let _permit = state
+            .analyses
+            .acquire()
+            .await
+            .map_err(|_| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "服务正在停止"))?;
+        let body = body.clone();
+        tokio::task::spawn_blocking(move || match std::str::from_utf8(&body) {
+            Ok(text) => crate::analyze::budget(text).map(|_| ()),
+            Err(_) => Ok(()),
+        })
+        .await
+        .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "预算源文件校验失败"))?
+    };
+    checked.map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let done = ops::ingest(&state, &viewer, "budget.toml", body.to_vec()).await?;
     let files: Vec<String> = ["pdf", "xlsx", "html", "txt"]
         .iter()

@@ -134,11 +134,13 @@ async fn exercise(store: Store) {
     let bureau = c.token("bureau", "bureau-pass").await;
     let dept = c.token("dept", "dept-pass-1").await;
 
-    // The public cannot upload; a forged token is the public.
+    // The public cannot upload (401: sign in first, before any CSRF question); a forged
+    // token is the public.
     let r = c
         .post("/api/documents?filename=a.txt", None, b"x".to_vec())
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+    assert!(r.json()["error"].as_str().unwrap().contains("请先登录"));
     let r = c
         .post(
             "/api/documents?filename=a.txt",
@@ -146,7 +148,7 @@ async fn exercise(store: Store) {
             b"x".to_vec(),
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 
     // Type limits and names.
     let r = c
@@ -490,4 +492,97 @@ async fn the_same_bytes_at_once_are_analysed_once() {
     assert_eq!(created, 1);
     let analysed = state.analysed.load(std::sync::atomic::Ordering::Relaxed);
     assert_eq!(analysed, 1, "one analysis, seven answers from the store");
+}
+
+/// A body that fails if anything reads it: a request refused from its headers never reads it.
+fn unreadable_body() -> Body {
+    let chunks: Vec<Result<&'static [u8], std::io::Error>> =
+        vec![Err(std::io::Error::other("the body was read"))];
+    Body::from_stream(futures_util::stream::iter(chunks))
+}
+
+#[tokio::test]
+async fn writes_are_refused_from_headers_before_the_body_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let c = setup(store, Config::default()).await;
+    for uri in ["/api/documents?filename=a.txt", "/api/publish"] {
+        let r = c
+            .send(Request::post(uri).body(unreadable_body()).unwrap())
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{uri}: {}", r.text());
+    }
+    // Signed in with a cookie but without the CSRF header: 403, body unread.
+    let r = c.sign_in("bureau", "bureau-pass").await;
+    let session = r.cookie("yusuan_session").expect("session cookie");
+    let r = c
+        .send(
+            Request::post("/api/documents?filename=a.txt")
+                .header(header::COOKIE, session)
+                .body(unreadable_body())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+}
+
+#[tokio::test]
+async fn a_multipart_upload_is_accepted_beside_a_raw_body() {
+    let Some(bytes) = corpus(CQ) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let c = setup(store, Config::default()).await;
+    let t = c.token("bureau", "bureau-pass").await;
+    // As `curl -F file=@重庆.txt` sends it.
+    let boundary = "----yusuan-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cq.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = c
+        .send(
+            Request::post("/api/documents")
+                .header(header::AUTHORIZATION, format!("Bearer {t}"))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["document"]["filename"], "cq.txt");
+    assert_eq!(r.json()["document"]["unit"], "重庆市大渡口区人民政府办公室");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let c = setup(store, Config::default()).await;
+    for uri in ["/", "/login", "/api/documents", "/no-such-page"] {
+        let r = c.get(uri, None).await;
+        let h = |name: header::HeaderName| {
+            r.headers
+                .get(&name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        assert_eq!(h(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{uri}");
+        assert_eq!(h(header::REFERRER_POLICY), "same-origin", "{uri}");
+        assert_eq!(h(header::CACHE_CONTROL), "no-store", "{uri}");
+        let html = h(header::CONTENT_TYPE).starts_with("text/html");
+        let csp = h(header::CONTENT_SECURITY_POLICY);
+        assert_eq!(html, csp.contains("frame-ancestors 'self'"), "{uri}: {csp}");
+    }
 }
