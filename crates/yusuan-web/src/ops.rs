@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use yusuan_core::Document;
-use yusuan_store::{DocumentSummary, Filter, StoredDocument};
+use yusuan_store::{DocumentSummary, Filter, Role, StoredDocument};
 
 /// A request that cannot be served, with the reason in Chinese.
 #[derive(Debug)]
@@ -137,7 +137,8 @@ async fn store_once(
     hash: &str,
     bytes: Vec<u8>,
 ) -> Result<bool, Problem> {
-    if state.store.has_document(hash).await? {
+    if let Some(stored) = state.store.document(hash).await? {
+        unit_allowed(viewer, &stored.summary.unit)?;
         return Ok(false);
     }
     let permit = state
@@ -160,7 +161,31 @@ async fn store_once(
     .await
     .map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "读取该文件时出错"))?
     .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    unit_allowed(viewer, &analysed.unit)?;
     Ok(state.store.put_document(&analysed).await?.1)
+}
+
+/// A department user uploads only for its own units (the bureau for anyone): a document of
+/// another unit would become that unit's entry in the bureau's overview.
+fn unit_allowed(viewer: &Viewer, unit: &str) -> Result<(), Problem> {
+    let Some(user) = viewer.user.as_ref().filter(|u| u.role == Role::Department) else {
+        return Ok(());
+    };
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    // A document whose unit cannot be read is no unit's entry (it is listed under 最近上传).
+    let unit = squeeze(unit);
+    if unit.is_empty() || user.units.iter().any(|u| squeeze(u) == unit) {
+        return Ok(());
+    }
+    let yours = if user.units.is_empty() {
+        "（账号未登记单位）".to_string()
+    } else {
+        user.units.join("、")
+    };
+    Err(Problem::new(
+        StatusCode::FORBIDDEN,
+        format!("该文件属于“{unit}”，而您的账号只能上传本单位的文件：{yours}"),
+    ))
 }
 
 /// A stored document, if this visitor may see it.

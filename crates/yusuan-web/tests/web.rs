@@ -300,6 +300,17 @@ async fn exercise(store: Store) {
         corpus("shanghai-putuo-wanli-street-2024-dept-budget.pdf"),
         corpus("shanghai-putuo-wanli-street-2025-dept-budget.pdf"),
     ) {
+        // A department uploads only for its own units: this is another unit's document.
+        let r = c
+            .post("/api/documents?filename=other.pdf", Some(&dept), a.clone())
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        let why = r.json()["error"].as_str().unwrap().to_string();
+        assert!(
+            why.contains("上海市普陀区人民政府万里街道办事处")
+                && why.contains("重庆市大渡口区人民政府办公室"),
+            "{why}"
+        );
         for (n, bytes) in [("2024.pdf", a), ("2025.pdf", b)] {
             let r = c
                 .post(
