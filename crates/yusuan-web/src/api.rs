@@ -130,8 +130,12 @@ pub struct Credentials {
 }
 
 /// `POST /api/session`: sign in; the token works as a bearer token and as the cookie.
-pub async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> ApiResult {
-    let s = auth::sign_in(&state, &c.username, &c.password).await?;
+pub async fn sign_in(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Json(c): Json<Credentials>,
+) -> ApiResult {
+    let s = auth::sign_in(&state, viewer.peer, &c.username, &c.password).await?;
     Ok((
         [(SET_COOKIE, s.cookie)],
         Json(json!({ "token": s.token, "user": s.user })),

@@ -16,6 +16,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::collections::HashMap;
 use yusuan_store::{DocumentSummary, Filter, Role, User};
 
 pub const SESSION_COOKIE: &str = "yusuan_session";
@@ -91,6 +92,8 @@ pub struct Viewer {
     pub bearer: bool,
     /// The `X-CSRF-Token` header matched the cookie.
     header_csrf_ok: bool,
+    /// The address the request came from (when the server knows it), for sign-in throttling.
+    pub peer: Option<std::net::IpAddr>,
 }
 
 impl<S> FromRequestParts<S> for Viewer
@@ -130,12 +133,17 @@ where
                 .map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?,
             None => None,
         };
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
         Ok(Viewer {
             user,
             token,
             csrf,
             bearer: is_bearer,
             header_csrf_ok,
+            peer,
         })
     }
 }
@@ -228,12 +236,22 @@ pub struct SignedIn {
 /// Check the password and start a session.
 pub async fn sign_in(
     state: &AppState,
+    peer: Option<std::net::IpAddr>,
     username: &str,
     password: &str,
 ) -> Result<SignedIn, Problem> {
+    let keys = Throttle::keys(username, peer);
+    if let Some(wait) = state.throttle.locked(&keys) {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("登录失败次数过多，请 {} 秒后再试", wait.as_secs().max(1)),
+        ));
+    }
     let Some(user) = check_password(state, username, password).await else {
+        state.throttle.failed(&keys);
         return Err(Problem::new(StatusCode::UNAUTHORIZED, "用户名或密码不正确"));
     };
+    state.throttle.succeeded(&keys);
     let token = state
         .store
         .create_session(user.id, state.config.session_secs)
@@ -255,4 +273,80 @@ pub fn session_cookie(state: &AppState, token: &str, max_age: i64) -> String {
         true,
         state.config.secure_cookies,
     )
+}
+
+/// Sign-in throttling, per account and per address: after [`Throttle::FREE`] failures in a
+/// row, each further attempt waits, twice as long after each failure (from one second up to
+/// [`Throttle::LONGEST`]). A success clears the account's count and the address's.
+#[derive(Default)]
+pub struct Throttle {
+    failures: std::sync::Mutex<HashMap<String, Failures>>,
+}
+
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    until: std::time::Instant,
+}
+
+impl Throttle {
+    /// Failures allowed before the first wait.
+    pub const FREE: u32 = 5;
+    /// The longest wait.
+    pub const LONGEST: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+    /// Entries kept at most (the oldest are dropped first).
+    const MAX_ENTRIES: usize = 100_000;
+
+    fn keys(username: &str, peer: Option<std::net::IpAddr>) -> Vec<String> {
+        let mut keys = vec![format!("user:{}", username.trim())];
+        if let Some(ip) = peer {
+            keys.push(format!("addr:{ip}"));
+        }
+        keys
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How long the caller must still wait, if any key is locked.
+    fn locked(&self, keys: &[String]) -> Option<std::time::Duration> {
+        let now = std::time::Instant::now();
+        let map = self.map();
+        keys.iter()
+            .filter_map(|k| map.get(k))
+            .filter(|f| f.until > now)
+            .map(|f| f.until - now)
+            .max()
+    }
+
+    fn failed(&self, keys: &[String]) {
+        let now = std::time::Instant::now();
+        let mut map = self.map();
+        if map.len() >= Self::MAX_ENTRIES {
+            let oldest = map.values().map(|f| f.until).min();
+            map.retain(|_, f| Some(f.until) != oldest && f.until > now);
+        }
+        for k in keys {
+            let f = map.entry(k.clone()).or_insert(Failures {
+                count: 0,
+                until: now,
+            });
+            f.count += 1;
+            if f.count >= Self::FREE {
+                let doubling = (f.count - Self::FREE).min(20);
+                let wait = std::time::Duration::from_secs(1u64 << doubling).min(Self::LONGEST);
+                f.until = now + wait;
+            }
+        }
+    }
+
+    fn succeeded(&self, keys: &[String]) {
+        let mut map = self.map();
+        for k in keys {
+            map.remove(k);
+        }
+    }
 }

@@ -61,6 +61,8 @@ pub struct AppState {
     pub in_flight: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// Uploads read and audited since start (not those answered from the store).
     pub analysed: Arc<std::sync::atomic::AtomicU64>,
+    /// Failed sign-ins, per account and address.
+    pub throttle: Arc<auth::Throttle>,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
             analyses: Arc::new(Semaphore::new(cores)),
             in_flight: Arc::default(),
             analysed: Arc::default(),
+            throttle: Arc::default(),
         }
     }
 }
@@ -197,10 +200,14 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
     let app = app(AppState::new(store, config));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown(
-            #[cfg(unix)]
-            term,
-        ))
-        .await
+    // The peer address reaches handlers (sign-in throttling per address).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown(
+        #[cfg(unix)]
+        term,
+    ))
+    .await
 }

@@ -280,9 +280,14 @@ pub async fn login(
     if !viewer.form_csrf_ok(&f.csrf) {
         return bad_csrf(&viewer);
     }
-    match auth::sign_in(&state, &f.username, &f.password).await {
+    match auth::sign_in(&state, viewer.peer, &f.username, &f.password).await {
         Ok(signed) => with_cookie(redirect("/"), &signed.cookie),
-        Err(p) if p.status == StatusCode::UNAUTHORIZED => {
+        Err(p)
+            if matches!(
+                p.status,
+                StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
+            ) =>
+        {
             respond(p.status, login_page(&viewer, Some(&p.message)))
         }
         Err(p) => error_page(&viewer, p),

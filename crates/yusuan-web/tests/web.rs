@@ -597,3 +597,27 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(html, csp.contains("frame-ancestors 'self'"), "{uri}: {csp}");
     }
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_make_the_account_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let c = setup(store, Config::default()).await;
+    // Five failures are free; the next attempt, even with the right password, waits.
+    for _ in 0..yusuan_web::auth::Throttle::FREE {
+        assert_eq!(
+            c.sign_in("dept", "wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let r = c.sign_in("dept", "dept-pass-1").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+    assert!(r.json()["error"].as_str().unwrap().contains("秒后再试"));
+    // Another account is not held up by it.
+    assert_eq!(
+        c.sign_in("bureau", "bureau-pass").await.status,
+        StatusCode::OK
+    );
+}
