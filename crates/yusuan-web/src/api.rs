@@ -46,6 +46,18 @@ fn write_allowed(viewer: &Viewer) -> Result<(), Problem> {
     }
 }
 
+/// Whether reading a body failed because it did not arrive in time.
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<crate::BodyTimedOut>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
 /// An upload's bytes, read only once the sender may upload (nothing is read for a request
 /// that will be refused): the raw body, or the first part of a `multipart/form-data` body
 /// (`curl -F file=@x.pdf`), with the part's file name. At most `limit` bytes.
@@ -69,7 +81,13 @@ async fn upload_body(
         return axum::body::to_bytes(request.into_body(), limit)
             .await
             .map(|b| (None, b))
-            .map_err(|_| too_large());
+            .map_err(|e| {
+                if timed_out(&e) {
+                    Problem::new(StatusCode::REQUEST_TIMEOUT, crate::BodyTimedOut.to_string())
+                } else {
+                    too_large()
+                }
+            });
     }
     use axum::extract::FromRequest;
     let bad = |why: String| Problem::new(StatusCode::BAD_REQUEST, format!("表单格式不正确：{why}"));

@@ -37,6 +37,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How long a sign-in lasts.
     pub session_secs: i64,
+    /// How long a client may take to send a request's headers ([`HEADER_TIMEOUT`]).
+    pub header_timeout: std::time::Duration,
+    /// How long a request's body may take to arrive ([`BODY_TIMEOUT`]).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -45,6 +49,8 @@ impl Default for Config {
             max_upload: 64 << 20,
             secure_cookies: true,
             session_secs: 12 * 3600,
+            header_timeout: HEADER_TIMEOUT,
+            body_timeout: BODY_TIMEOUT,
         }
     }
 }
@@ -185,13 +191,27 @@ async fn shutdown(#[cfg(unix)] mut term: Option<tokio::signal::unix::Signal>) {
     }
 }
 
+/// How long a client may take to send a request's headers (slow clients hold a connection
+/// and its memory; an idle keep-alive connection is closed after this too).
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+/// How long a request's body may take to arrive, all of it (64 MB at 1 MB/s).
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+/// Connections served at once; more wait in the kernel's backlog.
+pub const MAX_CONNECTIONS: usize = 512;
+
 /// Serve until Ctrl-C or SIGTERM. `on_ready` gets the bound address (port 0 picks a free one).
+///
+/// Our own accept loop over hyper (axum's `serve` sets no timeouts): headers must arrive within
+/// [`HEADER_TIMEOUT`], a body within [`BODY_TIMEOUT`] (408), at most [`MAX_CONNECTIONS`]
+/// connections at once, and an accept error (no descriptors left) waits instead of ending.
 pub async fn serve(
     store: Store,
     config: Config,
     listen: SocketAddr,
     on_ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
     // Load the PDF fonts before the first request needs them.
     let _ = tokio::task::spawn_blocking(yusuan_publish::pdf::warm_up).await;
     // Listen for SIGTERM before announcing the address, so that none is missed.
@@ -199,15 +219,121 @@ pub async fn serve(
     let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
-    let app = app(AppState::new(store, config));
-    // The peer address reaches handlers (sign-in throttling per address).
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown(
+    let (header_timeout, body_timeout) = (config.header_timeout, config.body_timeout);
+    let app = app(AppState::new(store, config)).layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| {
+            body_deadline(body_timeout, req, next)
+        },
+    ));
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let shutdown = shutdown(
         #[cfg(unix)]
         term,
+    );
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            s = slots.clone().acquire_owned() => match s { Ok(s) => s, Err(_) => break },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(_) => {
+                    // Out of descriptors or a connection reset before accept: wait, go on.
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Reap finished connections as we go.
+        while connections.try_join_next().is_some() {}
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let mut req = req.map(axum::body::Body::new);
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req)
+            });
+        let mut stopped = stopped.clone();
+        connections.spawn(async move {
+            let _slot = slot;
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stopped.changed() => {
+                    // Finish the request in flight (an upload being stored is committed
+                    // before its answer), then close.
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+    }
+    let _ = stop.send(true);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// A request's body must arrive within [`BODY_TIMEOUT`]: reading a body that trickles in
+/// fails then (the handler answers, the connection is freed) instead of holding memory and a
+/// connection for ever.
+async fn body_deadline(
+    limit: std::time::Duration,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    let timed = TimedBody {
+        inner: body,
+        deadline: Box::pin(tokio::time::sleep(limit)),
+    };
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::new(timed),
     ))
     .await
+}
+
+/// The error of a body that did not arrive in time.
+#[derive(Debug, thiserror::Error)]
+#[error("请求正文发送超时（未在时限内收完）")]
+pub struct BodyTimedOut;
+
+struct TimedBody {
+    inner: axum::body::Body,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl http_body::Body for TimedBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        use std::future::Future;
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(Some(Err(axum::Error::new(BodyTimedOut))));
+        }
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }

@@ -621,3 +621,75 @@ async fn repeated_wrong_passwords_make_the_account_wait() {
         StatusCode::OK
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off_and_others_served() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let config = Config {
+        header_timeout: Duration::from_secs(1),
+        body_timeout: Duration::from_secs(1),
+        ..Config::default()
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(yusuan_web::serve(
+        store,
+        config,
+        "127.0.0.1:0".parse().unwrap(),
+        move |a| {
+            let _ = tx.send(a);
+        },
+    ));
+    let addr = rx.await.unwrap();
+    // Everything the server sends until it closes, within 10 s.
+    async fn answer(s: &mut tokio::net::TcpStream) -> String {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => break,
+                Ok(Ok(n)) => all.extend_from_slice(&buf[..n]),
+                Err(_) => panic!("the server kept a slow connection open"),
+            }
+        }
+        String::from_utf8_lossy(&all).into_owned()
+    }
+    // Headers that never end: closed after the header timeout.
+    let start = Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    answer(&mut slow).await;
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    // A body that never arrives: answered, then closed, after the body timeout.
+    let start = Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(
+        b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"user",
+    )
+    .await
+    .unwrap();
+    let reply = answer(&mut slow).await;
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(reply.starts_with("HTTP/1.1 4"), "{reply}");
+    // A normal request meanwhile and after.
+    let mut ok = tokio::net::TcpStream::connect(addr).await.unwrap();
+    ok.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let reply = answer(&mut ok).await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
