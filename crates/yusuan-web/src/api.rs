@@ -313,22 +313,9 @@ pub async fn publish(
         return Err(Problem::forbidden("上传"));
     }
     let (_, body) = upload_body(&state, request, state.config.max_upload).await?;
-    // Validation is CPU work: on a blocking thread, one per core at a time like analyses.
-    let checked = {
-        let _permit = state
-            .analyses
-            .acquire()
-            .await
-            .map_err(|_| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "服务正在停止"))?;
-        let body = body.clone();
-        tokio::task::spawn_blocking(move || match std::str::from_utf8(&body) {
-            Ok(text) => crate::analyze::budget(text).map(|_| ()),
-            Err(_) => Ok(()),
-        })
-        .await
-        .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "预算源文件校验失败"))?
-    };
-    checked.map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    if let Ok(text) = std::str::from_utf8(&body) {
+        ops::check_budget(&state, text.to_string()).await?;
+    }
     let done = ops::ingest(&state, &viewer, "budget.toml", body.to_vec()).await?;
     let files: Vec<String> = ["pdf", "xlsx", "html", "txt"]
         .iter()

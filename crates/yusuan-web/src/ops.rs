@@ -165,6 +165,20 @@ async fn store_once(
     Ok(state.store.put_document(&analysed).await?.1)
 }
 
+/// Check a budget source (TOML): CPU work, so on a blocking thread and one per core at a
+/// time like analyses; the async threads keep serving pages meanwhile.
+pub async fn check_budget(state: &AppState, text: String) -> Result<(), Problem> {
+    let _permit = state
+        .analyses
+        .acquire()
+        .await
+        .map_err(|_| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "服务正在关闭"))?;
+    tokio::task::spawn_blocking(move || analyze::budget(&text).map(|_| ()))
+        .await
+        .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "预算源文件校验失败"))?
+        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))
+}
+
 /// A department user uploads only for its own units (the bureau for anyone): a document of
 /// another unit would become that unit's entry in the bureau's overview.
 fn unit_allowed(viewer: &Viewer, unit: &str) -> Result<(), Problem> {

@@ -8,6 +8,7 @@ use crate::charts;
 use crate::compare::{change, wan, Comparison};
 use crate::ops::{self, Problem};
 use crate::AppState;
+use axum::extract::FromRequest;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use axum::http::StatusCode;
@@ -355,6 +356,10 @@ pub async fn upload(
     viewer: Viewer,
     mut form: Multipart,
 ) -> Response {
+    // Who may upload is known from the headers: no field is read for anyone else.
+    if !viewer.can_upload() {
+        return error_page(&viewer, Problem::forbidden("上传"));
+    }
     let max_mb = state.config.max_upload >> 20;
     let mut csrf_ok = false;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -790,8 +795,24 @@ pub struct PublishForm {
 pub async fn publish(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(f): Form<PublishForm>,
+    request: axum::extract::Request,
 ) -> Response {
+    // Who may publish is known from the headers: nothing is read for anyone else.
+    if !viewer.can_upload() {
+        return error_page(&viewer, Problem::forbidden("生成公开文档"));
+    }
+    let f = match Form::<PublishForm>::from_request(request, &state).await {
+        Ok(Form(f)) => f,
+        Err(e) => {
+            return error_page(
+                &viewer,
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("表单格式不正确：{}", e.body_text()),
+                ),
+            )
+        }
+    };
     if !viewer.form_csrf_ok(&f.csrf) {
         return bad_csrf(&viewer);
     }
@@ -804,8 +825,8 @@ pub async fn publish(
             .await
             .unwrap_or_default()
     };
-    if let Err(e) = crate::analyze::budget(&text) {
-        let msg = format!("预算源文件有误：\n{e}");
+    if let Err(e) = ops::check_budget(&state, text.clone()).await {
+        let msg = format!("预算源文件有误：\n{}", e.message);
         return respond(
             StatusCode::UNPROCESSABLE_ENTITY,
             publish_page(&viewer, &sources().await, &text, Some(&msg)),

@@ -525,6 +525,21 @@ async fn writes_are_refused_from_headers_before_the_body_is_read() {
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{uri}: {}", r.text());
     }
+    // The pages' forms too: an anonymous visitor has a CSRF cookie, but no right to upload.
+    for (uri, kind) in [
+        ("/publish", "application/x-www-form-urlencoded"),
+        ("/upload", "multipart/form-data; boundary=x"),
+    ] {
+        let r = c
+            .send(
+                Request::post(uri)
+                    .header(header::CONTENT_TYPE, kind)
+                    .body(unreadable_body())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}: {}", r.text());
+    }
     // Signed in with a cookie but without the CSRF header: 403, body unread.
     let r = c.sign_in("bureau", "bureau-pass").await;
     let session = r.cookie("yusuan_session").expect("session cookie");
