@@ -134,7 +134,41 @@ pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Ne
         .await
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    Problem::new(status, format!("请求格式不正确：{text}")).into_response()
+    Problem::new(status, format!("请求格式不正确：{}", in_chinese(&text))).into_response()
+}
+
+/// axum's rejection texts, said in Chinese (the detail after them, from serde, is kept).
+fn in_chinese(text: &str) -> String {
+    const SAID: [(&str, &str); 8] = [
+        (
+            "Failed to parse the request body as JSON",
+            "请求正文不是有效的 JSON",
+        ),
+        (
+            "Failed to deserialize the JSON body into the target type",
+            "JSON 的字段不符合要求",
+        ),
+        (
+            "Expected request with `Content-Type: application/json`",
+            "请使用 Content-Type: application/json",
+        ),
+        ("Failed to deserialize query string", "查询参数不正确"),
+        (
+            "Failed to buffer the request body",
+            "请求正文未能读完（过大或发送超时）",
+        ),
+        ("length limit exceeded", "超过大小上限"),
+        ("Failed to deserialize form", "表单内容不正确"),
+        (
+            "Form requests must have `Content-Type: application/x-www-form-urlencoded`",
+            "表单请使用 Content-Type: application/x-www-form-urlencoded",
+        ),
+    ];
+    let mut out = text.to_string();
+    for (en, zh) in SAID {
+        out = out.replace(en, zh);
+    }
+    out
 }
 
 pub async fn openapi() -> Response {
