@@ -2,7 +2,7 @@
 # Seed the fuzz corpora from the project's inputs (../shared/corpus beside the repository, the
 # example, published XLSX). Run from the repository root: fuzz/seed.sh
 set -euo pipefail
-mkdir -p fuzz/corpus/{text_reader,pdf_reader,xlsx_reader,narrative}
+mkdir -p fuzz/corpus/{text_reader,pdf_reader,xlsx_reader,narrative,budget_source}
 cp ../shared/corpus/*.txt examples/*.txt fuzz/corpus/text_reader/
 cp ../shared/corpus/*.pdf fuzz/corpus/pdf_reader/
 cp crates/yusuan/tests/fixtures/*.pdf fuzz/corpus/pdf_reader/
@@ -21,5 +21,6 @@ fi
 # cargo fuzz run pdf_reader corpus/pdf_small -- -max_len=8192
 python3 fuzz/small_pdfs.py fuzz/corpus/pdf_small
 sed -n '1,/^表一/p' examples/chongqing-dadukou-govoffice-2025.txt > fuzz/corpus/narrative/example.txt
+for d in examples/*/; do cp "$d"budget.toml "fuzz/corpus/budget_source/$(basename "$d").toml" 2>/dev/null || true; done
 cargo run -q --release -- publish examples/chongqing-dadukou-govoffice-2025/budget.toml \
   --out fuzz/corpus/xlsx_reader --format xlsx 2>/dev/null
