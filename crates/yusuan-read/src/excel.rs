@@ -69,12 +69,12 @@ struct SheetCell {
 /// The name of a cell position (A1 style), for messages.
 fn cell_name((row, col): (u32, u32)) -> String {
     let mut letters = Vec::new();
-    let mut c = col + 1;
+    let mut c = u64::from(col) + 1;
     while c > 0 {
         letters.push(char::from(b'A' + ((c - 1) % 26) as u8));
         c = (c - 1) / 26;
     }
-    letters.iter().rev().collect::<String>() + &(row + 1).to_string()
+    letters.iter().rev().collect::<String>() + &(u64::from(row) + 1).to_string()
 }
 
 /// Whether a cell lies beyond the size any table could have.
@@ -131,7 +131,10 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
             let formulas = other.worksheet_formula(name).ok();
             let start = range.start().unwrap_or((0, 0));
             for (r, c, v) in range.used_cells() {
-                let pos = (start.0 + r as u32, start.1 + c as u32);
+                let pos = (
+                    start.0.saturating_add(r as u32),
+                    start.1.saturating_add(c as u32),
+                );
                 let formula = formulas
                     .as_ref()
                     .and_then(|f| f.get_value(pos))
@@ -149,7 +152,10 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
             if let Some(f) = &formulas {
                 let fstart = f.start().unwrap_or((0, 0));
                 for (r, c, text) in f.used_cells() {
-                    let pos = (fstart.0 + r as u32, fstart.1 + c as u32);
+                    let pos = (
+                        fstart.0.saturating_add(r as u32),
+                        fstart.1.saturating_add(c as u32),
+                    );
                     let cached = range
                         .get_value(pos)
                         .is_some_and(|v| !matches!(v, Data::Empty));
@@ -339,6 +345,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("压缩炸弹"), "{err}");
+    }
+
+    #[test]
+    fn cell_names_are_a1_style_to_the_largest_position() {
+        assert_eq!(cell_name((0, 0)), "A1");
+        assert_eq!(cell_name((3999, 16383)), "XFD4000");
+        assert_eq!(cell_name((u32::MAX, u32::MAX)), "MWLQKWV4294967296");
     }
 
     #[test]

@@ -99,6 +99,9 @@ pub const MAX_NESTING: usize = 256;
 /// The most bytes of an object stream the nesting scan inflates (a bomb stops there).
 const MAX_SCAN_INFLATE: u64 = 64 << 20;
 
+/// How far before a `stream` keyword its dictionary is looked for (`/Type /ObjStm`).
+const MAX_STREAM_DICT: usize = 4096;
+
 /// The stack of the threads that parse a PDF. Nesting is bounded before parsing
 /// ([`MAX_NESTING`], here and in every content stream); the large stack is the second line of
 /// defence should a structure the scan does not see reach the parser.
@@ -197,7 +200,9 @@ fn nesting(bytes: &[u8], syntax: Syntax) -> usize {
                     return max;
                 };
                 let data_end = i + 6 + at;
-                let dict = &bytes[object_start.min(i)..i];
+                // The dictionary just before (bounded: a file without `obj` keywords must not
+                // make every stream rescan the file from its start).
+                let dict = &bytes[object_start.max(i.saturating_sub(MAX_STREAM_DICT)).min(i)..i];
                 if find(dict, b"/ObjStm").is_some() && find(dict, b"/FlateDecode").is_some() {
                     let data = bytes.get(data_start..data_end).unwrap_or_default();
                     max = max.max(depth + nesting(&inflate(data), Syntax::Objects));
