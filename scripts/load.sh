@@ -6,6 +6,7 @@
 #   scripts/load.sh                                       # SQLite
 #   scripts/load.sh postgres://postgres@127.0.0.1/yusuan_load
 #   CONCURRENCY=200 scripts/load.sh
+#   ATTACKERS=1 CONCURRENCY=200 scripts/load.sh            # with slow, anonymous and oversized clients
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS="${CORPUS:-../shared/corpus}"
@@ -23,5 +24,5 @@ for _ in $(seq 1 100); do grep -q http "$work/serve.out" 2>/dev/null && break; s
 base="$(grep -o 'http://[^/]*' "$work/serve.out")"
 echo "server: $base ($(nproc) cores), database: $db"
 target/release/examples/load --base "$base" --user "load$$" --password "$password" \
-  --concurrency "$CONCURRENCY" "$CORPUS"/*.pdf "$CORPUS"/*.txt
+  --concurrency "$CONCURRENCY" ${ATTACKERS:+--attackers} "$CORPUS"/*.pdf "$CORPUS"/*.txt
 echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MB"}')"
