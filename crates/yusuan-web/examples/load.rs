@@ -12,7 +12,7 @@
 //! `--same` sends the files unchanged.
 //!
 //! `--attackers` runs, during the uploads: 20 clients that trickle headers a byte at a time,
-//! 20 that trickle a body, 20 anonymous uploads of 1 MB, and 4 budget sources of about 2 MB
+//! 20 that trickle a body, 20 anonymous uploads of 1 MB, and 4 budget sources of about 1.1 MB
 //! with 30,000 problems each (POST /api/publish). Their statuses are printed apart; the
 //! figures for the uploads are those of the normal clients only.
 
