@@ -372,11 +372,7 @@ fn page_layout(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Page, St
             chars: Err(_),
             rulings,
         }) => (general_chars(doc, page)?, rulings),
-        Err(why) if why.too_deep() => {
-            return Err(format!(
-                "内容流嵌套超过 {MAX_NESTING} 层，不像正常的 PDF 页面"
-            ));
-        }
+        Err(why) if why.too_deep() => return Err(too_deep_page()),
         Err(_) => (general_chars(doc, page)?, Vec::new()),
     };
     let visible = crop_box(doc, page);
@@ -476,13 +472,16 @@ fn crop_box(doc: &PdfDocument, page: usize) -> Option<Rect> {
 
 /// A page's characters from pdf_oxide's general extraction, which reads every font it
 /// supports (embedded programs, predefined CMaps such as GBK-EUC-H, the standard 14).
+/// Why a page nested deeper than [`MAX_NESTING`] is refused (on either path).
+fn too_deep_page() -> String {
+    format!("内容流嵌套超过 {MAX_NESTING} 层，不像正常的 PDF 页面")
+}
+
 fn general_chars(doc: &PdfDocument, page: usize) -> Result<Vec<Char>, String> {
     // The page's content is bounded here too: this path may be taken before ours looked at it.
     if let Ok(content) = doc.get_page_content_data(page) {
         if content_nesting(&content) > MAX_NESTING {
-            return Err(format!(
-                "内容流嵌套超过 {MAX_NESTING} 层，不像正常的 PDF 页面"
-            ));
+            return Err(too_deep_page());
         }
     }
     let chars = doc.extract_chars(page).map_err(|e| e.to_string())?;
