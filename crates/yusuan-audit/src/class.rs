@@ -1,8 +1,28 @@
 //! Classification codes: known for the year, names matching, printed in their hierarchy.
 
 use crate::facts::{coded_rows, loc};
-use crate::{Ctx, Severity, Sink};
+use crate::{Ctx, Sink};
 use yusuan_core::{Catalog, Lookup, TableKind};
+
+use crate::{Level, Rule};
+
+pub(crate) const UNKNOWN_CODE: Rule = rule!("class.unknown-code", Warning, "全部", "科目编码不在目录中", "A classification code missing from the catalog for the document's year (the catalog holds evidenced codes, so this is a warning).");
+
+pub(crate) const NAME: Rule = rule!(
+    "class.name",
+    Error,
+    "全部",
+    "科目名称与编码不符",
+    "A printed name does not match its code's name in the catalog for the document's year."
+);
+
+pub(crate) const HIERARCHY: Rule = rule!(
+    "class.hierarchy",
+    Warning,
+    "全部",
+    "科目层级错位",
+    "A 项 is printed under a 款 (or a 款 under a 类) whose code is not its prefix."
+);
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     let year = ctx.doc.year.as_ref().map(|y| y.value);
@@ -32,9 +52,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         for (i, r) in rows.iter().enumerate() {
             match catalog.lookup(r.code, r.name, year) {
                 Lookup::Match => {}
-                Lookup::Unknown => sink.push(
-                    "class.unknown-code",
-                    Severity::Warning,
+                Lookup::Unknown => sink.emit(&UNKNOWN_CODE, Level::Violated,
                     format!(
                         "{} 科目编码{}（{}）不在{}年{}目录中（目录收录已公开文件中出现的科目，请核对编码）",
                         t.label(),
@@ -45,9 +63,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                     ),
                     vec![loc(t, r.row.span)],
                 ),
-                Lookup::OtherYears(names, years) => sink.push(
-                    "class.name",
-                    Severity::Info,
+                Lookup::OtherYears(names, years) => sink.emit(&NAME, Level::Info,
                     format!(
                         "{} 科目编码{}的名称印为“{}”，与{}目录{}年的名称“{}”不同；目录中没有该编码{}年的名称，无法核验",
                         t.label(),
@@ -77,9 +93,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                             codes.join("、")
                         ),
                     };
-                    sink.push(
-                        "class.name",
-                        Severity::Error,
+                    sink.emit(&NAME, Level::Violated,
                         format!(
                             "{} 科目编码{}的名称印为“{}”，而该编码在{}目录中为“{}”{also}",
                             t.label(),
@@ -103,9 +117,9 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                 if !r.code.starts_with(p.code)
                     && rows[..i].iter().any(|p| p.code.len() == parent_len)
                 {
-                    sink.push(
-                        "class.hierarchy",
-                        Severity::Warning,
+                    sink.emit(
+                        &HIERARCHY,
+                        Level::Violated,
                         format!(
                             "{} 科目{} {}列在{} {}之下，但编码不属于该{}",
                             t.label(),

@@ -1,8 +1,20 @@
 //! Completeness: table numbering, mandatory tables and sections, statements on empty tables.
 
 use crate::facts::loc;
-use crate::{Ctx, Location, Severity, Sink};
+use crate::{Ctx, Location, Sink};
 use yusuan_core::{ReadNoteKind, Span, TableKind};
+
+use crate::{Level, Rule};
+
+pub(crate) const NUMBERING: Rule = rule!("complete.numbering", Error, weaker: Warning, "预算 部门/单位", "表格编号连续", "Tables are numbered without gaps (表一, 表二, ...); a gap is a missing table (an error), a repeated or reversed number a warning.");
+
+pub(crate) const TABLES: Rule = rule!("complete.tables", Error, weaker: Warning, "预算 部门/单位", "必备表格", "Every table the region profile makes mandatory is present (an error); a file holding only the tables or only the narrative says so once (a warning).");
+
+pub(crate) const SECTIONS: Rule = rule!("complete.sections", Error, weaker: Warning, "预算 部门/单位", "必备说明内容", "Every section the region profile makes mandatory is present in the narrative (an error); a glossary term it must explain is missing (a warning).");
+
+pub(crate) const FIGURES: Rule = rule!("complete.figures", Warning, "预算 部门/单位", "必备说明数字", "Each mandatory section states its figures (the profile lists them: 收入 / 支出 totals, 基本 / 项目, 三公, 机关运行经费, 采购, 绩效 funds, vehicles).");
+
+pub(crate) const EMPTY_STATEMENT: Rule = rule!("complete.empty-statement", Error, weaker: Warning, "预算 部门/单位", "空表须有说明", "A table with no amounts carries a statement saying why (备注：本单位无…); where the file holds no narrative that could say it, a warning.");
 
 fn numeral(n: u32) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
@@ -48,9 +60,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         } else {
             "情况说明（文字部分）"
         };
-        sink.push(
-            "complete.tables",
-            Severity::Warning,
+        sink.emit(&TABLES, Level::Weaker,
             format!(
                 "本文件没有{what}，无法核对与之相关的内容；若两部分分开发布，请合并检查：yusuan check 说明.pdf 表格.pdf --as-one"
             ),
@@ -124,11 +134,11 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
                         Some(p.label()),
                     ));
                 }
-                sink.push("complete.numbering", Severity::Error, msg, locs);
+                sink.emit(&NUMBERING, Level::Violated, msg, locs);
             } else if n < expected {
-                sink.push(
-                    "complete.numbering",
-                    Severity::Warning,
+                sink.emit(
+                    &NUMBERING,
+                    Level::Weaker,
                     format!("{}的编号与前表重复或倒序", t.label()),
                     vec![loc(t, Span::line(t.span.line, t.span.page))],
                 );
@@ -152,9 +162,9 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
         } else {
             unknown
         };
-        sink.push(
-            "complete.tables",
-            Severity::Error,
+        sink.emit(
+            &TABLES,
+            Level::Violated,
             format!(
                 "缺少必备表格：{}",
                 missing_kinds
@@ -187,9 +197,9 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
         if !t.is_empty_of_amounts() {
             // The statement contradicts the table.
             if let Some(note) = says_empty {
-                sink.push(
-                    "complete.empty-statement",
-                    Severity::Error,
+                sink.emit(
+                    &EMPTY_STATEMENT,
+                    Level::Violated,
                     format!("{}注明“{}”，但表中列有金额", t.label(), note.value),
                     vec![loc(t, note.span), loc(t, t.span)],
                 );
@@ -211,14 +221,14 @@ fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
         // Where the narrative says the unit has none of that fund, the emptiness is explained
         // (info: a note under the table is still the custom); where the file holds no
         // narrative, it cannot be told (a warning); else an error.
-        sink.push(
-            "complete.empty-statement",
+        sink.emit(
+            &EMPTY_STATEMENT,
             if no_narrative {
-                Severity::Warning
+                Level::Weaker
             } else if narrative_says {
-                Severity::Info
+                Level::Info
             } else {
-                Severity::Error
+                Level::Violated
             },
             format!(
                 "{}（{}）没有任何金额，{}",
@@ -283,9 +293,9 @@ fn sections(ctx: &Ctx, sink: &mut Sink) {
                     .map(|(_, x)| x);
                 let span = subtree.clone().fold(s.span, |a, x| a.to(x.span));
                 if !has_content {
-                    sink.push(
-                        "complete.sections",
-                        Severity::Error,
+                    sink.emit(
+                        &SECTIONS,
+                        Level::Violated,
                         format!("情况说明的“{}”部分（{}）没有内容", spec.label, s.heading),
                         vec![Location::new(s.span, None)],
                     );
@@ -304,9 +314,9 @@ fn sections(ctx: &Ctx, sink: &mut Sink) {
                             .iter()
                             .find(|f| f.subject.key() == key.as_str())
                             .map_or_else(|| key.clone(), |f| f.subject.label());
-                        sink.push(
-                            "complete.figures",
-                            Severity::Warning,
+                        sink.emit(
+                            &FIGURES,
+                            Level::Violated,
                             format!(
                                 "情况说明的“{}”部分没有说明{}",
                                 spec.label,
@@ -318,9 +328,9 @@ fn sections(ctx: &Ctx, sink: &mut Sink) {
                 }
                 for term in &spec.terms {
                     if !subtree.clone().any(|x| x.heading.contains(term.as_str())) {
-                        sink.push(
-                            "complete.sections",
-                            Severity::Warning,
+                        sink.emit(
+                            &SECTIONS,
+                            Level::Weaker,
                             format!("“{}”部分缺少对“{}”的解释", spec.label, term),
                             vec![Location::new(span, None)],
                         );
@@ -347,9 +357,9 @@ fn sections(ctx: &Ctx, sink: &mut Sink) {
                     end_line: next.unwrap_or(last),
                     page: None,
                 };
-                sink.push(
-                    "complete.sections",
-                    Severity::Error,
+                sink.emit(
+                    &SECTIONS,
+                    Level::Violated,
                     format!("情况说明缺少“{}”部分", spec.label),
                     vec![Location::new(span, None)],
                 );

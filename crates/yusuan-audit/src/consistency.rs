@@ -1,7 +1,21 @@
 //! One year and one unit name throughout.
 
-use crate::{Ctx, Location, Severity, Sink};
+use crate::{Ctx, Location, Sink};
 use yusuan_core::{catalog::normalize_name, MentionKind};
+
+use crate::{Level, Rule};
+
+pub(crate) const YEAR: Rule = rule!("consistency.year", Error, "全部", "年度一致", "One budget year throughout: titles and 'X年预算' name the budget year, comparisons (比 X 年) the year before.");
+
+pub(crate) const UNIT_NAME: Rule = rule!(
+    "consistency.unit-name",
+    Error,
+    "全部",
+    "单位名称一致",
+    "One unit name throughout: the title, 部门名称, 主管部门 and 填报单位（本级）."
+);
+
+pub(crate) const MONEY_UNIT: Rule = rule!("consistency.money-unit", Error, "全部", "金额单位一致", "Magnitudes agree with the stated 单位 (元 / 万元): the same figure printed in two places differs by exactly 10,000 times.");
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     years(ctx, sink);
@@ -38,9 +52,9 @@ fn years(ctx: &Ctx, sink: &mut Sink) {
             MentionKind::UnitName => continue,
         };
         if y != expected {
-            sink.push(
-                "consistency.year",
-                Severity::Error,
+            sink.emit(
+                &YEAR,
+                Level::Violated,
                 format!(
                     "第{}行写作{}年，而本文件的{}应为{}年",
                     m.span.line, y, what, expected
@@ -76,9 +90,9 @@ fn unit_names(ctx: &Ctx, sink: &mut Sink) {
     for (n, m) in &names {
         // A short form ("江苏省委办公厅" for "中共江苏省委办公厅") names the same unit.
         if n != majority && !majority.contains(n.as_str()) && !n.contains(majority) {
-            sink.push(
-                "consistency.unit-name",
-                Severity::Error,
+            sink.emit(
+                &UNIT_NAME,
+                Level::Violated,
                 format!(
                     "第{}行的单位名称为“{}”，而文件其余{}处均为“{}”",
                     m.span.line, m.text, count, majority

@@ -4,8 +4,36 @@ use crate::facts::{
     check_same, class_row_by_name, coded_rows, loc, row_by_code, side, side_label, source_of,
     total_row, Side, SideLabel, Val,
 };
-use crate::{Ctx, Location, Severity, Sink};
+use crate::{Ctx, Location, Sink};
 use yusuan_core::{catalog::normalize_name, compare_same, Agreement, ColumnRole, Table, TableKind};
+
+use crate::{Level, Rule};
+
+pub(crate) const FISCAL_FUNCTION: Rule = rule!("cross.fiscal-function", Error, "预算 部门/单位", "财政拨款收支总表与功能分类表", "The 一般公共预算 column of the 财政拨款收支总表 per 类 equals the 类 totals of the 一般公共预算支出表; its rows carry 类 names.");
+
+pub(crate) const BASIC_ECONOMIC: Rule = rule!(
+    "cross.basic-economic",
+    Error,
+    "预算 部门/单位",
+    "基本支出与经济分类表",
+    "The 基本支出 total of the 一般公共预算支出表 equals the total of the 基本支出 economic table."
+);
+
+pub(crate) const DEPT_SUMMARY: Rule = rule!("cross.dept-summary", Error, "预算 部门/单位", "部门收支总表与收入/支出总表", "部门收支总表 income by source equals the 部门收入总表 and 财政拨款收支总表; expenditure by 类 equals the 部门支出总表.");
+
+pub(crate) const DEPT_FISCAL: Rule = rule!("cross.dept-fiscal", Error, "预算 部门/单位", "部门支出总表与财政拨款支出表", "Where the unit has only 一般公共预算 money, the 部门支出总表 equals the 一般公共预算支出表 row by row.");
+
+pub(crate) const THREE_PUBLIC_ECONOMIC: Rule = rule!("cross.three-public-economic", Error, "预算 部门/单位", "三公经费与经济分类", "Economic items of the basic table never exceed their 三公 counterparts (30217 <= 接待, 30231 <= 运行, 30212 <= 出国, 31013 <= 购置).");
+
+pub(crate) const EMPTY_FUND: Rule = rule!("cross.empty-fund", Error, weaker: Warning, "预算 部门/单位", "空表与其他表、说明一致", "An empty 政府性基金 / 国有资本经营 table agrees with the empty columns elsewhere (an error) and the narrative says the unit has none (a warning).");
+
+pub(crate) const PERFORMANCE_TOTAL: Rule = rule!(
+    "cross.performance-total",
+    Error,
+    "预算 部门",
+    "整体绩效目标表预算数",
+    "The 部门支出预算数 of the 整体绩效目标表 equals the expenditure total."
+);
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     fiscal_vs_function(ctx, sink);
@@ -67,8 +95,8 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
                     let c = &classes[ci];
                     check_same(
                         sink,
-                        "cross.fiscal-function",
-                        Severity::Error,
+                        &FISCAL_FUNCTION,
+                        Level::Violated,
                         Side {
                             desc: || format!("{}“{}”的“{}”", t1.label(), label, role.label()),
                             val: v1,
@@ -95,9 +123,7 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
             match same {
                 Some(pos) => {
                     let c = &classes[unmatched_classes.remove(pos)];
-                    sink.push(
-                        "cross.fiscal-function",
-                        Severity::Error,
+                    sink.emit(&FISCAL_FUNCTION, Level::Violated,
                         format!(
                             "{}支出项目“{}”不是支出功能分类的类级科目名称；其金额{}与{} {} {}相同，应为“{}”",
                             t1.label(),
@@ -111,9 +137,9 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
                         vec![loc(t1, row.span), loc(ft, c.row.span)],
                     );
                 }
-                None => sink.push(
-                    "cross.fiscal-function",
-                    Severity::Error,
+                None => sink.emit(
+                    &FISCAL_FUNCTION,
+                    Level::Violated,
                     format!(
                         "{}支出项目“{}”（{}）在{}中没有同名的类级科目",
                         t1.label(),
@@ -129,9 +155,9 @@ fn fiscal_vs_function(ctx: &Ctx, sink: &mut Sink) {
             let c = &classes[k];
             let v2 = Val::of(ft.value(c.row, ColumnRole::Total));
             if v2.is_nonzero() {
-                sink.push(
-                    "cross.fiscal-function",
-                    Severity::Error,
+                sink.emit(
+                    &FISCAL_FUNCTION,
+                    Level::Violated,
                     format!(
                         "{} {} {}（{}）在{}的支出中没有列示",
                         ft.label(),
@@ -169,8 +195,8 @@ fn basic_vs_economic(ctx: &Ctx, sink: &mut Sink) {
     };
     check_same(
         sink,
-        "cross.basic-economic",
-        Severity::Error,
+        &BASIC_ECONOMIC,
+        Level::Violated,
         Side {
             desc: || format!("{}合计的“基本支出”", t2.label()),
             val: a,
@@ -217,8 +243,8 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
             match other {
                 Some((v8, l8, what)) => check_same(
                     sink,
-                    "cross.dept-summary",
-                    Severity::Error,
+                    &DEPT_SUMMARY,
+                    Level::Violated,
                     Side {
                         desc: || format!("{}支出“{}”", t6.label(), label),
                         val: v6,
@@ -231,9 +257,9 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
                     },
                     unit,
                 ),
-                None if side_label(label) == SideLabel::Item && v6.is_nonzero() => sink.push(
-                    "cross.dept-summary",
-                    Severity::Error,
+                None if side_label(label) == SideLabel::Item && v6.is_nonzero() => sink.emit(
+                    &DEPT_SUMMARY,
+                    Level::Violated,
                     format!(
                         "{}支出项目“{}”（{}）在{}中没有同名的类级科目",
                         t6.label(),
@@ -261,8 +287,8 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
         if let Some((v7, l7)) = t7.and_then(|t| total_of(t, role)) {
             check_same(
                 sink,
-                "cross.dept-summary",
-                Severity::Error,
+                &DEPT_SUMMARY,
+                Level::Violated,
                 Side {
                     desc: || format!("{}收入“{}”", t6.label(), label),
                     val: v6.clone(),
@@ -293,8 +319,8 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
                 if let Some((l1, r1)) = found {
                     check_same(
                         sink,
-                        "cross.dept-summary",
-                        Severity::Error,
+                        &DEPT_SUMMARY,
+                        Level::Violated,
                         Side {
                             desc: || format!("{}收入“{}”", t6.label(), label),
                             val: v6,
@@ -364,8 +390,8 @@ fn dept_vs_fiscal(ctx: &Ctx, sink: &mut Sink) {
                 for role in [ColumnRole::Total, ColumnRole::Basic, ColumnRole::Project] {
                     check_same(
                         sink,
-                        "cross.dept-fiscal",
-                        Severity::Error,
+                        &DEPT_FISCAL,
+                        Level::Violated,
                         Side {
                             desc: || format!("{} {}的“{}”", t8.label(), what, role.label()),
                             val: Val::of(t8.value(a, role)),
@@ -380,9 +406,9 @@ fn dept_vs_fiscal(ctx: &Ctx, sink: &mut Sink) {
                     );
                 }
             }
-            (Some(a), None) if Val::of(t8.value(a, ColumnRole::Total)).is_nonzero() => sink.push(
-                "cross.dept-fiscal",
-                Severity::Error,
+            (Some(a), None) if Val::of(t8.value(a, ColumnRole::Total)).is_nonzero() => sink.emit(
+                &DEPT_FISCAL,
+                Level::Violated,
                 format!(
                     "{} {}（{}）在{}中没有对应科目，而本单位只有一般公共预算资金",
                     t8.label(),
@@ -392,9 +418,9 @@ fn dept_vs_fiscal(ctx: &Ctx, sink: &mut Sink) {
                 ),
                 vec![loc(t8, a.span)],
             ),
-            (None, Some(b)) if Val::of(t2.value(b, ColumnRole::Total)).is_nonzero() => sink.push(
-                "cross.dept-fiscal",
-                Severity::Error,
+            (None, Some(b)) if Val::of(t2.value(b, ColumnRole::Total)).is_nonzero() => sink.emit(
+                &DEPT_FISCAL,
+                Level::Violated,
                 format!(
                     "{} {}（{}）在{}中没有对应科目，而本单位只有一般公共预算资金",
                     t2.label(),
@@ -446,9 +472,9 @@ fn three_public_vs_economic(ctx: &Ctx, sink: &mut Sink) {
             Val::Unreadable(_) => continue,
         };
         if a.fen > b + a.half_step() * 2 {
-            sink.push(
-                "cross.three-public-economic",
-                Severity::Error,
+            sink.emit(
+                &THREE_PUBLIC_ECONOMIC,
+                Level::Violated,
                 format!(
                     "{} {} {}为{}，超过{}“{}”{}",
                     t3.label(),
@@ -489,9 +515,9 @@ fn empty_funds(ctx: &Ctx, sink: &mut Sink) {
             for row in &t1.rows {
                 let v = Val::of(t1.value(row, role));
                 if v.is_nonzero() {
-                    sink.push(
-                        "cross.empty-fund",
-                        Severity::Error,
+                    sink.emit(
+                        &EMPTY_FUND,
+                        Level::Violated,
                         format!(
                             "{}为空表，但{}“{}”列有金额{}",
                             t.label(),
@@ -519,9 +545,9 @@ fn empty_funds(ctx: &Ctx, sink: &mut Sink) {
                     .map(|s| Location::new(s.span, None))
                     .collect();
                 locs.push(loc(t, t.span));
-                sink.push(
-                    "cross.empty-fund",
-                    Severity::Warning,
+                sink.emit(
+                    &EMPTY_FUND,
+                    Level::Weaker,
                     format!(
                         "{}为空表，但情况说明中没有说明本单位无{}预算拨款安排的支出",
                         t.label(),
@@ -554,8 +580,8 @@ fn performance_total(ctx: &Ctx, sink: &mut Sink) {
     let Some((t, (v, l))) = reference else { return };
     check_same(
         sink,
-        "cross.performance-total",
-        Severity::Error,
+        &PERFORMANCE_TOTAL,
+        Level::Violated,
         Side {
             desc: || format!("{}“部门支出预算数”", tp.label()),
             val: Val::of(Some(&total.value)),

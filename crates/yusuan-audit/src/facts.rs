@@ -1,6 +1,6 @@
 //! Access to the document's tables by meaning, and the comparisons every rule shares.
 
-use crate::{Location, Severity, Sink};
+use crate::{Level, Location, Rule, Sink};
 use yusuan_core::{
     catalog::normalize_name, compare_same, compare_sum, format_fen, Agreement, Amount, CellValue,
     ColumnRole, Document, MoneyUnit, Row, Span, Table, TableKind,
@@ -266,8 +266,8 @@ pub struct Side<D: Fn() -> String, L: Fn() -> Location> {
 /// `sev` (or a money-unit finding when they differ by exactly 10,000 times).
 pub fn check_same<DA, LA, DB, LB>(
     sink: &mut Sink,
-    rule: &'static str,
-    sev: Severity,
+    rule: &'static Rule,
+    level: Level,
     a: Side<DA, LA>,
     b: Side<DB, LB>,
     unit: MoneyUnit,
@@ -280,9 +280,9 @@ pub fn check_same<DA, LA, DB, LB>(
     let locs = || vec![(a.loc)(), (b.loc)()];
     let (x, y) = match (&a.val, &b.val) {
         (Val::Unreadable(_), _) | (_, Val::Unreadable(_)) => {
-            sink.push(
-                "read.unreadable",
-                Severity::Info,
+            sink.emit(
+                &crate::READ_UNREADABLE,
+                Level::Violated,
                 format!(
                     "无法核验：{}为{}，{}为{}",
                     (a.desc)(),
@@ -302,9 +302,9 @@ pub fn check_same<DA, LA, DB, LB>(
     };
     match compare_same(x, y) {
         Agreement::Equal => {}
-        Agreement::Rounding(d) => sink.push(
+        Agreement::Rounding(d) => sink.emit(
             rule,
-            Severity::Info,
+            Level::Info,
             format!(
                 "{}为{}，{}为{}，相差{}{}，属四舍五入尾差",
                 (a.desc)(),
@@ -316,9 +316,9 @@ pub fn check_same<DA, LA, DB, LB>(
             ),
             locs(),
         ),
-        Agreement::Differs(_) if unit_mixup(x, y) => sink.push(
-            "consistency.money-unit",
-            Severity::Error,
+        Agreement::Differs(_) if unit_mixup(x, y) => sink.emit(
+            &crate::consistency::MONEY_UNIT,
+            Level::Violated,
             format!(
                 "{}为{}，{}为{}，两者相差一万倍，金额单位（元/万元）标注不一致",
                 (a.desc)(),
@@ -328,9 +328,9 @@ pub fn check_same<DA, LA, DB, LB>(
             ),
             locs(),
         ),
-        Agreement::Differs(d) => sink.push(
+        Agreement::Differs(d) => sink.emit(
             rule,
-            sev,
+            level,
             format!(
                 "{}为{}，而{}为{}，相差{}{}",
                 (a.desc)(),
@@ -349,7 +349,7 @@ pub fn check_same<DA, LA, DB, LB>(
 /// (the parts' and the total's half steps): info. Beyond: error.
 pub fn check_sum<D, L>(
     sink: &mut Sink,
-    rule: &'static str,
+    rule: &'static Rule,
     total: Side<D, L>,
     parts: &[Val],
     parts_desc: &str,
@@ -375,9 +375,9 @@ pub fn check_sum<D, L>(
             .filter(|v| matches!(v, Val::Unreadable(_)))
             .map(|v| v.show(unit))
             .collect();
-        sink.push(
-            "read.unreadable",
-            Severity::Info,
+        sink.emit(
+            &crate::READ_UNREADABLE,
+            Level::Violated,
             format!(
                 "无法核验{}与{}之和：{}",
                 (total.desc)(),
@@ -407,9 +407,9 @@ pub fn check_sum<D, L>(
     let u = t.unit;
     match agreement {
         Agreement::Equal => {}
-        Agreement::Rounding(d) => sink.push(
+        Agreement::Rounding(d) => sink.emit(
             rule,
-            Severity::Info,
+            Level::Info,
             format!(
                 "{}为{}，{}合计{}{}，相差{}{}，在尾差允许范围（±{}{}）内",
                 (total.desc)(),
@@ -424,9 +424,9 @@ pub fn check_sum<D, L>(
             ),
             locs(),
         ),
-        Agreement::Differs(d) => sink.push(
+        Agreement::Differs(d) => sink.emit(
             rule,
-            Severity::Error,
+            Level::Violated,
             format!(
                 "{}为{}，但{}合计为{}{}，相差{}{}",
                 (total.desc)(),

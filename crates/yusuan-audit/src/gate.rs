@@ -369,7 +369,7 @@ fn rests_on(f: &Finding, t: &Table) -> bool {
     let of_figures = ["table.", "cross.", "text."]
         .iter()
         .any(|p| f.rule.starts_with(p))
-        || f.rule == "consistency.money-unit";
+        || f.rule == crate::consistency::MONEY_UNIT.id;
     let label = t.label();
     of_figures
         && f.locations.iter().any(|l| {
@@ -390,15 +390,15 @@ pub fn apply(
         let t = &doc.tables[d.table];
         let mut held = 0;
         for f in findings.iter_mut() {
-            if f.severity != Severity::Info && f.rule != "read.doubt" && rests_on(f, t) {
+            if f.severity != Severity::Info && f.rule != crate::READ_DOUBT.id && rests_on(f, t) {
                 f.severity = Severity::Info;
                 f.message = format!("（{}读取存疑，未作判定）{}", t.label(), f.message);
                 held += 1;
             }
         }
         findings.push(Finding {
-            rule: "read.doubt",
-            severity: Severity::Warning,
+            rule: crate::READ_DOUBT.id,
+            severity: crate::READ_DOUBT.severity_at(crate::Level::Violated),
             message: format!(
                 "{}的读取可能有误：{}。据此表得出的{}项不一致未作为错误报告（列为提示），请对照原文核对该表",
                 t.label(),
@@ -411,7 +411,7 @@ pub fn apply(
     let placed = ambiguous;
     for f in findings.iter_mut() {
         let on_placed = f.locations.iter().any(|l| placed.contains(&l.line));
-        if f.severity != Severity::Info && f.rule != "read.doubt" && on_placed {
+        if f.severity != Severity::Info && f.rule != crate::READ_DOUBT.id && on_placed {
             f.severity = Severity::Info;
             f.message = format!(
                 "（第{}行的金额在文本中按位置归列，换一种归列也相符，未作判定）{}",

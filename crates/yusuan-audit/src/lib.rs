@@ -6,6 +6,31 @@
 //! the arithmetic proves it; a difference inside the rounding tolerance is info (尾差); a figure
 //! that could not be read makes a rule "cannot verify" (info), never a guessed zero.
 
+/// Declare a rule: `rule!(id, severity, scope, title, doc)`, or with `weaker: Severity` for a
+/// rule that also reports a lesser case (its doc says which).
+macro_rules! rule {
+    ($id:literal, $sev:ident, $scope:literal, $title:literal, $doc:literal) => {
+        $crate::Rule {
+            id: $id,
+            title: $title,
+            severity: $crate::Severity::$sev,
+            weaker: None,
+            scope: $scope,
+            doc: $doc,
+        }
+    };
+    ($id:literal, $sev:ident, weaker: $weak:ident, $scope:literal, $title:literal, $doc:literal) => {
+        $crate::Rule {
+            id: $id,
+            title: $title,
+            severity: $crate::Severity::$sev,
+            weaker: Some($crate::Severity::$weak),
+            scope: $scope,
+            doc: $doc,
+        }
+    };
+}
+
 mod class;
 mod complete;
 mod consistency;
@@ -77,63 +102,78 @@ pub struct Rule {
     pub title: &'static str,
     /// The severity when the rule is violated; rounding differences are always info.
     pub severity: Severity,
+    /// The severity of the lesser case the doc describes, for a rule that has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weaker: Option<Severity>,
     /// 预算 / 决算, 部门 / 单位, region.
     pub scope: &'static str,
     pub doc: &'static str,
 }
 
-macro_rules! rule {
-    ($id:literal, $sev:ident, $scope:literal, $title:literal, $doc:literal) => {
-        Rule {
-            id: $id,
-            title: $title,
-            severity: Severity::$sev,
-            scope: $scope,
-            doc: $doc,
-        }
-    };
-}
-
-/// Every rule, in the order they run.
+/// Every rule, in the order they run. Each is declared beside its check.
 pub const RULES: &[Rule] = &[
-    rule!("read.unsupported", Warning, "全部", "版式或文件类型尚不支持", "No profile recognised the layout, or the document is not a budget: nothing was audited."),
-    rule!("read.fragment", Warning, "全部", "无标题的表格片段", "Rows with no table title above them (a page lost in extraction): reported, not audited."),
-    rule!("read.unknown-table", Warning, "全部", "未知表格", "A numbered table whose title the profile does not know."),
-    rule!("read.doubt", Warning, "全部", "表格读取存疑", "A table whose own identities fail in a pattern a misreading explains (figures one column off, a label read as a row, most rows failing): said once, and the findings drawn from it are kept as info."),
-    rule!("read.unreadable", Info, "全部", "无法核验", "A cell or figure that a rule needs could not be read as an amount, so the rule cannot verify it."),
-    rule!("table.hierarchy", Error, "预算 部门/单位", "科目层级合计", "Each 类 equals the sum of its 款, each 款 the sum of its 项, and 合计 the sum of the 类, in every amount column."),
-    rule!("table.row-total", Error, "预算 部门/单位", "行内合计", "In each row 总计 = 基本支出 + 项目支出, 总计 = 人员经费 + 公用经费, 合计 = the sum of the funding sources."),
-    rule!("table.three-public", Error, "预算 部门/单位", "三公经费表合计", "三公 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 小计 = 购置费 + 运行费."),
-    rule!("table.balance", Error, "预算 部门/单位", "收支平衡", "In every 收支总表: 收入合计 = 支出合计, 本年收入 = the sum of the sources, 本年支出 = the sum of the 类."),
-    rule!("cross.fiscal-function", Error, "预算 部门/单位", "财政拨款收支总表与功能分类表", "The 一般公共预算 column of the 财政拨款收支总表 per 类 equals the 类 totals of the 一般公共预算支出表; its rows carry 类 names."),
-    rule!("cross.basic-economic", Error, "预算 部门/单位", "基本支出与经济分类表", "The 基本支出 total of the 一般公共预算支出表 equals the total of the 基本支出 economic table."),
-    rule!("cross.dept-summary", Error, "预算 部门/单位", "部门收支总表与收入/支出总表", "部门收支总表 income by source equals the 部门收入总表 and 财政拨款收支总表; expenditure by 类 equals the 部门支出总表."),
-    rule!("cross.dept-fiscal", Error, "预算 部门/单位", "部门支出总表与财政拨款支出表", "Where the unit has only 一般公共预算 money, the 部门支出总表 equals the 一般公共预算支出表 row by row."),
-    rule!("cross.three-public-economic", Error, "预算 部门/单位", "三公经费与经济分类", "Economic items of the basic table never exceed their 三公 counterparts (30217 <= 接待, 30231 <= 运行, 30212 <= 出国, 31013 <= 购置)."),
-    rule!("cross.empty-fund", Warning, "预算 部门/单位", "空表与其他表、说明一致", "An empty 政府性基金 / 国有资本经营 table agrees with the empty columns elsewhere and with the narrative."),
-    rule!("cross.performance-total", Error, "预算 部门", "整体绩效目标表预算数", "The 部门支出预算数 of the 整体绩效目标表 equals the expenditure total."),
-    rule!("text.figure", Error, "预算 部门/单位", "说明中的数字与表格一致", "Every figure the narrative states (totals, sources, 类, 基本 / 项目, 三公, 绩效 funds) equals the table figure."),
-    rule!("text.operating-cost", Warning, "预算 部门/单位", "机关运行经费与公用经费", "The 机关运行经费 stated in the narrative normally equals the 公用经费 of the basic table."),
-    rule!("text.change", Error, "预算 部门/单位", "同比增减与上年数", "A year-over-year change and its direction word (增加 / 减少 / 持平) agree with the table's prior-year column."),
-    rule!("text.sum", Error, "预算 部门/单位", "说明中的合计与分项", "Sums stated in the narrative add up: 三公 and its parts (and their changes), 政府采购 = 货物 + 工程 + 服务, vehicles = sum of kinds, 基本 + 项目."),
-    rule!("text.count", Error, "预算 部门/单位", "数量与列举一致", "A count stated in the narrative (N 个科室) equals the number of items it lists."),
-    rule!("complete.numbering", Error, "预算 部门/单位", "表格编号连续", "Tables are numbered without gaps (表一, 表二, ...); a gap is a missing table."),
-    rule!("complete.tables", Error, "预算 部门/单位", "必备表格", "Every table the region profile makes mandatory is present."),
-    rule!("complete.sections", Error, "预算 部门/单位", "必备说明内容", "Every section the region profile makes mandatory is present in the narrative."),
-    rule!("complete.figures", Warning, "预算 部门/单位", "必备说明数字", "Each mandatory section states its figures (the profile lists them: 收入 / 支出 totals, 基本 / 项目, 三公, 机关运行经费, 采购, 绩效 funds, vehicles)."),
-    rule!("complete.empty-statement", Error, "预算 部门/单位", "空表须有说明", "A table with no amounts carries a statement saying why (备注：本单位无…)."),
-    rule!("consistency.year", Error, "全部", "年度一致", "One budget year throughout: titles and 'X年预算' name the budget year, comparisons (比 X 年) the year before."),
-    rule!("consistency.unit-name", Error, "全部", "单位名称一致", "One unit name throughout: the title, 部门名称, 主管部门 and 填报单位（本级）."),
-    rule!("consistency.money-unit", Error, "全部", "金额单位一致", "Magnitudes agree with the stated 单位 (元 / 万元): the same figure printed in two places differs by exactly 10,000 times."),
-    rule!("class.unknown-code", Warning, "全部", "科目编码不在目录中", "A classification code missing from the catalog for the document's year (the catalog holds evidenced codes, so this is a warning)."),
-    rule!("class.name", Error, "全部", "科目名称与编码不符", "A printed name does not match its code's name in the catalog for the document's year."),
-    rule!("class.hierarchy", Warning, "全部", "科目层级错位", "A 项 is printed under a 款 (or a 款 under a 类) whose code is not its prefix."),
-    rule!("perf.weights", Error, "预算 部门/单位", "绩效指标权重合计", "Project tables: indicator weights + 预算执行率权重 = 100; the department table: weights = 100."),
-    rule!("perf.funds", Error, "预算 部门/单位", "项目资金构成", "Project funds: 年度资金总额 = 财政拨款 + 其他资金."),
-    rule!("perf.qualitative", Warning, "预算 部门/单位", "定性与定量指标值", "定性 indicators carry a grade (高 / 中 / 低, 达成 ...), numeric ones (≥ ≤ =) a number."),
-    rule!("perf.duplicate", Warning, "预算 部门/单位", "重复的绩效指标", "The same 三级 indicator appears twice in one table."),
-    rule!("perf.header", Warning, "预算 部门/单位", "绩效表表头与数据列序", "The indicator header's column order agrees with where the data rows put 性质, 指标值, 单位 and 权重."),
+    crate::READ_UNSUPPORTED,
+    crate::READ_FRAGMENT,
+    crate::READ_UNKNOWN_TABLE,
+    crate::READ_DOUBT,
+    crate::READ_UNREADABLE,
+    table::HIERARCHY,
+    table::ROW_TOTAL,
+    table::THREE_PUBLIC,
+    table::BALANCE,
+    cross::FISCAL_FUNCTION,
+    cross::BASIC_ECONOMIC,
+    cross::DEPT_SUMMARY,
+    cross::DEPT_FISCAL,
+    cross::THREE_PUBLIC_ECONOMIC,
+    cross::EMPTY_FUND,
+    cross::PERFORMANCE_TOTAL,
+    text::FIGURE,
+    text::OPERATING_COST,
+    text::CHANGE,
+    text::SUM,
+    text::COUNT,
+    complete::NUMBERING,
+    complete::TABLES,
+    complete::SECTIONS,
+    complete::FIGURES,
+    complete::EMPTY_STATEMENT,
+    consistency::YEAR,
+    consistency::UNIT_NAME,
+    consistency::MONEY_UNIT,
+    class::UNKNOWN_CODE,
+    class::NAME,
+    class::HIERARCHY,
+    perf::WEIGHTS,
+    perf::FUNDS,
+    perf::QUALITATIVE,
+    perf::DUPLICATE,
+    perf::HEADER,
 ];
+
+pub(crate) const READ_UNSUPPORTED: Rule = rule!(
+    "read.unsupported",
+    Warning,
+    "全部",
+    "版式或文件类型尚不支持",
+    "No profile recognised the layout, or the document is not a budget: nothing was audited."
+);
+pub(crate) const READ_FRAGMENT: Rule = rule!(
+    "read.fragment",
+    Warning,
+    "全部",
+    "无标题的表格片段",
+    "Rows with no table title above them (a page lost in extraction): reported, not audited."
+);
+pub(crate) const READ_UNKNOWN_TABLE: Rule = rule!(
+    "read.unknown-table",
+    Warning,
+    "全部",
+    "未知表格",
+    "A numbered table whose title the profile does not know."
+);
+pub(crate) const READ_DOUBT: Rule = rule!("read.doubt", Warning, "全部", "表格读取存疑", "A table whose own identities fail in a pattern a misreading explains (figures one column off, a label read as a row, most rows failing): said once, and the findings drawn from it are kept as info.");
+pub(crate) const READ_UNREADABLE: Rule = rule!("read.unreadable", Info, "全部", "无法核验", "A cell or figure that a rule needs could not be read as an amount, so the rule cannot verify it.");
 
 /// Look a rule up by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
@@ -149,6 +189,39 @@ pub struct Ctx<'a> {
     pub facts: Facts<'a>,
 }
 
+/// How a check came out, which decides the finding's severity from the rule's declaration: a
+/// check never names a severity itself, so `yusuan rules` prints exactly what is emitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// The rule is violated: the declared severity.
+    Violated,
+    /// The lesser case the rule's doc describes: its declared `weaker` severity.
+    Weaker,
+    /// A rounding difference within tolerance, or a figure that cannot be verified.
+    Info,
+}
+
+impl Rule {
+    /// The severity a finding of this rule at `level` has.
+    pub fn severity_at(&self, level: Level) -> Severity {
+        match level {
+            Level::Violated => self.severity,
+            // A rule without a lesser case declared reports it as info rather than louder.
+            Level::Weaker => self.weaker.unwrap_or(Severity::Info),
+            Level::Info => Severity::Info,
+        }
+    }
+
+    /// Every severity this rule can emit, loudest first.
+    pub fn severities(&self) -> Vec<Severity> {
+        let mut v = vec![self.severity];
+        v.extend(self.weaker);
+        v.push(Severity::Info);
+        v.dedup();
+        v
+    }
+}
+
 /// Collects findings.
 #[derive(Default)]
 pub struct Sink {
@@ -156,16 +229,21 @@ pub struct Sink {
 }
 
 impl Sink {
-    pub fn push(
+    pub fn emit(
         &mut self,
-        rule: &'static str,
-        severity: Severity,
+        rule: &'static Rule,
+        level: Level,
         message: String,
         locations: Vec<Location>,
     ) {
+        debug_assert!(
+            level != Level::Weaker || rule.weaker.is_some(),
+            "{} emits a weaker case it does not declare",
+            rule.id
+        );
         self.findings.push(Finding {
-            rule,
-            severity,
+            rule: rule.id,
+            severity: rule.severity_at(level),
             message,
             locations,
         });
@@ -193,17 +271,17 @@ impl Auditor {
     pub fn check(&self, doc: &Document) -> Vec<Finding> {
         let mut sink = Sink::default();
         for note in &doc.notes {
-            let (id, sev) = match note.kind {
+            let rule = match note.kind {
                 ReadNoteKind::UnsupportedLayout | ReadNoteKind::UnsupportedKind => {
-                    ("read.unsupported", Severity::Warning)
+                    &READ_UNSUPPORTED
                 }
-                ReadNoteKind::UntitledFragment => ("read.fragment", Severity::Warning),
-                ReadNoteKind::UnknownTable => ("read.unknown-table", Severity::Warning),
-                ReadNoteKind::UnreadableCell => ("read.unreadable", Severity::Info),
+                ReadNoteKind::UntitledFragment => &READ_FRAGMENT,
+                ReadNoteKind::UnknownTable => &READ_UNKNOWN_TABLE,
+                ReadNoteKind::UnreadableCell => &READ_UNREADABLE,
             };
-            sink.push(
-                id,
-                sev,
+            sink.emit(
+                rule,
+                Level::Violated,
                 note.message.clone(),
                 vec![Location::new(note.span, None)],
             );
@@ -253,7 +331,7 @@ fn point_at_unit_lines(doc: &Document, profile: Option<&Profile>, findings: &mut
     let usual = profile.map(|p| p.money_unit);
     for f in findings
         .iter_mut()
-        .filter(|f| f.rule == "consistency.money-unit")
+        .filter(|f| f.rule == crate::consistency::MONEY_UNIT.id)
     {
         let mut unit_locs = Vec::new();
         for l in &f.locations {

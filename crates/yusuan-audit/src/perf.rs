@@ -1,8 +1,38 @@
 //! Performance goal tables (绩效目标表).
 
 use crate::facts::{check_sum, loc, Side, Val};
-use crate::{Ctx, Location, Severity, Sink};
+use crate::{Ctx, Location, Sink};
 use yusuan_core::{Indicator, MoneyUnit, Performance, Span, Table, TableKind};
+
+use crate::{Level, Rule};
+
+pub(crate) const WEIGHTS: Rule = rule!("perf.weights", Error, "预算 部门/单位", "绩效指标权重合计", "Project tables: indicator weights + 预算执行率权重 = 100; the department table: weights = 100.");
+
+pub(crate) const FUNDS: Rule = rule!(
+    "perf.funds",
+    Error,
+    "预算 部门/单位",
+    "项目资金构成",
+    "Project funds: 年度资金总额 = 财政拨款 + 其他资金."
+);
+
+pub(crate) const QUALITATIVE: Rule = rule!(
+    "perf.qualitative",
+    Warning,
+    "预算 部门/单位",
+    "定性与定量指标值",
+    "定性 indicators carry a grade (高 / 中 / 低, 达成 ...), numeric ones (≥ ≤ =) a number."
+);
+
+pub(crate) const DUPLICATE: Rule = rule!(
+    "perf.duplicate",
+    Warning,
+    "预算 部门/单位",
+    "重复的绩效指标",
+    "The same 三级 indicator appears twice in one table."
+);
+
+pub(crate) const HEADER: Rule = rule!("perf.header", Warning, "预算 部门/单位", "绩效表表头与数据列序", "The indicator header's column order agrees with where the data rows put 性质, 指标值, 单位 and 权重.");
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for t in &ctx.doc.tables {
@@ -62,9 +92,9 @@ fn weights(t: &Table, p: &Performance, project: bool, sink: &mut Sink) {
     }
     let span = indicator_span(p).unwrap_or(t.span);
     if !bad.is_empty() {
-        sink.push(
-            "read.unreadable",
-            Severity::Info,
+        sink.emit(
+            &crate::READ_UNREADABLE,
+            Level::Violated,
             format!(
                 "无法核验{}的指标权重合计：{}的权重“{}”不是数字",
                 t.label(),
@@ -97,9 +127,9 @@ fn weights(t: &Table, p: &Performance, project: bool, sink: &mut Sink) {
         (sum, format!("指标权重合计为{}", show(sum)))
     };
     if total != 10_000 {
-        sink.push(
-            "perf.weights",
-            Severity::Error,
+        sink.emit(
+            &WEIGHTS,
+            Level::Violated,
             format!(
                 "{}（{}）{}，应为100",
                 t.label(),
@@ -133,7 +163,7 @@ fn funds(t: &Table, p: &Performance, sink: &mut Sink) {
         .to(p.funds_other.as_ref().map_or(fiscal.span, |o| o.span));
     check_sum(
         sink,
-        "perf.funds",
+        &FUNDS,
         Side {
             desc: || format!("{}“年度资金总额”", t.label()),
             val: Val::of(Some(&total.value)),
@@ -154,9 +184,7 @@ fn is_number(s: &str) -> bool {
 fn qualitative(t: &Table, p: &Performance, sink: &mut Sink) {
     for i in &p.indicators {
         if i.op == "定性" && is_number(&i.value) {
-            sink.push(
-                "perf.qualitative",
-                Severity::Warning,
+            sink.emit(&QUALITATIVE, Level::Violated,
                 format!(
                     "{}指标“{}”的性质为定性，指标值却是数字“{}{}”；定性指标应填写等级（如高、中、低、达成）",
                     t.label(),
@@ -168,9 +196,9 @@ fn qualitative(t: &Table, p: &Performance, sink: &mut Sink) {
             );
         } else if !i.op.is_empty() && i.op != "定性" && !i.value.is_empty() && !is_number(&i.value)
         {
-            sink.push(
-                "perf.qualitative",
-                Severity::Warning,
+            sink.emit(
+                &QUALITATIVE,
+                Level::Violated,
                 format!(
                     "{}指标“{}”的性质为“{}”，指标值却不是数字：“{}”",
                     t.label(),
@@ -190,9 +218,9 @@ fn duplicates(t: &Table, p: &Performance, sink: &mut Sink) {
             .iter()
             .find(|j| j.name == i.name && !i.name.is_empty())
         {
-            sink.push(
-                "perf.duplicate",
-                Severity::Warning,
+            sink.emit(
+                &DUPLICATE,
+                Level::Violated,
                 format!(
                     "{}三级指标“{}”出现两次（第{}行{}{}，第{}行{}{}）",
                     t.label(),
@@ -255,9 +283,9 @@ fn header(t: &Table, p: &Performance, sink: &mut Sink) {
         .filter(|c| !c.is_empty() && !c.contains("绩效指标"))
         .collect();
     let first = &p.indicators[0];
-    sink.push(
-        "perf.header",
-        Severity::Warning,
+    sink.emit(
+        &HEADER,
+        Level::Violated,
         format!(
             "{}的表头列序为“{}”，而数据行按“{}”排列（如“{} {} {} {} {}”），表头与数据错位",
             t.label(),

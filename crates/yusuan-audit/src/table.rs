@@ -6,6 +6,22 @@ use crate::facts::{
 use crate::{Ctx, Sink};
 use yusuan_core::{ColumnRole, Table, TableKind};
 
+use crate::{Level, Rule};
+
+pub(crate) const HIERARCHY: Rule = rule!("table.hierarchy", Error, "预算 部门/单位", "科目层级合计", "Each 类 equals the sum of its 款, each 款 the sum of its 项, and 合计 the sum of the 类, in every amount column.");
+
+pub(crate) const ROW_TOTAL: Rule = rule!("table.row-total", Error, "预算 部门/单位", "行内合计", "In each row 总计 = 基本支出 + 项目支出, 总计 = 人员经费 + 公用经费, 合计 = the sum of the funding sources.");
+
+pub(crate) const THREE_PUBLIC: Rule = rule!(
+    "table.three-public",
+    Error,
+    "预算 部门/单位",
+    "三公经费表合计",
+    "三公 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 小计 = 购置费 + 运行费."
+);
+
+pub(crate) const BALANCE: Rule = rule!("table.balance", Error, "预算 部门/单位", "收支平衡", "In every 收支总表: 收入合计 = 支出合计, 本年收入 = the sum of the sources, 本年支出 = the sum of the 类.");
+
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for t in &ctx.doc.tables {
         check_table(ctx, t, sink);
@@ -78,7 +94,7 @@ fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             let level = if child_len == 5 { "款" } else { "项" };
             check_sum(
                 sink,
-                "table.hierarchy",
+                &HIERARCHY,
                 Side {
                     desc: || {
                         format!(
@@ -112,7 +128,7 @@ fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             let last = rows.last().map_or(first, |r| r.row.span);
             check_sum(
                 sink,
-                "table.hierarchy",
+                &HIERARCHY,
                 Side {
                     desc: || format!("{} 合计行的“{}”", t.label(), role.label()),
                     val: Val::of(t.value(total, *role)),
@@ -203,7 +219,7 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             let vals: Vec<Val> = parts.iter().map(|r| Val::of(t.value(row, *r))).collect();
             check_sum(
                 sink,
-                "table.row-total",
+                &ROW_TOTAL,
                 Side {
                     desc: || format!("{} {}的“总计”", t.label(), label),
                     val: Val::of(t.value(row, ColumnRole::Total)),
@@ -227,7 +243,7 @@ fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {
         }
         check_sum(
             sink,
-            "table.three-public",
+            &THREE_PUBLIC,
             Side {
                 desc: || format!("{} “三公”经费合计", t.label()),
                 val: v(ColumnRole::Total),
@@ -245,7 +261,7 @@ fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {
         if t.col(ColumnRole::CarSubtotal).is_some() {
             check_sum(
                 sink,
-                "table.three-public",
+                &THREE_PUBLIC,
                 Side {
                     desc: || format!("{} 公务用车购置及运行费小计", t.label()),
                     val: v(ColumnRole::CarSubtotal),
@@ -284,8 +300,8 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     if let (Some((_, ri)), Some((_, ro))) = (grand_in, grand_out) {
         crate::facts::check_same(
             sink,
-            "table.balance",
-            crate::Severity::Error,
+            &BALANCE,
+            Level::Violated,
             Side {
                 desc: || format!("{} 收入合计", t.label()),
                 val: inc_val(ri),
@@ -316,7 +332,7 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             let span = items[0].1.span.to(items[items.len() - 1].1.span);
             check_sum(
                 sink,
-                "table.balance",
+                &BALANCE,
                 Side {
                     desc: || format!("{} “{}”", t.label(), label),
                     val: inc_val(row),
@@ -355,7 +371,7 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                     .collect();
                 check_sum(
                     sink,
-                    "table.balance",
+                    &BALANCE,
                     Side {
                         desc: || format!("{} “{}”的“{}”", t.label(), label, role.label()),
                         val: if *role == ColumnRole::Total {

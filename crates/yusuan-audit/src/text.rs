@@ -4,11 +4,35 @@ use crate::facts::{
     check_same, check_sum, class_row_by_name, loc, side, side_label, source_of, total_row, Side,
     SideLabel, Val,
 };
-use crate::{Ctx, Location, Severity, Sink};
+use crate::{Ctx, Location, Sink};
 use yusuan_core::{
     format_fen, Agreement, Amount, ColumnRole, Context, Direction, Figure, MoneyUnit, Subject,
     Table, TableKind,
 };
+
+use crate::{Level, Rule};
+
+pub(crate) const FIGURE: Rule = rule!("text.figure", Error, weaker: Warning, "预算 部门/单位", "说明中的数字与表格一致", "Every figure the narrative states (totals, sources, 类, 基本 / 项目, 三公, 绩效 funds) equals the table figure (an error); an item whose printed path names no row of the function table is a warning.");
+
+pub(crate) const OPERATING_COST: Rule = rule!(
+    "text.operating-cost",
+    Warning,
+    "预算 部门/单位",
+    "机关运行经费与公用经费",
+    "The 机关运行经费 stated in the narrative normally equals the 公用经费 of the basic table."
+);
+
+pub(crate) const CHANGE: Rule = rule!("text.change", Error, weaker: Warning, "预算 部门/单位", "同比增减与上年数", "A year-over-year change and its direction word (增加 / 减少 / 持平) agree with the table's prior-year column (a warning where that column may lack the prior year's other money).");
+
+pub(crate) const SUM: Rule = rule!("text.sum", Error, "预算 部门/单位", "说明中的合计与分项", "Sums stated in the narrative add up: 三公 and its parts (and their changes), 政府采购 = 货物 + 工程 + 服务, vehicles = sum of kinds, 基本 + 项目.");
+
+pub(crate) const COUNT: Rule = rule!(
+    "text.count",
+    Error,
+    "预算 部门/单位",
+    "数量与列举一致",
+    "A count stated in the narrative (N 个科室) equals the number of items it lists."
+);
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for f in &ctx.doc.figures {
@@ -392,9 +416,9 @@ fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
                     locs.push(loc(t, r.row.span));
                 }
             }
-            sink.push(
-                "text.figure",
-                Severity::Warning,
+            sink.emit(
+                &FIGURE,
+                Level::Weaker,
                 format!(
                     "{}所列科目“{}”在支出功能分类表中找不到{}",
                     figure_desc(f),
@@ -411,9 +435,9 @@ fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
             if st.table.col(ColumnRole::OperatingCost).is_none()
                 && st.table.kind != Some(TableKind::OperatingCost) =>
         {
-            ("text.operating-cost", Severity::Warning)
+            (&OPERATING_COST, Level::Violated)
         }
-        _ => ("text.figure", Severity::Error),
+        _ => (&FIGURE, Level::Violated),
     };
     check_same(
         sink,
@@ -449,9 +473,9 @@ fn partial_performance_funds(ctx: &Ctx, f: &Figure, amount: Amount, sink: &mut S
     };
     let Val::Amt(project) = st.val else { return };
     if amount.fen > project.fen + amount.half_step() + project.half_step() {
-        sink.push(
-            "text.figure",
-            Severity::Error,
+        sink.emit(
+            &FIGURE,
+            Level::Violated,
             format!("{}为{}，超过{}{}", figure_desc(f), amount, st.desc, project),
             vec![Location::new(f.span, None), st.loc.clone()],
         );
@@ -470,18 +494,18 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
             ctx.facts
                 .table(TableKind::GeneralBudgetByFunction)
                 .and_then(|x| stated_total(x, ColumnRole::Total, "")),
-            Severity::Error,
+            Level::Violated,
         ),
         Subject::TotalIncome | Subject::TotalExpenditure => (
             ctx.facts
                 .table(TableKind::GeneralBudgetByFunction)
                 .and_then(|x| stated_total(x, ColumnRole::Total, "")),
-            Severity::Warning,
+            Level::Weaker,
         ),
         // The table with a prior-year column.
         Subject::FunctionClass(_) => (
             candidates(ctx, f).into_iter().find(|st| st.prior.is_some()),
-            Severity::Error,
+            Level::Violated,
         ),
         _ => return,
     };
@@ -531,7 +555,6 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
             change.amount.map_or(String::new(), |a| a.to_string())
         ),
     };
-    let rule = "text.change";
     let stmt = if f.amount.is_some() && compact_starts_with_comparison(&change.text) {
         format!("{}，{}", f.text, change.text)
     } else {
@@ -544,7 +567,7 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
         cur,
         format_fen(prior.fen, unit),
         unit.label(),
-        if sev == Severity::Warning {
+        if sev == Level::Weaker {
             "（上年部门预算可能另有其他资金，无法完全确定）"
         } else {
             ""
@@ -559,9 +582,9 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
         Direction::Flat => actual != 0 && diff.abs() > tol,
     };
     if diff.abs() <= tol && !direction_wrong {
-        sink.push(
-            rule,
-            Severity::Info,
+        sink.emit(
+            &CHANGE,
+            Level::Info,
             format!(
                 "情况说明第{}行“{}”称比上年{}，按{}计算为{}，属四舍五入尾差",
                 change.span.line,
@@ -573,8 +596,8 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
             locs,
         );
     } else {
-        sink.push(
-            rule,
+        sink.emit(
+            &CHANGE,
             sev,
             format!(
                 "情况说明第{}行“{}”称比上年{}，但按{}计算应为{}，相差{}{}",
@@ -638,9 +661,9 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
         if let Some(count) = leader.count {
             let sum: i64 = parts.iter().filter_map(|p| p.count).sum();
             if parts.iter().all(|p| p.count.is_some()) && sum != count {
-                sink.push(
-                    "text.sum",
-                    Severity::Error,
+                sink.emit(
+                    &SUM,
+                    Level::Violated,
                     format!(
                         "第{}行“{}”，但其中所列{}合计为{}辆",
                         leader.span.line,
@@ -674,7 +697,7 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
                 .collect();
             check_sum(
                 sink,
-                "text.sum",
+                &SUM,
                 Side {
                     desc: || format!("情况说明第{}行“{}”", leader.span.line, leader.text),
                     val: Val::Amt(total),
@@ -703,7 +726,7 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
                     .unwrap_or(tc.span);
                 check_sum(
                     sink,
-                    "text.sum",
+                    &SUM,
                     Side {
                         desc: || {
                             format!(
@@ -735,7 +758,7 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
         if let (Some(ta), Some(ba), Some(pa)) = (t.amount, b.amount, p.amount) {
             check_sum(
                 sink,
-                "text.sum",
+                &SUM,
                 Side {
                     desc: || format!("情况说明第{}行“{}”", t.span.line, t.text),
                     val: Val::Amt(ta),
@@ -752,7 +775,7 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
             let am = |c: &yusuan_core::Change| Val::Amt(signed(c, unit));
             check_sum(
                 sink,
-                "text.sum",
+                &SUM,
                 Side {
                     desc: || {
                         format!(
@@ -787,9 +810,9 @@ fn counts(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.doc.counts {
         let n = i64::try_from(c.listed.len()).unwrap_or(i64::MAX);
         if n != c.stated && !(c.partial && n < c.stated) {
-            sink.push(
-                "text.count",
-                Severity::Error,
+            sink.emit(
+                &COUNT,
+                Level::Violated,
                 format!(
                     "第{}行称{}个{}，但列举了{}个：{}",
                     c.span.line,

@@ -116,7 +116,19 @@ fn every_corpus_document_has_exactly_its_reviewed_findings() {
         }
         let bytes = std::fs::read(&path).expect("corpus file");
         let doc = yusuan_read::read_bytes(&name, &bytes).expect("readable corpus file");
-        let loud: Vec<Finding> = yusuan_audit::check(&doc)
+        let all = yusuan_audit::check(&doc);
+        // `yusuan rules` prints what the code emits: every finding at a severity its rule declares.
+        for f in &all {
+            let rule = yusuan_audit::rule(f.rule).expect("a declared rule");
+            assert!(
+                rule.severities().contains(&f.severity),
+                "{name}: {} emitted {:?}, declared {:?}",
+                f.rule,
+                f.severity,
+                rule.severities()
+            );
+        }
+        let loud: Vec<Finding> = all
             .into_iter()
             .filter(|f| f.severity != Severity::Info)
             .collect();

@@ -508,15 +508,15 @@ fn main() -> ExitCode {
                 .map_err(std::io::Error::other)
                 .and_then(|_| writeln!(out)),
             Format::Human => RULES.iter().try_for_each(|r| {
+                // The severities the rule emits besides info: "error", or "error/warning".
+                let severity = match r.weaker {
+                    Some(w) if w != r.severity => format!("{}/{}", r.severity.label(), w.label()),
+                    _ => r.severity.label().to_string(),
+                };
                 writeln!(
                     out,
-                    "{:<28} {:<7} {:<14} {}\n{:<28} {}",
-                    r.id,
-                    r.severity.label(),
-                    r.scope,
-                    r.title,
-                    "",
-                    r.doc
+                    "{:<28} {:<13} {:<14} {}\n{:<28} {}",
+                    r.id, severity, r.scope, r.title, "", r.doc
                 )
             }),
         },
