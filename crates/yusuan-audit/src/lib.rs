@@ -31,10 +31,12 @@ macro_rules! rule {
     };
 }
 
+mod arith;
 mod class;
 mod complete;
 mod consistency;
 mod cross;
+mod edit;
 mod facts;
 mod gate;
 mod perf;
@@ -133,6 +135,15 @@ pub const RULES: &[Rule] = &[
     text::CHANGE,
     text::SUM,
     text::COUNT,
+    arith::RATE,
+    arith::SHARE,
+    arith::RESTATED,
+    edit::TEMPLATE,
+    edit::PUNCTUATION,
+    edit::BRACKETS,
+    edit::MISSING_FIGURE,
+    edit::HALF_WIDTH,
+    edit::OLD_NAME,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,
@@ -306,6 +317,8 @@ impl Auditor {
         table::run(&ctx, &mut sink);
         cross::run(&ctx, &mut sink);
         text::run(&ctx, &mut sink);
+        arith::run(&ctx, &mut sink);
+        edit::run(&ctx, &mut sink);
         complete::run(&ctx, &mut sink);
         consistency::run(&ctx, &mut sink);
         class::run(&ctx, &mut sink);

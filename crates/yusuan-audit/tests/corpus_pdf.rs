@@ -177,8 +177,22 @@ fn jiangsu_narrative_and_tables_audit_as_one() {
         };
         let doc = yusuan_read::read_text("jiangsu", &format!("{text}\u{c}{tables}"));
         let findings = yusuan_audit::check(&doc);
+        // Nothing between the two parts disagrees. The narrative's own arithmetic has two
+        // genuine slips in 2019 (增长30% for 29.15%, 16.07% for 16.08%) and editorial ones (half-width
+        // commas), as in the text alone.
+        let rates = findings
+            .iter()
+            .filter(|f| f.rule == "text.rate" && is_loud(f));
+        assert_eq!(
+            rates.count(),
+            if year == 2019 { 2 } else { 0 },
+            "{}",
+            show(&findings)
+        );
         assert!(
-            findings.iter().all(|f| !is_loud(f)),
+            findings
+                .iter()
+                .all(|f| !is_loud(f) || f.rule == "text.rate" || f.rule.starts_with("edit.")),
             "{year}:\n{}",
             show(&findings)
         );

@@ -27,13 +27,32 @@ fn expect(rule: &str, severity: Severity, text: &str, variant: &str, line: usize
     assert!(RULES.iter().any(|r| r.id == rule), "unknown rule {rule}");
     let before = audit(text);
     let after = audit(variant);
-    let hit = after
+    let hits: Vec<_> = after
         .iter()
-        .any(|f| f.rule == rule && f.severity == severity && covers(f, line));
+        .filter(|f| f.rule == rule && f.severity == severity && covers(f, line))
+        .collect();
     assert!(
-        hit,
+        !hits.is_empty(),
         "expected {rule} {severity:?} at line {line}; got:\n{}",
         show(&after)
+    );
+    // The rendered message, as a user reads it (clippy's UI tests): one snapshot per fixture,
+    // named by the test and its order within it.
+    thread_local!(static FIXTURE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+    let n = FIXTURE.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("fixture")
+        .rsplit("::")
+        .next()
+        .unwrap_or("fixture")
+        .to_string();
+    insta::assert_snapshot!(
+        format!("{test}-{n}"),
+        show(&hits.into_iter().cloned().collect::<Vec<_>>())
     );
     assert!(
         !before.iter().any(|f| f.rule == rule && is_loud(f)),
@@ -614,4 +633,155 @@ fn every_rule_has_a_fixture_here() {
             r.id
         );
     }
+}
+
+#[test]
+fn text_rate() {
+    // 159.8 / (392.1 - 159.8) = 68.79%.
+    planted(
+        "text.rate",
+        Severity::Error,
+        "运行经费 392.1 万元",
+        "比上年增加 159.8 万元，",
+        "比上年增加 159.8 万元，增长 78.79%，",
+    );
+    // The right rate, and one inside the rounding of the printed figures, are not errors.
+    for ok in ["增长 68.79%", "增长 68.8%", "增长 69%"] {
+        let (variant, line) = edit(
+            &example(),
+            "运行经费 392.1 万元",
+            "比上年增加 159.8 万元，",
+            &format!("比上年增加 159.8 万元，{ok}，"),
+        );
+        let found = audit(&variant);
+        assert!(
+            !found
+                .iter()
+                .any(|f| f.rule == "text.rate" && is_loud(f) && covers(f, line)),
+            "{ok}: {}",
+            show(&found)
+        );
+    }
+    // A direction word against the change.
+    planted(
+        "text.rate",
+        Severity::Error,
+        "运行经费 392.1 万元",
+        "比上年增加 159.8 万元，",
+        "比上年增加 159.8 万元，下降 68.79%，",
+    );
+}
+
+#[test]
+fn text_share() {
+    // 1802.64 / 2686.02 = 67.11%; the parts add up to the stated 2686.02.
+    let text = example();
+    let (variant, _) = edit(
+        &text,
+        "其中：基本支出 1802.64 万元",
+        "项目支出 883.38 万元，",
+        "项目支出 883.38 万元，占 32.89%，",
+    );
+    let (variant, line) = edit(
+        &variant,
+        "其中：基本支出 1802.64 万元",
+        "基本支出 1802.64 万元，",
+        "基本支出 1802.64 万元，占 67.21%，",
+    );
+    expect("text.share", Severity::Error, &text, &variant, line);
+    let found = audit(&variant);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.rule == "text.share" && is_loud(f))
+            .count(),
+        1,
+        "{}",
+        show(&found)
+    );
+}
+
+#[test]
+fn text_restated() {
+    planted(
+        "text.restated",
+        Severity::Error,
+        "运行经费 392.1 万元",
+        "2025 年一般公共预算财政拨款运行经费 392.1 万元，",
+        "一般公共预算财政拨款运行经费 392.1 万元。2024 年预算数为 232.3 万元，2025 年预算安排 329.1 万元，",
+    );
+}
+
+/// Editorial slips: each planted in the example's narrative.
+#[test]
+fn edit_template() {
+    planted(
+        "edit.template",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "比上年增加 159.8 万元",
+        "比上年增加（减少） 159.8 万元",
+    );
+}
+
+#[test]
+fn edit_punctuation() {
+    planted(
+        "edit.punctuation",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "人员数量增加。",
+        "人员数量增加。。",
+    );
+}
+
+#[test]
+fn edit_brackets() {
+    planted(
+        "edit.brackets",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "主要原因是机构改革",
+        "主要原因是“机构改革",
+    );
+    planted(
+        "edit.brackets",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "主要用于办公费、印刷费、",
+        "主要用于（办公费、印刷费)、",
+    );
+}
+
+#[test]
+fn edit_missing_figure() {
+    planted(
+        "edit.missing-figure",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "运行经费 392.1 万元",
+        "运行经费支出 万元",
+    );
+}
+
+#[test]
+fn edit_half_width() {
+    planted(
+        "edit.half-width",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "人员数量增加。主要用于",
+        "人员数量增加,主要用于",
+    );
+}
+
+#[test]
+fn edit_old_name() {
+    planted(
+        "edit.old-name",
+        Severity::Warning,
+        "其中：一般公共服务支出 2224.07 万元",
+        "卫生健康支出 77.94 万元",
+        "医疗卫生与计划生育支出 77.94 万元",
+    );
 }

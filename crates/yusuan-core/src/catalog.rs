@@ -97,6 +97,11 @@ impl Catalog {
         self.entries.is_empty()
     }
 
+    /// Every code's entries (one per name it has been evidenced with), in no set order.
+    pub fn codes(&self) -> impl Iterator<Item = &[CatalogEntry]> {
+        self.entries.values().map(Vec::as_slice)
+    }
+
     pub fn get(&self, code: &str) -> Option<&[CatalogEntry]> {
         self.entries.get(code).map(Vec::as_slice)
     }

@@ -235,9 +235,8 @@ fn a_pdf_is_checked_with_pages_in_its_locations() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["severity"] == "error")
+        .find(|f| f["severity"] == "error" && f["rule"] == "complete.empty-statement")
         .unwrap();
-    assert_eq!(f["rule"], "complete.empty-statement");
     assert_eq!(f["locations"][0]["page"], 31);
 }
 
@@ -257,15 +256,20 @@ fn two_files_as_one() {
         a.to_str().unwrap(),
         b.to_str().unwrap(),
     ]);
+    // Nothing between the two parts disagrees: what remains is the narrative's own slips (two
+    // rates, 增长30% for 29.15% and 16.07% for 16.08%, and editorial ones), as in the text alone.
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["summary"]["errors"], 0);
-    assert_eq!(v["summary"]["warnings"], 0);
+    assert_eq!(v["summary"]["errors"], 2);
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["severity"] == "info"
+        || f["rule"] == "text.rate"
+        || f["rule"].as_str().unwrap().starts_with("edit.")));
     assert!(v["source"].as_str().unwrap().contains(" + "));
 }
 

@@ -1,0 +1,859 @@
+//! The narrative's own arithmetic (DOMAIN.md §7): stated rates against the amounts stated with
+//! them, shares against their total, one quantity stated twice.
+//!
+//! These rules read the paragraphs themselves, not the figures the reader resolved to a
+//! subject: a rate is checked against the amounts of its own sentence and item whatever the
+//! item is. Every comparison is an interval from the printed precision of every number (a
+//! rate printed as 10.15% is any value in [10.145%, 10.155%), an amount printed to 0.01 万元 is
+//! within 0.005 of its value), so an error is proven by the printed figures; a stated value
+//! inside the interval but not the correctly rounded one is info.
+
+use crate::{Ctx, Level, Location, Rule, Sink};
+use yusuan_core::{format_fen, Amount, MoneyUnit, Paragraph, Span, Subject};
+
+pub(crate) const RATE: Rule = rule!(
+    "text.rate",
+    Error,
+    "全部",
+    "增减率与金额不符",
+    "A stated rate (增长 / 减少 R%) equals the change over the prior year's amount, both as stated with it (the change, the prior amount, or the current amount less the change), within the printed precision of every figure; its direction word agrees with the change."
+);
+pub(crate) const SHARE: Rule = rule!(
+    "text.share",
+    Error,
+    "全部",
+    "占比与金额不符",
+    "A stated share (占 R%) equals the amount over its total: the total it names (“三公”经费, 支出合计, 收入合计), else the stated total that the amounts stated with it add up to."
+);
+pub(crate) const RESTATED: Rule = rule!(
+    "text.restated",
+    Error,
+    "全部",
+    "同一数字前后不一",
+    "One quantity stated twice in one item agrees with itself: the item's amount and its “本年预算安排”, and the current amount less the stated change and the stated prior amount."
+);
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    let year = ctx.doc.year.as_ref().map(|y| y.value);
+    let named = Named::of(ctx);
+    for section in &ctx.doc.sections {
+        let mut shares: Vec<Share> = Vec::new();
+        let mut totals: Vec<Amount> = Vec::new();
+        for p in &section.paragraphs {
+            let toks = tokens(p, year);
+            rates(p, &toks, year, sink);
+            collect_shares(p, &toks, &mut shares, &mut totals);
+        }
+        check_shares(&shares, &totals, &named, sink);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dir {
+    Up,
+    Down,
+}
+
+impl Dir {
+    fn sign(self) -> i64 {
+        match self {
+            Dir::Up => 1,
+            Dir::Down => -1,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Role {
+    /// An amount after a direction word in a comparison (比上年增加 C 万元).
+    Change(Dir),
+    /// The prior year's amount (上年预算数为 P 万元, 2025年执行数为 P 万元).
+    Prior,
+    /// Any other amount; `planned` when its clause says it is this year's (2026年预算安排 A).
+    Current { planned: bool },
+    /// A rate after a direction word (增长 R%).
+    Rate(Dir),
+    /// A share (占 … R%), with the words between 占 and the figure.
+    Share(String),
+}
+
+#[derive(Clone, Debug)]
+struct Tok {
+    role: Role,
+    amount: Option<Amount>,
+    /// A percentage: value scaled by 10^decimals.
+    pct: Option<(i64, u8)>,
+    /// Index of the sentence (split at 。；！？) within the paragraph.
+    sentence: usize,
+    /// Index of the clause (split at ，、： too) within the paragraph.
+    clause: usize,
+    /// Byte offset in the paragraph's text.
+    offset: usize,
+    /// The figure as printed, with its unit.
+    text: String,
+}
+
+const DIR_WORDS: &[(&str, Dir)] = &[
+    ("增加", Dir::Up),
+    ("增长", Dir::Up),
+    ("增幅", Dir::Up),
+    ("上升", Dir::Up),
+    ("提高", Dir::Up),
+    ("上涨", Dir::Up),
+    ("减少", Dir::Down),
+    ("下降", Dir::Down),
+    ("降低", Dir::Down),
+    ("降幅", Dir::Down),
+    ("减幅", Dir::Down),
+    ("下降幅度", Dir::Down),
+];
+
+const COMPARED: &[&str] = &["比", "较", "相比", "同比"];
+
+/// The direction word a clause ends with ("…增加", "…减少了", "…增长率为"), if exactly one
+/// direction is named in the clause's last words ("增加（减少）" is a template, not a direction).
+fn ending_dir(clause: &str) -> Option<Dir> {
+    let mut s = clause;
+    for tail in ["为", "了", "约", "达", "达到", "率", "幅度"] {
+        s = s.strip_suffix(tail).unwrap_or(s);
+    }
+    let s = s.strip_suffix("了").unwrap_or(s);
+    let found = DIR_WORDS
+        .iter()
+        .find(|(w, _)| s.ends_with(w))
+        .map(|(_, d)| *d)?;
+    // A template's "增加（减少）" or "增长（降低）": both directions named.
+    let both = clause.contains('（') && clause.contains('）') && {
+        let inner: String = clause
+            .rsplit('（')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| *c != '）')
+            .collect();
+        DIR_WORDS.iter().any(|(w, _)| inner.contains(w))
+    };
+    (!both).then_some(found)
+}
+
+/// Whitespace removed, full-width digits and signs made ASCII, with each kept char's byte
+/// offset in the original.
+fn compact(text: &str) -> (Vec<char>, Vec<usize>) {
+    let mut chars = Vec::new();
+    let mut offs = Vec::new();
+    for (o, c) in text.char_indices() {
+        if c.is_whitespace() || c == '\u{3000}' {
+            continue;
+        }
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '％' => '%',
+            _ => c,
+        };
+        chars.push(c);
+        offs.push(o);
+    }
+    (chars, offs)
+}
+
+fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
+    let (chars, offs) = compact(&p.text);
+    let mut out = Vec::new();
+    let mut sentence = 0usize;
+    let mut clause = 0usize;
+    let mut clause_start = 0usize;
+    let mut sentence_start = 0usize;
+    let mut i = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '。' | '；' | ';' | '！' | '？') {
+            sentence += 1;
+            clause += 1;
+            clause_start = i + 1;
+            sentence_start = i + 1;
+            i += 1;
+            continue;
+        }
+        if matches!(c, '，' | '、' | '：' | ':') {
+            clause += 1;
+            clause_start = i + 1;
+            i += 1;
+            continue;
+        }
+        if !c.is_ascii_digit() || (i > 0 && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
+            i += 1;
+            continue;
+        }
+        // A number: digits, thousands separators between digits, one decimal point.
+        let start = i;
+        let mut j = i;
+        let mut seen_point = false;
+        while j < chars.len() {
+            let d = chars[j];
+            let next_digit = chars.get(j + 1).is_some_and(|n| n.is_ascii_digit());
+            if d.is_ascii_digit() || (d == ',' && next_digit && !seen_point) {
+                j += 1;
+            } else if d == '.' && next_digit && !seen_point {
+                seen_point = true;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let number: String = chars[start..j].iter().collect();
+        let rest: String = chars[j..(j + 3).min(chars.len())].iter().collect();
+        let words: String = chars[clause_start..start].iter().collect();
+        let before_in_sentence: String = chars[sentence_start..start].iter().collect();
+        let compared = COMPARED.iter().any(|w| before_in_sentence.contains(w));
+        let (unit, ulen) = if rest.starts_with("万元") {
+            (Some(MoneyUnit::WanYuan), 2)
+        } else if rest.starts_with('元') && !rest.starts_with("元/") {
+            (Some(MoneyUnit::Yuan), 1)
+        } else {
+            (None, 0)
+        };
+        let offset = offs[start];
+        if let Some(unit) = unit {
+            if let Ok(amount) = Amount::parse(&number, unit) {
+                let role = match ending_dir(&words) {
+                    Some(d) if compared => Role::Change(d),
+                    Some(_) => Role::Current { planned: false },
+                    None if is_prior(&words, year) => Role::Prior,
+                    None => Role::Current {
+                        planned: is_planned(&words, year),
+                    },
+                };
+                out.push(Tok {
+                    role,
+                    amount: Some(amount),
+                    pct: None,
+                    sentence,
+                    clause,
+                    offset,
+                    text: format!("{number}{}", unit.label()),
+                });
+            }
+            i = j + ulen;
+            continue;
+        }
+        if rest.starts_with('%') {
+            let decimals = number.split('.').nth(1).map_or(0, |f| f.len());
+            let digits: String = number.chars().filter(|c| c.is_ascii_digit()).collect();
+            if let (Ok(v), Ok(d)) = (digits.parse::<i64>(), u8::try_from(decimals)) {
+                let role = if let Some(k) = words.rfind('占') {
+                    Some(Role::Share(words[k + '占'.len_utf8()..].to_string()))
+                } else {
+                    match ending_dir(&words) {
+                        Some(d) if compared => Some(Role::Rate(d)),
+                        _ => None,
+                    }
+                };
+                // "约 30%": stated as approximate.
+                let approx = words.ends_with('约') || words.contains("约为");
+                if let (Some(role), false) = (role, approx) {
+                    out.push(Tok {
+                        role,
+                        amount: None,
+                        pct: Some((v, d)),
+                        sentence,
+                        clause,
+                        offset,
+                        text: format!("{number}%"),
+                    });
+                }
+            }
+            i = j + 1;
+            continue;
+        }
+        i = j;
+    }
+    out
+}
+
+/// 上年预算数为 P, 2025年当年预算执行数为 P: the clause names the prior year and no comparison.
+fn is_prior(clause: &str, year: Option<i32>) -> bool {
+    if COMPARED.iter().any(|w| clause.contains(w)) {
+        return false;
+    }
+    clause.contains("上年")
+        || clause.contains("上一年")
+        || clause.contains("执行数")
+        || year.is_some_and(|y| clause.contains(&format!("{}年", y - 1)))
+}
+
+/// 2026年预算安排 A, 本年预算数为 A.
+fn is_planned(clause: &str, year: Option<i32>) -> bool {
+    let names_year =
+        clause.contains("本年") || year.is_some_and(|y| clause.contains(&format!("{y}年")));
+    names_year
+        && (clause.contains("安排") || clause.contains("预算数") || clause.contains("预算为"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact intervals
+
+/// A closed interval of rationals `num / den` (den > 0), kept as the two bounds.
+#[derive(Clone, Copy, Debug)]
+struct Frac {
+    num: i128,
+    den: i128,
+}
+
+impl Frac {
+    fn new(num: i128, den: i128) -> Frac {
+        if den < 0 {
+            Frac {
+                num: -num,
+                den: -den,
+            }
+        } else {
+            Frac { num, den }
+        }
+    }
+    fn lt(self, o: Frac) -> bool {
+        self.num * o.den < o.num * self.den
+    }
+}
+
+/// The stated percentage's interval as a fraction of one: [v - 1/2, v + 1/2] / (100 x 10^d).
+fn pct_interval(v: i64, d: u8, sign: i64) -> (Frac, Frac) {
+    let scale = 200 * 10i128.pow(u32::from(d));
+    let a = Frac::new(i128::from(sign) * (2 * i128::from(v) - 1), scale);
+    let b = Frac::new(i128::from(sign) * (2 * i128::from(v) + 1), scale);
+    if a.lt(b) {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// The interval of (num ± hn) / (den ± hd) for den - hd > 0.
+fn ratio_interval(num: i64, hn: i64, den: i64, hd: i64) -> Option<(Frac, Frac)> {
+    let (num, hn, den, hd) = (
+        i128::from(num),
+        i128::from(hn),
+        i128::from(den),
+        i128::from(hd),
+    );
+    if den - hd <= 0 {
+        return None;
+    }
+    let corners = [
+        Frac::new(num - hn, den - hd),
+        Frac::new(num - hn, den + hd),
+        Frac::new(num + hn, den - hd),
+        Frac::new(num + hn, den + hd),
+    ];
+    let mut lo = corners[0];
+    let mut hi = corners[0];
+    for c in corners {
+        if c.lt(lo) {
+            lo = c;
+        }
+        if hi.lt(c) {
+            hi = c;
+        }
+    }
+    Some((lo, hi))
+}
+
+fn overlaps(a: (Frac, Frac), b: (Frac, Frac)) -> bool {
+    !(a.1.lt(b.0) || b.1.lt(a.0))
+}
+
+/// num / den as a percentage rounded half away from zero to `d` decimals, scaled by 10^d.
+fn rounded_pct(num: i64, den: i64, d: u8) -> i64 {
+    let scale = 100 * 10i128.pow(u32::from(d));
+    let n = i128::from(num) * scale * 2;
+    let den = i128::from(den);
+    let q = (n.abs() + den.abs()) / (2 * den.abs());
+    let q = i64::try_from(q).unwrap_or(i64::MAX);
+    if (num < 0) != (den < 0) {
+        -q
+    } else {
+        q
+    }
+}
+
+fn show_pct(v: i64, d: u8) -> String {
+    if d == 0 {
+        return format!("{v}%");
+    }
+    let scale = 10i64.pow(u32::from(d));
+    let sign = if v < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:0width$}%",
+        v.abs() / scale,
+        v.abs() % scale,
+        width = usize::from(d)
+    )
+}
+
+fn wan(fen: i64, unit: MoneyUnit) -> String {
+    format!("{}{}", format_fen(fen, unit), unit.label())
+}
+
+fn here(p: &Paragraph, offset: usize) -> Location {
+    Location::new(Span::line(p.line_at(offset), p.span.page), None)
+}
+
+fn same_unit(a: Amount, b: Amount) -> bool {
+    a.unit == b.unit
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rates
+
+/// How a stated rate is computed from the amounts stated with it.
+struct Basis {
+    /// Signed change in fen and its half step.
+    change: i64,
+    hc: i64,
+    /// Prior amount in fen and its half step.
+    prior: i64,
+    hp: i64,
+    unit: MoneyUnit,
+    /// In words: "比上年增加 C、上年 P" and so on.
+    words: String,
+}
+
+fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
+    let _ = year;
+    let mut window_start = 0usize;
+    for (i, t) in toks.iter().enumerate() {
+        let (Role::Rate(rdir), Some((v, d))) = (&t.role, t.pct) else {
+            continue;
+        };
+        let window = &toks[window_start..i];
+        window_start = i + 1;
+        // The change stated with the rate: the amount just before it in its sentence.
+        // The change stated with the rate: the amount just before it, in its clause or the one
+        // before ("增加 C 万元，增长 R%"); a percentage further on is about something else.
+        let change = window
+            .iter()
+            .rev()
+            .take_while(|x| x.sentence == t.sentence)
+            .find(|x| x.amount.is_some())
+            .filter(|x| matches!(x.role, Role::Change(_)) && t.clause - x.clause <= 1);
+        let priors: Vec<&Tok> = window
+            .iter()
+            .filter(|x| matches!(x.role, Role::Prior))
+            .collect();
+        // Nearest first; the item's own amount before a restated "本年预算安排".
+        let mut currents: Vec<&Tok> = window
+            .iter()
+            .rev()
+            .filter(|x| matches!(x.role, Role::Current { .. }))
+            .collect();
+        let mut bases: Vec<Basis> = Vec::new();
+        if let Some(c) = change {
+            let (Role::Change(cdir), Some(ca)) = (&c.role, c.amount) else {
+                continue;
+            };
+            if cdir != rdir {
+                sink.emit(
+                    &RATE,
+                    Level::Violated,
+                    format!(
+                        "情况说明第{}行称{}{}，却又称{}{}，增减方向自相矛盾",
+                        p.line_at(c.offset),
+                        dir_word(*cdir),
+                        c.text,
+                        rate_word(*rdir),
+                        t.text
+                    ),
+                    vec![here(p, t.offset), here(p, c.offset)],
+                );
+                continue;
+            }
+            let signed = cdir.sign() * ca.fen;
+            for pr in &priors {
+                let Some(pa) = pr.amount.filter(|a| same_unit(*a, ca)) else {
+                    continue;
+                };
+                bases.push(Basis {
+                    change: signed,
+                    hc: ca.half_step(),
+                    prior: pa.fen,
+                    hp: pa.half_step(),
+                    unit: ca.unit,
+                    words: format!("{}{}、上年{}", dir_word(*cdir), c.text, pr.text),
+                });
+            }
+            for cu in &currents {
+                let Some(a) = cu.amount.filter(|a| same_unit(*a, ca)) else {
+                    continue;
+                };
+                bases.push(Basis {
+                    change: signed,
+                    hc: ca.half_step(),
+                    prior: a.fen - signed,
+                    hp: a.half_step() + ca.half_step(),
+                    unit: ca.unit,
+                    words: format!(
+                        "本年{}、{}{}（上年即{}）",
+                        cu.text,
+                        dir_word(*cdir),
+                        c.text,
+                        wan(a.fen - signed, a.unit)
+                    ),
+                });
+            }
+        } else {
+            // Without a change: the prior amount stated in the rate's own sentence
+            // ("上年执行数为 P 万元，本年预算安排 A 万元，比上年增加 R%").
+            currents.sort_by_key(|x| matches!(x.role, Role::Current { planned: true }));
+            for pr in priors.iter().filter(|x| x.sentence == t.sentence) {
+                for cu in &currents {
+                    let (Some(pa), Some(a)) = (pr.amount, cu.amount) else {
+                        continue;
+                    };
+                    if !same_unit(pa, a) {
+                        continue;
+                    }
+                    bases.push(Basis {
+                        change: a.fen - pa.fen,
+                        hc: a.half_step() + pa.half_step(),
+                        prior: pa.fen,
+                        hp: pa.half_step(),
+                        unit: a.unit,
+                        words: format!("上年{}、本年{}", pr.text, cu.text),
+                    });
+                }
+            }
+        }
+        if bases.is_empty() {
+            continue;
+        }
+        let stated = pct_interval(v, d, rdir.sign());
+        let fits: Vec<&Basis> = bases
+            .iter()
+            .filter(|b| {
+                ratio_interval(b.change, b.hc, b.prior, b.hp).is_some_and(|r| overlaps(r, stated))
+            })
+            .collect();
+        let first = &bases[0];
+        if let Some(b) = fits.first() {
+            let exact = rounded_pct(b.change, b.prior, d);
+            if exact != rdir.sign() * v {
+                sink.emit(
+                    &RATE,
+                    Level::Info,
+                    format!(
+                        "情况说明第{}行称{}{}，按{}计算为{}，在尾差范围内",
+                        p.line_at(t.offset),
+                        rate_word(*rdir),
+                        t.text,
+                        b.words,
+                        show_pct(exact, d)
+                    ),
+                    vec![here(p, t.offset)],
+                );
+            }
+            continue;
+        }
+        if first.prior - first.hp <= 0 {
+            continue;
+        }
+        let exact = rounded_pct(first.change, first.prior, d.max(2));
+        let direction = if first.change.signum() != rdir.sign() && first.change != 0 {
+            "，且增减方向相反"
+        } else {
+            ""
+        };
+        sink.emit(
+            &RATE,
+            Level::Violated,
+            format!(
+                "情况说明第{}行称{}{}，但按{}计算应为{}{}（{} ÷ {}）",
+                p.line_at(t.offset),
+                rate_word(*rdir),
+                t.text,
+                first.words,
+                if first.change < 0 { "减少" } else { "增长" },
+                show_pct(exact.abs(), d.max(2)),
+                wan(first.change.abs(), first.unit),
+                wan(first.prior, first.unit),
+            ) + direction,
+            vec![here(p, t.offset)],
+        );
+    }
+    restated(p, toks, sink);
+}
+
+fn rate_word(d: Dir) -> &'static str {
+    match d {
+        Dir::Up => "增长",
+        Dir::Down => "下降",
+    }
+}
+
+fn dir_word(d: Dir) -> &'static str {
+    match d {
+        Dir::Up => "增加",
+        Dir::Down => "减少",
+    }
+}
+
+/// One item's amount stated twice: the amount it opens with and its "本年预算安排" amount.
+fn restated(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
+    let Some(first) = toks.first() else { return };
+    let (Role::Current { planned: false }, Some(a)) = (&first.role, first.amount) else {
+        return;
+    };
+    // The item states one prior amount and one planned amount: a single item.
+    let priors = toks
+        .iter()
+        .filter(|t| matches!(t.role, Role::Prior))
+        .count();
+    let planned: Vec<&Tok> = toks
+        .iter()
+        .filter(|t| matches!(t.role, Role::Current { planned: true }))
+        .collect();
+    let [b] = planned[..] else { return };
+    if priors != 1 {
+        return;
+    }
+    let Some(bm) = b.amount.filter(|x| same_unit(*x, a)) else {
+        return;
+    };
+    let diff = (a.fen - bm.fen).abs();
+    if diff <= a.half_step() + bm.half_step() {
+        return;
+    }
+    sink.emit(
+        &RESTATED,
+        Level::Violated,
+        format!(
+            "情况说明第{}行该项列为{}，第{}行又称本年预算安排{}，前后不一，相差{}",
+            p.line_at(first.offset),
+            first.text,
+            p.line_at(b.offset),
+            b.text,
+            wan(diff, a.unit)
+        ),
+        vec![here(p, b.offset), here(p, first.offset)],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shares
+
+struct Share {
+    amount: Amount,
+    amount_text: String,
+    pct: (i64, u8),
+    pct_text: String,
+    /// The words between 占 and the figure ("“三公”经费的", "本年支出合计的", "").
+    of: String,
+    loc: Location,
+    line: u32,
+}
+
+/// Totals the narrative names, for 占“三公”经费的 / 占本年支出合计的.
+struct Named {
+    three_public: Option<Amount>,
+    expenditure: Option<Amount>,
+    income: Option<Amount>,
+}
+
+impl Named {
+    fn of(ctx: &Ctx) -> Named {
+        let find = |s: &Subject| {
+            ctx.doc
+                .figures
+                .iter()
+                .find(|f| &f.subject == s && f.amount.is_some())
+                .and_then(|f| f.amount)
+        };
+        Named {
+            three_public: find(&Subject::ThreePublicTotal),
+            expenditure: find(&Subject::TotalExpenditure),
+            income: find(&Subject::TotalIncome),
+        }
+    }
+
+    fn total(&self, of: &str) -> Option<(Amount, &'static str)> {
+        if of.contains("三公") {
+            self.three_public.map(|a| (a, "“三公”经费"))
+        } else if of.contains("支出合计") || of.contains("总支出") || of.contains("支出总")
+        {
+            self.expenditure.map(|a| (a, "支出合计"))
+        } else if of.contains("收入合计") || of.contains("总收入") || of.contains("收入总")
+        {
+            self.income.map(|a| (a, "收入合计"))
+        } else {
+            None
+        }
+    }
+}
+
+fn collect_shares(p: &Paragraph, toks: &[Tok], shares: &mut Vec<Share>, totals: &mut Vec<Amount>) {
+    for (i, t) in toks.iter().enumerate() {
+        match (&t.role, t.pct) {
+            (Role::Share(of), Some(pct)) => {
+                // The amount it is the share of: just before it in its sentence.
+                let Some(a) = toks[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|x| x.sentence == t.sentence)
+                    .find(|x| x.amount.is_some())
+                    .filter(|x| matches!(x.role, Role::Current { .. }))
+                else {
+                    continue;
+                };
+                let Some(amount) = a.amount else { continue };
+                shares.push(Share {
+                    amount,
+                    amount_text: a.text.clone(),
+                    pct,
+                    pct_text: t.text.clone(),
+                    of: of.clone(),
+                    loc: here(p, t.offset),
+                    line: p.line_at(t.offset),
+                });
+            }
+            _ => {
+                if let (Role::Current { .. }, Some(a)) = (&t.role, t.amount) {
+                    totals.push(a);
+                }
+            }
+        }
+    }
+}
+
+fn share_fits(s: &Share, total: Amount) -> bool {
+    let stated = pct_interval(s.pct.0, s.pct.1, 1);
+    ratio_interval(
+        s.amount.fen,
+        s.amount.half_step(),
+        total.fen,
+        total.half_step(),
+    )
+    .is_some_and(|r| overlaps(r, stated))
+}
+
+fn check_shares(shares: &[Share], totals: &[Amount], named: &Named, sink: &mut Sink) {
+    // Shares whose total is named.
+    let mut unnamed: Vec<&Share> = Vec::new();
+    let mut of_three: Vec<&Share> = Vec::new();
+    for s in shares {
+        match named.total(&s.of) {
+            Some((total, what)) => report_share(s, total, what, sink),
+            None if s.of.contains("三公") => of_three.push(s),
+            None if s.of.is_empty() || s.of == "比" => unnamed.push(s),
+            None => {}
+        }
+    }
+    // “三公”经费 not stated as a total: it is by definition 出国 + 用车 + 接待, the three
+    // parts stated with their shares (a 三公 table's 合计 may include 会议费 and 培训费).
+    if let [a, b, c] = of_three[..] {
+        let fen = a.amount.fen + b.amount.fen + c.amount.fen;
+        let total = Amount {
+            fen,
+            unit: a.amount.unit,
+            decimals: a
+                .amount
+                .decimals
+                .max(b.amount.decimals)
+                .max(c.amount.decimals),
+        };
+        for s in of_three {
+            report_share(s, total, "“三公”经费（三项合计）", sink);
+        }
+    }
+    // Unnamed shares stated together: their total is the stated amount their amounts add up to.
+    if unnamed.len() < 2 {
+        return;
+    }
+    let unit = unnamed[0].amount.unit;
+    if unnamed.iter().any(|s| s.amount.unit != unit) {
+        return;
+    }
+    let sum: i64 = unnamed.iter().map(|s| s.amount.fen).sum();
+    let tol: i64 = unnamed.iter().map(|s| s.amount.half_step()).sum();
+    let Some(total) = totals
+        .iter()
+        .find(|t| t.unit == unit && (t.fen - sum).abs() <= tol + t.half_step() && t.fen > 0)
+    else {
+        return;
+    };
+    for s in unnamed {
+        report_share(s, *total, "各项合计", sink);
+    }
+}
+
+fn report_share(s: &Share, total: Amount, what: &str, sink: &mut Sink) {
+    if total.fen <= 0 || share_fits(s, total) {
+        if total.fen > 0 {
+            let exact = rounded_pct(s.amount.fen, total.fen, s.pct.1);
+            if exact != s.pct.0 {
+                sink.emit(
+                    &SHARE,
+                    Level::Info,
+                    format!(
+                        "情况说明第{}行称{}占{}，按{} ÷ {}{}计算为{}，在尾差范围内",
+                        s.line,
+                        s.amount_text,
+                        s.pct_text,
+                        s.amount_text,
+                        what,
+                        wan(total.fen, total.unit),
+                        show_pct(exact, s.pct.1)
+                    ),
+                    vec![s.loc.clone()],
+                );
+            }
+        }
+        return;
+    }
+    let d = s.pct.1.max(2);
+    sink.emit(
+        &SHARE,
+        Level::Violated,
+        format!(
+            "情况说明第{}行称{}占{}，但按{} ÷ {}{}计算应为{}",
+            s.line,
+            s.amount_text,
+            s.pct_text,
+            s.amount_text,
+            what,
+            wan(total.fen, total.unit),
+            show_pct(rounded_pct(s.amount.fen, total.fen, d), d)
+        ),
+        vec![s.loc.clone()],
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals() {
+        // 10.15% stated; 2228.78 / 21940.96 = 10.158% is outside [10.145, 10.155).
+        let stated = pct_interval(1015, 2, 1);
+        let r = ratio_interval(2_228_780_000, 5_000, 21_940_960_000, 5_000).unwrap();
+        assert!(!overlaps(r, stated));
+        let stated = pct_interval(1016, 2, 1);
+        assert!(overlaps(r, stated));
+        assert_eq!(rounded_pct(2_228_780_000, 21_940_960_000, 2), 1016);
+        assert_eq!(show_pct(1016, 2), "10.16%");
+        assert_eq!(show_pct(30, 0), "30%");
+    }
+
+    #[test]
+    fn direction_words() {
+        assert_eq!(ending_dir("与上年相比增加"), Some(Dir::Up));
+        assert_eq!(ending_dir("减少了"), Some(Dir::Down));
+        assert_eq!(ending_dir("降幅"), Some(Dir::Down));
+        assert_eq!(ending_dir("与上年相比增加（减少）"), None);
+        assert_eq!(ending_dir("增长（减少）"), None);
+        assert_eq!(ending_dir("主要用于"), None);
+    }
+}

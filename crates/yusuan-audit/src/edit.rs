@@ -1,0 +1,440 @@
+//! Editorial slips a reviewer returns a document for (DOMAIN.md §8): template text left in,
+//! doubled punctuation, unbalanced quotes and brackets, a missing figure before 万元, half-width
+//! punctuation in Chinese text, a name from another year's catalog. Each is a warning: the
+//! document says something wrong or unfinished, but no figure is proven wrong by it.
+//!
+//! The rules read the narrative's paragraphs (re-joined across lines and pages) and the notes
+//! under tables; a finding names the line and quotes the words around the slip.
+
+use crate::{Ctx, Level, Location, Rule, Sink};
+use yusuan_core::{Paragraph, Span};
+
+pub(crate) const TEMPLATE: Rule = rule!(
+    "edit.template",
+    Warning,
+    "全部",
+    "模板文字未替换",
+    "Template text left in: both directions offered (增加（减少）, 增长（降低）), a filling instruction (按“…”填写, 为必填项), markup (<p>), placeholders (XX, ××)."
+);
+pub(crate) const PUNCTUATION: Rule = rule!(
+    "edit.punctuation",
+    Warning,
+    "全部",
+    "标点重复",
+    "Punctuation doubled or stacked (。。 ，， 。； ；。), possibly with a space between."
+);
+pub(crate) const BRACKETS: Rule = rule!(
+    "edit.brackets",
+    Warning,
+    "全部",
+    "引号或括号不配对",
+    "Within a paragraph, every “ has its ” and every （ its ）; a full-width bracket is not closed by a half-width one (（…) or (…）)."
+);
+pub(crate) const MISSING_FIGURE: Rule = rule!(
+    "edit.missing-figure",
+    Warning,
+    "全部",
+    "金额缺失",
+    "万元 or 元 with no figure before it (“预算支出 万元”): the amount was left out."
+);
+pub(crate) const HALF_WIDTH: Rule = rule!(
+    "edit.half-width",
+    Warning,
+    "全部",
+    "中文中使用半角标点",
+    "A half-width comma, semicolon or colon between Chinese characters (“实际,制订”), where Chinese text takes the full-width mark."
+);
+pub(crate) const OLD_NAME: Rule = rule!(
+    "edit.old-name",
+    Warning,
+    "全部",
+    "使用其他年度的科目名称",
+    "The narrative names a classification by a name its code no longer has in the document's year (医疗卫生与计划生育支出 for 210 卫生健康支出 in 2026)."
+);
+
+/// A piece of text to read, with where it is.
+struct Piece<'a> {
+    text: &'a str,
+    para: Option<&'a Paragraph>,
+    span: Span,
+    table: Option<String>,
+}
+
+impl Piece<'_> {
+    fn at(&self, offset: usize) -> Location {
+        let line = self.para.map_or(self.span.line, |p| p.line_at(offset));
+        Location::new(Span::line(line, self.span.page), self.table.clone())
+    }
+}
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    let mut pieces: Vec<Piece> = Vec::new();
+    for s in &ctx.doc.sections {
+        for p in &s.paragraphs {
+            pieces.push(Piece {
+                text: &p.text,
+                para: Some(p),
+                span: p.span,
+                table: None,
+            });
+        }
+    }
+    for t in &ctx.doc.tables {
+        for n in &t.notes {
+            pieces.push(Piece {
+                text: &n.value,
+                para: None,
+                span: n.span,
+                table: Some(t.label()),
+            });
+        }
+    }
+    let old_names = old_names(ctx);
+    // Quotes and brackets are balanced over a section read as one text (heading and
+    // paragraphs): a reader may cut a glossary item's "（主" / "要是…）" into heading and
+    // paragraph, and that is not the document's slip.
+    for s in &ctx.doc.sections {
+        let mut text = s.heading.clone();
+        let mut starts: Vec<(usize, Option<&Paragraph>)> = vec![(0, None)];
+        for p in &s.paragraphs {
+            starts.push((text.len(), Some(p)));
+            text.push_str(&p.text);
+        }
+        let locate = |o: usize| {
+            let (start, para) = starts
+                .iter()
+                .rev()
+                .find(|(st, _)| *st <= o)
+                .copied()
+                .unwrap_or((0, None));
+            match para {
+                Some(p) => Location::new(Span::line(p.line_at(o - start), p.span.page), None),
+                None => Location::new(s.span, None),
+            }
+        };
+        brackets(&text, &locate, sink);
+    }
+    for piece in pieces.iter().filter(|p| p.para.is_none()) {
+        brackets(piece.text, &|o| piece.at(o), sink);
+    }
+    for piece in &pieces {
+        template(piece, sink);
+        punctuation(piece, sink);
+        missing_figure(piece, sink);
+        half_width(piece, sink);
+        if piece.para.is_some() {
+            old_name(piece, &old_names, sink);
+        }
+    }
+    // Table cells: markup and template words (a performance table's text cells).
+    for t in &ctx.doc.tables {
+        for r in &t.rows {
+            for c in &r.cells {
+                if c.text.chars().count() < 8 {
+                    continue;
+                }
+                let piece = Piece {
+                    text: &c.text,
+                    para: None,
+                    span: r.span,
+                    table: Some(t.label()),
+                };
+                template(&piece, sink);
+                punctuation(&piece, sink);
+            }
+        }
+    }
+}
+
+/// The words around byte `at`, for quoting: up to `n` characters each side.
+fn around(text: &str, at: usize, len: usize, n: usize) -> String {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let end_from = (at + len).min(text.len());
+    let end = text[end_from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| end_from + i);
+    text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn template(p: &Piece, sink: &mut Sink) {
+    const BOTH: &[&str] = &[
+        "增加（减少）",
+        "增长（减少）",
+        "增长（降低）",
+        "增长（下降）",
+        "增加(减少)",
+        "增长(减少)",
+        "增长(降低)",
+        "增（减）",
+        "上升（下降）",
+    ];
+    let mut found: Option<(usize, usize, &str)> = None;
+    for w in BOTH {
+        if let Some(i) = p.text.find(w) {
+            found = Some((i, w.len(), "增减两种说法并列，模板文字未按实际情况选择"));
+            break;
+        }
+    }
+    if found.is_none() {
+        for (w, why) in [
+            ("填写）", "填报说明未删除"),
+            ("填列）", "填报说明未删除"),
+            ("为必填项", "填报说明未删除"),
+            ("<p>", "残留网页标记"),
+            ("</p>", "残留网页标记"),
+            ("<br", "残留网页标记"),
+            ("××", "占位符未替换"),
+            ("XX", "占位符未替换"),
+        ] {
+            if let Some(i) = p.text.find(w) {
+                found = Some((i, w.len(), why));
+                break;
+            }
+        }
+    }
+    let Some((i, len, why)) = found else { return };
+    sink.emit(
+        &TEMPLATE,
+        Level::Violated,
+        format!("“{}”：{}", around(p.text, i, len, 12), why),
+        vec![p.at(i)],
+    );
+}
+
+fn is_stop(c: char) -> bool {
+    matches!(c, '。' | '，' | '；' | '、' | '：' | '！' | '？')
+}
+
+fn punctuation(p: &Piece, sink: &mut Sink) {
+    let chars: Vec<(usize, char)> = p.text.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        if !is_stop(c) {
+            k += 1;
+            continue;
+        }
+        // The next visible character.
+        let mut j = k + 1;
+        while j < chars.len() && chars[j].1.is_whitespace() {
+            j += 1;
+        }
+        let Some(&(_, d)) = chars.get(j) else { break };
+        // A stop followed by another: 。。 ，， 。； ；。 。， (a list's "、" after "：" too).
+        let stacked = is_stop(d) && !(c == '：' && d == '、');
+        if stacked {
+            sink.emit(
+                &PUNCTUATION,
+                Level::Violated,
+                format!(
+                    "“{}”：标点“{c}{d}”重复",
+                    around(p.text, i, c.len_utf8(), 12)
+                ),
+                vec![p.at(i)],
+            );
+            k = j + 1;
+            continue;
+        }
+        k += 1;
+    }
+}
+
+fn brackets(text: &str, at: &dyn Fn(usize) -> Location, sink: &mut Sink) {
+    // Quotes: “ and ” counted.
+    let open = text.matches('“').count();
+    let close = text.matches('”').count();
+    if open != close {
+        let pos = if close > open {
+            text.rfind('”')
+        } else {
+            text.rfind('“')
+        }
+        .unwrap_or(0);
+        sink.emit(
+            &BRACKETS,
+            Level::Violated,
+            format!(
+                "“{}”：左引号{open}个、右引号{close}个，引号不配对",
+                around(text, pos, 3, 15)
+            ),
+            vec![at(pos)],
+        );
+    }
+    // Brackets: a stack; a full-width one closed by a half-width one (or the reverse).
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut mixed: Vec<(usize, char, usize, char)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        match c {
+            '（' | '(' => stack.push((i, c)),
+            '）' | ')' => {
+                let Some((o, oc)) = stack.pop() else {
+                    // A lone closing bracket: "1)" numbering is half-width and common.
+                    if c == '）' {
+                        sink.emit(
+                            &BRACKETS,
+                            Level::Violated,
+                            format!("“{}”：右括号“）”没有对应的左括号", around(text, i, 3, 12)),
+                            vec![at(i)],
+                        );
+                        return;
+                    }
+                    continue;
+                };
+                if (oc == '（') != (c == '）') {
+                    mixed.push((o, oc, i, c));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(&(o, oc, i, c)) = mixed.first() {
+        let more = if mixed.len() > 1 {
+            format!("等{}处", mixed.len())
+        } else {
+            String::new()
+        };
+        sink.emit(
+            &BRACKETS,
+            Level::Violated,
+            format!(
+                "“{}”{more}：括号全角半角混用（“{oc}”与“{c}”配对）",
+                around(text, o, i - o + c.len_utf8(), 4)
+            ),
+            vec![at(o)],
+        );
+    }
+    if let Some(&(o, '（')) = stack.first() {
+        // An opening bracket never closed (a paragraph cut short is said by the reader).
+        if stack.len() == 1 && !text[o..].contains('）') && o + 3 < text.len() {
+            sink.emit(
+                &BRACKETS,
+                Level::Violated,
+                format!("“{}”：左括号“（”没有对应的右括号", around(text, o, 3, 12)),
+                vec![at(o)],
+            );
+        }
+    }
+}
+
+fn missing_figure(p: &Piece, sink: &mut Sink) {
+    for (i, _) in p.text.match_indices("万元") {
+        let before: Vec<char> = p.text[..i].chars().rev().take(8).collect();
+        let gap = before.iter().take_while(|c| c.is_whitespace()).count();
+        let Some(&c) = before.get(gap) else { continue };
+        // A figure's place: after 支出 / 收入 / 预算 / 安排 / 为 / 共 / 计 with nothing between.
+        if !matches!(c, '出' | '入' | '算' | '排' | '为' | '共' | '计' | '达') {
+            continue;
+        }
+        // "单位：万元", "金额单位为万元": a unit line, not a figure's place.
+        let head: String = before.iter().rev().collect();
+        if head.contains("单位") {
+            continue;
+        }
+        sink.emit(
+            &MISSING_FIGURE,
+            Level::Violated,
+            format!(
+                "“{}”：“万元”前没有金额",
+                around(p.text, i, "万元".len(), 12)
+            ),
+            vec![p.at(i)],
+        );
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+fn half_width(p: &Piece, sink: &mut Sink) {
+    let chars: Vec<(usize, char)> = p.text.char_indices().collect();
+    let mut spots: Vec<(usize, char)> = Vec::new();
+    for w in chars.windows(3) {
+        let (a, (i, c), b) = (w[0].1, w[1], w[2].1);
+        // "注:" opening a note is a label, common in published templates; not counted.
+        let label = c == ':' && p.text[..i].trim_end().ends_with('注') && i <= "备注".len() + 2;
+        if matches!(c, ',' | ';' | ':')
+            && (is_cjk(a) || matches!(a, '%' | '）' | '”'))
+            && is_cjk(b)
+            && !label
+        {
+            spots.push((i, c));
+        }
+    }
+    let Some(&(first, c)) = spots.first() else {
+        return;
+    };
+    let more = if spots.len() > 1 {
+        format!("等{}处", spots.len())
+    } else {
+        String::new()
+    };
+    sink.emit(
+        &HALF_WIDTH,
+        Level::Violated,
+        format!(
+            "“{}”{more}：中文中使用了半角标点“{c}”",
+            around(p.text, first, 1, 10)
+        ),
+        vec![p.at(first)],
+    );
+}
+
+/// Names a code had before it was renamed, for the document's year: (old name, code, name now).
+fn old_names(ctx: &Ctx) -> Vec<(String, String, String)> {
+    let Some(year) = ctx.doc.year.as_ref().map(|y| y.value) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entries in ctx.functional.codes() {
+        if entries.len() < 2 {
+            continue;
+        }
+        // The name the code has in the year (the newest name first evidenced by then).
+        let Some(now) = entries
+            .iter()
+            .filter(|e| e.years.iter().min().is_some_and(|y| *y <= year))
+            .max_by_key(|e| e.years.iter().min().copied())
+        else {
+            continue;
+        };
+        let since = now.years.iter().min().copied().unwrap_or(year);
+        for e in entries {
+            let superseded = e.years.iter().max().is_some_and(|y| *y < since);
+            if superseded
+                && e.level <= 2
+                && e.name.chars().count() >= 4
+                && !now.name.contains(&e.name)
+                && !e.years.contains(&year)
+            {
+                out.push((e.name.clone(), e.code.clone(), now.name.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn old_name(p: &Piece, names: &[(String, String, String)], sink: &mut Sink) {
+    for (old, code, now) in names {
+        if let Some(i) = p.text.find(old.as_str()) {
+            sink.emit(
+                &OLD_NAME,
+                Level::Violated,
+                format!(
+                    "“{}”：科目{code}在本年度的名称为“{now}”，“{old}”是以前年度的名称",
+                    around(p.text, i, old.len(), 6)
+                ),
+                vec![p.at(i)],
+            );
+        }
+    }
+}
