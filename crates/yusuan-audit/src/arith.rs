@@ -39,13 +39,58 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for section in &ctx.doc.sections {
         let mut shares: Vec<Share> = Vec::new();
         let mut totals: Vec<Amount> = Vec::new();
-        for p in &section.paragraphs {
-            let toks = tokens(p, year);
+        let mut prev: Vec<Tok> = Vec::new();
+        for (k, p) in section.paragraphs.iter().enumerate() {
+            let own = tokens(p, year);
+            // A paragraph may continue what comes before it: a first paragraph its heading
+            // ("（1）一般公共预算收入 A 万元" then "与上年相比增加 C 万元，增长 R%"), a paragraph
+            // opening with the comparison the one before ("…总计 A 万元。" / "与上年相比…").
+            // Those amounts come first, as a sentence of their own placed at its start.
+            let opens_compared = ["与上年", "比上年", "较上年", "同比"]
+                .iter()
+                .any(|w| p.text.trim_start().starts_with(w));
+            let lead: Vec<Tok> = if k == 0 {
+                let heading = Paragraph {
+                    text: section.heading.clone(),
+                    span: p.span,
+                    pieces: Vec::new(),
+                };
+                tokens(&heading, year)
+            } else if opens_compared {
+                prev.clone()
+            } else {
+                Vec::new()
+            };
+            let toks = with_lead(lead, own.clone());
+            prev = own;
             rates(p, &toks, year, sink);
             collect_shares(p, &toks, &mut shares, &mut totals);
         }
         check_shares(&shares, &totals, &named, sink);
     }
+}
+
+/// `lead`'s amounts (not its rates or shares, already checked where they stand) before `own`.
+fn with_lead(lead: Vec<Tok>, mut own: Vec<Tok>) -> Vec<Tok> {
+    let mut lead: Vec<Tok> = lead
+        .into_iter()
+        .filter(|x| x.amount.is_some())
+        .map(|mut x| {
+            x.offset = 0;
+            x.sentence = 0;
+            x.clause = 0;
+            x
+        })
+        .collect();
+    if lead.is_empty() {
+        return own;
+    }
+    for x in &mut own {
+        x.sentence += 1;
+        x.clause += 1;
+    }
+    lead.append(&mut own);
+    lead
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,6 +573,18 @@ fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
             }
         }
         if bases.is_empty() {
+            // Said, so that no stated rate goes unchecked in silence.
+            sink.emit(
+                &RATE,
+                Level::Info,
+                format!(
+                    "无法核验：情况说明第{}行称{}{}，但同一处没有写明可据以计算的增减额、上年数或本年数",
+                    p.line_at(t.offset),
+                    rate_word(*rdir),
+                    t.text
+                ),
+                vec![here(p, t.offset)],
+            );
             continue;
         }
         let stated = pct_interval(v, d, rdir.sign());

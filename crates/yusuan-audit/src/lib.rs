@@ -39,6 +39,7 @@ mod cross;
 mod edit;
 mod facts;
 mod gate;
+mod item;
 mod perf;
 pub mod report;
 mod table;
@@ -138,6 +139,8 @@ pub const RULES: &[Rule] = &[
     arith::RATE,
     arith::SHARE,
     arith::RESTATED,
+    item::ITEM,
+    item::ITEM_LEVEL,
     edit::TEMPLATE,
     edit::PUNCTUATION,
     edit::BRACKETS,
@@ -318,6 +321,7 @@ impl Auditor {
         cross::run(&ctx, &mut sink);
         text::run(&ctx, &mut sink);
         arith::run(&ctx, &mut sink);
+        item::run(&ctx, &mut sink);
         edit::run(&ctx, &mut sink);
         complete::run(&ctx, &mut sink);
         consistency::run(&ctx, &mut sink);

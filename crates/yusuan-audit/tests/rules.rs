@@ -785,3 +785,50 @@ fn edit_old_name() {
         "医疗卫生与计划生育支出 77.94 万元",
     );
 }
+
+/// An item named by its 类 / 款 / 项 path, planted after the 基本支出 sentence (表二 2010301
+/// 行政运行 is 945.84).
+fn with_item(item: &str) -> (String, usize) {
+    edit(
+        &example(),
+        "其中：基本支出 1802.64 万元",
+        "项目支出 883.38 万元，",
+        &format!("{item}。项目支出 883.38 万元，"),
+    )
+}
+
+#[test]
+fn text_item() {
+    let (right, line) = with_item(
+        "一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）支出 945.84 万元",
+    );
+    let found = audit(&right);
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.rule.starts_with("text.item") && is_loud(f)),
+        "{}",
+        show(&found)
+    );
+    let (wrong, _) = with_item(
+        "一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）支出 954.84 万元",
+    );
+    expect("text.item", Severity::Error, &example(), &wrong, line);
+    // By codes printed in the path.
+    let (coded, _) = with_item("一般公共服务支出（201类）政府办公厅（室）及相关机构事务（03款）行政运行（01项）支出 954.84 万元");
+    expect("text.item", Severity::Error, &example(), &coded, line);
+}
+
+#[test]
+fn text_item_level() {
+    let (variant, line) = with_item(
+        "一般公共服务支出（类）政府办公厅（室）及相关机构事务（类）行政运行（项）支出 945.84 万元",
+    );
+    expect(
+        "text.item-level",
+        Severity::Warning,
+        &example(),
+        &variant,
+        line,
+    );
+}

@@ -1,0 +1,245 @@
+//! Item figures of the narrative ("公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元",
+//! "检察（款）行政运行（项）支出12,268.62万元") against their row of the function table, found by
+//! the codes printed in the path or else by its names level by level.
+
+use crate::facts::{check_same, coded_rows, loc, Side, Val};
+use crate::{Ctx, Level, Location, Rule, Sink};
+use yusuan_core::catalog::normalize_name;
+use yusuan_core::{compare_same, Agreement, ColumnRole, Figure, Subject, Table, TableKind};
+
+pub(crate) const ITEM: Rule = rule!(
+    "text.item",
+    Error,
+    "全部",
+    "说明中的科目金额与表格一致",
+    "An item the narrative names by its 类 / 款 / 项 path (with or without codes) states the amount of that row of the function tables: an error when no function table's row agrees."
+);
+pub(crate) const ITEM_LEVEL: Rule = rule!(
+    "text.item-level",
+    Warning,
+    "全部",
+    "科目级次标注错误",
+    "A name in an item's path is marked at a level its row does not have (“行政事业单位离退休（类）” where 20805 is a 款)."
+);
+
+/// One piece of a printed path: its name, its level (3, 5 or 7 digits) and its code digits.
+#[derive(Debug)]
+struct Piece {
+    name: String,
+    level: usize,
+    digits: Option<String>,
+}
+
+fn pieces(label: &str) -> Vec<Piece> {
+    let l = label.trim_matches(['“', '”', '"']);
+    let mut out = Vec::new();
+    // The name runs from the end of the last level mark; "（室）" inside a name stays in it.
+    let mut name_start = 0;
+    let mut pos = 0;
+    while let Some(open) = l[pos..].find('（').map(|o| pos + o) {
+        let after = open + '（'.len_utf8();
+        let Some(close) = l[after..].find('）').map(|c| after + c) else {
+            break;
+        };
+        let inner = &l[after..close];
+        pos = close + '）'.len_utf8();
+        let digits: String = inner.chars().filter(char::is_ascii_digit).collect();
+        let mark: String = inner.chars().filter(|c| !c.is_ascii_digit()).collect();
+        let level = match mark.trim() {
+            "类" => 3,
+            "款" => 5,
+            "项" => 7,
+            _ => continue,
+        };
+        let name = l[name_start..open].trim();
+        name_start = pos;
+        if name.is_empty() {
+            return Vec::new();
+        }
+        out.push(Piece {
+            name: name.to_string(),
+            level,
+            digits: (!digits.is_empty()).then_some(digits),
+        });
+    }
+    out
+}
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    let tables: Vec<&Table> = [
+        TableKind::GeneralBudgetByFunction,
+        TableKind::DeptExpenditure,
+        TableKind::GovFundByFunction,
+    ]
+    .iter()
+    .filter_map(|k| ctx.facts.table(*k))
+    .collect();
+    if tables.is_empty() {
+        return;
+    }
+    for f in &ctx.doc.figures {
+        let (Subject::Unknown(label), Some(amount)) = (&f.subject, f.amount) else {
+            continue;
+        };
+        let path = pieces(label);
+        if path.len() < 2 {
+            continue;
+        }
+        check(ctx, f, &path, amount, &tables, sink);
+    }
+}
+
+/// The code of the path's row in `t`, and whether its levels were as printed.
+fn resolve<'t>(t: &'t Table, path: &[Piece]) -> Option<(crate::facts::CodedRow<'t>, bool)> {
+    let rows = coded_rows(t);
+    // Codes printed in every piece: 204 + 06 + 01.
+    if path.iter().all(|p| p.digits.is_some()) {
+        let code: String = path.iter().filter_map(|p| p.digits.as_deref()).collect();
+        return rows.into_iter().find(|r| r.code == code).map(|r| (r, true));
+    }
+    let name_of = |code: &str| {
+        rows.iter()
+            .find(|r| r.code == code)
+            .map(|r| normalize_name(r.name))
+    };
+    let last = path.last()?;
+    // "未归口管理的行政单位离退休支出" names the row "未归口管理的行政单位离退休".
+    let same = |a: &str, b: &str| {
+        let (a, b) = (normalize_name(a), normalize_name(b));
+        a == b || a.trim_end_matches("支出") == b.trim_end_matches("支出")
+    };
+    let fits = |r: &crate::facts::CodedRow, levels: bool| {
+        if !same(r.name, &last.name) {
+            return false;
+        }
+        if levels && r.code.len() != last.level {
+            return false;
+        }
+        // Every parent named is the row's ancestor at its level, or (levels ignored) at any.
+        path[..path.len() - 1].iter().all(|p| {
+            let is = |n: usize| {
+                n < r.code.len() && name_of(&r.code[..n]).is_some_and(|x| same(&x, &p.name))
+            };
+            if levels {
+                is(p.level)
+            } else {
+                is(3) || is(5)
+            }
+        })
+    };
+    let exact: Vec<_> = rows.iter().filter(|r| fits(r, true)).collect();
+    if let [r] = exact[..] {
+        return Some((
+            crate::facts::CodedRow {
+                code: r.code,
+                name: r.name,
+                row: r.row,
+            },
+            true,
+        ));
+    }
+    if !exact.is_empty() {
+        return None;
+    }
+    let loose: Vec<_> = rows.iter().filter(|r| fits(r, false)).collect();
+    if let [r] = loose[..] {
+        return Some((
+            crate::facts::CodedRow {
+                code: r.code,
+                name: r.name,
+                row: r.row,
+            },
+            false,
+        ));
+    }
+    None
+}
+
+fn level_word(n: usize) -> &'static str {
+    match n {
+        3 => "类",
+        5 => "款",
+        _ => "项",
+    }
+}
+
+fn check(
+    ctx: &Ctx,
+    f: &Figure,
+    path: &[Piece],
+    amount: yusuan_core::Amount,
+    tables: &[&Table],
+    sink: &mut Sink,
+) {
+    let found: Vec<(&Table, crate::facts::CodedRow, bool)> = tables
+        .iter()
+        .filter_map(|t| resolve(t, path).map(|(r, levels_ok)| (*t, r, levels_ok)))
+        .collect();
+    let Some((t0, r0, levels_ok)) = found.first() else {
+        return;
+    };
+    if !levels_ok {
+        level_slip(f, path, t0, r0, sink);
+    }
+    // Agreeing with any function table's row is enough (部门 and 财政拨款 tables may differ).
+    let agrees = found.iter().any(
+        |(t, r, _)| match Val::of(t.value(r.row, ColumnRole::Total)) {
+            Val::Amt(a) => !matches!(compare_same(amount, a), Agreement::Differs(_)),
+            _ => true,
+        },
+    );
+    if agrees {
+        return;
+    }
+    let label = path
+        .iter()
+        .map(|p| format!("{}（{}）", p.name, level_word(p.level)))
+        .collect::<String>();
+    check_same(
+        sink,
+        &ITEM,
+        Level::Violated,
+        Side {
+            desc: || format!("情况说明第{}行“{}”", f.span.line, label),
+            val: Val::Amt(amount),
+            loc: || Location::new(f.span, None),
+        },
+        Side {
+            desc: || format!("{} {} {}的“合计”", t0.label(), r0.code, r0.name),
+            val: Val::of(t0.value(r0.row, ColumnRole::Total)),
+            loc: || loc(t0, r0.row.span),
+        },
+        ctx.facts.unit(t0),
+    );
+}
+
+fn level_slip(f: &Figure, path: &[Piece], t: &Table, r: &crate::facts::CodedRow, sink: &mut Sink) {
+    let rows = coded_rows(t);
+    for p in path {
+        let want = normalize_name(&p.name);
+        let actual = [3, 5, 7].into_iter().find(|&n| {
+            n <= r.code.len()
+                && rows
+                    .iter()
+                    .any(|x| x.code == &r.code[..n] && normalize_name(x.name) == want)
+        });
+        if let Some(n) = actual.filter(|n| *n != p.level) {
+            sink.emit(
+                &ITEM_LEVEL,
+                Level::Violated,
+                format!(
+                    "情况说明第{}行“{}（{}）”：{} {}是{}级科目，应标注为（{}）",
+                    f.span.line,
+                    p.name,
+                    level_word(p.level),
+                    &r.code[..n],
+                    p.name,
+                    level_word(n),
+                    level_word(n)
+                ),
+                vec![Location::new(f.span, None), loc(t, r.row.span)],
+            );
+            return;
+        }
+    }
+}
