@@ -7,6 +7,7 @@
 //! under tables; a finding names the line and quotes the words around the slip.
 
 use crate::{Ctx, Level, Location, Rule, Sink};
+use std::ops::Not;
 use yusuan_core::{Paragraph, Span};
 
 pub(crate) const TEMPLATE: Rule = rule!(
@@ -52,6 +53,22 @@ pub(crate) const OLD_NAME: Rule = rule!(
     "The narrative names a classification by a name its code no longer has in the document's year (医疗卫生与计划生育支出 for 210 卫生健康支出 in 2026)."
 );
 
+pub(crate) const BLANK_PAGE: Rule = rule!(
+    "edit.blank-page",
+    Warning,
+    "全部",
+    "空白页",
+    "A page with no text between pages with text: a blank page left in, or a page that is only a picture (then its figures cannot be checked)."
+);
+
+pub(crate) const YEAR: Rule = rule!(
+    "edit.year",
+    Warning,
+    "预算",
+    "年份与预算年度不符",
+    "Where only the budget year can stand: the 预算编制范围 of this budget (“纳入本部门2018年部门汇总预算编制范围” in 2019), a project's 实施周期 that does not reach into the budget year."
+);
+
 /// A piece of text to read, with where it is.
 struct Piece<'a> {
     text: &'a str,
@@ -68,6 +85,14 @@ impl Piece<'_> {
 }
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    for &page in &ctx.doc.blank_pages {
+        sink.emit(
+            &BLANK_PAGE,
+            Level::Violated,
+            format!("第{page}页没有任何文字：空白页，或只有图片，请删除空白页或核对该页内容"),
+            vec![Location::new(Span::line(1, Some(page)), None)],
+        );
+    }
     let mut pieces: Vec<Piece> = Vec::new();
     for s in &ctx.doc.sections {
         for p in &s.paragraphs {
@@ -90,6 +115,16 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         }
     }
     let old_names = old_names(ctx);
+    if let Some(year) = ctx.doc.year.as_ref().map(|y| y.value) {
+        for s in &ctx.doc.sections {
+            let period_section = ["周期", "期限", "实施期"]
+                .iter()
+                .any(|w| s.heading.contains(w));
+            for p in &s.paragraphs {
+                years(p, year, period_section, sink);
+            }
+        }
+    }
     // Quotes and brackets are balanced over a section read as one text (heading and
     // paragraphs): a reader may cut a glossary item's "（主" / "要是…）" into heading and
     // paragraph, and that is not the document's slip.
@@ -437,4 +472,95 @@ fn old_name(p: &Piece, names: &[(String, String, String)], sink: &mut Sink) {
             );
         }
     }
+}
+
+/// The digits of a year starting at byte `i` of `s` (four ASCII digits, not part of a longer
+/// number), and where they end.
+fn year_at(s: &str, i: usize) -> Option<(i32, usize)> {
+    let b = s.as_bytes();
+    let d = b.get(i..i + 4)?;
+    if !d.iter().all(u8::is_ascii_digit) || b.get(i + 4).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    if i > 0 && b[i - 1].is_ascii_digit() {
+        return None;
+    }
+    std::str::from_utf8(d)
+        .ok()?
+        .parse()
+        .ok()
+        .map(|y| (y, i + 4))
+}
+
+fn years(p: &Paragraph, year: i32, period_section: bool, sink: &mut Sink) {
+    let text = &p.text;
+    let compact: String = text.split_whitespace().collect();
+    // 纳入本部门 YYYY 年部门汇总预算编制范围: this budget's scope.
+    if let Some(k) = compact.find("预算编制范围") {
+        let head = &compact[..k];
+        if let Some(pos) = head.rfind("年") {
+            let start = pos.saturating_sub(4);
+            if let Some((y, _)) = year_at(head, start) {
+                if y != year && head[start..].chars().count() <= 12 {
+                    let at = text.find("编制范围").unwrap_or(0);
+                    sink.emit(
+                        &YEAR,
+                        Level::Violated,
+                        format!(
+                            "“{}”：本文件是{year}年预算，编制范围应为{year}年，而写作{y}年",
+                            around(text, at, "编制范围".len(), 18)
+                        ),
+                        vec![Location::new(Span::line(p.line_at(at), p.span.page), None)],
+                    );
+                }
+            }
+        }
+    }
+    // A project period: two dates joined by - / 至, in a 实施周期 section or clause.
+    let mut i = 0;
+    while i + 4 <= text.len() {
+        let Some((y1, end1)) = year_at(text, i) else {
+            i += 1;
+            continue;
+        };
+        // The second year of the range within the next 16 bytes, after a dash or 至.
+        let window_end = (end1 + 24).min(text.len());
+        let rest = text.get(end1..window_end).unwrap_or("");
+        let sep = ["-", "－", "—", "至", "~", "～"]
+            .iter()
+            .filter_map(|s| rest.find(s).map(|k| end1 + k + s.len()))
+            .min();
+        let second = sep.and_then(|s| {
+            (s..(s + 8).min(text.len()))
+                .find_map(|j| text.is_char_boundary(j).then(|| year_at(text, j)).flatten())
+        });
+        if let Some((y2, end2)) = second {
+            let clause_start = text[..i].rfind(['。', '；']).map_or(0, |k| k);
+            let said_period = period_section
+                || ["周期", "期限", "实施期"]
+                    .iter()
+                    .any(|w| text[clause_start..i].contains(w));
+            if said_period && (y1..=y2).contains(&year).not() && y1 <= y2 {
+                sink.emit(
+                    &YEAR,
+                    Level::Violated,
+                    format!(
+                        "“{}”：项目实施周期为{y1}年至{y2}年，不含本预算年度{year}年",
+                        text[i..end2 + day_end(&text[end2..])].trim()
+                    ),
+                    vec![Location::new(Span::line(p.line_at(i), p.span.page), None)],
+                );
+            }
+            i = end2;
+            continue;
+        }
+        i = end1;
+    }
+}
+
+/// Bytes up to and including the 日 that ends a date ("年12月31日"), when it is near.
+fn day_end(s: &str) -> usize {
+    s.find('日')
+        .filter(|k| *k < 16)
+        .map_or(0, |k| k + '日'.len_utf8())
 }

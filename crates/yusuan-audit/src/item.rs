@@ -176,6 +176,19 @@ fn check(
         .filter_map(|t| resolve(t, path).map(|(r, levels_ok)| (*t, r, levels_ok)))
         .collect();
     let Some((t0, r0, levels_ok)) = found.first() else {
+        let label: String = path
+            .iter()
+            .map(|p| format!("{}（{}）", p.name, level_word(p.level)))
+            .collect();
+        sink.emit(
+            &ITEM,
+            Level::Info,
+            format!(
+                "无法核验：情况说明第{}行所列科目“{label}”在支出功能分类表中找不到对应的行",
+                f.span.line
+            ),
+            vec![Location::new(f.span, None)],
+        );
         return;
     };
     if !levels_ok {

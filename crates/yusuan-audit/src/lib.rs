@@ -147,6 +147,8 @@ pub const RULES: &[Rule] = &[
     edit::MISSING_FIGURE,
     edit::HALF_WIDTH,
     edit::OLD_NAME,
+    edit::BLANK_PAGE,
+    edit::YEAR,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,

@@ -832,3 +832,42 @@ fn text_item_level() {
         line,
     );
 }
+
+#[test]
+fn edit_blank_page() {
+    // Three pages, the middle one empty but for its page number.
+    let text = example();
+    let (head, tail) = text.split_at(text.find("二、部门收支总体情况").expect("a heading"));
+    let paged = format!("{head}\u{c}  - 2 -\n\u{c}{tail}");
+    let found = audit(&paged);
+    let hits: Vec<_> = found
+        .iter()
+        .filter(|f| f.rule == "edit.blank-page")
+        .collect();
+    assert_eq!(hits.len(), 1, "{}", show(&found));
+    assert_eq!(hits[0].severity, Severity::Warning);
+    assert_eq!(hits[0].locations[0].page, Some(2));
+    assert!(!audit(&text).iter().any(|f| f.rule == "edit.blank-page"));
+    insta::assert_snapshot!("edit_blank_page", hits[0].message);
+}
+
+#[test]
+fn edit_year() {
+    planted(
+        "edit.year",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "主要用于办公费",
+        "项目实施周期为2024年1月1日-2024年12月31日，主要用于办公费",
+    );
+    // A period that reaches into the budget year is right.
+    let (variant, line) = edit(
+        &example(),
+        "运行经费 392.1 万元",
+        "主要用于办公费",
+        "项目实施周期为2024年7月1日-2025年6月30日，主要用于办公费",
+    );
+    assert!(!audit(&variant)
+        .iter()
+        .any(|f| f.rule == "edit.year" && covers(f, line)));
+}

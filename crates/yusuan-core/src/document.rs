@@ -78,6 +78,10 @@ pub struct Document {
     pub mentions: Vec<Mention>,
     /// What the reader could not recover.
     pub notes: Vec<ReadNote>,
+    /// Pages with no text at all (not even a page number read as text) between pages with text:
+    /// a blank page left in, or a page that is only a picture.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blank_pages: Vec<u32>,
     /// How many of the last `sections` are printed after the tables (Shanghai prints 其他相关
     /// 情况说明 there). Set by the publisher; a reader keeps sections in reading order.
     #[serde(default, skip_serializing_if = "is_zero_usize")]

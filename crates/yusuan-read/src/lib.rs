@@ -121,6 +121,33 @@ pub fn read_path(path: &std::path::Path) -> Result<Document, ReadError> {
 }
 
 /// Read a disclosure from text.
+/// Pages between the first and the last page with text that hold none themselves (a page
+/// number alone counts as none).
+fn blank_pages(lines: &[lines::Line]) -> Vec<u32> {
+    let Some(last) = lines.last().and_then(|l| l.page) else {
+        return Vec::new();
+    };
+    let mut has_text = vec![false; last as usize + 1];
+    for l in lines {
+        let t = l.trimmed();
+        if let Some(p) = l.page {
+            if !t.is_empty() && !lines::is_page_number(t) {
+                has_text[p as usize] = true;
+            }
+        }
+    }
+    let (Some(first), Some(end)) = (
+        has_text.iter().position(|h| *h),
+        has_text.iter().rposition(|h| *h),
+    ) else {
+        return Vec::new();
+    };
+    (first..end)
+        .filter(|&p| !has_text[p])
+        .filter_map(|p| u32::try_from(p).ok())
+        .collect()
+}
+
 pub fn read_text(source: &str, text: &str) -> Document {
     let lines = lines::split_lines(text);
     // Profiles are recognised by titles: the short lines, without their spaces.
@@ -178,6 +205,7 @@ pub fn read_text(source: &str, text: &str) -> Document {
         return doc;
     };
     doc.profile = Some(profile.id.clone());
+    doc.blank_pages = blank_pages(&lines);
 
     let starts = titles::find_table_starts(&lines, profile);
     let narrative_end = starts.first().map_or(lines.len(), |s| s.first);
