@@ -256,3 +256,94 @@ fn level_slip(f: &Figure, path: &[Piece], t: &Table, r: &crate::facts::CodedRow,
         }
     }
 }
+
+pub(crate) const PERSONNEL: Rule = rule!(
+    "text.personnel",
+    Error,
+    "全部",
+    "人员经费与公用经费",
+    "The 人员经费 and 公用经费 the narrative states equal the basic table's split: its 人员经费 / 公用经费 columns, or 301 + 303 and the rest of 基本支出 where it prints codes only. An error when no basic table agrees."
+);
+
+/// The basic table's 人员经费 or 公用经费 total.
+fn split_of(t: &Table, personnel: bool) -> Option<Val> {
+    let total = crate::facts::total_row(t)?;
+    let role = if personnel {
+        ColumnRole::Personnel
+    } else {
+        ColumnRole::PublicUse
+    };
+    if t.col(role).is_some() {
+        return Some(Val::of(t.value(total, role)));
+    }
+    let rows = coded_rows(t);
+    let class = |code: &str| {
+        rows.iter().find(|r| r.code == code).map_or(Some(0), |r| {
+            match Val::of(t.value(r.row, ColumnRole::Total)) {
+                Val::Amt(a) => Some(a.fen),
+                Val::Blank => Some(0),
+                _ => None,
+            }
+        })
+    };
+    let Val::Amt(all) = Val::of(t.value(total, ColumnRole::Total)) else {
+        return None;
+    };
+    // 301 must be printed: a table without its classes cannot be split.
+    rows.iter().find(|r| r.code == "301")?;
+    let people = class("301")? + class("303")?;
+    let fen = if personnel { people } else { all.fen - people };
+    Some(Val::Amt(yusuan_core::Amount { fen, ..all }))
+}
+
+pub fn personnel(ctx: &Ctx, sink: &mut Sink) {
+    let tables: Vec<&Table> = ctx.facts.tables(TableKind::BasicByEconomic).collect();
+    if tables.is_empty() {
+        return;
+    }
+    for f in &ctx.doc.figures {
+        let (Subject::Unknown(label), Some(amount)) = (&f.subject, f.amount) else {
+            continue;
+        };
+        // "（一）人员经费", "人员经费": the label is the quantity itself.
+        let bare = label
+            .trim_start_matches(|c: char| "（()）一二三四五六七八九十、.．0123456789 ".contains(c))
+            .trim();
+        let personnel = match bare {
+            "人员经费" => true,
+            "公用经费" | "日常公用经费" => false,
+            _ => continue,
+        };
+        let stated: Vec<(&Table, Val)> = tables
+            .iter()
+            .filter_map(|t| split_of(t, personnel).map(|v| (*t, v)))
+            .collect();
+        let Some((t0, v0)) = stated.first() else {
+            continue;
+        };
+        let agrees = stated.iter().any(|(_, v)| match v {
+            Val::Amt(a) => !matches!(compare_same(amount, *a), Agreement::Differs(_)),
+            _ => true,
+        });
+        if agrees {
+            continue;
+        }
+        let total = crate::facts::total_row(t0).map_or(t0.span, |r| r.span);
+        check_same(
+            sink,
+            &PERSONNEL,
+            Level::Violated,
+            Side {
+                desc: || format!("情况说明第{}行“{}”", f.span.line, bare),
+                val: Val::Amt(amount),
+                loc: || Location::new(f.span, None),
+            },
+            Side {
+                desc: || format!("{}合计的{}", t0.label(), bare),
+                val: v0.clone(),
+                loc: || loc(t0, total),
+            },
+            ctx.facts.unit(t0),
+        );
+    }
+}

@@ -141,6 +141,7 @@ pub const RULES: &[Rule] = &[
     arith::RESTATED,
     item::ITEM,
     item::ITEM_LEVEL,
+    item::PERSONNEL,
     edit::TEMPLATE,
     edit::PUNCTUATION,
     edit::BRACKETS,
@@ -165,6 +166,7 @@ pub const RULES: &[Rule] = &[
     perf::QUALITATIVE,
     perf::DUPLICATE,
     perf::HEADER,
+    perf::PROJECTS,
 ];
 
 pub(crate) const READ_UNSUPPORTED: Rule = rule!(
@@ -324,6 +326,7 @@ impl Auditor {
         text::run(&ctx, &mut sink);
         arith::run(&ctx, &mut sink);
         item::run(&ctx, &mut sink);
+        item::personnel(&ctx, &mut sink);
         edit::run(&ctx, &mut sink);
         complete::run(&ctx, &mut sink);
         consistency::run(&ctx, &mut sink);

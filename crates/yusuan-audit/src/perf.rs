@@ -34,7 +34,112 @@ pub(crate) const DUPLICATE: Rule = rule!(
 
 pub(crate) const HEADER: Rule = rule!("perf.header", Warning, "预算 部门/单位", "绩效表表头与数据列序", "The indicator header's column order agrees with where the data rows put 性质, 指标值, 单位 and 权重.");
 
+pub(crate) const PROJECTS: Rule = rule!(
+    "perf.projects-total",
+    Error,
+    "预算 部门/单位",
+    "绩效项目资金与绩效目标表",
+    "Where the narrative states N projects with performance goals and their funds, and the document prints N project performance tables, those funds are the tables' 年度资金总额 added up."
+);
+
+/// "编报绩效目标的项目5个，涉及项目预算资金3328.13万元": the sum of the project tables.
+fn projects_total(ctx: &Ctx, sink: &mut Sink) {
+    let tables: Vec<&Table> = ctx
+        .doc
+        .tables
+        .iter()
+        .filter(|t| t.kind == Some(TableKind::ProjectPerformance) && t.performance.is_some())
+        .collect();
+    if tables.is_empty() {
+        return;
+    }
+    for f in &ctx.doc.figures {
+        let Some(amount) = f.amount else { continue };
+        if !matches!(
+            f.subject,
+            yusuan_core::Subject::PerformanceFundsPartial | yusuan_core::Subject::PerformanceFunds
+        ) {
+            continue;
+        }
+        // The count of projects stated in the figure's paragraph, before the figure.
+        let Some(para) = ctx
+            .doc
+            .sections
+            .iter()
+            .flat_map(|s| &s.paragraphs)
+            .find(|p| p.span.line <= f.span.line && f.span.line <= p.span.end_line)
+        else {
+            continue;
+        };
+        let compact: String = para.text.split_whitespace().collect();
+        let before = compact
+            .find(f.text.split_whitespace().collect::<String>().as_str())
+            .map_or(compact.as_str(), |k| &compact[..k]);
+        let Some(n) = project_count(before) else {
+            continue;
+        };
+        if n != tables.len() {
+            continue;
+        }
+        let parts: Vec<Val> = tables
+            .iter()
+            .map(|t| {
+                t.performance
+                    .as_ref()
+                    .and_then(|p| p.funds_total.as_ref())
+                    .map_or(Val::Unreadable(String::new()), |c| Val::of(Some(&c.value)))
+            })
+            .collect();
+        if parts.iter().any(|v| !matches!(v, Val::Amt(_))) {
+            continue;
+        }
+        let first = tables[0];
+        let last = tables[tables.len() - 1];
+        let span = Span::line(first.span.line, first.span.page).to(last.span);
+        check_sum(
+            sink,
+            &PROJECTS,
+            Side {
+                desc: || format!("情况说明第{}行所述绩效目标项目资金", f.span.line),
+                val: Val::Amt(amount),
+                loc: || Location::new(f.span, None),
+            },
+            &parts,
+            &format!("{}张项目绩效目标表的“年度资金总额”", tables.len()),
+            Some(&Location::new(span, Some(first.label()))),
+            amount.unit,
+        );
+    }
+}
+
+/// "项目5个" / "5个项目": the count, when stated once.
+fn project_count(s: &str) -> Option<usize> {
+    let mut found = None;
+    for (k, _) in s.match_indices("个") {
+        let digits: String = s[..k]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let names_projects = s[..k].ends_with(&digits) && {
+            let head = &s[..k - digits.len()];
+            head.ends_with("项目") || s[k..].starts_with("个项目")
+        };
+        if !digits.is_empty() && names_projects {
+            if found.is_some() {
+                return None;
+            }
+            found = digits.parse().ok();
+        }
+    }
+    found
+}
+
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    projects_total(ctx, sink);
     for t in &ctx.doc.tables {
         let Some(p) = &t.performance else { continue };
         let project = t.kind == Some(TableKind::ProjectPerformance);

@@ -871,3 +871,43 @@ fn edit_year() {
         .iter()
         .any(|f| f.rule == "edit.year" && covers(f, line)));
 }
+
+#[test]
+fn perf_projects_total() {
+    // Three project tables: 13.80 + 7 + 18.49 = 39.29.
+    let (right, line) = edit(
+        &example(),
+        "（三）绩效目标设置情况。",
+        "（三）绩效目标设置情况。",
+        "（三）绩效目标设置情况。2025 年编报绩效目标的项目3个，涉及项目预算资金 39.29 万元。",
+    );
+    assert!(!audit(&right)
+        .iter()
+        .any(|f| f.rule == "perf.projects-total" && covers(f, line)));
+    planted(
+        "perf.projects-total",
+        Severity::Error,
+        "（三）绩效目标设置情况。",
+        "（三）绩效目标设置情况。",
+        "（三）绩效目标设置情况。2025 年编报绩效目标的项目3个，涉及项目预算资金 93.29 万元。",
+    );
+}
+
+#[test]
+fn text_personnel() {
+    // 表三: 人员经费 1,410.55, 日常公用经费 392.10.
+    let plant = |s: &str| {
+        edit(
+            &example(),
+            "运行经费 392.1 万元",
+            "主要用于办公费",
+            &format!("{s}。主要用于办公费"),
+        )
+    };
+    let (right, line) = plant("人员经费 1410.55 万元");
+    assert!(!audit(&right)
+        .iter()
+        .any(|f| f.rule == "text.personnel" && covers(f, line)));
+    let (wrong, line) = plant("人员经费 1420.55 万元");
+    expect("text.personnel", Severity::Error, &example(), &wrong, line);
+}
