@@ -16,9 +16,17 @@ fn main() {
     };
     let auditor = yusuan_audit::Auditor::default();
     let mut findings = 0;
-    for _ in 0..n {
+    if std::env::var_os("AUDIT_ONLY").is_some() {
+        // The audit alone, of one document read once.
         let doc = yusuan_read::read_text("loop", &text);
-        findings += auditor.check(&doc).len();
+        for _ in 0..n {
+            findings += auditor.check(&doc).len();
+        }
+    } else {
+        for _ in 0..n {
+            let doc = yusuan_read::read_text("loop", &text);
+            findings += auditor.check(&doc).len();
+        }
     }
     println!("{findings}");
 }

@@ -61,8 +61,18 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             } else {
                 Vec::new()
             };
-            let toks = with_lead(lead, own.clone());
-            prev = own;
+            // Kept for the next paragraph only when it opens with a comparison.
+            let next_compared = section.paragraphs.get(k + 1).is_some_and(|n| {
+                ["与上年", "比上年", "较上年", "同比"]
+                    .iter()
+                    .any(|w| n.text.trim_start().starts_with(w))
+            });
+            prev = if next_compared {
+                own.clone()
+            } else {
+                Vec::new()
+            };
+            let toks = with_lead(lead, own);
             rates(p, &toks, year, sink);
             collect_shares(p, &toks, &mut shares, &mut totals);
         }
@@ -206,12 +216,17 @@ fn compact(text: &str) -> (Vec<char>, Vec<usize>) {
 }
 
 fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
+    // Only amounts (元) and percentages (%) make tokens.
+    if !p.text.contains(['元', '%', '％']) {
+        return Vec::new();
+    }
     let (chars, offs) = compact(&p.text);
     let mut out = Vec::new();
     let mut sentence = 0usize;
     let mut clause = 0usize;
     let mut clause_start = 0usize;
-    let mut sentence_start = 0usize;
+    // Whether the sentence so far holds a comparison (比, 较, 相比, 同比 all hold 比 or 较).
+    let mut compared = false;
     let mut i = 0usize;
     while i < chars.len() {
         let c = chars[i];
@@ -219,9 +234,12 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
             sentence += 1;
             clause += 1;
             clause_start = i + 1;
-            sentence_start = i + 1;
+            compared = false;
             i += 1;
             continue;
+        }
+        if matches!(c, '比' | '较') {
+            compared = true;
         }
         if matches!(c, '，' | '、' | '：' | ':') {
             clause += 1;
@@ -252,9 +270,6 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
         }
         let number: String = chars[start..j].iter().collect();
         let rest: String = chars[j..(j + 3).min(chars.len())].iter().collect();
-        let words: String = chars[clause_start..start].iter().collect();
-        let before_in_sentence: String = chars[sentence_start..start].iter().collect();
-        let compared = COMPARED.iter().any(|w| before_in_sentence.contains(w));
         let (unit, ulen) = if rest.starts_with("万元") {
             (Some(MoneyUnit::WanYuan), 2)
         } else if rest.starts_with('元') && !rest.starts_with("元/") {
@@ -263,6 +278,11 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
             (None, 0)
         };
         let offset = offs[start];
+        if unit.is_none() && !rest.starts_with('%') {
+            i = j;
+            continue;
+        }
+        let words: String = chars[clause_start..start].iter().collect();
         if let Some(unit) = unit {
             if let Ok(amount) = Amount::parse(&number, unit) {
                 let role = match ending_dir(&words) {

@@ -74,13 +74,16 @@ struct Piece<'a> {
     text: &'a str,
     para: Option<&'a Paragraph>,
     span: Span,
-    table: Option<String>,
+    table: Option<&'a yusuan_core::Table>,
 }
 
 impl Piece<'_> {
     fn at(&self, offset: usize) -> Location {
         let line = self.para.map_or(self.span.line, |p| p.line_at(offset));
-        Location::new(Span::line(line, self.span.page), self.table.clone())
+        Location::new(
+            Span::line(line, self.span.page),
+            self.table.map(|t| t.label()),
+        )
     }
 }
 
@@ -110,7 +113,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                 text: &n.value,
                 para: None,
                 span: n.span,
-                table: Some(t.label()),
+                table: Some(t),
             });
         }
     }
@@ -165,14 +168,15 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for t in &ctx.doc.tables {
         for r in &t.rows {
             for c in &r.cells {
-                if c.text.chars().count() < 8 {
+                // Markup or sentence punctuation: a text cell, not a figure or a name.
+                if !c.text.contains(['<', '。', '，', '；', '（', '(']) {
                     continue;
                 }
                 let piece = Piece {
                     text: &c.text,
                     para: None,
                     span: r.span,
-                    table: Some(t.label()),
+                    table: Some(t),
                 };
                 template(&piece, sink);
                 punctuation(&piece, sink);
@@ -200,25 +204,34 @@ fn around(text: &str, at: usize, len: usize, n: usize) -> String {
 }
 
 fn template(p: &Piece, sink: &mut Sink) {
-    const BOTH: &[&str] = &[
-        "增加（减少）",
-        "增长（减少）",
-        "增长（降低）",
-        "增长（下降）",
-        "增加(减少)",
-        "增长(减少)",
-        "增长(降低)",
-        "增（减）",
-        "上升（下降）",
-    ];
+    let text = p.text;
     let mut found: Option<(usize, usize, &str)> = None;
-    for w in BOTH {
-        if let Some(i) = p.text.find(w) {
-            found = Some((i, w.len(), "增减两种说法并列，模板文字未按实际情况选择"));
+    // Both directions offered: 增加（减少）, 增长(降低), 上升（下降）, 增（减）. One pass over the
+    // opening brackets.
+    for (i, c) in text.char_indices() {
+        if c != '（' && c != '(' {
+            continue;
+        }
+        let after = &text[i + c.len_utf8()..];
+        let down = ["减少", "降低", "下降", "减"]
+            .iter()
+            .find(|w| after.starts_with(*w) && after[w.len()..].starts_with(['）', ')']));
+        let up = ["增加", "增长", "上升", "增"]
+            .iter()
+            .find(|w| text[..i].ends_with(*w));
+        if let (Some(d), Some(u)) = (down, up) {
+            let start = i - u.len();
+            let close = after[d.len()..].chars().next().map_or(0, char::len_utf8);
+            let end = i + c.len_utf8() + d.len() + close;
+            found = Some((
+                start,
+                end - start,
+                "增减两种说法并列，模板文字未按实际情况选择",
+            ));
             break;
         }
     }
-    if found.is_none() {
+    if found.is_none() && text.contains(['填', '<', '×', 'X']) {
         for (w, why) in [
             ("填写）", "填报说明未删除"),
             ("填列）", "填报说明未删除"),
@@ -229,7 +242,7 @@ fn template(p: &Piece, sink: &mut Sink) {
             ("××", "占位符未替换"),
             ("XX", "占位符未替换"),
         ] {
-            if let Some(i) = p.text.find(w) {
+            if let Some(i) = text.find(w) {
                 found = Some((i, w.len(), why));
                 break;
             }
@@ -239,7 +252,7 @@ fn template(p: &Piece, sink: &mut Sink) {
     sink.emit(
         &TEMPLATE,
         Level::Violated,
-        format!("“{}”：{}", around(p.text, i, len, 12), why),
+        format!("“{}”：{}", around(text, i, len, 12), why),
         vec![p.at(i)],
     );
 }
@@ -249,36 +262,29 @@ fn is_stop(c: char) -> bool {
 }
 
 fn punctuation(p: &Piece, sink: &mut Sink) {
-    let chars: Vec<(usize, char)> = p.text.char_indices().collect();
-    let mut k = 0;
-    while k < chars.len() {
-        let (i, c) = chars[k];
-        if !is_stop(c) {
-            k += 1;
+    // One pass: a stop whose next visible character is a stop too.
+    let mut prev: Option<(usize, char)> = None;
+    for (i, d) in p.text.char_indices() {
+        if d.is_whitespace() {
             continue;
         }
-        // The next visible character.
-        let mut j = k + 1;
-        while j < chars.len() && chars[j].1.is_whitespace() {
-            j += 1;
+        if let Some((at, c)) = prev {
+            // (a list's "、" after "：" is not doubled punctuation)
+            if is_stop(c) && is_stop(d) && !(c == '：' && d == '、') {
+                sink.emit(
+                    &PUNCTUATION,
+                    Level::Violated,
+                    format!(
+                        "“{}”：标点“{c}{d}”重复",
+                        around(p.text, at, c.len_utf8(), 12)
+                    ),
+                    vec![p.at(at)],
+                );
+                prev = None;
+                continue;
+            }
         }
-        let Some(&(_, d)) = chars.get(j) else { break };
-        // A stop followed by another: 。。 ，， 。； ；。 。， (a list's "、" after "：" too).
-        let stacked = is_stop(d) && !(c == '：' && d == '、');
-        if stacked {
-            sink.emit(
-                &PUNCTUATION,
-                Level::Violated,
-                format!(
-                    "“{}”：标点“{c}{d}”重复",
-                    around(p.text, i, c.len_utf8(), 12)
-                ),
-                vec![p.at(i)],
-            );
-            k = j + 1;
-            continue;
-        }
-        k += 1;
+        prev = Some((i, d));
     }
 }
 
@@ -423,11 +429,35 @@ fn half_width(p: &Piece, sink: &mut Sink) {
     );
 }
 
+type OldNames = std::sync::Arc<Vec<(String, String, String)>>;
+
 /// Names a code had before it was renamed, for the document's year: (old name, code, name now).
-fn old_names(ctx: &Ctx) -> Vec<(String, String, String)> {
+/// Computed once per year for the bundled catalog.
+fn old_names(ctx: &Ctx) -> OldNames {
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<i32, OldNames>>> =
+        std::sync::LazyLock::new(Default::default);
     let Some(year) = ctx.doc.year.as_ref().map(|y| y.value) else {
-        return Vec::new();
+        return OldNames::default();
     };
+    let builtin = std::ptr::eq(
+        ctx.functional,
+        yusuan_core::Catalog::builtin(yusuan_core::Classification::Functional),
+    );
+    if builtin {
+        if let Some(v) = CACHE.lock().ok().and_then(|c| c.get(&year).cloned()) {
+            return v;
+        }
+    }
+    let v = std::sync::Arc::new(old_names_of(ctx, year));
+    if builtin {
+        if let Ok(mut c) = CACHE.lock() {
+            c.insert(year, v.clone());
+        }
+    }
+    v
+}
+
+fn old_names_of(ctx: &Ctx, year: i32) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for entries in ctx.functional.codes() {
         if entries.len() < 2 {
@@ -494,8 +524,12 @@ fn year_at(s: &str, i: usize) -> Option<(i32, usize)> {
 
 fn years(p: &Paragraph, year: i32, period_section: bool, sink: &mut Sink) {
     let text = &p.text;
-    let compact: String = text.split_whitespace().collect();
     // 纳入本部门 YYYY 年部门汇总预算编制范围: this budget's scope.
+    let compact: String = if text.contains("编制范围") {
+        text.split_whitespace().collect()
+    } else {
+        String::new()
+    };
     if let Some(k) = compact.find("预算编制范围") {
         let head = &compact[..k];
         if let Some(pos) = head.rfind("年") {
@@ -517,8 +551,15 @@ fn years(p: &Paragraph, year: i32, period_section: bool, sink: &mut Sink) {
         }
     }
     // A project period: two dates joined by - / 至, in a 实施周期 section or clause.
+    if !text.contains(['-', '－', '—', '至', '~', '～']) {
+        return;
+    }
     let mut i = 0;
     while i + 4 <= text.len() {
+        if !matches!(text.as_bytes()[i], b'1' | b'2') {
+            i += 1;
+            continue;
+        }
         let Some((y1, end1)) = year_at(text, i) else {
             i += 1;
             continue;

@@ -77,6 +77,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     if tables.is_empty() {
         return;
     }
+    let mut indexes: Option<Vec<Index>> = None;
     for f in &ctx.doc.figures {
         let (Subject::Unknown(label), Some(amount)) = (&f.subject, f.amount) else {
             continue;
@@ -85,74 +86,101 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         if path.len() < 2 {
             continue;
         }
-        check(ctx, f, &path, amount, &tables, sink);
+        let ix = indexes.get_or_insert_with(|| tables.iter().map(|t| Index::new(t)).collect());
+        check(ctx, f, &path, amount, ix, sink);
     }
 }
 
-/// The code of the path's row in `t`, and whether its levels were as printed.
-fn resolve<'t>(t: &'t Table, path: &[Piece]) -> Option<(crate::facts::CodedRow<'t>, bool)> {
-    let rows = coded_rows(t);
+/// A function table's coded rows with their names normalised once (a path is resolved
+/// against every row, for every item figure).
+struct Index<'t> {
+    table: &'t Table,
+    rows: Vec<(crate::facts::CodedRow<'t>, String)>,
+    by_code: std::collections::HashMap<&'t str, usize>,
+}
+
+impl<'t> Index<'t> {
+    fn new(table: &'t Table) -> Index<'t> {
+        let rows: Vec<_> = coded_rows(table)
+            .into_iter()
+            .map(|r| {
+                let n = normalize_name(r.name);
+                (r, n)
+            })
+            .collect();
+        let by_code = rows
+            .iter()
+            .enumerate()
+            .map(|(k, (r, _))| (r.code, k))
+            .collect();
+        Index {
+            table,
+            rows,
+            by_code,
+        }
+    }
+
+    fn name_of(&self, code: &str) -> Option<&str> {
+        self.by_code.get(code).map(|&k| self.rows[k].1.as_str())
+    }
+}
+
+fn copy<'t>(r: &crate::facts::CodedRow<'t>) -> crate::facts::CodedRow<'t> {
+    crate::facts::CodedRow {
+        code: r.code,
+        name: r.name,
+        row: r.row,
+    }
+}
+
+/// "未归口管理的行政单位离退休支出" names the row "未归口管理的行政单位离退休" (both normalised).
+fn same(a: &str, b: &str) -> bool {
+    a == b || a.trim_end_matches("支出") == b.trim_end_matches("支出")
+}
+
+/// The code of the path's row, and whether its levels were as printed.
+fn resolve<'t>(ix: &Index<'t>, path: &[Piece]) -> Option<(crate::facts::CodedRow<'t>, bool)> {
     // Codes printed in every piece: 204 + 06 + 01.
     if path.iter().all(|p| p.digits.is_some()) {
         let code: String = path.iter().filter_map(|p| p.digits.as_deref()).collect();
-        return rows.into_iter().find(|r| r.code == code).map(|r| (r, true));
+        return ix
+            .by_code
+            .get(code.as_str())
+            .map(|&k| (copy(&ix.rows[k].0), true));
     }
-    let name_of = |code: &str| {
-        rows.iter()
-            .find(|r| r.code == code)
-            .map(|r| normalize_name(r.name))
-    };
     let last = path.last()?;
-    // "未归口管理的行政单位离退休支出" names the row "未归口管理的行政单位离退休".
-    let same = |a: &str, b: &str| {
-        let (a, b) = (normalize_name(a), normalize_name(b));
-        a == b || a.trim_end_matches("支出") == b.trim_end_matches("支出")
-    };
-    let fits = |r: &crate::facts::CodedRow, levels: bool| {
-        if !same(r.name, &last.name) {
-            return false;
-        }
-        if levels && r.code.len() != last.level {
+    let last_name = normalize_name(&last.name);
+    let parents: Vec<(usize, String)> = path[..path.len() - 1]
+        .iter()
+        .map(|p| (p.level, normalize_name(&p.name)))
+        .collect();
+    let fits = |r: &crate::facts::CodedRow, name: &str, levels: bool| {
+        if !same(name, &last_name) || (levels && r.code.len() != last.level) {
             return false;
         }
         // Every parent named is the row's ancestor at its level, or (levels ignored) at any.
-        path[..path.len() - 1].iter().all(|p| {
+        parents.iter().all(|(level, want)| {
             let is = |n: usize| {
-                n < r.code.len() && name_of(&r.code[..n]).is_some_and(|x| same(&x, &p.name))
+                n < r.code.len() && ix.name_of(&r.code[..n]).is_some_and(|x| same(x, want))
             };
             if levels {
-                is(p.level)
+                is(*level)
             } else {
                 is(3) || is(5)
             }
         })
     };
-    let exact: Vec<_> = rows.iter().filter(|r| fits(r, true)).collect();
-    if let [r] = exact[..] {
-        return Some((
-            crate::facts::CodedRow {
-                code: r.code,
-                name: r.name,
-                row: r.row,
-            },
-            true,
-        ));
+    let exact: Vec<_> = ix.rows.iter().filter(|(r, n)| fits(r, n, true)).collect();
+    match exact[..] {
+        [(r, _)] => return Some((copy(r), true)),
+        [] => {}
+        _ => return None,
     }
-    if !exact.is_empty() {
-        return None;
+    let loose: Vec<_> = ix.rows.iter().filter(|(r, n)| fits(r, n, false)).collect();
+    match loose[..] {
+        [(r, _)] => Some((copy(r), false)),
+        _ => None,
     }
-    let loose: Vec<_> = rows.iter().filter(|r| fits(r, false)).collect();
-    if let [r] = loose[..] {
-        return Some((
-            crate::facts::CodedRow {
-                code: r.code,
-                name: r.name,
-                row: r.row,
-            },
-            false,
-        ));
-    }
-    None
 }
 
 fn level_word(n: usize) -> &'static str {
@@ -168,12 +196,12 @@ fn check(
     f: &Figure,
     path: &[Piece],
     amount: yusuan_core::Amount,
-    tables: &[&Table],
+    tables: &[Index],
     sink: &mut Sink,
 ) {
     let found: Vec<(&Table, crate::facts::CodedRow, bool)> = tables
         .iter()
-        .filter_map(|t| resolve(t, path).map(|(r, levels_ok)| (*t, r, levels_ok)))
+        .filter_map(|ix| resolve(ix, path).map(|(r, levels_ok)| (ix.table, r, levels_ok)))
         .collect();
     let Some((t0, r0, levels_ok)) = found.first() else {
         let label: String = path

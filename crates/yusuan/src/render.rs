@@ -151,6 +151,24 @@ pub fn outline(out: &mut impl Write, doc: &Document) -> io::Result<()> {
         )?;
     }
     writeln!(out, "说明中的数字：{} 个", doc.figures.len())?;
+    // Figures the reader could not attribute to a quantity of the tables: listed, never
+    // silently dropped (the audit still checks their rates, item paths and restatements).
+    let unknown: Vec<_> = doc
+        .figures
+        .iter()
+        .filter(|f| matches!(f.subject, yusuan_core::Subject::Unknown(_)))
+        .collect();
+    if !unknown.is_empty() {
+        writeln!(out, "其中未能归属到表格项目的：{} 个", unknown.len())?;
+        for f in unknown {
+            writeln!(
+                out,
+                "  第{}行 “{}”",
+                f.span.line,
+                f.text.split_whitespace().collect::<Vec<_>>().join(" ")
+            )?;
+        }
+    }
     for n in &doc.notes {
         writeln!(out, "注意：{}", n.message)?;
     }

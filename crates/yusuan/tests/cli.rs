@@ -403,3 +403,26 @@ fn publish_reports_a_bad_source_with_its_line() {
     assert!(stderr.contains("第 2 行"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn read_lists_the_figures_it_could_not_attribute() {
+    let Some(p) = corpus("shanghai-putuo-justice-2026-dept-budget.pdf") else {
+        return;
+    };
+    let out = run(&["read", "--format", "human", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (head, list) = text
+        .split_once("其中未能归属到表格项目的：")
+        .expect("the unattributed figures are listed");
+    assert!(head.contains("说明中的数字："));
+    let n: usize = list
+        .split_whitespace()
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("a count");
+    let listed = list.lines().filter(|l| l.starts_with("  第")).count();
+    assert!(n > 0 && listed == n, "{n} said, {listed} listed:\n{text}");
+    // The item of the checklist's rate slip is among them, with its line.
+    assert!(text.contains("其他司法支出"), "{text}");
+}
