@@ -485,6 +485,8 @@ struct Basis {
     unit: MoneyUnit,
     /// In words: "比上年增加 C、上年 P" and so on.
     words: String,
+    /// Where the amounts it uses are printed (byte offsets in the paragraph).
+    at: Vec<usize>,
 }
 
 fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
@@ -548,6 +550,7 @@ fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
                     hp: pa.half_step(),
                     unit: ca.unit,
                     words: format!("{}{}、上年{}", dir_word(*cdir), c.text, pr.text),
+                    at: vec![pr.offset, c.offset],
                 });
             }
             for cu in &currents {
@@ -567,6 +570,7 @@ fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
                         c.text,
                         wan(a.fen - signed, a.unit)
                     ),
+                    at: vec![cu.offset, c.offset],
                 });
             }
         } else {
@@ -588,6 +592,7 @@ fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
                         hp: pa.half_step(),
                         unit: a.unit,
                         words: format!("上年{}、本年{}", pr.text, cu.text),
+                        at: vec![pr.offset, cu.offset],
                     });
                 }
             }
@@ -657,7 +662,17 @@ fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
                 wan(first.change.abs(), first.unit),
                 wan(first.prior, first.unit),
             ) + direction,
-            vec![here(p, t.offset)],
+            {
+                // The rate first, then where the amounts it contradicts are printed.
+                let mut locs = vec![here(p, t.offset)];
+                for &o in &first.at {
+                    let l = here(p, o);
+                    if !locs.contains(&l) {
+                        locs.push(l);
+                    }
+                }
+                locs
+            },
         );
     }
     restated(p, toks, sink);
