@@ -676,6 +676,64 @@ fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
         );
     }
     restated(p, toks, sink);
+    triples(p, toks, sink);
+}
+
+/// Current, prior and change stated in one sentence: current − change = prior.
+fn triples(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
+    for (i, c) in toks.iter().enumerate() {
+        let (Role::Change(cdir), Some(ca)) = (&c.role, c.amount) else {
+            continue;
+        };
+        let before: Vec<&Tok> = toks[..i]
+            .iter()
+            .filter(|x| x.sentence == c.sentence)
+            .collect();
+        let priors: Vec<&&Tok> = before
+            .iter()
+            .filter(|x| matches!(x.role, Role::Prior))
+            .collect();
+        let current = before
+            .iter()
+            .rev()
+            .find(|x| matches!(x.role, Role::Current { .. }));
+        let ([pr], Some(cu)) = (&priors[..], current) else {
+            continue;
+        };
+        let (Some(pa), Some(a)) = (pr.amount, cu.amount) else {
+            continue;
+        };
+        if !(same_unit(pa, a) && same_unit(a, ca)) {
+            continue;
+        }
+        let signed = cdir.sign() * ca.fen;
+        let tol = pa.half_step() + a.half_step() + ca.half_step();
+        if (a.fen - signed - pa.fen).abs() <= tol {
+            continue;
+        }
+        sink.emit(
+            &RESTATED,
+            Level::Violated,
+            format!(
+                "情况说明第{}行称本年{}、上年{}，两者相差{}，而又称{}{}",
+                p.line_at(c.offset),
+                cu.text,
+                pr.text,
+                wan(a.fen - pa.fen, a.unit),
+                dir_word(*cdir),
+                c.text
+            ),
+            {
+                let mut locs = vec![here(p, c.offset)];
+                for l in [here(p, cu.offset), here(p, pr.offset)] {
+                    if !locs.contains(&l) {
+                        locs.push(l);
+                    }
+                }
+                locs
+            },
+        );
+    }
 }
 
 fn rate_word(d: Dir) -> &'static str {

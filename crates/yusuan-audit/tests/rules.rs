@@ -710,6 +710,23 @@ fn text_restated() {
         "2025 年一般公共预算财政拨款运行经费 392.1 万元，",
         "一般公共预算财政拨款运行经费 392.1 万元。2024 年预算数为 232.3 万元，2025 年预算安排 329.1 万元，",
     );
+    // Current, prior and change stated: 392.1 - 159.8 = 232.3, not 242.3.
+    planted(
+        "text.restated",
+        Severity::Error,
+        "运行经费 392.1 万元",
+        "运行经费 392.1 万元，",
+        "运行经费 392.1 万元，上年预算数为 242.3 万元，",
+    );
+    let (right, line) = edit(
+        &example(),
+        "运行经费 392.1 万元",
+        "运行经费 392.1 万元，",
+        "运行经费 392.1 万元，上年预算数为 232.3 万元，",
+    );
+    assert!(!audit(&right)
+        .iter()
+        .any(|f| f.rule == "text.restated" && covers(f, line)));
 }
 
 /// Editorial slips: each planted in the example's narrative.
