@@ -46,9 +46,6 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             // ("（1）一般公共预算收入 A 万元" then "与上年相比增加 C 万元，增长 R%"), a paragraph
             // opening with the comparison the one before ("…总计 A 万元。" / "与上年相比…").
             // Those amounts come first, as a sentence of their own placed at its start.
-            let opens_compared = ["与上年", "比上年", "较上年", "同比"]
-                .iter()
-                .any(|w| p.text.trim_start().starts_with(w));
             let lead: Vec<Tok> = if k == 0 {
                 let heading = Paragraph {
                     text: section.heading.clone(),
@@ -56,28 +53,30 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                     pieces: Vec::new(),
                 };
                 tokens(&heading, year)
-            } else if opens_compared {
-                prev.clone()
+            } else if opens_compared(p) {
+                std::mem::take(&mut prev)
             } else {
                 Vec::new()
             };
             // Kept for the next paragraph only when it opens with a comparison.
-            let next_compared = section.paragraphs.get(k + 1).is_some_and(|n| {
-                ["与上年", "比上年", "较上年", "同比"]
-                    .iter()
-                    .any(|w| n.text.trim_start().starts_with(w))
-            });
-            prev = if next_compared {
+            prev = if section.paragraphs.get(k + 1).is_some_and(opens_compared) {
                 own.clone()
             } else {
                 Vec::new()
             };
             let toks = with_lead(lead, own);
-            rates(p, &toks, year, sink);
+            rates(p, &toks, sink);
             collect_shares(p, &toks, &mut shares, &mut totals);
         }
         check_shares(&shares, &totals, &named, sink);
     }
+}
+
+/// "与上年相比增加 C 万元…": a paragraph that continues the amount of the one before.
+fn opens_compared(p: &Paragraph) -> bool {
+    ["与上年", "比上年", "较上年", "同比"]
+        .iter()
+        .any(|w| p.text.trim_start().starts_with(w))
 }
 
 /// `lead`'s amounts (not its rates or shares, already checked where they stand) before `own`.
@@ -467,6 +466,18 @@ fn here(p: &Paragraph, offset: usize) -> Location {
     Location::new(Span::line(p.line_at(offset), p.span.page), None)
 }
 
+/// The place at `first`, then the distinct places of `others`.
+fn places(p: &Paragraph, first: usize, others: &[usize]) -> Vec<Location> {
+    let mut locs = vec![here(p, first)];
+    for &o in others {
+        let l = here(p, o);
+        if !locs.contains(&l) {
+            locs.push(l);
+        }
+    }
+    locs
+}
+
 fn same_unit(a: Amount, b: Amount) -> bool {
     a.unit == b.unit
 }
@@ -489,8 +500,7 @@ struct Basis {
     at: Vec<usize>,
 }
 
-fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
-    let _ = year;
+fn rates(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
     let mut window_start = 0usize;
     for (i, t) in toks.iter().enumerate() {
         let (Role::Rate(rdir), Some((v, d))) = (&t.role, t.pct) else {
@@ -662,17 +672,8 @@ fn rates(p: &Paragraph, toks: &[Tok], year: Option<i32>, sink: &mut Sink) {
                 wan(first.change.abs(), first.unit),
                 wan(first.prior, first.unit),
             ) + direction,
-            {
-                // The rate first, then where the amounts it contradicts are printed.
-                let mut locs = vec![here(p, t.offset)];
-                for &o in &first.at {
-                    let l = here(p, o);
-                    if !locs.contains(&l) {
-                        locs.push(l);
-                    }
-                }
-                locs
-            },
+            // The rate first, then where the amounts it contradicts are printed.
+            places(p, t.offset, &first.at),
         );
     }
     restated(p, toks, sink);
@@ -723,15 +724,7 @@ fn triples(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
                 dir_word(*cdir),
                 c.text
             ),
-            {
-                let mut locs = vec![here(p, c.offset)];
-                for l in [here(p, cu.offset), here(p, pr.offset)] {
-                    if !locs.contains(&l) {
-                        locs.push(l);
-                    }
-                }
-                locs
-            },
+            places(p, c.offset, &[cu.offset, pr.offset]),
         );
     }
 }

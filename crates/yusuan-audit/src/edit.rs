@@ -337,11 +337,7 @@ fn brackets(text: &str, at: &dyn Fn(usize) -> Location, sink: &mut Sink) {
         }
     }
     if let Some(&(o, oc, i, c)) = mixed.first() {
-        let more = if mixed.len() > 1 {
-            format!("等{}处", mixed.len())
-        } else {
-            String::new()
-        };
+        let more = places_more(mixed.len());
         sink.emit(
             &BRACKETS,
             Level::Violated,
@@ -391,6 +387,15 @@ fn missing_figure(p: &Piece, sink: &mut Sink) {
     }
 }
 
+/// "等8处" after the first of several places, nothing after a single one.
+fn places_more(n: usize) -> String {
+    if n > 1 {
+        format!("等{n}处")
+    } else {
+        String::new()
+    }
+}
+
 fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
@@ -413,11 +418,7 @@ fn half_width(p: &Piece, sink: &mut Sink) {
     let Some(&(first, c)) = spots.first() else {
         return;
     };
-    let more = if spots.len() > 1 {
-        format!("等{}处", spots.len())
-    } else {
-        String::new()
-    };
+    let more = places_more(spots.len());
     sink.emit(
         &HALF_WIDTH,
         Level::Violated,

@@ -56,6 +56,7 @@ pub fn loc(table: &Table, span: Span) -> Location {
 }
 
 /// A row with a classification code.
+#[derive(Clone, Copy)]
 pub struct CodedRow<'a> {
     pub code: &'a str,
     pub name: &'a str,

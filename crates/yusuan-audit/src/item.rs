@@ -24,10 +24,10 @@ pub(crate) const ITEM_LEVEL: Rule = rule!(
 
 /// One piece of a printed path: its name, its level (3, 5 or 7 digits) and its code digits.
 #[derive(Debug)]
-struct Piece {
-    name: String,
-    level: usize,
-    digits: Option<String>,
+pub(crate) struct Piece {
+    pub(crate) name: String,
+    pub(crate) level: usize,
+    pub(crate) digits: Option<String>,
 }
 
 fn pieces(label: &str) -> Vec<Piece> {
@@ -93,14 +93,14 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
 
 /// A function table's coded rows with their names normalised once (a path is resolved
 /// against every row, for every item figure).
-struct Index<'t> {
+pub(crate) struct Index<'t> {
     table: &'t Table,
     rows: Vec<(crate::facts::CodedRow<'t>, String)>,
     by_code: std::collections::HashMap<&'t str, usize>,
 }
 
 impl<'t> Index<'t> {
-    fn new(table: &'t Table) -> Index<'t> {
+    pub(crate) fn new(table: &'t Table) -> Index<'t> {
         let rows: Vec<_> = coded_rows(table)
             .into_iter()
             .map(|r| {
@@ -125,28 +125,20 @@ impl<'t> Index<'t> {
     }
 }
 
-fn copy<'t>(r: &crate::facts::CodedRow<'t>) -> crate::facts::CodedRow<'t> {
-    crate::facts::CodedRow {
-        code: r.code,
-        name: r.name,
-        row: r.row,
-    }
-}
-
 /// "未归口管理的行政单位离退休支出" names the row "未归口管理的行政单位离退休" (both normalised).
 fn same(a: &str, b: &str) -> bool {
     a == b || a.trim_end_matches("支出") == b.trim_end_matches("支出")
 }
 
 /// The code of the path's row, and whether its levels were as printed.
-fn resolve<'t>(ix: &Index<'t>, path: &[Piece]) -> Option<(crate::facts::CodedRow<'t>, bool)> {
+pub(crate) fn resolve<'t>(
+    ix: &Index<'t>,
+    path: &[Piece],
+) -> Option<(crate::facts::CodedRow<'t>, bool)> {
     // Codes printed in every piece: 204 + 06 + 01.
     if path.iter().all(|p| p.digits.is_some()) {
         let code: String = path.iter().filter_map(|p| p.digits.as_deref()).collect();
-        return ix
-            .by_code
-            .get(code.as_str())
-            .map(|&k| (copy(&ix.rows[k].0), true));
+        return ix.by_code.get(code.as_str()).map(|&k| (ix.rows[k].0, true));
     }
     let last = path.last()?;
     let last_name = normalize_name(&last.name);
@@ -172,13 +164,13 @@ fn resolve<'t>(ix: &Index<'t>, path: &[Piece]) -> Option<(crate::facts::CodedRow
     };
     let exact: Vec<_> = ix.rows.iter().filter(|(r, n)| fits(r, n, true)).collect();
     match exact[..] {
-        [(r, _)] => return Some((copy(r), true)),
+        [(r, _)] => return Some((*r, true)),
         [] => {}
         _ => return None,
     }
     let loose: Vec<_> = ix.rows.iter().filter(|(r, n)| fits(r, n, false)).collect();
     match loose[..] {
-        [(r, _)] => Some((copy(r), false)),
+        [(r, _)] => Some((*r, false)),
         _ => None,
     }
 }

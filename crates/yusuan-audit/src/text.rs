@@ -343,26 +343,23 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
     single.into_iter().collect()
 }
 
-/// The row of a 科目 path: its last name, under parents with the path's other names.
+/// The row of a 科目 path ("类-款-项" names), resolved as every item path is (`item::resolve`).
 fn path_row<'t>(t: &'t Table, path: &[String]) -> Option<Stated<'t>> {
-    use yusuan_core::catalog::normalize_name;
-    let rows = crate::facts::coded_rows(t);
-    let want_len = match path.len() {
-        2 => 5,
-        3 => 7,
-        _ => return None,
-    };
-    let name_of = |code: &str| {
-        rows.iter()
-            .find(|r| r.code == code)
-            .map(|r| normalize_name(r.name))
-    };
-    let r = rows.iter().find(|r| {
-        r.code.len() == want_len
-            && normalize_name(r.name) == normalize_name(&path[path.len() - 1])
-            && name_of(&r.code[..3]) == Some(normalize_name(&path[0]))
-            && (path.len() == 2 || name_of(&r.code[..5]) == Some(normalize_name(&path[1])))
-    })?;
+    if !(2..=3).contains(&path.len()) {
+        return None;
+    }
+    let pieces: Vec<crate::item::Piece> = path
+        .iter()
+        .zip([3, 5, 7])
+        .map(|(name, level)| crate::item::Piece {
+            name: name.clone(),
+            level,
+            digits: None,
+        })
+        .collect();
+    // Only at the printed levels: a name found at another level is a path the table lacks.
+    let (r, _) =
+        crate::item::resolve(&crate::item::Index::new(t), &pieces).filter(|(_, levels)| *levels)?;
     Some(Stated {
         table: t,
         val: Val::of(t.value(r.row, ColumnRole::Total)),
