@@ -133,7 +133,6 @@ fn the_reviewers_checklist_of_the_justice_document() {
     }
     // The pending rows are what remains: nothing on page 4 about clipped text, nothing about
     // the missing full stop on page 8.
-    assert_eq!(PENDING.len(), 2);
     assert!(
         !findings
             .iter()
@@ -144,7 +143,9 @@ fn the_reviewers_checklist_of_the_justice_document() {
         show(&findings)
     );
     assert!(
-        !findings.iter().any(|f| f.message.contains("句号")),
+        !findings
+            .iter()
+            .any(|f| is_loud(f) && f.message.contains("工作量增加")),
         "is “{}” reported now? Move it to REPORTED.",
         PENDING[1].0
     );

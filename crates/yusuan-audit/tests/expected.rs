@@ -101,24 +101,34 @@ fn draft(name: &str, findings: &[Finding]) -> String {
     out
 }
 
+/// Every corpus document (PDF and text) read and audited once for all the tests here.
+fn audited() -> &'static [(String, Vec<Finding>)] {
+    static AUDITED: std::sync::LazyLock<Vec<(String, Vec<Finding>)>> =
+        std::sync::LazyLock::new(|| {
+            corpus_files()
+                .into_iter()
+                .filter_map(|path| {
+                    let name = path.file_name()?.to_string_lossy().into_owned();
+                    if !(name.ends_with(".pdf") || name.ends_with(".txt")) {
+                        return None;
+                    }
+                    let bytes = std::fs::read(&path).expect("corpus file");
+                    let doc = yusuan_read::read_bytes(&name, &bytes).expect("readable corpus file");
+                    Some((name, yusuan_audit::check(&doc)))
+                })
+                .collect()
+        });
+    &AUDITED
+}
+
 #[test]
 fn every_corpus_document_has_exactly_its_reviewed_findings() {
     let dir = repo_root().join("crates/yusuan-audit/tests/expected");
     let mut failures = Vec::new();
     let mut checked = 0;
-    for path in corpus_files() {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !(name.ends_with(".pdf") || name.ends_with(".txt")) {
-            continue;
-        }
-        let bytes = std::fs::read(&path).expect("corpus file");
-        let doc = yusuan_read::read_bytes(&name, &bytes).expect("readable corpus file");
-        let all = yusuan_audit::check(&doc);
+    for (name, all) in audited() {
         // `yusuan rules` prints what the code emits: every finding at a severity its rule declares.
-        for f in &all {
+        for f in all {
             let rule = yusuan_audit::rule(f.rule).expect("a declared rule");
             assert!(
                 rule.severities().contains(&f.severity),
@@ -129,13 +139,14 @@ fn every_corpus_document_has_exactly_its_reviewed_findings() {
             );
         }
         let loud: Vec<Finding> = all
-            .into_iter()
+            .iter()
             .filter(|f| f.severity != Severity::Info)
+            .cloned()
             .collect();
         let file = dir.join(format!("{name}.toml"));
         let Ok(text) = std::fs::read_to_string(&file) else {
             if std::env::var_os("YUSUAN_WRITE_EXPECTED").is_some() {
-                std::fs::write(&file, draft(&name, &loud)).expect("write draft");
+                std::fs::write(&file, draft(name, &loud)).expect("write draft");
             }
             failures.push(format!("{name}: no {}", file.display()));
             continue;
@@ -217,17 +228,7 @@ fn show_findings(f: &[Finding]) -> String {
 fn unverifiable_rates_and_items_are_few_and_said() {
     let mut report = Vec::new();
     let mut worst = 0;
-    for path in corpus_files() {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !(name.ends_with(".pdf") || name.ends_with(".txt")) {
-            continue;
-        }
-        let bytes = std::fs::read(&path).expect("corpus file");
-        let doc = yusuan_read::read_bytes(&name, &bytes).expect("readable corpus file");
-        let findings = yusuan_audit::check(&doc);
+    for (name, findings) in audited() {
         let open: Vec<&Finding> = findings
             .iter()
             .filter(|f| {
