@@ -51,6 +51,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                     text: section.heading.clone(),
                     span: p.span,
                     pieces: Vec::new(),
+                    unfinished: false,
                 };
                 tokens(&heading, year)
             } else if opens_compared(p) {

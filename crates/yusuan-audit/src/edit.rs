@@ -61,6 +61,22 @@ pub(crate) const BLANK_PAGE: Rule = rule!(
     "A page with no text between pages with text: a blank page left in, or a page that is only a picture (then its figures cannot be checked)."
 );
 
+pub(crate) const CUT_LINE: Rule = rule!(
+    "edit.cut-line",
+    Warning,
+    "全部",
+    "文字显示不全",
+    "A line of text the page cuts through: the PDF clips its text so that only part of each glyph shows (a paragraph run on past the foot of a page). Found from the page's geometry, so only in a PDF; the finding says where the whole line is printed, if it is."
+);
+
+pub(crate) const FULL_STOP: Rule = rule!(
+    "edit.full-stop",
+    Warning,
+    "全部",
+    "段末缺少句号",
+    "A sentence the layout ends without its full stop: its last line stops short of the text's right edge and the next line begins a new paragraph (“…原因是工作量增加” followed by “财政拨款支出主要内容如下：”). Titles, list entries and page numbers are not sentences; one that ends with 其中 / 包括 / 如下 is missing its colon."
+);
+
 pub(crate) const YEAR: Rule = rule!(
     "edit.year",
     Warning,
@@ -68,6 +84,91 @@ pub(crate) const YEAR: Rule = rule!(
     "年份与预算年度不符",
     "Where only the budget year can stand: the 预算编制范围 of this budget (“纳入本部门2018年部门汇总预算编制范围” in 2019), a project's 实施周期 that does not reach into the budget year."
 );
+
+/// The page where a section printing the cut line whole begins, if one does. Its letters are
+/// compared, punctuation and spaces aside, after the first few (a list number such as （八）,
+/// which the reader keeps apart from the heading).
+fn printed_whole(doc: &yusuan_core::Document, cut: &yusuan_core::CutLine) -> Option<u32> {
+    let letters = |t: &str| {
+        t.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
+    let key: String = letters(&cut.text).chars().skip(3).take(12).collect();
+    if key.chars().count() < 8 {
+        return None;
+    }
+    doc.sections
+        .iter()
+        .find(|s| {
+            let mut all = letters(&s.heading);
+            for p in &s.paragraphs {
+                all.push_str(&letters(&p.text));
+            }
+            all.contains(&key)
+        })
+        .and_then(|s| s.span.page)
+}
+
+/// Fewest letters a paragraph ending without a stop must have to be read as a sentence (a
+/// title or a name in a list is shorter).
+const MIN_SENTENCE: usize = 12;
+
+/// A paragraph the layout ends where its sentence does not ([`Paragraph::unfinished`]).
+fn full_stop(p: &Paragraph, sink: &mut Sink) {
+    if !p.unfinished {
+        return;
+    }
+    let text = p.text.trim_end();
+    let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+    let last = text.chars().last();
+    // A sentence ends on a word or a figure; a bracket, a dash or a sign is something else.
+    let ends_on_word = last.is_some_and(|c| c.is_alphanumeric());
+    let part_heading = text.starts_with('第') && text.contains("部分");
+    // "1.办公室": an entry of a list, with no clause of its own.
+    let entry = opens_entry(text) && !text.contains(['，', '。']);
+    if letters < MIN_SENTENCE || !ends_on_word || part_heading || entry || text.contains('─') {
+        return;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let text = words.join(" ");
+    let tail: String = {
+        let rev: Vec<char> = text.chars().rev().take(16).collect();
+        rev.into_iter().rev().collect()
+    };
+    let lead = if text.chars().count() > 16 { "…" } else { "" };
+    let mark = if ["其中", "包括", "如下", "具体为"]
+        .iter()
+        .any(|w| text.ends_with(w))
+    {
+        "冒号"
+    } else {
+        "句号"
+    };
+    sink.emit(
+        &FULL_STOP,
+        Level::Violated,
+        format!("“{lead}{tail}”：这一段到此结束，句末缺少{mark}"),
+        vec![Location::new(
+            Span::line(p.span.end_line, p.span.page),
+            None,
+        )],
+    );
+}
+
+/// "1.办公室", "（2）…", "2、…": opens as an entry of a numbered list does.
+fn opens_entry(text: &str) -> bool {
+    let rest = text.strip_prefix(['（', '(']).unwrap_or(text);
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    digits > 0 && {
+        let after = &rest[digits..];
+        if rest.len() == text.len() {
+            after.starts_with(['.', '．', '、'])
+        } else {
+            after.starts_with([')', '）'])
+        }
+    }
+}
 
 /// A piece of text to read, with where it is.
 struct Piece<'a> {
@@ -94,6 +195,28 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             Level::Violated,
             format!("第{page}页没有任何文字：空白页，或只有图片，请删除空白页或核对该页内容"),
             vec![Location::new(Span::line(1, Some(page)), None)],
+        );
+    }
+    for cut in &ctx.doc.cut_lines {
+        let whole = printed_whole(ctx.doc, cut);
+        let shown: String = cut.text.chars().take(24).collect();
+        let more = if cut.text.chars().count() > 24 {
+            "…"
+        } else {
+            ""
+        };
+        let elsewhere = match whole {
+            Some(p) if p != cut.page => format!("，该行文字在第{p}页完整印出"),
+            _ => String::new(),
+        };
+        sink.emit(
+            &CUT_LINE,
+            Level::Violated,
+            format!(
+                "第{}页有一行文字只显示了一部分（被页面裁去）：“{shown}{more}”{elsewhere}，请调整排版",
+                cut.page
+            ),
+            vec![Location::new(Span::line(cut.line, Some(cut.page)), None)],
         );
     }
     let mut pieces: Vec<Piece> = Vec::new();
@@ -160,8 +283,9 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         punctuation(piece, sink);
         missing_figure(piece, sink);
         half_width(piece, sink);
-        if piece.para.is_some() {
+        if let Some(p) = piece.para {
             old_name(piece, &old_names, sink);
+            full_stop(p, sink);
         }
     }
     // Table cells: markup and template words (a performance table's text cells).

@@ -149,6 +149,8 @@ pub const RULES: &[Rule] = &[
     edit::HALF_WIDTH,
     edit::OLD_NAME,
     edit::BLANK_PAGE,
+    edit::CUT_LINE,
+    edit::FULL_STOP,
     edit::YEAR,
     complete::NUMBERING,
     complete::TABLES,

@@ -82,10 +82,27 @@ pub struct Document {
     /// a blank page left in, or a page that is only a picture.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blank_pages: Vec<u32>,
+    /// Lines of text the page cuts through: the PDF clips its text so that only part of each
+    /// glyph shows (a line half shown at the foot of a page). Found from the page's geometry;
+    /// a text input has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cut_lines: Vec<CutLine>,
     /// How many of the last `sections` are printed after the tables (Shanghai prints 其他相关
     /// 情况说明 there). Set by the publisher; a reader keeps sections in reading order.
     #[serde(default, skip_serializing_if = "is_zero_usize")]
     pub sections_after_tables: usize,
+}
+
+/// A line the page prints cut by its clip ([`Document::cut_lines`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CutLine {
+    /// The page (1-based) in the reader's page numbering.
+    pub page: u32,
+    /// The line of the text printed just above it on that page (the page's first line when
+    /// none is).
+    pub line: u32,
+    /// The characters cut, in reading order.
+    pub text: String,
 }
 
 fn is_zero_usize(n: &usize) -> bool {
@@ -109,6 +126,11 @@ pub struct Paragraph {
     pub span: Span,
     /// (byte offset in `text`, source line) for each joined piece, in order.
     pub pieces: Vec<(usize, u32)>,
+    /// The layout ends the paragraph (a heading, a numbered item or an indented first line
+    /// follows its last line, which stops short of the text's right edge) where its sentence
+    /// does not end: the full stop is missing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unfinished: bool,
 }
 
 impl Paragraph {

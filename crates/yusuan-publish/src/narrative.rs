@@ -58,6 +58,7 @@ fn para(text: String) -> Paragraph {
         text,
         span: Span::default(),
         pieces: Vec::new(),
+        unfinished: false,
     }
 }
 

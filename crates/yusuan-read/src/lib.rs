@@ -52,19 +52,76 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Document, ReadError> {
 /// Read a disclosure and also return the text its line numbers refer to: the file itself for
 /// text, the laid-out text for a PDF.
 pub fn read_bytes_with_text(source: &str, bytes: &[u8]) -> Result<(Document, String), ReadError> {
-    let text = bytes_to_text(source, bytes)?;
-    let doc = read_text(source, &text);
-    Ok((doc, text))
+    let extracted = extract(source, bytes)?;
+    let doc = read_extracted(source, &extracted);
+    Ok((doc, extracted.text))
+}
+
+/// Several files read as one document (a disclosure published as a narrative file and a
+/// tables file): their texts joined with a page break, in order, under the names joined with
+/// " + ". Returns the document and the joined text its line numbers refer to.
+pub fn read_parts(parts: &[(String, Vec<u8>)]) -> Result<(Document, String), ReadError> {
+    let mut joined = Extracted::default();
+    for (name, bytes) in parts {
+        let part = extract(name, bytes)?;
+        let (pages_before, lines_before) = if joined.text.is_empty() {
+            (0, 0)
+        } else {
+            joined.text.push('\u{c}');
+            let count = |c: char| u32::try_from(joined.text.matches(c).count()).unwrap_or(u32::MAX);
+            (count('\u{c}'), count('\n'))
+        };
+        joined.text.push_str(&part.text);
+        if !joined.text.ends_with('\n') {
+            joined.text.push('\n');
+        }
+        joined
+            .cut_lines
+            .extend(part.cut_lines.into_iter().map(|c| yusuan_core::CutLine {
+                page: c.page.saturating_add(pages_before),
+                line: c.line.saturating_add(lines_before),
+                ..c
+            }));
+    }
+    let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+    let doc = read_extracted(&names.join(" + "), &joined);
+    Ok((doc, joined.text))
+}
+
+/// What a reader takes from an input before it is read as a disclosure: the text (a PDF laid
+/// out as text, pages separated by form feeds) and what the page geometry says that the text
+/// cannot.
+#[derive(Clone, Debug, Default)]
+pub struct Extracted {
+    pub text: String,
+    /// Lines the page's clip cuts through (PDF only).
+    pub cut_lines: Vec<yusuan_core::CutLine>,
+}
+
+/// Read extracted text as a disclosure, keeping what the geometry said.
+pub fn read_extracted(source: &str, extracted: &Extracted) -> Document {
+    let mut doc = read_text(source, &extracted.text);
+    doc.cut_lines = extracted.cut_lines.clone();
+    doc
 }
 
 /// The text of an input: UTF-8 text as it is, a PDF laid out as text.
 pub fn bytes_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    extract(source, bytes).map(|e| e.text)
+}
+
+/// The text of an input and, for a PDF, what its geometry says (see [`Extracted`]).
+pub fn extract(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     if looks_like_pdf(bytes) {
-        return pdf_text(source, bytes);
+        return pdf_extract(source, bytes);
     }
+    let plain = |text: String| Extracted {
+        text,
+        cut_lines: Vec::new(),
+    };
     #[cfg(feature = "excel")]
     if excel::looks_like_workbook(bytes) {
-        return excel::workbook_to_text(source, bytes);
+        return excel::workbook_to_text(source, bytes).map(plain);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ReadError::NotUtf8(source.to_string()))?;
     if text.contains('\0') {
@@ -73,7 +130,7 @@ pub fn bytes_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::Empty(source.to_string()));
     }
-    Ok(text.to_string())
+    Ok(plain(text.to_string()))
 }
 
 fn most_common(
@@ -99,12 +156,12 @@ fn looks_like_pdf(bytes: &[u8]) -> bool {
 }
 
 #[cfg(feature = "pdf")]
-fn pdf_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
-    pdf::pdf_to_text(source, bytes)
+fn pdf_extract(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
+    pdf::pdf_extract(source, bytes)
 }
 
 #[cfg(not(feature = "pdf"))]
-fn pdf_text(source: &str, _bytes: &[u8]) -> Result<String, ReadError> {
+fn pdf_extract(source: &str, _bytes: &[u8]) -> Result<Extracted, ReadError> {
     Err(ReadError::Pdf {
         path: source.to_string(),
         why: "本程序构建时未启用 PDF 读取（feature \"pdf\"）".to_string(),

@@ -78,9 +78,11 @@ pub fn split_lines(text: &str) -> Vec<Line<'_>> {
     out
 }
 
-/// A page number as printed at the foot of a page: "3", "- 3 -", "— 3 —", "第3页".
+/// A page number as printed at the foot of a page: "3", "- 3 -", "— 3 —", "─ 3 ─", "第3页".
 pub fn is_page_number(text: &str) -> bool {
-    let bare = text.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
+    let bare = text.trim_matches(|c: char| {
+        matches!(c, '-' | '—' | '－' | '─' | '–' | '━') || c.is_whitespace()
+    });
     let digits = bare
         .strip_prefix('第')
         .and_then(|b| b.strip_suffix('页'))

@@ -60,9 +60,79 @@ fn starts_block(line: &Line) -> bool {
     LEVEL1.is_match(t) || LEVEL2.is_match(t) || ITEM.is_match(t)
 }
 
+/// Where a page's flowing text begins and ends, in text columns: the least indentation of its
+/// lines, and the column where most of them end (justified text fills its lines to one edge;
+/// the widest line may be a table's or a title's). Lines with a run of spaces inside (a row
+/// aligned by spaces, a centred title) or too short to be text are not counted.
+struct Block {
+    margin: usize,
+    right: usize,
+}
+
+fn blocks(lines: &[Line]) -> std::collections::HashMap<Option<u32>, Block> {
+    let mut by_page: std::collections::HashMap<Option<u32>, (usize, Vec<usize>)> =
+        std::collections::HashMap::new();
+    for l in lines.iter().filter(|l| !l.is_blank()) {
+        let t = l.trimmed();
+        if t.contains("   ") || t.contains('\t') || t.chars().count() < 12 {
+            continue;
+        }
+        let (margin, ends) = by_page.entry(l.page).or_insert((usize::MAX, Vec::new()));
+        *margin = (*margin).min(indent_of(l));
+        ends.push(columns(l.raw.trim_end()));
+    }
+    by_page
+        .into_iter()
+        .filter_map(|(page, (margin, ends))| {
+            // The edge: the end shared (within a column) by the most lines; its widest.
+            let near = |c: usize| ends.iter().filter(|e| e.abs_diff(c) <= 1).count();
+            let edge = ends.iter().copied().max_by_key(|&c| (near(c), c))?;
+            let right = ends
+                .iter()
+                .copied()
+                .filter(|e| e.abs_diff(edge) <= 1)
+                .max()
+                .unwrap_or(edge);
+            Some((page, Block { margin, right }))
+        })
+        .collect()
+}
+
+fn indent_of(l: &Line) -> usize {
+    columns(&l.raw[..l.raw.len() - l.raw.trim_start().len()])
+}
+
+fn columns(s: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// How far short of the text's right edge a line must stop to end its paragraph (two
+/// full-width characters: a justified line that wraps before a long number stops at most a
+/// little short).
+const SHORT_BY: usize = 4;
+
+/// How much deeper than the text's margin a paragraph's first line is indented (one
+/// full-width character at least).
+const FIRST_LINE_INDENT: usize = 1;
+
 /// Paragraphs from non-blank lines: a line that does not end a sentence continues on the next
-/// line unless that one starts a heading or a numbered item (page breaks and wrapped lines).
+/// line unless that one starts a heading or a numbered item (page breaks and wrapped lines),
+/// or the layout begins a new paragraph there (the line stops short of the text's right edge
+/// and the next is indented as a first line is); such a paragraph is marked `unfinished`.
 fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
+    let blocks = blocks(lines);
+    let short = |l: &Line| {
+        blocks
+            .get(&l.page)
+            .is_some_and(|b| columns(l.raw.trim_end()) + SHORT_BY <= b.right)
+    };
+    let first_line = |l: &Line| {
+        blocks
+            .get(&l.page)
+            .is_some_and(|b| indent_of(l) >= b.margin + FIRST_LINE_INDENT)
+    };
+    let mut previous: Option<&Line> = None;
     let mut out: Vec<(Paragraph, bool)> = Vec::new();
     let mut open = false;
     let mut in_toc = false;
@@ -96,9 +166,10 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
             continue;
         }
         // Page numbers ("3", "- 3 -", "第3页") are not text, and do not end a paragraph.
-        let bare = t.trim_matches(|c: char| c == '-' || c == '—' || c.is_whitespace());
-        if bare.chars().all(|c| c.is_ascii_digit())
-            || (bare.starts_with('第') && bare.ends_with('页') && bare.chars().count() <= 6)
+        // A rule of dashes alone is no text either.
+        if crate::lines::is_page_number(t)
+            || t.chars()
+                .all(|c| matches!(c, '-' | '—' | '─') || c.is_whitespace())
         {
             continue;
         }
@@ -127,7 +198,23 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
         let ends_heading = last_heading && c.chars().count() <= 8;
         let centered =
             plain_title && (indent >= 8 || (titled && !ends_heading && (!open || after_title)));
-        let continues = open && !starts_block(line) && indent < 8 && !centered;
+        // A line that ends inside a clause (a comma, an open bracket) or one that opens with
+        // what only continues a sentence (a comma, a closing bracket) never parts two.
+        let mid_clause = previous.is_some_and(|prev| {
+            prev.trimmed()
+                .ends_with(['，', '、', '（', '《', '“', ',', '('])
+        }) || t.starts_with([
+            '，', '、', '。', '；', '：', '）', '》', '”', ',', ')', '%', '％',
+        ]);
+        let new_paragraph = !mid_clause && previous.is_some_and(&short) && first_line(line);
+        let continues = open && !starts_block(line) && indent < 8 && !centered && !new_paragraph;
+        // A sentence the layout ends without its full stop.
+        if open && new_paragraph && !starts_block(line) && !centered {
+            if let Some((p, _)) = out.last_mut() {
+                p.unfinished = true;
+            }
+        }
+        previous = Some(line);
         match out.last_mut() {
             Some((p, _)) if continues => {
                 p.pieces.push((p.text.len(), line.no));
@@ -139,6 +226,7 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
                     text: t.to_string(),
                     span: Span::line(line.no, line.page),
                     pieces: vec![(0, line.no)],
+                    unfinished: false,
                 },
                 centered,
             )),

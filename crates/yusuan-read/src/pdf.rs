@@ -15,9 +15,10 @@
 mod content;
 mod grid;
 
-use crate::ReadError;
+use crate::{Extracted, ReadError};
 use content::{Char, Fonts, Rect, Ruling};
 use pdf_oxide::PdfDocument;
+use yusuan_core::CutLine;
 
 /// A cell: characters of one line close enough to be one piece of text.
 #[derive(Clone, Debug)]
@@ -63,6 +64,12 @@ fn guarded<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
 
 /// Read a PDF into layout text (pages separated by form feeds).
 pub fn pdf_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    pdf_extract(source, bytes).map(|e| e.text)
+}
+
+/// Read a PDF into layout text and what its geometry says that the text cannot (the lines its
+/// clip cuts through).
+pub fn pdf_extract(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     // The parser recurses into nested arrays and dictionaries: a hostile file nested deeper
     // than any real document would overflow the stack (an abort no guard can catch).
     let depth = max_nesting(bytes);
@@ -255,7 +262,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     let bad = |why: String| ReadError::Pdf {
         path: source.to_string(),
         why,
@@ -330,19 +337,31 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
     continue_grids(&mut read);
     let mut out = String::new();
     let mut chars_total = 0usize;
+    let mut cut_lines = Vec::new();
     for (p, page) in read.iter().enumerate() {
         if p > 0 {
             out.push('\u{c}');
         }
-        out.push_str(&page.text());
+        let first_line = out.matches('\n').count() + 1;
+        let (text, above) = page.laid_out();
+        out.push_str(&text);
         chars_total += page.chars;
+        let page_no = u32::try_from(p + 1).unwrap_or(u32::MAX);
+        cut_lines.extend(page.cut.iter().zip(above).map(|((_, text), a)| CutLine {
+            page: page_no,
+            line: u32::try_from(first_line + a).unwrap_or(u32::MAX),
+            text: text.clone(),
+        }));
     }
     if chars_total == 0 {
         return Err(bad(
             "文件中没有可提取的文字（可能是扫描图像），需要先做文字识别（OCR）".to_string(),
         ));
     }
-    Ok(out)
+    Ok(Extracted {
+        text: out,
+        cut_lines,
+    })
 }
 
 /// A page as read: its lines of text outside any grid, the grids' tables, and how many
@@ -351,13 +370,33 @@ struct Page {
     lines: Vec<PLine>,
     grids: Vec<grid::Table>,
     chars: usize,
+    /// Lines the page's clip cuts through (`cut_lines`): where each is, and its text.
+    cut: Vec<(f32, String)>,
 }
 
 impl Page {
     fn text(&self) -> String {
+        self.laid_out().0
+    }
+
+    /// The page's text, and for each cut line the line of that text printed just above it
+    /// (counted from 0; the first line when none is above).
+    fn laid_out(&self) -> (String, Vec<usize>) {
         let mut out = String::new();
-        render(&self.lines, &self.grids, &mut out);
-        out
+        let placed = render(&self.lines, &self.grids, &mut out);
+        let above = self
+            .cut
+            .iter()
+            .map(|(y, _)| {
+                placed
+                    .iter()
+                    .filter(|(top, _)| top > y)
+                    .map(|(_, l)| *l)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        (out, above)
     }
 }
 
@@ -377,6 +416,7 @@ fn page_layout(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Page, St
     };
     let visible = crop_box(doc, page);
     let seen = |x: f32, y: f32| visible.is_none_or(|b| b.holds(x, y, 1.0));
+    let cut = cut_lines(chars.iter().filter(|c| c.cut && seen(c.x, c.y)));
     let chars: Vec<Char> = chars
         .into_iter()
         .filter(|c| !c.hidden && seen(c.x, c.y))
@@ -408,7 +448,40 @@ fn page_layout(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Page, St
         lines,
         grids,
         chars: n,
+        cut,
     })
+}
+
+/// Fewest characters on one line, all cut by the clip, for the line to count as cut (a glyph
+/// or two at a cell's edge is a cell's overflow, not a line the page cuts in half).
+const MIN_CUT_RUN: usize = 4;
+
+/// The lines of text that the clip cuts through (half of each glyph shown), as text.
+fn cut_lines<'a>(cut: impl Iterator<Item = &'a Char>) -> Vec<(f32, String)> {
+    let cut: Vec<Char> = cut.cloned().collect();
+    if cut.len() < MIN_CUT_RUN {
+        return Vec::new();
+    }
+    let (glyphs, _) = orient(&cut, &[]);
+    group_lines(glyphs)
+        .into_iter()
+        .filter(|l| {
+            l.cells
+                .iter()
+                .map(|c| c.text.chars().count())
+                .sum::<usize>()
+                >= MIN_CUT_RUN
+        })
+        .map(|l| {
+            let text = l
+                .cells
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (l.y, text)
+        })
+        .collect()
 }
 
 /// A table continued on the next page is drawn there as a grid of its own, which lacks the
@@ -495,6 +568,7 @@ fn general_chars(doc: &PdfDocument, page: usize) -> Result<Vec<Char>, String> {
             advance: c.advance_width,
             rotation: c.rotation_degrees,
             hidden: false,
+            cut: false,
         })
         .collect())
 }
@@ -615,8 +689,11 @@ const MAX_COLUMNS: usize = 2000;
 
 /// Lay lines out as text: one text column per half em of the page's body size, cells at their
 /// x positions, at least two spaces apart; a grid's rows as tab-separated cells. Lines far
-/// apart vertically get a blank line between.
-fn render(lines: &[PLine], grids: &[grid::Table], out: &mut String) {
+/// apart vertically get a blank line between. Returns the top of each line and grid row laid
+/// out with the line of the text (counted from 0 in what this call writes) it went on.
+fn render(lines: &[PLine], grids: &[grid::Table], out: &mut String) -> Vec<(f32, usize)> {
+    let mut placed = Vec::new();
+    let mut line_no = 0usize;
     let mut sizes: Vec<f32> = lines.iter().map(|l| l.size).collect();
     sizes.sort_by(f32::total_cmp);
     let body = sizes.get(sizes.len() / 2).map_or(10.0, |s| s.max(4.0));
@@ -643,8 +720,10 @@ fn render(lines: &[PLine], grids: &[grid::Table], out: &mut String) {
         if let Some(pb) = prev_bottom {
             if pb - top > body * 2.2 {
                 out.push('\n');
+                line_no += 1;
             }
         }
+        placed.push((top, line_no));
         match item {
             Item::Row(row) => {
                 prev_bottom = Some(row.bottom);
@@ -666,7 +745,9 @@ fn render(lines: &[PLine], grids: &[grid::Table], out: &mut String) {
             }
         }
         out.push('\n');
+        line_no += 1;
     }
+    placed
 }
 
 #[cfg(test)]
@@ -833,6 +914,38 @@ mod tests {
         let text = pdf_to_text("t.pdf", &bytes).expect("reads");
         // The top row spans the last two columns (no rule between them there).
         assert_eq!(text, "预\t算\t\n\t12\t34\n\t\t56\n");
+    }
+
+    /// A line the clip cuts through (the upper half of its glyphs shows) is not read as text
+    /// but kept as a cut line, placed after the line printed above it; a line wholly below
+    /// the clip is neither.
+    #[test]
+    fn a_line_cut_by_the_clip_is_kept_apart() {
+        // The clip's lower edge at y = 655: the line at 640 (glyphs from about 638.8 to 648.5)
+        // is hidden, the one at 651 (649.8 to 659.5) is cut, the one at 680 is shown.
+        let ops = "q 0 655 595 187 re W n \
+             BT /F2 10 Tf 72 680 Td (12.34) Tj ET \
+             BT /F2 10 Tf 72 651 Td (56.78) Tj ET \
+             BT /F2 10 Tf 72 640 Td (90.12) Tj ET Q";
+        let bytes = one_page(
+            ops,
+            "<< /Font << /F2 5 0 R >> >>",
+            &[
+                "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 46 /LastChar 57 \
+               /Widths [278 278 556 556 556 556 556 556 556 556 556 556] \
+               /Encoding /WinAnsiEncoding >>",
+            ],
+        );
+        let read = pdf_extract("t.pdf", &bytes).expect("reads");
+        assert_eq!(read.text.trim(), "12.34");
+        assert_eq!(
+            read.cut_lines,
+            vec![CutLine {
+                page: 1,
+                line: 1,
+                text: "56.78".to_string()
+            }]
+        );
     }
 
     /// Text outside the page's crop box is not shown, so not read (a phantom copy of a table

@@ -236,22 +236,11 @@ fn walk(files: &[PathBuf], seen: &mut std::collections::HashSet<PathBuf>, out: &
 
 /// Several files read as one document: their texts joined with a page break, in order.
 fn load_as_one(files: &[PathBuf]) -> Result<(Document, String), String> {
-    let mut names = Vec::new();
-    let mut text = String::new();
-    for f in files {
-        let (name, bytes) = read_input(f)?;
-        let part = yusuan_read::bytes_to_text(&name, &bytes).map_err(|e| e.to_string())?;
-        if !text.is_empty() {
-            text.push('\u{c}');
-        }
-        text.push_str(&part);
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        names.push(name);
-    }
-    let doc = yusuan_read::read_text(&names.join(" + "), &text);
-    Ok((doc, text))
+    let parts = files
+        .iter()
+        .map(read_input)
+        .collect::<Result<Vec<_>, _>>()?;
+    yusuan_read::read_parts(&parts).map_err(|e| e.to_string())
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

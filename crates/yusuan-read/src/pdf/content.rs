@@ -45,6 +45,9 @@ pub(super) struct Char {
     pub rotation: f32,
     /// Drawn outside the clip, or in an invisible text mode: not seen on the page.
     pub hidden: bool,
+    /// Cut by the clip's edge: part of the glyph shows, part does not (a line half shown at
+    /// the foot of a page whose text runs on below its clip).
+    pub cut: bool,
 }
 
 /// What a font needs for positions and text: how codes are cut from a string, what each
@@ -979,8 +982,30 @@ impl Reader<'_> {
                     cx + m.a / along * advance / 2.0 + m.c / up * size / 3.0,
                     y + m.b / along * advance / 2.0 + m.d / up * size / 3.0,
                 );
-                let hidden = matches!(s.render, 3 | 7)
-                    || s.clip.is_some_and(|clip| !clip.holds(mx, my, 0.5));
+                let invisible = matches!(s.render, 3 | 7);
+                let hidden = invisible || s.clip.is_some_and(|clip| !clip.holds(mx, my, 0.5));
+                // The glyph's box: its advance along the text, from a little below the
+                // baseline to near the top of the em.
+                let cut = !invisible
+                    && s.clip.is_some_and(|clip| {
+                        let corner = |t: f32, h: f32| {
+                            (
+                                cx + m.a / along * t + m.c / up * h,
+                                y + m.b / along * t + m.d / up * h,
+                            )
+                        };
+                        let (lo, hi) = (-0.12 * size, 0.85 * size);
+                        Rect::around(
+                            [
+                                corner(0.0, lo),
+                                corner(advance, lo),
+                                corner(0.0, hi),
+                                corner(advance, hi),
+                            ]
+                            .into_iter(),
+                        )
+                        .is_some_and(|b| partly_inside(&b, &clip))
+                    });
                 self.out.push(Char {
                     c,
                     x: cx,
@@ -989,6 +1014,7 @@ impl Reader<'_> {
                     advance,
                     rotation,
                     hidden,
+                    cut,
                 });
             }
             let word = if step == 1 && code == 32 {
@@ -999,6 +1025,18 @@ impl Reader<'_> {
             *tm = tm.translated(width + (s.char_space + word) * s.scale, 0.0);
         }
     }
+}
+
+/// Whether a glyph's box is cut by the clip: a good part of it shows and a good part does
+/// not (a box that pokes a little past a cell's clip, or whose corner is hidden, is shown).
+fn partly_inside(glyph: &Rect, clip: &Rect) -> bool {
+    let area = |r: &Rect| (r.x1 - r.x0).max(0.0) * (r.y1 - r.y0).max(0.0);
+    let whole = area(glyph);
+    if whole <= 0.0 {
+        return false;
+    }
+    let shown = area(&glyph.intersect(clip)) / whole;
+    (0.1..=0.7).contains(&shown)
 }
 
 /// A straight segment along an axis, as a ruling (ends ordered); a slanted or tiny one is none.
