@@ -32,10 +32,19 @@ pub(crate) const RESTATED: Rule = rule!(
     "同一数字前后不一",
     "One quantity stated twice in one item agrees with itself: the item's amount and its “本年预算安排”, and the current amount less the stated change and the stated prior amount."
 );
+pub(crate) const CHANGE_TWICE: Rule = rule!(
+    "text.change-twice",
+    Error,
+    weaker: Warning,
+    "全部",
+    "同一金额的增减额前后不一",
+    "One amount's change stated twice agrees with itself: the same printed amount (6 digits or more) of the same fund and side, against the same base, with changes that differ beyond the printings' half steps, is an error; the same amount named as another fund or side (财政拨款 and 一般公共预算, 收入 and 支出: equal this year, but the prior year may differ by a 政府性基金 or a 结转) is a warning to verify."
+);
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     let year = ctx.doc.year.as_ref().map(|y| y.value);
     let named = Named::of(ctx);
+    let mut stated: Vec<Stated> = Vec::new();
     for section in &ctx.doc.sections {
         let mut shares: Vec<Share> = Vec::new();
         let mut totals: Vec<Amount> = Vec::new();
@@ -67,9 +76,144 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             };
             let toks = with_lead(lead, own);
             rates(p, &toks, sink);
+            collect_stated(p, &toks, &mut stated);
             collect_shares(p, &toks, &mut shares, &mut totals);
         }
         check_shares(&shares, &totals, &named, sink);
+    }
+    check_stated(&stated, sink);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One amount's change, stated more than once
+
+/// An amount stated with its change (“一般公共预算收入 A 万元，与上年相比增加 C 万元”).
+struct Stated {
+    amount: Amount,
+    amount_text: String,
+    what: What,
+    /// The change, signed, in fen, and its half step.
+    change: i64,
+    hc: i64,
+    dir: Dir,
+    change_text: String,
+    line: u32,
+    at: Location,
+}
+
+/// Fewest digits an amount must print to name one quantity: a coincidence of two quantities
+/// printed as 21,940.96 is not to be expected, one of two printed as 40 is.
+const DISTINCT_DIGITS: usize = 6;
+
+fn collect_stated(p: &Paragraph, toks: &[Tok], out: &mut Vec<Stated>) {
+    for (i, c) in toks.iter().enumerate() {
+        let (Role::Change(dir), Some(ca)) = (&c.role, c.amount) else {
+            continue;
+        };
+        // The amount the change is of: the amount just before it, in its sentence, or when
+        // the sentence opens with the comparison (“…21,940.96万元。与上年相比，…增加 C”) the
+        // last amount of the sentence before.
+        let before = toks[..i].iter().rev();
+        let in_sentence = before
+            .clone()
+            .take_while(|x| x.sentence == c.sentence)
+            .find(|x| x.amount.is_some());
+        let cu = match in_sentence {
+            Some(x) => Some(x),
+            None if c.what.opens_compared => before
+                .take_while(|x| x.sentence + 1 >= c.sentence)
+                .find(|x| x.amount.is_some()),
+            None => None,
+        };
+        let Some(cu) = cu.filter(|x| matches!(x.role, Role::Current { .. })) else {
+            continue;
+        };
+        let Some(a) = cu.amount.filter(|a| same_unit(*a, ca)) else {
+            continue;
+        };
+        let digits = cu.text.chars().filter(|d| d.is_ascii_digit()).count();
+        let what = What {
+            against: c.what.against,
+            ..cu.what
+        };
+        if digits < DISTINCT_DIGITS || what.fund == Fund::Unnamed || what.side == Side::Unnamed {
+            continue;
+        }
+        out.push(Stated {
+            amount: a,
+            amount_text: cu.text.clone(),
+            what,
+            change: dir.sign() * ca.fen,
+            hc: ca.half_step(),
+            dir: *dir,
+            change_text: c.text.clone(),
+            line: p.line_at(c.offset),
+            at: here(p, c.offset),
+        });
+    }
+}
+
+/// How two statements of one printed amount relate: the same quantity (the same fund, side
+/// — 收支 is either — and base), or the same amount named as another fund or side of the
+/// fiscal allocation, whose changes need not agree if the prior year's parts differed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kinship {
+    Same,
+    Related,
+}
+
+fn kinship(a: &Stated, b: &Stated) -> Option<Kinship> {
+    if a.amount != b.amount || a.what.against != b.what.against {
+        return None;
+    }
+    let side = a.what.side == b.what.side || a.what.side == Side::Both || b.what.side == Side::Both;
+    if a.what.fund == b.what.fund && side {
+        return Some(Kinship::Same);
+    }
+    let fiscal = |f: Fund| matches!(f, Fund::Fiscal | Fund::General);
+    (fiscal(a.what.fund) && fiscal(b.what.fund)).then_some(Kinship::Related)
+}
+
+/// Each statement against the earlier statements of the same quantity (else of a related
+/// one): the first whose change disagrees beyond the half steps of both printings is named.
+fn check_stated(stated: &[Stated], sink: &mut Sink) {
+    for (i, s) in stated.iter().enumerate() {
+        let disagrees = |e: &Stated| (s.change - e.change).abs() > s.hc + e.hc;
+        let earlier = |k: Kinship| {
+            stated[..i]
+                .iter()
+                .find(|e| e.line != s.line && kinship(e, s) == Some(k) && disagrees(e))
+                .map(|e| (e, k))
+        };
+        let Some((first, kin)) = earlier(Kinship::Same).or_else(|| earlier(Kinship::Related))
+        else {
+            continue;
+        };
+        let diff = (s.change - first.change).abs();
+        let (level, tail) = match kin {
+            Kinship::Same => (Level::Violated, String::new()),
+            Kinship::Related => (
+                Level::Weaker,
+                "；两处所指的资金或收支不同，除非上年两者不等（如另有政府性基金或结转），否则应一致，请核实".to_string(),
+            ),
+        };
+        sink.emit(
+            &CHANGE_TWICE,
+            level,
+            format!(
+                "情况说明第{}行称{}比上年{}{}，第{}行称同一金额{}{}{}，前后不一，相差{}{tail}",
+                s.line,
+                s.amount_text,
+                dir_word(s.dir),
+                s.change_text,
+                first.line,
+                first.amount_text,
+                dir_word(first.dir),
+                first.change_text,
+                wan(diff, s.amount.unit)
+            ),
+            vec![s.at.clone(), first.at.clone()],
+        );
     }
 }
 
@@ -149,6 +293,110 @@ struct Tok {
     offset: usize,
     /// The figure as printed, with its unit.
     text: String,
+    /// What the sentence says the amount is (its fund and side), and for a change what it is
+    /// compared with.
+    what: What,
+}
+
+/// Which fiscal quantity an amount is, as far as its sentence names it: the nearest fund word
+/// and income / expenditure word before it, and for a change the base after 比 / 较.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct What {
+    fund: Fund,
+    side: Side,
+    against: Against,
+    /// The sentence opens with the comparison (与上年相比, 比上年): it continues the one before.
+    opens_compared: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Fund {
+    #[default]
+    Unnamed,
+    /// 财政拨款 (all three funds together).
+    Fiscal,
+    General,
+    Government,
+    StateCapital,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Side {
+    #[default]
+    Unnamed,
+    Income,
+    Expenditure,
+    /// 收支 / 收、支 (各): income and expenditure alike.
+    Both,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Against {
+    /// 比上年 / 与上年相比 / 比上年预算: the prior year's budget.
+    #[default]
+    Budget,
+    /// 比上年执行数 / 预算执行数.
+    Executed,
+    /// 比上年决算数.
+    Final,
+    /// 比调整预算.
+    Adjusted,
+}
+
+/// The last of `words` in `text`, by where it ends.
+fn last_of<T: Copy>(text: &str, words: &[(&str, T)]) -> Option<T> {
+    words
+        .iter()
+        .filter_map(|(w, v)| text.rfind(w).map(|at| (at + w.len(), *v)))
+        .max_by_key(|(end, _)| *end)
+        .map(|(_, v)| v)
+}
+
+fn what_of(sentence: &str) -> What {
+    let fund = last_of(
+        sentence,
+        &[
+            ("财政拨款", Fund::Fiscal),
+            ("一般公共预算", Fund::General),
+            ("政府性基金", Fund::Government),
+            ("国有资本经营", Fund::StateCapital),
+            // "一般公共预算财政拨款": the general budget's allocation (listed after 财政拨款,
+            // which ends where it ends, so that it wins).
+            ("一般公共预算财政拨款", Fund::General),
+            ("政府性基金预算财政拨款", Fund::Government),
+            ("国有资本经营预算财政拨款", Fund::StateCapital),
+        ],
+    )
+    .unwrap_or_default();
+    let side = last_of(
+        sentence,
+        &[
+            ("收入", Side::Income),
+            ("支出", Side::Expenditure),
+            ("收支", Side::Both),
+            ("收、支", Side::Both),
+        ],
+    )
+    .unwrap_or_default();
+    let compared = sentence.rfind(['比', '较']).map_or("", |k| &sentence[k..]);
+    let against = if compared.contains("执行") {
+        Against::Executed
+    } else if compared.contains("决算") {
+        Against::Final
+    } else if compared.contains("调整") {
+        Against::Adjusted
+    } else {
+        Against::Budget
+    };
+    let opens_compared = ["与上年", "比上年", "较上年", "同比"]
+        .iter()
+        .any(|w| sentence.trim_start_matches(['，', ' ']).starts_with(w));
+    What {
+        fund,
+        side,
+        against,
+        opens_compared,
+    }
 }
 
 const DIR_WORDS: &[(&str, Dir)] = &[
@@ -225,6 +473,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
     let mut sentence = 0usize;
     let mut clause = 0usize;
     let mut clause_start = 0usize;
+    let mut sentence_start = 0usize;
     // Whether the sentence so far holds a comparison (比, 较, 相比, 同比 all hold 比 or 较).
     let mut compared = false;
     let mut i = 0usize;
@@ -234,6 +483,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
             sentence += 1;
             clause += 1;
             clause_start = i + 1;
+            sentence_start = i + 1;
             compared = false;
             i += 1;
             continue;
@@ -283,6 +533,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
             continue;
         }
         let words: String = chars[clause_start..start].iter().collect();
+        let what = what_of(&chars[sentence_start..start].iter().collect::<String>());
         if let Some(unit) = unit {
             if let Ok(amount) = Amount::parse(&number, unit) {
                 let role = match ending_dir(&words) {
@@ -301,6 +552,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
                     clause,
                     offset,
                     text: format!("{number}{}", unit.label()),
+                    what,
                 });
             }
             i = j + ulen;
@@ -329,6 +581,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
                         clause,
                         offset,
                         text: format!("{number}%"),
+                        what,
                     });
                 }
             }

@@ -139,6 +139,7 @@ pub const RULES: &[Rule] = &[
     arith::RATE,
     arith::SHARE,
     arith::RESTATED,
+    arith::CHANGE_TWICE,
     item::ITEM,
     item::ITEM_LEVEL,
     item::PERSONNEL,

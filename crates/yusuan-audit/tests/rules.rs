@@ -997,3 +997,41 @@ fn edit_cut_line() {
     assert!(!read(false).iter().any(|f| f.rule == "edit.cut-line"));
     insta::assert_snapshot!("edit_cut_line", hits[0].message);
 }
+
+#[test]
+fn text_change_twice() {
+    // The same amount of the same fund and side, stated again with another change: an error.
+    planted(
+        "text.change-twice",
+        Severity::Error,
+        "2025 年一般公共预算财政拨款收入 2686.02 万元",
+        "比 2024 年增加 1374.64 万元。",
+        "比 2024 年增加 1374.64 万元。\n一般公共预算财政拨款支出 2686.02 万元，比上年增加 1347.64 万元。",
+    );
+    // Named as the whole 财政拨款: equal this year, the prior year may differ (a warning).
+    planted(
+        "text.change-twice",
+        Severity::Warning,
+        "2025 年一般公共预算财政拨款收入 2686.02 万元",
+        "比 2024 年增加 1374.64 万元。",
+        "比 2024 年增加 1374.64 万元。\n财政拨款支出 2686.02 万元，比上年增加 1347.64 万元。",
+    );
+    // Against another base (上年执行数), or within the printings' half steps, it agrees.
+    for again in [
+        "财政拨款支出 2686.02 万元，比上年执行数增加 1347.64 万元。",
+        "一般公共预算财政拨款支出 2686.02 万元，比上年增加 1374.6 万元。",
+    ] {
+        let (variant, _) = edit(
+            &example(),
+            "2025 年一般公共预算财政拨款收入 2686.02 万元",
+            "比 2024 年增加 1374.64 万元。",
+            &format!("比 2024 年增加 1374.64 万元。\n{again}"),
+        );
+        assert!(
+            !audit(&variant)
+                .iter()
+                .any(|f| f.rule == "text.change-twice"),
+            "{again}"
+        );
+    }
+}
