@@ -97,7 +97,6 @@ struct Stated {
     hc: i64,
     dir: Dir,
     change_text: String,
-    line: u32,
     at: Location,
 }
 
@@ -147,7 +146,6 @@ fn collect_stated(p: &Paragraph, toks: &[Tok], out: &mut Vec<Stated>) {
             hc: ca.half_step(),
             dir: *dir,
             change_text: c.text.clone(),
-            line: p.line_at(c.offset),
             at: here(p, c.offset),
         });
     }
@@ -166,12 +164,15 @@ fn kinship(a: &Stated, b: &Stated) -> Option<Kinship> {
     if a.amount != b.amount || a.what.against != b.what.against {
         return None;
     }
+    let fiscal = |f: Fund| matches!(f, Fund::Fiscal | Fund::General);
     let side = a.what.side == b.what.side || a.what.side == Side::Both || b.what.side == Side::Both;
     if a.what.fund == b.what.fund && side {
-        return Some(Kinship::Same);
+        Some(Kinship::Same)
+    } else if a.what.fund == b.what.fund || (fiscal(a.what.fund) && fiscal(b.what.fund)) {
+        Some(Kinship::Related)
+    } else {
+        None
     }
-    let fiscal = |f: Fund| matches!(f, Fund::Fiscal | Fund::General);
-    (fiscal(a.what.fund) && fiscal(b.what.fund)).then_some(Kinship::Related)
 }
 
 /// Each statement against the earlier statements of the same quantity (else of a related
@@ -182,7 +183,7 @@ fn check_stated(stated: &[Stated], sink: &mut Sink) {
         let earlier = |k: Kinship| {
             stated[..i]
                 .iter()
-                .find(|e| e.line != s.line && kinship(e, s) == Some(k) && disagrees(e))
+                .find(|e| e.at.line != s.at.line && kinship(e, s) == Some(k) && disagrees(e))
                 .map(|e| (e, k))
         };
         let Some((first, kin)) = earlier(Kinship::Same).or_else(|| earlier(Kinship::Related))
@@ -201,12 +202,12 @@ fn check_stated(stated: &[Stated], sink: &mut Sink) {
             &CHANGE_TWICE,
             level,
             format!(
-                "情况说明第{}行称{}比上年{}{}，第{}行称同一金额{}{}{}，前后不一，相差{}{tail}",
-                s.line,
+                "情况说明第{}行称{}{}{}，第{}行称同一金额{}{}{}，前后不一，相差{}{tail}",
+                s.at.line,
                 s.amount_text,
                 dir_word(s.dir),
                 s.change_text,
-                first.line,
+                first.at.line,
                 first.amount_text,
                 dir_word(first.dir),
                 first.change_text,

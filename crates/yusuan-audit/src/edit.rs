@@ -130,12 +130,7 @@ fn full_stop(p: &Paragraph, sink: &mut Sink) {
     if letters < MIN_SENTENCE || !ends_on_word || part_heading || entry || text.contains('─') {
         return;
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let text = words.join(" ");
-    let tail: String = {
-        let rev: Vec<char> = text.chars().rev().take(16).collect();
-        rev.into_iter().rev().collect()
-    };
+    let tail = around(text, text.len(), 0, 16);
     let lead = if text.chars().count() > 16 { "…" } else { "" };
     let mark = if ["其中", "包括", "如下", "具体为"]
         .iter()
