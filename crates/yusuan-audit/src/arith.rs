@@ -32,6 +32,14 @@ pub(crate) const RESTATED: Rule = rule!(
     "同一数字前后不一",
     "One quantity stated twice in one item agrees with itself: the item's amount and its “本年预算安排”, and the current amount less the stated change and the stated prior amount."
 );
+pub(crate) const CHANGE_SUM: Rule = rule!(
+    "text.change-sum",
+    Error,
+    weaker: Warning,
+    "全部",
+    "分项增减额之和与总额增减额不符",
+    "Where amounts stated with their changes add up to a whole stated with its change (收支总计 and its 类, 基本 + 项目, “三公” and its parts), the parts' changes add up to the whole's change (持平 is a change of 0), within the printings' half steps. The parts are consecutive amounts of one section and one side whose sum is a whole stated in the same chapter (a whole of another chapter may be of another scope). An error when every part states its change; a warning when a part of 0 states none."
+);
 pub(crate) const CHANGE_TWICE: Rule = rule!(
     "text.change-twice",
     Error,
@@ -45,7 +53,12 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     let year = ctx.doc.year.as_ref().map(|y| y.value);
     let named = Named::of(ctx);
     let mut stated: Vec<Stated> = Vec::new();
-    for section in &ctx.doc.sections {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut chapter = 0usize;
+    for (si, section) in ctx.doc.sections.iter().enumerate() {
+        if section.level <= 1 {
+            chapter = si;
+        }
         let mut shares: Vec<Share> = Vec::new();
         let mut totals: Vec<Amount> = Vec::new();
         let mut prev: Vec<Tok> = Vec::new();
@@ -77,11 +90,13 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             let toks = with_lead(lead, own);
             rates(p, &toks, sink);
             collect_stated(p, &toks, &mut stated);
+            collect_entries(p, &toks, (si, chapter), &mut entries);
             collect_shares(p, &toks, &mut shares, &mut totals);
         }
         check_shares(&shares, &totals, &named, sink);
     }
     check_stated(&stated, sink);
+    check_change_sums(&entries, sink);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,6 +249,7 @@ fn with_lead(lead: Vec<Tok>, mut own: Vec<Tok>) -> Vec<Tok> {
             x.offset = 0;
             x.sentence = 0;
             x.clause = 0;
+            x.lead = true;
             x
         })
         .collect();
@@ -246,6 +262,327 @@ fn with_lead(lead: Vec<Tok>, mut own: Vec<Tok>) -> Vec<Tok> {
     }
     lead.append(&mut own);
     lead
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parts' changes add up to the whole's
+
+/// An amount stated in the narrative, with its change when one is stated with it.
+struct Entry {
+    amount: Amount,
+    text: String,
+    /// What it is of, as printed before it (“一般公共服务（类）支出”).
+    label: String,
+    side: Side,
+    change: Option<Delta>,
+    /// The section it is printed in, and that section's chapter (the heading of level 1 or
+    /// above it stands under).
+    section: usize,
+    chapter: usize,
+    at: Location,
+}
+
+/// A stated change: signed fen, half step, base, as printed.
+struct Delta {
+    fen: i64,
+    half: i64,
+    against: Against,
+    text: String,
+}
+
+/// Every current amount of the paragraph, with the change stated after it in its sentence
+/// (or in the next sentence when that opens with the comparison): the nearest change before
+/// any other current amount. “与上年持平” and a template's “增加（减少）0 万元” are changes of 0.
+fn collect_entries(
+    p: &Paragraph,
+    toks: &[Tok],
+    (section, chapter): (usize, usize),
+    out: &mut Vec<Entry>,
+) {
+    let mut consumed = vec![false; toks.len()];
+    for (i, t) in toks.iter().enumerate() {
+        let (Role::Current { .. }, Some(a), false) = (&t.role, t.amount, consumed[i]) else {
+            continue;
+        };
+        if compared_in(&t.words) {
+            continue;
+        }
+        let mut change = None;
+        for (k, c) in toks.iter().enumerate().skip(i + 1) {
+            let paired =
+                c.sentence == t.sentence || (c.what.opens_compared && c.sentence == t.sentence + 1);
+            match (&c.role, c.amount) {
+                (Role::Change(dir), Some(ca)) => {
+                    if paired && same_unit(ca, a) {
+                        change = Some(Delta {
+                            fen: dir.sign() * ca.fen,
+                            half: ca.half_step(),
+                            against: c.what.against,
+                            text: format!("{}{}", dir_word(*dir), c.text),
+                        });
+                    }
+                    break;
+                }
+                // An amount in a comparison with no direction word: a template's
+                // “与上年相比增加（减少）0万元” (nothing changed), or the prior amount of
+                // “比上年预算数 P 万元增加 C 万元” (read on).
+                (Role::Current { .. }, Some(z))
+                    if compared_in(&c.words) && paired && z.is_zero() =>
+                {
+                    consumed[k] = true;
+                    change = Some(Delta {
+                        fen: 0,
+                        half: 0,
+                        against: c.what.against,
+                        text: "增减 0".to_string(),
+                    });
+                    break;
+                }
+                (Role::Current { .. }, Some(_)) if compared_in(&c.words) => {}
+                (Role::Current { .. }, Some(_)) => break,
+                _ if c.sentence > t.sentence + 1 => break,
+                _ => {}
+            }
+        }
+        if change.is_none() && !t.lead {
+            // “…0 万元，与上年持平”: the words after the amount, to the end of its sentence.
+            let end = toks
+                .get(i + 1)
+                .filter(|n| !n.lead)
+                .map_or(p.text.len(), |n| n.offset);
+            let after = p.text.get(t.offset..end).unwrap_or("");
+            let after = after.split(['。', '；', ';']).next().unwrap_or("");
+            if after.contains("持平") {
+                change = Some(Delta {
+                    fen: 0,
+                    half: 0,
+                    against: what_of(after).against,
+                    text: "持平".to_string(),
+                });
+            }
+        }
+        out.push(Entry {
+            amount: a,
+            text: t.text.clone(),
+            label: item_label(&t.words),
+            side: t.what.side,
+            change,
+            section,
+            chapter,
+            at: here(p, t.offset),
+        });
+    }
+}
+
+/// The words hold a comparison (比, 较, 相比, 同比).
+fn compared_in(words: &str) -> bool {
+    COMPARED.iter().any(|w| words.contains(w))
+}
+
+/// What an amount is of, from its clause's words: list numbering and filler dropped.
+fn item_label(words: &str) -> String {
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let mut s = words;
+    // “（一）”, “(1)”, “1．”, “1.”, “一、”: a list entry's number.
+    if let Some(inner) = s.strip_prefix(['（', '(']) {
+        let rest = inner.trim_start_matches(numeral);
+        if rest.len() < inner.len() {
+            s = rest.strip_prefix(['）', ')']).unwrap_or(s);
+        }
+    } else {
+        let rest = s.trim_start_matches(numeral);
+        if rest.len() < s.len() {
+            s = rest.strip_prefix(['．', '.', '、']).unwrap_or(s);
+        }
+    }
+    for lead in ["其中", "包括", "此外"] {
+        s = s.strip_prefix(lead).unwrap_or(s);
+    }
+    let s = s.trim_end_matches(['为', '是']);
+    let chars: Vec<char> = s.chars().collect();
+    let keep = chars.len().saturating_sub(24);
+    chars[keep..].iter().collect()
+}
+
+/// The rounding an amount may carry into a sum: half its last printed digit, and no more
+/// than half a cent of the unit (“810万元” in a list of items is 810.00, not 810 ± 0.5).
+fn summed_half(a: Amount) -> i64 {
+    a.half_step().min(a.unit.fen_per_unit() / 200)
+}
+
+/// Least significant digits a whole must print for its parts' sum to name it.
+const WHOLE_DIGITS: usize = 3;
+
+/// Windows of consecutive entries of one section, each with its change (or of 0), whose
+/// amounts add up to a whole stated with its change elsewhere: their changes add up to the
+/// whole's. A window takes in the parts of 0 on either side, so that a part that fell to 0
+/// is never left out of it.
+fn check_change_sums(entries: &[Entry], sink: &mut Sink) {
+    let cands: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.change.is_some() || e.amount.is_zero())
+        .collect();
+    let named = |e: &Entry| matches!(e.side, Side::Income | Side::Expenditure);
+    let same_list = |a: &Entry, b: &Entry| {
+        a.section == b.section
+            && same_unit(a.amount, b.amount)
+            && !(named(a) && named(b) && a.side != b.side)
+    };
+    for start in 0..cands.len() {
+        if start > 0
+            && cands[start - 1].amount.is_zero()
+            && same_list(cands[start - 1], cands[start])
+        {
+            continue;
+        }
+        let mut sum = 0i64;
+        let mut half = 0i64;
+        for end in start..cands.len() {
+            let part = cands[end];
+            if !same_list(cands[start], part) {
+                break;
+            }
+            // One list is of income or of expenditure, never of both.
+            if cands[start..end].iter().any(|e| !same_list(e, part)) {
+                break;
+            }
+            sum += part.amount.fen;
+            half += summed_half(part.amount);
+            let next_zero = cands
+                .get(end + 1)
+                .is_some_and(|n| n.amount.is_zero() && same_list(part, n));
+            if end == start || next_zero || sum == 0 {
+                continue;
+            }
+            let window = &cands[start..=end];
+            if let Some(done) = check_window(entries, window, sum, half, sink) {
+                if done {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Checks one window against the wholes its amounts add up to. `None` when no whole is
+/// stated; `Some(true)` once a whole was found (checked or reported).
+fn check_window(
+    entries: &[Entry],
+    window: &[&Entry],
+    sum: i64,
+    half: i64,
+    sink: &mut Sink,
+) -> Option<bool> {
+    let unit = window[0].amount.unit;
+    let against = window
+        .iter()
+        .find_map(|e| e.change.as_ref().map(|c| c.against))?;
+    if window
+        .iter()
+        .any(|e| e.change.as_ref().is_some_and(|c| c.against != against))
+    {
+        return None;
+    }
+    let sides: Vec<Side> = window
+        .iter()
+        .map(|e| e.side)
+        .filter(|s| matches!(s, Side::Income | Side::Expenditure))
+        .collect();
+    let in_window = |w: &Entry| window.iter().any(|e| std::ptr::eq(*e, w));
+    let wholes: Vec<&Entry> = entries
+        .iter()
+        .filter(|w| {
+            let Some(c) = &w.change else { return false };
+            let digits = w.text.chars().filter(|d| d.is_ascii_digit()).count();
+            c.against == against
+                && same_unit(w.amount, window[0].amount)
+                && digits >= WHOLE_DIGITS
+                && (w.amount.fen - sum).abs() <= half + summed_half(w.amount)
+                && w.chapter == window[0].chapter
+                && !in_window(w)
+                && (!matches!(w.side, Side::Income | Side::Expenditure)
+                    || sides.iter().all(|s| *s == w.side))
+        })
+        .collect();
+    if wholes.is_empty() {
+        return None;
+    }
+    let csum: i64 = window
+        .iter()
+        .filter_map(|e| e.change.as_ref().map(|c| c.fen))
+        .sum();
+    let chalf: i64 = window
+        .iter()
+        .filter_map(|e| e.change.as_ref().map(|c| c.half))
+        .sum();
+    let agrees = |w: &&Entry| {
+        w.change
+            .as_ref()
+            .is_some_and(|c| (c.fen - csum).abs() <= c.half + chalf)
+    };
+    if wholes.iter().any(agrees) {
+        return Some(true);
+    }
+    // The whole nearest before the parts, else the first stated after them.
+    let first = &window[0].at;
+    let whole = wholes
+        .iter()
+        .filter(|w| w.at.line <= first.line)
+        .max_by_key(|w| w.at.line)
+        .or_else(|| wholes.first())?;
+    let wc = whole.change.as_ref()?;
+    let unstated: Vec<&str> = window
+        .iter()
+        .filter(|e| e.change.is_none())
+        .map(|e| e.label.as_str())
+        .collect();
+    let level = if unstated.is_empty() {
+        Level::Violated
+    } else {
+        Level::Weaker
+    };
+    let parts: Vec<String> = window
+        .iter()
+        .map(|e| {
+            let change = e.change.as_ref().map_or("未说明增减", |c| c.text.as_str());
+            format!("{}{}{}", e.label, e.text, change)
+        })
+        .collect();
+    let mut tail = String::new();
+    if !unstated.is_empty() {
+        tail.push_str(&format!("；其中{}未说明增减，请核实", unstated.join("、")));
+    }
+    let mut at = vec![whole.at.clone()];
+    for e in window {
+        if !at.contains(&e.at) {
+            at.push(e.at.clone());
+        }
+    }
+    sink.emit(
+        &CHANGE_SUM,
+        level,
+        format!(
+            "情况说明第{}行称{}{}{}，而合计为该数的各分项（{}）增减额合计为{}，相差{}{tail}",
+            whole.at.line,
+            whole.label,
+            whole.text,
+            wc.text,
+            parts.join("；"),
+            signed_wan(csum, unit),
+            wan((wc.fen - csum).abs(), unit)
+        ),
+        at,
+    );
+    Some(true)
+}
+
+/// A signed change in words: 增加 C / 减少 C / 持平.
+fn signed_wan(fen: i64, unit: MoneyUnit) -> String {
+    match fen.signum() {
+        1 => format!("增加{}", wan(fen, unit)),
+        -1 => format!("减少{}", wan(-fen, unit)),
+        _ => "0（持平）".to_string(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,6 +634,10 @@ struct Tok {
     /// What the sentence says the amount is (its fund and side), and for a change what it is
     /// compared with.
     what: What,
+    /// The clause's words before the figure (compacted): what the amount is of.
+    words: String,
+    /// Carried over from a heading or the paragraph before (`offset` is then 0).
+    lead: bool,
 }
 
 /// Which fiscal quantity an amount is, as far as its sentence names it: the nearest fund word
@@ -376,6 +717,10 @@ fn what_of(sentence: &str) -> What {
             ("支出", Side::Expenditure),
             ("收支", Side::Both),
             ("收、支", Side::Both),
+            // Listed after 支出, which ends where they end, so that they win.
+            ("收入、支出", Side::Both),
+            ("收入和支出", Side::Both),
+            ("收入与支出", Side::Both),
         ],
     )
     .unwrap_or_default();
@@ -554,6 +899,8 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
                     offset,
                     text: format!("{number}{}", unit.label()),
                     what,
+                    words: words.clone(),
+                    lead: false,
                 });
             }
             i = j + ulen;
@@ -583,6 +930,8 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
                         offset,
                         text: format!("{number}%"),
                         what,
+                        words: words.clone(),
+                        lead: false,
                     });
                 }
             }

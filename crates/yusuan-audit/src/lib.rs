@@ -140,6 +140,7 @@ pub const RULES: &[Rule] = &[
     arith::SHARE,
     arith::RESTATED,
     arith::CHANGE_TWICE,
+    arith::CHANGE_SUM,
     item::ITEM,
     item::ITEM_LEVEL,
     item::PERSONNEL,

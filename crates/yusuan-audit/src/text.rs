@@ -24,7 +24,7 @@ pub(crate) const OPERATING_COST: Rule = rule!(
 
 pub(crate) const CHANGE: Rule = rule!("text.change", Error, weaker: Warning, "预算 部门/单位", "同比增减与上年数", "A year-over-year change and its direction word (增加 / 减少 / 持平) agree with the table's prior-year column (a warning where that column may lack the prior year's other money).");
 
-pub(crate) const SUM: Rule = rule!("text.sum", Error, "预算 部门/单位", "说明中的合计与分项", "Sums stated in the narrative add up: 三公 and its parts (and their changes), 政府采购 = 货物 + 工程 + 服务, vehicles = sum of kinds, 基本 + 项目.");
+pub(crate) const SUM: Rule = rule!("text.sum", Error, "预算 部门/单位", "说明中的合计与分项", "Sums stated in the narrative add up: 三公 and its parts, 政府采购 = 货物 + 工程 + 服务, vehicles = sum of kinds, 基本 + 项目.");
 
 pub(crate) const COUNT: Rule = rule!(
     "text.count",
@@ -706,43 +706,8 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
                 total.unit,
             );
         }
-        // Changes: the total's change equals the parts' changes when all are stated.
-        if let Some(tc) = &leader.change {
-            if parts.iter().all(|p| p.change.is_some()) {
-                let unit = tc.amount.map_or(MoneyUnit::WanYuan, |a| a.unit);
-                let as_amount = |c: &yusuan_core::Change| signed(c, unit);
-                let vals: Vec<Val> = parts
-                    .iter()
-                    .filter_map(|p| p.change.as_ref())
-                    .map(|c| Val::Amt(as_amount(c)))
-                    .collect();
-                let spans = parts
-                    .iter()
-                    .filter_map(|p| p.change.as_ref().map(|c| c.span))
-                    .reduce(|a, b| a.to(b))
-                    .unwrap_or(tc.span);
-                check_sum(
-                    sink,
-                    &SUM,
-                    Side {
-                        desc: || {
-                            format!(
-                                "情况说明第{}行所述“{}”比上年的增减额",
-                                tc.span.line, leader.text
-                            )
-                        },
-                        val: Val::Amt(as_amount(tc)),
-                        loc: || Location::new(tc.span, None),
-                    },
-                    &vals,
-                    "各分项的增减额",
-                    Some(&Location::new(spans, None)),
-                    unit,
-                );
-            }
-        }
     }
-    // 基本支出 + 项目支出 = 一般公共预算财政拨款支出, and likewise for their changes.
+    // 基本支出 + 项目支出 = 一般公共预算财政拨款支出 (their changes: arith's text.change-sum).
     let find = |s: Subject| {
         figs.iter()
             .find(|f| f.subject == s && f.context == Context::Fiscal)
@@ -765,28 +730,6 @@ fn sums(ctx: &Ctx, sink: &mut Sink) {
                 "基本支出与项目支出",
                 Some(&loc_of(b).merge(&loc_of(p))),
                 ta.unit,
-            );
-        }
-        if let (Some(tc), Some(bc), Some(pc)) = (&t.change, &b.change, &p.change) {
-            let unit = tc.amount.map_or(MoneyUnit::WanYuan, |a| a.unit);
-            let am = |c: &yusuan_core::Change| Val::Amt(signed(c, unit));
-            check_sum(
-                sink,
-                &SUM,
-                Side {
-                    desc: || {
-                        format!(
-                            "情况说明第{}行一般公共预算财政拨款支出比上年的增减额",
-                            tc.span.line
-                        )
-                    },
-                    val: am(tc),
-                    loc: || Location::new(tc.span, None),
-                },
-                &[am(bc), am(pc)],
-                "基本支出与项目支出的增减额",
-                Some(&Location::new(bc.span.to(pc.span), None)),
-                unit,
             );
         }
     }

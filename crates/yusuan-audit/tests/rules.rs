@@ -259,14 +259,33 @@ fn text_sum() {
 }
 
 #[test]
-fn text_sum_of_changes() {
+fn text_change_sum() {
+    // The 三公 parts (持平 counting as 0) against the total's change.
     planted(
-        "text.sum",
+        "text.change-sum",
         Severity::Error,
         "“三公”经费预算",
         "减少 0.6",
         "减少 0.9",
     );
+    // 基本支出 + 项目支出 against the 一般公共预算财政拨款支出's change.
+    planted(
+        "text.change-sum",
+        Severity::Error,
+        "一般公共预算财政拨款支出",
+        "增加 652.58",
+        "增加 662.58",
+    );
+    // A part of 0 that states no change could have changed: a warning to verify.
+    let text = example();
+    let (once, line) = edit(&text, "“三公”经费预算", "减少 0.6", "减少 0.9");
+    let (twice, _) = edit(
+        &once,
+        "“三公”经费预算",
+        "公务用车购置费 0 万元，与上年持平",
+        "公务用车购置费 0 万元",
+    );
+    expect("text.change-sum", Severity::Warning, &text, &twice, line);
 }
 
 #[test]
