@@ -85,6 +85,14 @@ pub(crate) const YEAR: Rule = rule!(
     "Where only the budget year can stand: the 预算编制范围 of this budget (“纳入本部门2018年部门汇总预算编制范围” in 2019), a project's 实施周期 that does not reach into the budget year."
 );
 
+pub(crate) const SCOPE_WORD: Rule = rule!(
+    "edit.scope-word",
+    Warning,
+    "全部",
+    "部门与单位用语不符",
+    "A unit's document (单位预算 / 单位决算) calls itself 本部门 / 我部门 or prints a table titled 部门…表; a department's document that calls itself 本部门 also calls itself 本单位 / 我单位. A department that calls itself 本单位 throughout follows its region's habit and is not reported."
+);
+
 /// The page where a section printing the cut line whole begins, if one does. Its letters are
 /// compared, punctuation and spaces aside, after the first few (a list number such as （八）,
 /// which the reader keeps apart from the heading).
@@ -273,6 +281,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for piece in pieces.iter().filter(|p| p.para.is_none()) {
         brackets(piece.text, &|o| piece.at(o), sink);
     }
+    scope_words(ctx, &pieces, sink);
     for piece in &pieces {
         template(piece, sink);
         punctuation(piece, sink);
@@ -503,6 +512,101 @@ fn missing_figure(p: &Piece, sink: &mut Sink) {
             ),
             vec![p.at(i)],
         );
+    }
+}
+
+/// Where the text calls the document's owner by `words` (本部门, 我部门): not where the 本 is
+/// the end of another word (基本部门, 根本部门).
+fn self_references<'w>(text: &str, words: &[&'w str]) -> Vec<(usize, &'w str)> {
+    let mut out: Vec<(usize, &str)> = words
+        .iter()
+        .flat_map(|w| text.match_indices(w).map(|(i, _)| (i, *w)))
+        .filter(|&(i, _)| {
+            let before = text[..i].chars().next_back();
+            !before.is_some_and(|c| "基根样成资日账版".contains(c))
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// 部门 wording in a 单位 document, and 单位 wording beside 本部门 in a 部门 document.
+fn scope_words(ctx: &Ctx, pieces: &[Piece], sink: &mut Sink) {
+    const DEPT: &[&str] = &["本部门", "我部门"];
+    const UNIT: &[&str] = &["本单位", "我单位"];
+    let unit = ctx.doc.scope == yusuan_core::Scope::Unit;
+    let (wrong, right, own, other) = if unit {
+        (DEPT, UNIT, "单位", "部门")
+    } else {
+        (UNIT, DEPT, "部门", "单位")
+    };
+    let kind = if ctx.doc.kind == yusuan_core::DocKind::FinalAccounts {
+        "决算"
+    } else {
+        "预算"
+    };
+    let found = |words: &[&'static str]| -> Vec<(&Piece, usize, &'static str)> {
+        pieces
+            .iter()
+            .flat_map(|p| {
+                self_references(p.text, words)
+                    .into_iter()
+                    .map(move |(i, w)| (p, i, w))
+            })
+            .collect()
+    };
+    let slips = found(wrong);
+    // A department document that never says 本部门 follows its own habit (“我单位”).
+    let named_right = found(right);
+    let first_right = named_right.first();
+    if !slips.is_empty() && (unit || first_right.is_some()) {
+        let (p, i, word) = slips[0];
+        let mut at: Vec<Location> = Vec::new();
+        for (q, k, _) in &slips {
+            let l = q.at(*k);
+            if !at.contains(&l) {
+                at.push(l);
+            }
+        }
+        let also = match first_right {
+            Some((q, k, w)) if !unit => format!("，而第{}行称“{w}”", q.at(*k).line),
+            _ => String::new(),
+        };
+        sink.emit(
+            &SCOPE_WORD,
+            Level::Violated,
+            format!(
+                "本文是{own}{kind}，第{}行“{}”{}称“{word}”{also}：应统一称“本{own}”",
+                p.at(i).line,
+                around(p.text, i, word.len(), 10),
+                places_more(slips.len()),
+            ),
+            at,
+        );
+    }
+    // A unit's tables titled as a department's (部门收入预算总表).
+    if unit {
+        for t in &ctx.doc.tables {
+            let title = t.title.replace(char::is_whitespace, "");
+            let names_dept = ["部门收", "部门支", "部门财务", "部门预算"]
+                .iter()
+                .any(|w| {
+                    title.match_indices(w).any(|(i, _)| {
+                        // 部门预算经济分类: the economic catalog's own name.
+                        !title[i..].starts_with("部门预算经济分类")
+                            && !title[i..].starts_with("部门预算支出经济分类")
+                            && !title[..i].ends_with("主管")
+                    })
+                });
+            if names_dept {
+                sink.emit(
+                    &SCOPE_WORD,
+                    Level::Violated,
+                    format!("本文是单位{kind}，表格标题“{title}”却称“{other}”：应为单位的表"),
+                    vec![Location::new(t.span, Some(t.label()))],
+                );
+            }
+        }
     }
 }
 

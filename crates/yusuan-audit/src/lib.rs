@@ -154,6 +154,7 @@ pub const RULES: &[Rule] = &[
     edit::CUT_LINE,
     edit::FULL_STOP,
     edit::YEAR,
+    edit::SCOPE_WORD,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,

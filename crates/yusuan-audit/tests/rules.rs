@@ -1054,3 +1054,23 @@ fn text_change_twice() {
         );
     }
 }
+
+#[test]
+fn edit_scope_word() {
+    let text = example();
+    // A department document that calls itself 本部门 once and 我单位 / 本单位 elsewhere.
+    let (dept, _) = edit(
+        &text,
+        "（一）收入预算。",
+        "（一）收入预算。",
+        "（一）收入预算。本部门",
+    );
+    let line = line_of(&text, "我单位政府采购");
+    expect("edit.scope-word", Severity::Warning, &text, &dept, line);
+    // A unit's document (its title says 单位预算) that calls itself 我部门.
+    let (unit, _) = edit(&text, "年部门预算情况说明", "部门预算", "单位预算");
+    let (unit, line) = edit(&unit, "我单位政府采购", "我单位", "我部门");
+    expect("edit.scope-word", Severity::Warning, &text, &unit, line);
+    // Calling itself 本单位 throughout is the region's habit, not a slip.
+    assert!(!audit(&text).iter().any(|f| f.rule == "edit.scope-word"));
+}
