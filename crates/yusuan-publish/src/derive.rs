@@ -365,7 +365,10 @@ pub(crate) fn chongqing_tables(b: &Budget) -> Vec<Table> {
             vec![b.total_of(source), b.basic_of(source), b.project_of(source)],
         );
         if rows.is_empty() {
-            g.note(format!("备注：本单位无{name}收支，故此表无数据。"));
+            g.note(format!(
+                "备注：本{}无{name}收支，故此表无数据。",
+                b.unit.scope.label()
+            ));
         }
         g.done()
     };
