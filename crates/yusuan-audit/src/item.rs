@@ -31,7 +31,13 @@ pub(crate) struct Piece {
 }
 
 fn pieces(label: &str) -> Vec<Piece> {
-    let l = label.trim_matches(['“', '”', '"']);
+    // “（款)”: a half-width bracket closing a level mark reads as the full-width one (the slip
+    // itself is edit.brackets').
+    let l = label
+        .trim_matches(['“', '”', '"'])
+        .replace('(', "（")
+        .replace(')', "）");
+    let l = l.as_str();
     let mut out = Vec::new();
     // The name runs from the end of the last level mark; "（室）" inside a name stays in it.
     let mut name_start = 0;
@@ -83,10 +89,15 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         let path = pieces(label);
-        if path.len() < 2 {
+        if path.is_empty() {
             continue;
         }
         let ix = indexes.get_or_insert_with(|| tables.iter().map(|t| Index::new(t)).collect());
+        // One piece (“行政运行（项）支出”, its 类 and 款 in the heading above): an item only
+        // where one row of the function tables has that name at that level.
+        if path.len() == 1 && !ix.iter().any(|i| resolve(i, &path).is_some()) {
+            continue;
+        }
         check(ctx, f, &path, amount, ix, sink);
     }
 }
@@ -325,14 +336,8 @@ pub fn personnel(ctx: &Ctx, sink: &mut Sink) {
         let (Subject::Unknown(label), Some(amount)) = (&f.subject, f.amount) else {
             continue;
         };
-        // "（一）人员经费", "人员经费": the label is the quantity itself.
-        let bare = label
-            .trim_start_matches(|c: char| "（()）一二三四五六七八九十、.．0123456789 ".contains(c))
-            .trim();
-        let personnel = match bare {
-            "人员经费" => true,
-            "公用经费" | "日常公用经费" => false,
-            _ => continue,
+        let Some((bare, personnel)) = personnel_label(label) else {
+            continue;
         };
         let stated: Vec<(&Table, Val)> = tables
             .iter()
@@ -366,4 +371,105 @@ pub fn personnel(ctx: &Ctx, sink: &mut Sink) {
             ctx.facts.unit(t0),
         );
     }
+}
+
+/// "（一）人员经费", "人员经费": a label that is the quantity itself, and whether it is 人员经费
+/// (else 公用经费).
+fn personnel_label(label: &str) -> Option<(&str, bool)> {
+    let bare = label
+        .trim_start_matches(|c: char| "（()）一二三四五六七八九十、.．0123456789 ".contains(c))
+        .trim();
+    match bare {
+        "人员经费" => Some((bare, true)),
+        "公用经费" | "日常公用经费" => Some((bare, false)),
+        _ => None,
+    }
+}
+
+/// A narrative amount the audit cannot tie to what it is of, so that no rule checks it
+/// against a table: listed by `yusuan read`, never left silently unknown.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Unresolved {
+    pub line: u32,
+    pub page: Option<u32>,
+    /// What the narrative says the amount is of, as the reader took it.
+    pub label: String,
+    /// The amount as printed.
+    pub amount: String,
+    /// Why it is unresolved, in Chinese for the reader of the list.
+    pub why: &'static str,
+}
+
+/// Words of an amount that is another figure of the item before it: its prior-year amount
+/// (上年预算数, 当年预算执行数) or its planned amount (预算安排, 本年预算数).
+fn of_the_item_before(label: &str) -> bool {
+    let l = label.trim();
+    let short = l.chars().count() <= 12;
+    short
+        && [
+            "执行数",
+            "上年",
+            "预算安排",
+            "本年预算",
+            "预算数",
+            "决算数",
+            "安排",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+}
+
+/// The narrative amounts no subject, 类 / 款 / 项 path or item resolves: item figures whose
+/// path names no row of the function tables, and amounts whose words name nothing the tables
+/// hold (a 会议费 total, a project's name). A prior or planned amount stated right after an item
+/// it belongs to is that item's. Empty for a document the audit does not read as a budget.
+pub fn unresolved(ctx: &Ctx) -> Vec<Unresolved> {
+    let tables: Vec<&Table> = [
+        TableKind::GeneralBudgetByFunction,
+        TableKind::DeptExpenditure,
+        TableKind::GovFundByFunction,
+    ]
+    .iter()
+    .filter_map(|k| ctx.facts.table(*k))
+    .collect();
+    let indexes: Vec<Index> = tables.iter().map(|t| Index::new(t)).collect();
+    let mut out = Vec::new();
+    // The line of the last resolved figure: a prior or planned amount within two lines of it
+    // is that figure's.
+    let mut last_resolved: Option<u32> = None;
+    for f in &ctx.doc.figures {
+        let Some(amount) = f.amount else { continue };
+        let why = match &f.subject {
+            Subject::Unknown(label) => {
+                let path = pieces(label);
+                let basic = ctx.facts.table(TableKind::BasicByEconomic).is_some();
+                let found = || indexes.iter().any(|ix| resolve(ix, &path).is_some());
+                if personnel_label(label).is_some() {
+                    (!basic).then_some("本文件没有基本支出经济分类表，无从核对")
+                } else if !path.is_empty() && indexes.is_empty() {
+                    Some("本文件没有支出功能分类表，无从核对（表格另成文件时可一并审核：--as-one）")
+                } else if path.len() >= 2 || (path.len() == 1 && found()) {
+                    (!found()).then_some("科目路径在支出功能分类表中找不到对应的行")
+                } else if of_the_item_before(label)
+                    && last_resolved.is_some_and(|l| f.span.line <= l + 2)
+                {
+                    None
+                } else {
+                    Some("未能确定所指的科目或项目")
+                }
+            }
+            _ => None,
+        };
+        match why {
+            Some(why) => out.push(Unresolved {
+                line: f.span.line,
+                page: f.span.page,
+                label: f.subject.label(),
+                amount: amount.to_string(),
+                why,
+            }),
+            None => last_resolved = Some(f.span.line),
+        }
+    }
+    out
 }

@@ -31,6 +31,8 @@ macro_rules! rule {
     };
 }
 
+pub use item::Unresolved;
+
 mod arith;
 mod class;
 mod complete;
@@ -291,6 +293,25 @@ impl Default for Auditor {
 }
 
 impl Auditor {
+    /// The narrative amounts no rule can tie to what they are of ([`Unresolved`]).
+    pub fn unresolved(&self, doc: &Document) -> Vec<Unresolved> {
+        if doc.profile.is_none() || doc.kind == yusuan_core::DocKind::FinalAccounts {
+            return Vec::new();
+        }
+        let profile = self
+            .profiles
+            .iter()
+            .find(|p| doc.profile.as_ref() == Some(&p.id));
+        let ctx = Ctx {
+            doc,
+            profile,
+            functional: self.functional,
+            economic: self.economic,
+            facts: Facts::new(doc),
+        };
+        item::unresolved(&ctx)
+    }
+
     pub fn check(&self, doc: &Document) -> Vec<Finding> {
         let mut sink = Sink::default();
         for note in &doc.notes {
@@ -377,6 +398,12 @@ fn point_at_unit_lines(doc: &Document, profile: Option<&Profile>, findings: &mut
             f.locations.insert(k, l);
         }
     }
+}
+
+/// The narrative amounts of a document that no rule can tie to what they are of, with the
+/// bundled catalogs and profiles.
+pub fn unresolved(doc: &Document) -> Vec<Unresolved> {
+    Auditor::default().unresolved(doc)
 }
 
 /// Check a document with the bundled catalogs and profiles.

@@ -1074,3 +1074,23 @@ fn edit_scope_word() {
     // Calling itself 本单位 throughout is the region's habit, not a slip.
     assert!(!audit(&text).iter().any(|f| f.rule == "edit.scope-word"));
 }
+
+#[test]
+fn unresolved_amounts_are_listed() {
+    let text = example();
+    let doc = |t: &str| yusuan_read::read_text("test.txt", t);
+    // Every amount of the example's narrative is tied to what it is of.
+    assert_eq!(yusuan_audit::unresolved(&doc(&text)), vec![]);
+    // An amount whose words name nothing the tables hold is listed, with its line.
+    let (variant, line) = edit(
+        &text,
+        "（一）机关运行经费。",
+        "主要原因是机构改革后单位和人员数量增加。",
+        "主要原因是机构改革后单位和人员数量增加，另含专项调研经费 12.5 万元。",
+    );
+    let open = yusuan_audit::unresolved(&doc(&variant));
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0].line as usize, line);
+    assert_eq!(open[0].amount, "12.50万元");
+    insta::assert_debug_snapshot!("unresolved_amounts_are_listed", open);
+}

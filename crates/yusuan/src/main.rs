@@ -463,9 +463,17 @@ fn main() -> ExitCode {
                 };
             }
             match format {
-                Format::Json => serde_json::to_writer_pretty(&mut out, &doc)
-                    .map_err(std::io::Error::other)
-                    .and_then(|_| writeln!(out)),
+                Format::Json => {
+                    let open = yusuan_audit::unresolved(&doc).len();
+                    if open > 0 {
+                        eprintln!(
+                            "注意：说明中有 {open} 个数字未能归属、无法与表格核对（--format human 列出）"
+                        );
+                    }
+                    serde_json::to_writer_pretty(&mut out, &doc)
+                        .map_err(std::io::Error::other)
+                        .and_then(|_| writeln!(out))
+                }
                 Format::Human => render::outline(&mut out, &doc),
             }
         }

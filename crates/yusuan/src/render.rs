@@ -151,21 +151,19 @@ pub fn outline(out: &mut impl Write, doc: &Document) -> io::Result<()> {
         )?;
     }
     writeln!(out, "说明中的数字：{} 个", doc.figures.len())?;
-    // Figures the reader could not attribute to a quantity of the tables: listed, never
-    // silently dropped (the audit still checks their rates, item paths and restatements).
-    let unknown: Vec<_> = doc
-        .figures
-        .iter()
-        .filter(|f| matches!(f.subject, yusuan_core::Subject::Unknown(_)))
-        .collect();
-    if !unknown.is_empty() {
-        writeln!(out, "其中未能归属到表格项目的：{} 个", unknown.len())?;
-        for f in unknown {
+    // Amounts no rule can tie to what they are of (an item path naming no row, words naming
+    // nothing the tables hold): listed, never silently dropped.
+    let open = yusuan_audit::unresolved(doc);
+    if !open.is_empty() {
+        writeln!(out, "其中未能归属、无法与表格核对的：{} 个", open.len())?;
+        for u in open {
             writeln!(
                 out,
-                "  第{}行 “{}”",
-                f.span.line,
-                f.text.split_whitespace().collect::<Vec<_>>().join(" ")
+                "  第{}行 “{}” {}：{}",
+                u.line,
+                u.label.split_whitespace().collect::<Vec<_>>().join(" "),
+                u.amount,
+                u.why
             )?;
         }
     }

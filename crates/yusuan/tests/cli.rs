@@ -413,8 +413,8 @@ fn read_lists_the_figures_it_could_not_attribute() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     let (head, list) = text
-        .split_once("其中未能归属到表格项目的：")
-        .expect("the unattributed figures are listed");
+        .split_once("其中未能归属、无法与表格核对的：")
+        .expect("the unresolved figures are listed");
     assert!(head.contains("说明中的数字："));
     let n: usize = list
         .split_whitespace()
@@ -423,6 +423,18 @@ fn read_lists_the_figures_it_could_not_attribute() {
         .expect("a count");
     let listed = list.lines().filter(|l| l.starts_with("  第")).count();
     assert!(n > 0 && listed == n, "{n} said, {listed} listed:\n{text}");
-    // The item of the checklist's rate slip is among them, with its line.
-    assert!(text.contains("其他司法支出"), "{text}");
+    // The item of the checklist's rate slip is resolved to its row, so not among them; a
+    // vehicle's unit price (no table holds it) is, with why.
+    assert!(!list.contains("其他司法支出"), "{text}");
+    assert!(
+        list.contains("单价") && list.contains("未能确定所指"),
+        "{text}"
+    );
+    // The JSON mode says how many on stderr.
+    let json = run(&["read", p.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&json.stderr).contains(&format!("{n} 个数字未能归属")),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
 }
