@@ -1,6 +1,7 @@
 //! Editorial slips a reviewer returns a document for (DOMAIN.md §8): template text left in,
 //! doubled punctuation, unbalanced quotes and brackets, a missing figure before 万元, half-width
-//! punctuation in Chinese text, a name from another year's catalog. Each is a warning: the
+//! punctuation in Chinese text, a name from another year's catalog, 部门 / 单位 wording, a
+//! comparison phrased wrongly, a document number's brackets. Each is a warning: the
 //! document says something wrong or unfinished, but no figure is proven wrong by it.
 //!
 //! The rules read the narrative's paragraphs (re-joined across lines and pages) and the notes
@@ -91,6 +92,22 @@ pub(crate) const SCOPE_WORD: Rule = rule!(
     "全部",
     "部门与单位用语不符",
     "A unit's document (单位预算 / 单位决算) calls itself 本部门 / 我部门 or prints a table titled 部门…表; a department's document that calls itself 本部门 also calls itself 本单位 / 我单位. A department that calls itself 本单位 throughout follows its region's habit and is not reported."
+);
+
+pub(crate) const COMPARISON: Rule = rule!(
+    "edit.comparison",
+    Warning,
+    "全部",
+    "比较句式不当",
+    "A comparison with the prior year phrased wrongly: a full stop between an amount and its comparison (“1.35万元。比2024年预算持平”, a comma's place), 比 and 相比 mixed (“比上年相比减少”), 相比 missing its 比 (“与上年相未发生变化”)."
+);
+
+pub(crate) const DOC_NUMBER: Rule = rule!(
+    "edit.doc-number",
+    Warning,
+    "全部",
+    "文号格式不规范",
+    "A document number's year in round brackets (“沪商规（2024）2号”), where GB/T 9704 takes the hexagonal 〔2024〕."
 );
 
 /// The page where a section printing the cut line whole begins, if one does. Its letters are
@@ -282,15 +299,31 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         brackets(piece.text, &|o| piece.at(o), sink);
     }
     scope_words(ctx, &pieces, sink);
+    let mut numbered: Vec<(Location, String)> = Vec::new();
     for piece in &pieces {
         template(piece, sink);
         punctuation(piece, sink);
+        let v = visible(piece.text);
+        comparison(piece, &v, sink);
+        list_number_comma(piece, &v, &mut numbered);
+        doc_number(piece, &v, sink);
         missing_figure(piece, sink);
         half_width(piece, sink);
         if let Some(p) = piece.para {
             old_name(piece, &old_names, sink);
             full_stop(p, sink);
         }
+    }
+    if let Some((_, words)) = numbered.first() {
+        sink.emit(
+            &PUNCTUATION,
+            Level::Violated,
+            format!(
+                "“{words}”{}：括号序号后的顿号多余",
+                places_more(numbered.len())
+            ),
+            numbered.iter().map(|(l, _)| l.clone()).collect(),
+        );
     }
     // Table cells: markup and template words (a performance table's text cells).
     for t in &ctx.doc.tables {
@@ -413,6 +446,152 @@ fn punctuation(p: &Piece, sink: &mut Sink) {
             }
         }
         prev = Some((i, d));
+    }
+}
+
+/// The visible characters of a text (whitespace dropped: a line break inside a word is the
+/// layout's, not the document's), each with its byte offset.
+fn visible(text: &str) -> Vec<(usize, char)> {
+    text.char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .collect()
+}
+
+/// The end of a reference to the prior year at `k` (上年, 去年, 上一年, 2024年, with 预算 /
+/// 预算数 / 执行数 / 决算 after it), if one starts there.
+fn year_ref(v: &[(usize, char)], k: usize) -> Option<usize> {
+    let at = |i: usize, w: &str| {
+        w.chars()
+            .enumerate()
+            .all(|(j, c)| v.get(i + j).is_some_and(|x| x.1 == c))
+    };
+    let mut e = if at(k, "上一年") {
+        k + 3
+    } else if at(k, "上年") || at(k, "去年") {
+        k + 2
+    } else if (0..4).all(|j| v.get(k + j).is_some_and(|x| x.1.is_ascii_digit())) && at(k + 4, "年")
+    {
+        k + 5
+    } else {
+        return None;
+    };
+    for tail in ["预算数", "执行数", "预算", "决算"] {
+        if at(e, tail) {
+            e += tail.chars().count();
+            break;
+        }
+    }
+    Some(e)
+}
+
+/// The visible characters from `k` on, as one string of at most `n`.
+fn shown(v: &[(usize, char)], from: usize, n: usize) -> String {
+    v.iter().skip(from).take(n).map(|x| x.1).collect()
+}
+
+fn comparison(p: &Piece, v: &[(usize, char)], sink: &mut Sink) {
+    for k in 0..v.len() {
+        let c = v[k].1;
+        let next = |i: usize| v.get(i).map(|x| x.1);
+        let slip = if c == '。' && next(k + 1) == Some('比') && year_ref(v, k + 2).is_some() {
+            // The amount before the stop is what is compared: “1.35万元。比2024年预算持平”.
+            let before = v[..k]
+                .iter()
+                .rev()
+                .take_while(|x| !matches!(x.1, '。' | '；' | '，' | '：'))
+                .count();
+            let mut from = k - before.min(12);
+            while from < k && !(is_cjk(v[from].1) || v[from].1.is_ascii_digit()) {
+                from += 1;
+            }
+            let quote = shown(v, from, k - from + 10);
+            Some((k, format!("“{quote}”：句号把金额与其比较断开，应为逗号")))
+        } else if c == '比' {
+            year_ref(v, k + 1)
+                .filter(|&e| next(e) == Some('相') && next(e + 1) == Some('比'))
+                .map(|e| {
+                    let quote = shown(v, k, e + 2 - k);
+                    (
+                        k,
+                        format!("“{quote}”：“比”与“相比”杂糅，应为“比上年”或“与上年相比”"),
+                    )
+                })
+        } else if c == '与' {
+            year_ref(v, k + 1)
+                // What follows 相比 (“与上年相比，”, “相比未发生变化”, “相比增加”), right
+                // after 相: not 相等, 相同, 相符, 相当.
+                .filter(|&e| {
+                    next(e) == Some('相')
+                        && next(e + 1).is_some_and(|c| "，,未增减持下上没无基".contains(c))
+                })
+                .map(|e| {
+                    let quote = shown(v, k, e + 1 - k + 4);
+                    (k, format!("“{quote}”：“相比”缺“比”字"))
+                })
+        } else {
+            None
+        };
+        if let Some((at, message)) = slip {
+            sink.emit(&COMPARISON, Level::Violated, message, vec![p.at(v[at].0)]);
+        }
+    }
+}
+
+/// “（一）、基本支出”: a bracketed list number takes no 、 after it. The places, with the
+/// words, are gathered over the document and said once.
+fn list_number_comma(p: &Piece, v: &[(usize, char)], spots: &mut Vec<(Location, String)>) {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit();
+    for k in 0..v.len() {
+        // The list number opens the text or follows a stop.
+        let opens = k == 0 || matches!(v[k - 1].1, '。' | '；' | '：');
+        if !opens || v[k].1 != '（' {
+            continue;
+        }
+        let n = v[k + 1..].iter().take_while(|x| numeral(x.1)).count();
+        if (1..=3).contains(&n)
+            && v.get(k + 1 + n).is_some_and(|x| x.1 == '）')
+            && v.get(k + 2 + n).is_some_and(|x| x.1 == '、')
+        {
+            spots.push((p.at(v[k].0), shown(v, k, 8)));
+        }
+    }
+}
+
+/// “沪商规（2024）2号”: a document number with its year in round brackets.
+fn doc_number(p: &Piece, v: &[(usize, char)], sink: &mut Sink) {
+    for k in 1..v.len() {
+        let digits = |from: usize| {
+            v[from.min(v.len())..]
+                .iter()
+                .take_while(|x| x.1.is_ascii_digit())
+                .count()
+        };
+        let year = digits(k + 1);
+        if v[k].1 != '（' || !is_cjk(v[k - 1].1) || year != 4 {
+            continue;
+        }
+        let close = k + 1 + year;
+        let number = digits(close + 1);
+        let is_no = v.get(close).is_some_and(|x| x.1 == '）')
+            && number > 0
+            && v.get(close + 1 + number).is_some_and(|x| x.1 == '号');
+        if !is_no {
+            continue;
+        }
+        let start = v[..k]
+            .iter()
+            .rev()
+            .take_while(|x| is_cjk(x.1))
+            .count()
+            .min(6);
+        let quote = shown(v, k - start, start + close + 2 + number - k);
+        let year: String = shown(v, k + 1, 4);
+        sink.emit(
+            &DOC_NUMBER,
+            Level::Violated,
+            format!("“{quote}”：文号中的年份应使用六角括号“〔{year}〕”"),
+            vec![p.at(v[k].0)],
+        );
     }
 }
 

@@ -157,6 +157,8 @@ pub const RULES: &[Rule] = &[
     edit::FULL_STOP,
     edit::YEAR,
     edit::SCOPE_WORD,
+    edit::COMPARISON,
+    edit::DOC_NUMBER,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,

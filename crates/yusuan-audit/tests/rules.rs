@@ -1094,3 +1094,60 @@ fn unresolved_amounts_are_listed() {
     assert_eq!(open[0].amount, "12.50万元");
     insta::assert_debug_snapshot!("unresolved_amounts_are_listed", open);
 }
+
+#[test]
+fn edit_comparison() {
+    // A full stop between the amount and its comparison.
+    planted(
+        "edit.comparison",
+        Severity::Warning,
+        "“三公”经费预算",
+        "公务接待费 2.2 万元，比 2024 年减少 0.6 万元",
+        "公务接待费 2.2 万元。比 2024 年减少 0.6 万元",
+    );
+    // 比 and 相比 mixed.
+    planted(
+        "edit.comparison",
+        Severity::Warning,
+        "（一）机关运行经费。",
+        "比上年增加 159.8 万元",
+        "比上年相比增加 159.8 万元",
+    );
+    // 相比 without its 比; “与上年相同” is not a slip.
+    planted(
+        "edit.comparison",
+        Severity::Warning,
+        "（一）机关运行经费。",
+        "比上年增加 159.8 万元",
+        "与上年相增加 159.8 万元",
+    );
+    let (same, _) = edit(
+        &example(),
+        "（一）机关运行经费。",
+        "比上年增加 159.8 万元",
+        "与上年相同",
+    );
+    assert!(!audit(&same).iter().any(|f| f.rule == "edit.comparison"));
+}
+
+#[test]
+fn edit_list_number_comma() {
+    planted(
+        "edit.punctuation",
+        Severity::Warning,
+        "“三公”经费预算",
+        "其中：因公出国（境）费用",
+        "其中：（一）、因公出国（境）费用",
+    );
+}
+
+#[test]
+fn edit_doc_number() {
+    planted(
+        "edit.doc-number",
+        Severity::Warning,
+        "（一）机关运行经费。",
+        "主要原因是机构改革后单位和人员数量增加。",
+        "主要原因是机构改革后单位和人员数量增加（渝府办发（2024）3号）。",
+    );
+}
