@@ -181,7 +181,30 @@ pub(crate) fn resolve<'t>(
     }
     let loose: Vec<_> = ix.rows.iter().filter(|(r, n)| fits(r, n, false)).collect();
     match loose[..] {
-        [(r, _)] => Some((*r, false)),
+        [(r, _)] => return Some((*r, false)),
+        [] => {}
+        _ => return None,
+    }
+    // A parent's name run into the row's, its level mark left out: “人大事务行政运行（项）”
+    // is 20101 人大事务 + 2010101 行政运行. One row only, at the level printed.
+    let run_in: Vec<_> = ix
+        .rows
+        .iter()
+        .filter(|(r, n)| {
+            r.code.len() == last.level
+                && !n.is_empty()
+                && last_name.len() > n.len()
+                && last_name.ends_with(n.as_str())
+                && [3, 5].iter().any(|&k| {
+                    k < r.code.len()
+                        && ix
+                            .name_of(&r.code[..k])
+                            .is_some_and(|x| last_name[..last_name.len() - n.len()] == *x)
+                })
+        })
+        .collect();
+    match run_in[..] {
+        [(r, _)] => Some((*r, true)),
         _ => None,
     }
 }

@@ -853,6 +853,14 @@ fn text_item() {
     // By codes printed in the path.
     let (coded, _) = with_item("一般公共服务支出（201类）政府办公厅（室）及相关机构事务（03款）行政运行（01项）支出 954.84 万元");
     expect("text.item", Severity::Error, &example(), &coded, line);
+    // The 款 run into the 项, its mark left out: still that row.
+    let (run_in, _) = with_item("政府办公厅（室）及相关机构事务行政运行（项）支出 954.84 万元");
+    expect("text.item", Severity::Error, &example(), &run_in, line);
+    let (run_in_right, _) =
+        with_item("政府办公厅（室）及相关机构事务行政运行（项）支出 945.84 万元");
+    assert!(!audit(&run_in_right)
+        .iter()
+        .any(|f| f.rule.starts_with("text.item") && is_loud(f)));
 }
 
 #[test]
