@@ -428,6 +428,26 @@ fn check_change_sums(entries: &[Entry], sink: &mut Sink) {
             && same_unit(a.amount, b.amount)
             && !(named(a) && named(b) && a.side != b.side)
     };
+    // The amounts stated with a change, sorted: a window is looked at only when its sum is
+    // near one of them, and no longer once its sum has passed the largest.
+    let mut whole_fens: Vec<i64> = entries
+        .iter()
+        .filter(|e| e.change.is_some())
+        .map(|e| e.amount.fen)
+        .collect();
+    whole_fens.sort_unstable();
+    let Some(&largest) = whole_fens.last() else {
+        return;
+    };
+    let widest = entries
+        .iter()
+        .map(|e| summed_half(e.amount))
+        .max()
+        .unwrap_or(0);
+    let near_a_whole = |sum: i64, tol: i64| {
+        let from = whole_fens.partition_point(|&f| f < sum - tol);
+        whole_fens.get(from).is_some_and(|&f| f <= sum + tol)
+    };
     for start in 0..cands.len() {
         if start > 0
             && cands[start - 1].amount.is_zero()
@@ -437,21 +457,27 @@ fn check_change_sums(entries: &[Entry], sink: &mut Sink) {
         }
         let mut sum = 0i64;
         let mut half = 0i64;
+        // The side the window's parts name, once one does.
+        let mut side: Option<&Entry> = None;
         for end in start..cands.len() {
             let part = cands[end];
-            if !same_list(cands[start], part) {
+            // One list is of one section and unit, and of income or of expenditure, never
+            // of both.
+            if !same_list(cands[start], part) || side.is_some_and(|s| !same_list(s, part)) {
                 break;
             }
-            // One list is of income or of expenditure, never of both.
-            if cands[start..end].iter().any(|e| !same_list(e, part)) {
-                break;
+            if side.is_none() && named(part) {
+                side = Some(part);
             }
             sum += part.amount.fen;
             half += summed_half(part.amount);
+            if sum > largest + half + widest {
+                break;
+            }
             let next_zero = cands
                 .get(end + 1)
                 .is_some_and(|n| n.amount.is_zero() && same_list(part, n));
-            if end == start || next_zero || sum == 0 {
+            if end == start || next_zero || sum == 0 || !near_a_whole(sum, half + widest) {
                 continue;
             }
             let window = &cands[start..=end];
