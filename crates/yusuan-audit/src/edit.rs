@@ -23,7 +23,7 @@ pub(crate) const PUNCTUATION: Rule = rule!(
     Warning,
     "全部",
     "标点重复",
-    "Punctuation doubled or stacked (。。 ，， 。； ；。), possibly with a space between."
+    "Punctuation doubled or stacked (。。 ，， 。； ；。), possibly with a space between; a 、 after a bracketed list number (（一）、)."
 );
 pub(crate) const BRACKETS: Rule = rule!(
     "edit.brackets",

@@ -71,15 +71,20 @@ fn pieces(label: &str) -> Vec<Piece> {
     out
 }
 
-pub fn run(ctx: &Ctx, sink: &mut Sink) {
-    let tables: Vec<&Table> = [
+/// The tables an item path may name a row of: the function tables of every fund.
+fn function_tables<'t>(ctx: &Ctx<'t>) -> Vec<&'t Table> {
+    [
         TableKind::GeneralBudgetByFunction,
         TableKind::DeptExpenditure,
         TableKind::GovFundByFunction,
     ]
     .iter()
     .filter_map(|k| ctx.facts.table(*k))
-    .collect();
+    .collect()
+}
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    let tables = function_tables(ctx);
     if tables.is_empty() {
         return;
     }
@@ -447,14 +452,7 @@ fn of_the_item_before(label: &str) -> bool {
 /// hold (a 会议费 total, a project's name). A prior or planned amount stated right after an item
 /// it belongs to is that item's. Empty for a document the audit does not read as a budget.
 pub fn unresolved(ctx: &Ctx) -> Vec<Unresolved> {
-    let tables: Vec<&Table> = [
-        TableKind::GeneralBudgetByFunction,
-        TableKind::DeptExpenditure,
-        TableKind::GovFundByFunction,
-    ]
-    .iter()
-    .filter_map(|k| ctx.facts.table(*k))
-    .collect();
+    let tables = function_tables(ctx);
     let indexes: Vec<Index> = tables.iter().map(|t| Index::new(t)).collect();
     let mut out = Vec::new();
     // The line of the last resolved figure: a prior or planned amount within two lines of it
@@ -466,13 +464,16 @@ pub fn unresolved(ctx: &Ctx) -> Vec<Unresolved> {
             Subject::Unknown(label) => {
                 let path = pieces(label);
                 let basic = ctx.facts.table(TableKind::BasicByEconomic).is_some();
-                let found = || indexes.iter().any(|ix| resolve(ix, &path).is_some());
+                let found =
+                    !path.is_empty() && indexes.iter().any(|ix| resolve(ix, &path).is_some());
                 if personnel_label(label).is_some() {
                     (!basic).then_some("本文件没有基本支出经济分类表，无从核对")
                 } else if !path.is_empty() && indexes.is_empty() {
                     Some("本文件没有支出功能分类表，无从核对（表格另成文件时可一并审核：--as-one）")
-                } else if path.len() >= 2 || (path.len() == 1 && found()) {
-                    (!found()).then_some("科目路径在支出功能分类表中找不到对应的行")
+                } else if found {
+                    None
+                } else if path.len() >= 2 {
+                    Some("科目路径在支出功能分类表中找不到对应的行")
                 } else if of_the_item_before(label)
                     && last_resolved.is_some_and(|l| f.span.line <= l + 2)
                 {

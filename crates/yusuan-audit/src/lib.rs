@@ -297,21 +297,23 @@ impl Default for Auditor {
 impl Auditor {
     /// The narrative amounts no rule can tie to what they are of ([`Unresolved`]).
     pub fn unresolved(&self, doc: &Document) -> Vec<Unresolved> {
-        if doc.profile.is_none() || doc.kind == yusuan_core::DocKind::FinalAccounts {
-            return Vec::new();
+        self.context(doc)
+            .map_or_else(Vec::new, |ctx| item::unresolved(&ctx))
+    }
+
+    /// What the rules read a budget with; none for a layout no profile recognised or a 决算.
+    fn context<'a>(&'a self, doc: &'a Document) -> Option<Ctx<'a>> {
+        let profile_id = doc.profile.as_ref()?;
+        if doc.kind == yusuan_core::DocKind::FinalAccounts {
+            return None;
         }
-        let profile = self
-            .profiles
-            .iter()
-            .find(|p| doc.profile.as_ref() == Some(&p.id));
-        let ctx = Ctx {
+        Some(Ctx {
             doc,
-            profile,
+            profile: self.profiles.iter().find(|p| &p.id == profile_id),
             functional: self.functional,
             economic: self.economic,
             facts: Facts::new(doc),
-        };
-        item::unresolved(&ctx)
+        })
     }
 
     pub fn check(&self, doc: &Document) -> Vec<Finding> {
@@ -332,20 +334,10 @@ impl Auditor {
                 vec![Location::new(note.span, None)],
             );
         }
-        let Some(profile_id) = &doc.profile else {
+        let Some(ctx) = self.context(doc) else {
             return sink.findings;
         };
-        if doc.kind == yusuan_core::DocKind::FinalAccounts {
-            return sink.findings;
-        }
-        let profile = self.profiles.iter().find(|p| &p.id == profile_id);
-        let ctx = Ctx {
-            doc,
-            profile,
-            functional: self.functional,
-            economic: self.economic,
-            facts: Facts::new(doc),
-        };
+        let profile = ctx.profile;
         // Could our reading be wrong? Asked of every table before any finding is an error.
         let doubts = gate::doubts(&ctx);
         let ambiguous = gate::ambiguous_rows(&ctx);
