@@ -603,6 +603,15 @@ fn check_window(
 }
 
 /// A signed change in words: 增加 C / 减少 C / 持平.
+/// A change in words: "增加 X 万元", "减少 X 万元", "持平".
+fn change_words(fen: i64, unit: MoneyUnit) -> String {
+    match fen.signum() {
+        0 => "持平".to_string(),
+        1 => format!("增加{}", wan(fen, unit)),
+        _ => format!("减少{}", wan(-fen, unit)),
+    }
+}
+
 fn signed_wan(fen: i64, unit: MoneyUnit) -> String {
     match fen.signum() {
         1 => format!("增加{}", wan(fen, unit)),
@@ -1346,11 +1355,11 @@ fn triples(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
             &RESTATED,
             Level::Violated,
             format!(
-                "情况说明第{}行称本年{}、上年{}，两者相差{}，而又称{}{}",
+                "情况说明第{}行称本年{}、上年{}，即{}，而又称{}{}",
                 p.line_at(c.offset),
                 cu.text,
                 pr.text,
-                wan(a.fen - pa.fen, a.unit),
+                change_words(a.fen - pa.fen, a.unit),
                 dir_word(*cdir),
                 c.text
             ),

@@ -5,7 +5,9 @@ use crate::facts::{
     total_row, Side, SideLabel, Val,
 };
 use crate::{Ctx, Location, Sink};
-use yusuan_core::{catalog::normalize_name, compare_same, Agreement, ColumnRole, Table, TableKind};
+use yusuan_core::{
+    catalog::normalize_name, compare_same, Agreement, ColumnRole, MoneyUnit, Table, TableKind,
+};
 
 use crate::{Level, Rule};
 
@@ -275,6 +277,9 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
     }
     let income: Vec<(String, &yusuan_core::Row)> = side(t6, ColumnRole::IncomeItem);
     let t7 = ctx.facts.table(TableKind::DeptIncome);
+    if let Some(t7) = t7 {
+        income_list_total(t6, &income, t7, unit, sink);
+    }
     let t1 = ctx.facts.table(TableKind::FiscalSummary);
     for (label, row) in &income {
         let v6 = Val::of(t6.value(row, ColumnRole::IncomeAmount));
@@ -340,6 +345,48 @@ fn dept_summary(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// Whether the document shows money from sources other than 一般公共预算.
+/// A 收入预算总表 printed as a list of sources (Jiangsu: "收入总计", then each fund's 小计 and
+/// items, one amount per row): its 收入总计 is the 收支总表's income total (the last 合计 /
+/// 总计 of the income side, which holds the 上年结转 as the list's total does).
+fn income_list_total(
+    t6: &Table,
+    income: &[(String, &yusuan_core::Row)],
+    t7: &Table,
+    unit: MoneyUnit,
+    sink: &mut Sink,
+) {
+    fn grand<'a>(
+        rows: &[(String, &'a yusuan_core::Row)],
+        last: bool,
+    ) -> Option<(String, &'a yusuan_core::Row)> {
+        let mut it = rows
+            .iter()
+            .filter(|(l, _)| side_label(l) == SideLabel::Grand);
+        let found = if last { it.next_back() } else { it.next() };
+        found.map(|(l, r)| (l.clone(), *r))
+    }
+    let list = side(t7, ColumnRole::IncomeItem);
+    let (Some((l6, r6)), Some((l7, r7))) = (grand(income, true), grand(&list, false)) else {
+        return;
+    };
+    check_same(
+        sink,
+        &DEPT_SUMMARY,
+        Level::Violated,
+        Side {
+            desc: || format!("{}收入“{}”", t6.label(), l6),
+            val: Val::of(t6.value(r6, ColumnRole::IncomeAmount)),
+            loc: || loc(t6, r6.span).in_column(ColumnRole::IncomeAmount),
+        },
+        Side {
+            desc: || format!("{}“{}”", t7.label(), l7),
+            val: Val::of(t7.value(r7, ColumnRole::IncomeAmount)),
+            loc: || loc(t7, r7.span).in_column(ColumnRole::IncomeAmount),
+        },
+        unit,
+    );
+}
+
 pub(crate) fn only_general_budget(ctx: &Ctx) -> Option<bool> {
     let t6 = ctx.facts.table(TableKind::DeptSummary)?;
     let mut seen_gb = false;

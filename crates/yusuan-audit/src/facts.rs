@@ -312,7 +312,7 @@ pub fn check_same<DA, LA, DB, LB>(
                 a.val.show(unit),
                 (b.desc)(),
                 b.val.show(unit),
-                format_fen(d, x.unit),
+                format_fen(d.abs(), x.unit),
                 x.unit.label()
             ),
             locs(),
@@ -338,7 +338,7 @@ pub fn check_same<DA, LA, DB, LB>(
                 a.val.show(unit),
                 (b.desc)(),
                 b.val.show(unit),
-                format_fen(d, x.unit),
+                format_fen(d.abs(), x.unit),
                 x.unit.label()
             ),
             locs(),
@@ -418,7 +418,7 @@ pub fn check_sum<D, L>(
                 parts_desc,
                 format_fen(sum, u),
                 u.label(),
-                format_fen(d, u),
+                format_fen(d.abs(), u),
                 u.label(),
                 format_fen(tol, u),
                 u.label()
@@ -435,7 +435,7 @@ pub fn check_sum<D, L>(
                 parts_desc,
                 format_fen(sum, u),
                 u.label(),
-                format_fen(d, u),
+                format_fen(d.abs(), u),
                 u.label()
             ),
             locs(),

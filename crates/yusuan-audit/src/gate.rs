@@ -17,7 +17,7 @@
 //! - most checkable rows failing at once (columns matched wrongly as a whole).
 
 use crate::{Ctx, Finding, Severity, Sink};
-use yusuan_core::{CellValue, Document, Table};
+use yusuan_core::{CellValue, ColumnRole, Document, Table};
 
 /// A table in doubt: its index in the document and why.
 pub struct Doubt {
@@ -170,18 +170,46 @@ fn at_row(findings: &[Finding], row: &yusuan_core::Row) -> bool {
     })
 }
 
-/// Lines of placed rows whose figures fit their identities in more than one placing: where a
-/// figure is, there, is a guess.
-pub fn ambiguous_rows(ctx: &Ctx) -> std::collections::BTreeSet<u32> {
-    let mut out = std::collections::BTreeSet::new();
+/// Where a placed row's figures fit their identities in more than one placing, the columns
+/// whose cell differs between those placings, by line: where such a figure is, there, is a
+/// guess. A cell every fitting placing agrees on is not in doubt.
+pub type Ambiguous = std::collections::BTreeMap<u32, Vec<ColumnRole>>;
+
+pub fn ambiguous_rows(ctx: &Ctx) -> Ambiguous {
+    let mut out = Ambiguous::new();
     for t in &ctx.doc.tables {
+        let mut base: Option<Vec<Finding>> = None;
         for (ri, row) in t.rows.iter().enumerate() {
             if !row.placed {
                 continue;
             }
-            let fits = |t: &Table| !at_row(&errors(ctx, t), row);
-            if fits(t) && placings(t, ri).iter().any(fits) {
-                out.insert(row.span.line);
+            let base = base.get_or_insert_with(|| errors(ctx, t));
+            if at_row(base, row) {
+                continue;
+            }
+            // Another placing fits when it breaks nothing at the row nor anywhere else in the
+            // table: one that makes a sum fail elsewhere is not a reading of this table.
+            let fits = |alt: &Table| {
+                let e = errors(ctx, alt);
+                !at_row(&e, row) && e.len() <= base.len()
+            };
+            let mut roles: Vec<ColumnRole> = Vec::new();
+            let mut any = false;
+            for alt in placings(t, ri).iter().filter(|a| fits(a)) {
+                any = true;
+                let moved = alt.rows[ri].cells.iter().enumerate().filter(|(i, c)| {
+                    row.cells.get(*i).map(|o| o.text.as_str()) != Some(c.text.as_str())
+                });
+                for (i, _) in moved {
+                    if let Some(col) = t.columns.get(i) {
+                        if !roles.contains(&col.role) {
+                            roles.push(col.role);
+                        }
+                    }
+                }
+            }
+            if any {
+                out.entry(row.span.line).or_default().extend(roles);
             }
         }
     }
@@ -380,12 +408,7 @@ fn rests_on(f: &Finding, t: &Table) -> bool {
 
 /// One `read.doubt` finding per table in doubt, and its errors and warnings kept as info; so
 /// too a finding that rests on a figure put in its column by position alone.
-pub fn apply(
-    doc: &Document,
-    doubts: &[Doubt],
-    ambiguous: &std::collections::BTreeSet<u32>,
-    findings: &mut Vec<Finding>,
-) {
+pub fn apply(doc: &Document, doubts: &[Doubt], ambiguous: &Ambiguous, findings: &mut Vec<Finding>) {
     for d in doubts {
         let t = &doc.tables[d.table];
         let mut held = 0;
@@ -408,17 +431,22 @@ pub fn apply(
             locations: vec![crate::Location::new(t.span, Some(t.label()))],
         });
     }
-    let placed = ambiguous;
+    // A location on such a line is in doubt unless it names a column no placing moved.
+    let in_doubt = |l: &crate::Location| {
+        ambiguous
+            .get(&l.line)
+            .is_some_and(|roles| l.column.is_none_or(|c| roles.contains(&c)))
+    };
     for f in findings.iter_mut() {
-        let on_placed = f.locations.iter().any(|l| placed.contains(&l.line));
+        let on_placed = f.locations.iter().any(in_doubt);
         if f.severity != Severity::Info && f.rule != crate::READ_DOUBT.id && on_placed {
             f.severity = Severity::Info;
             f.message = format!(
                 "（第{}行的金额在文本中按位置归列，换一种归列也相符，未作判定）{}",
                 f.locations
                     .iter()
+                    .find(|l| in_doubt(l))
                     .map(|l| l.line)
-                    .find(|l| placed.contains(l))
                     .unwrap_or_default(),
                 f.message
             );

@@ -78,6 +78,9 @@ pub struct Location {
     pub end_line: u32,
     pub page: Option<u32>,
     pub table: Option<String>,
+    /// The column of the figure the finding rests on, where one cell is meant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<yusuan_core::ColumnRole>,
 }
 
 impl Location {
@@ -87,7 +90,14 @@ impl Location {
             end_line: span.end_line,
             page: span.page,
             table,
+            column: None,
         }
+    }
+
+    /// The same place narrowed to one column's cell.
+    pub fn in_column(mut self, role: yusuan_core::ColumnRole) -> Location {
+        self.column = Some(role);
+        self
     }
 }
 

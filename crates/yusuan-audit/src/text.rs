@@ -60,7 +60,7 @@ fn stated_total<'t>(t: &'t Table, role: ColumnRole, what: &str) -> Option<Stated
     Some(Stated {
         table: t,
         val: Val::of(t.value(row, role)),
-        loc: loc(t, row.span),
+        loc: loc(t, row.span).in_column(role),
         desc: format!("{}合计行的“{}”{}", t.label(), role.label(), what),
         prior: t
             .col(ColumnRole::Prior)
@@ -75,6 +75,8 @@ fn side_item<'t>(
     pick: impl Fn(&str) -> bool,
 ) -> Option<Stated<'t>> {
     let (label, row) = side(t, item).into_iter().find(|(l, _)| pick(l))?;
+    // An expenditure total may be printed across the columns: no one cell is meant.
+    let at = loc(t, row.span);
     Some(Stated {
         table: t,
         val: if amount == ColumnRole::Total {
@@ -82,7 +84,11 @@ fn side_item<'t>(
         } else {
             Val::of(t.value(row, amount))
         },
-        loc: loc(t, row.span),
+        loc: if amount == ColumnRole::Total {
+            at
+        } else {
+            at.in_column(amount)
+        },
         desc: format!("{}“{}”", t.label(), label),
         prior: None,
     })
@@ -167,7 +173,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
         Some(Stated {
             table: t4,
             val: Val::of(t4.value(row, role)),
-            loc: loc(t4, row.span),
+            loc: loc(t4, row.span).in_column(role),
             desc: format!("{}“{}”", t4.label(), role.label()),
             prior: None,
         })
@@ -270,7 +276,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
                     Some(Stated {
                         table: x,
                         val: Val::of(x.value(c.row, ColumnRole::Total)),
-                        loc: loc(x, c.row.span),
+                        loc: loc(x, c.row.span).in_column(ColumnRole::Total),
                         desc: format!("{} {} {}的“总计”", x.label(), c.code, c.name),
                         prior: x
                             .col(ColumnRole::Prior)
@@ -363,7 +369,7 @@ fn path_row<'t>(t: &'t Table, path: &[String]) -> Option<Stated<'t>> {
     Some(Stated {
         table: t,
         val: Val::of(t.value(r.row, ColumnRole::Total)),
-        loc: loc(t, r.row.span),
+        loc: loc(t, r.row.span).in_column(ColumnRole::Total),
         desc: format!("{} {} {}的“合计”", t.label(), r.code, r.name),
         prior: None,
     })
@@ -557,7 +563,12 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
     } else {
         change.text.clone()
     };
-    let locs = vec![Location::new(change.span, None), st.loc.clone()];
+    // The change rests on the row's prior column as well as its current one.
+    let row_wide = Location {
+        column: None,
+        ..st.loc.clone()
+    };
+    let locs = vec![Location::new(change.span, None), row_wide];
     let basis = format!(
         "{}本年{}、上年{}{}{}",
         st.desc,
@@ -603,7 +614,7 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
                 said,
                 basis,
                 words(actual),
-                format_fen(diff, unit),
+                format_fen(diff.abs(), unit),
                 unit.label()
             ),
             locs,
@@ -742,6 +753,7 @@ impl Location {
             end_line: self.end_line.max(other.end_line),
             page: self.page.or(other.page),
             table: self.table.clone().or_else(|| other.table.clone()),
+            column: None,
         }
     }
 }

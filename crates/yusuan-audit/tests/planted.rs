@@ -247,10 +247,12 @@ fn every_corpus_text_catches_changed_figures_that_have_a_counterpart() {
         ));
         total.0 += caught;
         total.1 += planted;
-        // Measured 2026-12-02: every document at least 15 / 24, 395 / 478 in all. The Jiangsu
-        // narratives restate figures within themselves (the 总计 in the 收支, 财政拨款 and
-        // 一般公共预算 sections) and those restatements are not compared with each other yet.
-        if caught * 2 < planted {
+        // Measured 2026-12-03: every document at least 18 / 24, 425 / 478 in all (402 before
+        // a placed row's figures were doubted column by column and the Jiangsu 收入预算总表's
+        // total was compared). Left: figures whose only counterpart is a cell of a row in
+        // doubt, 三公 parts printed in the narrative and a 政府采购 table, wholes of 项目支出
+        // stated after their parts.
+        if caught * 4 < planted * 3 {
             weak.push(format!("{name}: {caught}/{planted}"));
         }
     }
@@ -261,5 +263,5 @@ fn every_corpus_text_catches_changed_figures_that_have_a_counterpart() {
         report.join("\n"),
         weak.join("\n")
     );
-    assert!(total.0 * 100 >= total.1 * 80, "{} / {}", total.0, total.1);
+    assert!(total.0 * 100 >= total.1 * 85, "{} / {}", total.0, total.1);
 }

@@ -155,6 +155,39 @@ fn cross_dept_summary() {
     );
 }
 
+/// A 收入预算总表 printed as a list of sources (Jiangsu): its 收入总计 against the 收支总表's.
+/// The 收支总表's total row is placed by position in the text, but no placing moves its
+/// income figure, so the difference is an error, not a doubt.
+#[test]
+fn cross_dept_summary_income_list() {
+    let Some(text) = corpus("jiangsu-npc-office-2019-dept-budget-tables.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, "收入总计", "18,330.37", "18,330.47");
+    expect("cross.dept-summary", Severity::Error, &text, &variant, line);
+}
+
+/// A narrative figure against a table cell that every placing of its row keeps in its column
+/// (Jiangsu 支出预算总表: four figures in five columns, the 合计 always first).
+#[test]
+fn text_figure_on_a_placed_row() {
+    let (Some(text), Some(tables)) = (
+        corpus("jiangsu-npc-office-2019-dept-budget-text.layout.txt"),
+        corpus("jiangsu-npc-office-2019-dept-budget-tables.layout.txt"),
+    ) else {
+        return;
+    };
+    let (variant, line) = edit(&text, "（二）支出预算总计", "18330.37", "18330.47");
+    let join = |t: &str| format!("{t}\u{c}{tables}");
+    expect(
+        "text.figure",
+        Severity::Error,
+        &join(&text),
+        &join(&variant),
+        line,
+    );
+}
+
 #[test]
 fn cross_dept_fiscal() {
     let text = example();

@@ -116,6 +116,19 @@ pub(crate) fn map_tabbed(
             .collect();
         // A profile that names no code or label column takes the amounts alone.
         let ignorable = class != Class::Amount && want.is_empty();
+        // One label the profile names, printed in adjacent columns ("一般公共预算资金 |
+        // 小计"): one label, its pieces joined, as a code printed in pieces is.
+        let adjacent = |cols: &[&Vec<usize>]| {
+            logical
+                .iter()
+                .skip_while(|(_, c)| !std::ptr::eq(c, cols[0]))
+                .take(cols.len())
+                .all(|(c, _)| *c == class)
+        };
+        if class == Class::Label && want.len() == 1 && have.len() > 1 && adjacent(&have) {
+            map[want[0]] = have.iter().flat_map(|c| c.iter().copied()).collect();
+            continue;
+        }
         if want.len() != have.len() && !ignorable {
             return None;
         }
@@ -188,5 +201,8 @@ mod tests {
         assert_eq!(apply(&map, &body[1]), ["21,940.96"]);
         // Classes that do not match keep the rows positional.
         assert!(map_tabbed(&header, &body, &[Name, Total, Basic]).is_none());
+        // One label printed in two columns is one, its pieces joined.
+        let map = map_tabbed(&header, &body, &[IncomeItem, IncomeAmount]).expect("matched");
+        assert_eq!(apply(&map, &body[1]), ["一般公共预算资金小计", "21,940.96"]);
     }
 }
