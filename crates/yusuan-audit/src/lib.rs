@@ -148,6 +148,7 @@ pub const RULES: &[Rule] = &[
     text::CHANGE,
     text::SUM,
     text::COUNT,
+    text::SAME_FIGURE,
     arith::RATE,
     arith::SHARE,
     arith::RESTATED,

@@ -26,6 +26,8 @@ pub(crate) const CHANGE: Rule = rule!("text.change", Error, weaker: Warning, "�
 
 pub(crate) const SUM: Rule = rule!("text.sum", Error, "预算 部门/单位", "说明中的合计与分项", "Sums stated in the narrative add up: 三公 and its parts, 政府采购 = 货物 + 工程 + 服务, vehicles = sum of kinds, 基本 + 项目.");
 
+pub(crate) const SAME_FIGURE: Rule = rule!("text.same-figure", Error, "预算 部门/单位", "同一数额前后一致", "A quantity the narrative states more than once (the same subject in the same money: all sources, 财政拨款 or 一般公共预算, as the figure's words or its section's headings name it) is stated the same each time, within the rounding of both printings; prior-year amounts are not compared.");
+
 pub(crate) const COUNT: Rule = rule!(
     "text.count",
     Error,
@@ -41,6 +43,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     }
     sums(ctx, sink);
     counts(ctx, sink);
+    restatements(ctx, sink);
 }
 
 /// Where a table states what a narrative subject is about.
@@ -775,6 +778,128 @@ fn counts(ctx: &Ctx, sink: &mut Sink) {
                 ),
                 vec![Location::new(c.span, None)],
             );
+        }
+    }
+}
+
+/// The subjects one document states once: a 类, a source, a total, 三公 and its parts. Not a
+/// 结转 (上年结转 and 结转下年 read alike), a partial 绩效 amount, vehicles or what was not
+/// resolved.
+fn one_quantity(s: &Subject) -> bool {
+    !matches!(
+        s,
+        Subject::Unknown(_)
+            | Subject::SourceIncome(ColumnRole::CarryOver)
+            | Subject::PerformanceFundsPartial
+            | Subject::ProcurementReserved
+            | Subject::VehiclesKind(_)
+            | Subject::Vehicles
+            | Subject::VehiclesGeneral
+            | Subject::VehiclesEnforcement
+            | Subject::VehiclesSpecial
+            | Subject::VehiclesOther
+    )
+}
+
+/// The money each figure's section speaks of, from its heading and the headings above it.
+fn section_funds(ctx: &Ctx) -> Vec<(u32, u32, Option<Funds>)> {
+    let mut chain: Vec<(u8, &str)> = Vec::new();
+    let mut out = Vec::new();
+    for sec in &ctx.doc.sections {
+        while chain.last().is_some_and(|(l, _)| *l >= sec.level) {
+            chain.pop();
+        }
+        chain.push((sec.level, sec.heading.as_str()));
+        // The nearest heading that names a money decides.
+        let funds = chain.iter().rev().find_map(|(_, h)| {
+            let h = yusuan_read::lines::compact(h);
+            if h.contains("一般公共预算") {
+                Some(Funds::General)
+            } else if h.contains("财政拨款") {
+                Some(Funds::Fiscal)
+            } else {
+                None
+            }
+        });
+        for p in &sec.paragraphs {
+            out.push((p.span.line, p.span.end_line, funds));
+        }
+    }
+    out
+}
+
+/// One quantity stated twice in the narrative, differently: each later statement against the
+/// first of the same subject in the same money.
+fn restatements(ctx: &Ctx, sink: &mut Sink) {
+    let year = ctx.doc.year.as_ref().map(|y| y.value);
+    let single = crate::cross::only_general_budget(ctx) == Some(true);
+    let sections = section_funds(ctx);
+    let mut first: Vec<(&Figure, Funds, Amount)> = Vec::new();
+    for f in &ctx.doc.figures {
+        let Some(a) = f.amount else { continue };
+        if !one_quantity(&f.subject) || a.fen == 0 {
+            continue;
+        }
+        // A prior year's amount, or a change, is another quantity.
+        let words = yusuan_read::lines::compact(&f.text);
+        let other_year = ["上年", "上一年", "执行数", "比", "较", "同比"]
+            .iter()
+            .any(|w| words.contains(w))
+            || year.is_some_and(|y| words.contains(&format!("{}年", y - 1)));
+        if other_year {
+            continue;
+        }
+        let line = f.span.line;
+        let in_section = sections
+            .iter()
+            .find(|(a, b, _)| *a <= line && line <= *b)
+            .and_then(|(_, _, fu)| *fu);
+        let funds = stated_funds(f).or(in_section).unwrap_or(Funds::All);
+        let funds = if single { Funds::General } else { funds };
+        let earlier = first
+            .iter()
+            .find(|(e, fu, _)| e.subject == f.subject && *fu == funds);
+        let Some((e, _, ea)) = earlier else {
+            first.push((f, funds, a));
+            continue;
+        };
+        if e.span.line == line {
+            continue;
+        }
+        let show = |x: &Amount| format!("{}{}", format_fen(x.fen, x.unit), x.unit.label());
+        let locs = vec![Location::new(f.span, None), Location::new(e.span, None)];
+        match yusuan_core::compare_same(*ea, a) {
+            Agreement::Equal => {}
+            Agreement::Rounding(_) => sink.emit(
+                &SAME_FIGURE,
+                Level::Info,
+                format!(
+                    "情况说明第{}行“{}”为{}，第{}行“{}”为{}，属四舍五入尾差",
+                    line,
+                    f.text,
+                    show(&a),
+                    e.span.line,
+                    e.text,
+                    show(ea)
+                ),
+                locs,
+            ),
+            Agreement::Differs(d) => sink.emit(
+                &SAME_FIGURE,
+                Level::Violated,
+                format!(
+                    "情况说明第{}行“{}”为{}，而第{}行所述同一数额“{}”为{}，前后不一，相差{}{}",
+                    line,
+                    f.text,
+                    show(&a),
+                    e.span.line,
+                    e.text,
+                    show(ea),
+                    format_fen(d.abs(), a.unit),
+                    a.unit.label()
+                ),
+                locs,
+            ),
         }
     }
 }

@@ -188,6 +188,17 @@ fn text_figure_on_a_placed_row() {
     );
 }
 
+/// The Jiangsu narrative states 基本支出 in its overview and again in its 支出 section; read
+/// alone (without its tables), a change to one is the narrative contradicting itself.
+#[test]
+fn text_same_figure() {
+    let Some(text) = corpus("jiangsu-npc-office-2019-dept-budget-text.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, "基本支出9312.9万元，占", "9312.9", "9312.8");
+    expect("text.same-figure", Severity::Error, &text, &variant, line);
+}
+
 #[test]
 fn cross_dept_fiscal() {
     let text = example();

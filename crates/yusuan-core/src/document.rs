@@ -487,6 +487,9 @@ pub enum Subject {
     ProcurementGoods,
     ProcurementWorks,
     ProcurementServices,
+    /// The part of 政府采购 reserved for small and medium enterprises (面向中小企业预留, and
+    /// 小微企业 within it): stated in the narrative, printed by no table.
+    ProcurementReserved,
     /// 项目支出 under performance management
     PerformanceFunds,
     /// 财政拨款收入 / 支出 (all three funds together).
@@ -535,6 +538,7 @@ impl Subject {
             ProcurementGoods => "procurement_goods",
             ProcurementWorks => "procurement_works",
             ProcurementServices => "procurement_services",
+            ProcurementReserved => "procurement_reserved",
             PerformanceFunds => "performance_funds",
             FiscalIncome => "fiscal_income",
             FiscalExpenditure => "fiscal_expenditure",
@@ -575,6 +579,7 @@ impl Subject {
             ProcurementGoods => "政府采购货物预算".into(),
             ProcurementWorks => "政府采购工程预算".into(),
             ProcurementServices => "政府采购服务预算".into(),
+            ProcurementReserved => "面向中小企业预留的政府采购预算".into(),
             PerformanceFunds => "实行绩效目标管理的项目资金".into(),
             FiscalIncome => "财政拨款收入".into(),
             FiscalExpenditure => "财政拨款支出".into(),

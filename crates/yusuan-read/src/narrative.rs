@@ -649,6 +649,11 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
         return Subject::OperatingCost;
     }
     if has("政府采购") {
+        // The part reserved for small and medium enterprises (面向中小企业预留, 小微企业) is
+        // a share of the 采购 total that no table prints.
+        if has("预留") || has("中小企业") || has("小微企业") || has("小型和微型") {
+            return Subject::ProcurementReserved;
+        }
         return if has("货物") {
             Subject::ProcurementGoods
         } else if has("工程") {
