@@ -1,8 +1,8 @@
 //! Identities across tables of one document (DOMAIN.md §3).
 
 use crate::facts::{
-    check_same, class_row_by_name, coded_rows, loc, row_by_code, side, side_label, source_of,
-    total_row, Side, SideLabel, Val,
+    check_same, check_sum, class_row_by_name, coded_rows, loc, row_by_code, side, side_label,
+    source_of, total_row, Side, SideLabel, Val,
 };
 use crate::{Ctx, Location, Sink};
 use yusuan_core::{
@@ -29,6 +29,8 @@ pub(crate) const THREE_PUBLIC_ECONOMIC: Rule = rule!("cross.three-public-economi
 
 pub(crate) const EMPTY_FUND: Rule = rule!("cross.empty-fund", Error, weaker: Warning, "预算 部门/单位", "空表与其他表、说明一致", "An empty 政府性基金 / 国有资本经营 table agrees with the empty columns elsewhere (an error) and the narrative says the unit has none (a warning).");
 
+pub(crate) const SUMMARY_SPLIT: Rule = rule!("cross.summary-split", Error, "预算 单位", "财务收支总表的人员、公用经费与项目支出", "Where the 财务收支总表 splits expenditure into 人员经费, 公用经费 and 项目支出, each 类 (and the 支出总计) has 人员 + 公用 = the 部门支出总表's 基本支出 and the same 项目支出; with only 一般公共预算 money, the 支出总计's 人员 and 公用 equal the economic table's.");
+
 pub(crate) const PERFORMANCE_TOTAL: Rule = rule!(
     "cross.performance-total",
     Error,
@@ -41,6 +43,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     fiscal_vs_function(ctx, sink);
     basic_vs_economic(ctx, sink);
     dept_summary(ctx, sink);
+    summary_split(ctx, sink);
     dept_vs_fiscal(ctx, sink);
     three_public_vs_economic(ctx, sink);
     empty_funds(ctx, sink);
@@ -385,6 +388,98 @@ fn income_list_total(
         },
         unit,
     );
+}
+
+/// The 财务收支总表's 人员 / 公用 / 项目 split of each 类 against the 部门支出总表's 基本 / 项目,
+/// and of its 支出总计 against the economic table.
+fn summary_split(ctx: &Ctx, sink: &mut Sink) {
+    let Some(t6) = ctx.facts.table(TableKind::DeptSummary).filter(|t| {
+        t.col(ColumnRole::Personnel).is_some() && t.col(ColumnRole::PublicUse).is_some()
+    }) else {
+        return;
+    };
+    let unit = ctx.facts.unit(t6);
+    let at = |r: &yusuan_core::Row, role| loc(t6, r.span).in_column(role);
+    let t8 = ctx
+        .facts
+        .table(TableKind::DeptExpenditure)
+        .filter(|t| !coded_rows(t).is_empty() && t.col(ColumnRole::Basic).is_some());
+    for (label, row) in side(t6, ColumnRole::ExpItem) {
+        let split = [
+            Val::of(t6.value(row, ColumnRole::Personnel)),
+            Val::of(t6.value(row, ColumnRole::PublicUse)),
+        ];
+        let kind = side_label(&label);
+        let other = match (kind, t8) {
+            (SideLabel::Grand, Some(t8)) => total_row(t8).map(|r| (r, "合计".to_string())),
+            (SideLabel::Item, Some(t8)) => {
+                class_row_by_name(t8, &label).map(|c| (c.row, format!("{} {}", c.code, c.name)))
+            }
+            _ => None,
+        };
+        if let (Some(t8), Some((r8, what))) = (t8, other) {
+            check_sum(
+                sink,
+                &SUMMARY_SPLIT,
+                Side {
+                    desc: || format!("{} {}的“基本支出”", t8.label(), what),
+                    val: Val::of(t8.value(r8, ColumnRole::Basic)),
+                    loc: || loc(t8, r8.span).in_column(ColumnRole::Basic),
+                },
+                &split,
+                &format!("{}“{}”的人员经费与公用经费", t6.label(), label),
+                Some(&loc(t6, row.span)),
+                unit,
+            );
+            if t6.col(ColumnRole::Project).is_some() && t8.col(ColumnRole::Project).is_some() {
+                check_same(
+                    sink,
+                    &SUMMARY_SPLIT,
+                    Level::Violated,
+                    Side {
+                        desc: || format!("{}“{}”的“项目支出”", t6.label(), label),
+                        val: Val::of(t6.value(row, ColumnRole::Project)),
+                        loc: || at(row, ColumnRole::Project),
+                    },
+                    Side {
+                        desc: || format!("{} {}的“项目支出”", t8.label(), what),
+                        val: Val::of(t8.value(r8, ColumnRole::Project)),
+                        loc: || loc(t8, r8.span).in_column(ColumnRole::Project),
+                    },
+                    unit,
+                );
+            }
+        }
+        // The economic table is of 一般公共预算 money: the whole split only when that is all.
+        if kind != SideLabel::Grand || only_general_budget(ctx) != Some(true) {
+            continue;
+        }
+        let Some(t3) = ctx.facts.table(TableKind::BasicByEconomic) else {
+            continue;
+        };
+        let Some(r3) = total_row(t3) else { continue };
+        for role in [ColumnRole::Personnel, ColumnRole::PublicUse] {
+            if t3.col(role).is_none() {
+                continue;
+            }
+            check_same(
+                sink,
+                &SUMMARY_SPLIT,
+                Level::Violated,
+                Side {
+                    desc: || format!("{}“{}”的“{}”", t6.label(), label, role.label()),
+                    val: Val::of(t6.value(row, role)),
+                    loc: || at(row, role),
+                },
+                Side {
+                    desc: || format!("{}合计的“{}”", t3.label(), role.label()),
+                    val: Val::of(t3.value(r3, role)),
+                    loc: || loc(t3, r3.span).in_column(role),
+                },
+                unit,
+            );
+        }
+    }
 }
 
 pub(crate) fn only_general_budget(ctx: &Ctx) -> Option<bool> {

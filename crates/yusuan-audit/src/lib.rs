@@ -139,6 +139,7 @@ pub const RULES: &[Rule] = &[
     cross::FISCAL_FUNCTION,
     cross::BASIC_ECONOMIC,
     cross::DEPT_SUMMARY,
+    cross::SUMMARY_SPLIT,
     cross::DEPT_FISCAL,
     cross::THREE_PUBLIC_ECONOMIC,
     cross::EMPTY_FUND,

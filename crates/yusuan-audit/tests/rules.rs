@@ -199,6 +199,35 @@ fn text_same_figure() {
     expect("text.same-figure", Severity::Error, &text, &variant, line);
 }
 
+/// A 单位 财务收支预算总表 splits each 类 into 人员经费, 公用经费 and 项目支出 (Shanghai).
+#[test]
+fn cross_summary_split() {
+    let Some(text) = corpus("shanghai-putuo-commerce-2025-unit-budget.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(
+        &text,
+        "一、一般公共服务支出",
+        "1,467,842.00",
+        "1,467,942.00",
+    );
+    expect(
+        "cross.summary-split",
+        Severity::Error,
+        &text,
+        &variant,
+        line,
+    );
+    let (variant, line) = edit(&text, "支出总计", "18,120,593.00", "18,120,693.00");
+    expect(
+        "cross.summary-split",
+        Severity::Error,
+        &text,
+        &variant,
+        line,
+    );
+}
+
 #[test]
 fn cross_dept_fiscal() {
     let text = example();
