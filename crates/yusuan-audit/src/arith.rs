@@ -46,7 +46,7 @@ pub(crate) const CHANGE_TWICE: Rule = rule!(
     weaker: Warning,
     "全部",
     "同一金额的增减额前后不一",
-    "One amount's change stated twice agrees with itself: the same printed amount (6 digits or more) of the same fund and side, against the same base, with changes that differ beyond the printings' half steps, is an error; the same amount named as another fund or side (财政拨款 and 一般公共预算, 收入 and 支出: equal this year, but the prior year may differ by a 政府性基金 or a 结转) is a warning to verify."
+    "One amount's change stated twice agrees with itself: the same printed amount (6 digits or more) of the same fund and side, against the same base, with changes that differ beyond the printings' half steps, is an error; the same amount named as another fund or side (财政拨款 and 一般公共预算, 收入 and 支出: equal this year, but the prior year may differ by a 政府性基金 or a 结转) is a warning to verify. A net change restated after its reasons (增减相抵后增加 C) is the change the item was said to have just before (与上年相比增加 C)."
 );
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
@@ -1316,6 +1316,7 @@ fn rates(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
         );
     }
     restated(p, toks, sink);
+    net_restated(p, toks, sink);
     triples(p, toks, sink);
 }
 
@@ -1421,6 +1422,58 @@ fn restated(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
         ),
         vec![here(p, b.offset), here(p, first.offset)],
     );
+}
+
+/// "与上年相比增加 C 万元。主要原因是……；增减相抵后增加 C' 万元": the net change stated after
+/// its reasons is the change the item was said to have, the nearest one compared with the
+/// prior year before it.
+fn net_restated(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
+    let signed = |t: &Tok| match (&t.role, t.amount) {
+        (Role::Change(d), Some(a)) => Some((d.sign() * a.fen, a)),
+        _ => None,
+    };
+    for (ni, net) in toks.iter().enumerate() {
+        if !net.words.contains("相抵") {
+            continue;
+        }
+        // "…增减相抵后增加 C" may read as an amount: its clause ends with the direction.
+        let nd = match net.role {
+            Role::Change(d) => Some(d),
+            _ => ending_dir(&net.words),
+        };
+        let (Some(nd), Some(na)) = (nd, net.amount) else {
+            continue;
+        };
+        let nv = nd.sign() * na.fen;
+        let own = toks[..ni].iter().rev().find(|t| {
+            signed(t).is_some()
+                && !t.words.contains("相抵")
+                && (t.what.opens_compared || compared_in(&t.words))
+        });
+        let Some(own) = own else { continue };
+        let Some((ov, oa)) = signed(own).filter(|(_, a)| same_unit(*a, na)) else {
+            continue;
+        };
+        if (nv - ov).abs() <= na.half_step() + oa.half_step() {
+            continue;
+        }
+        let Role::Change(od) = own.role else { continue };
+        sink.emit(
+            &CHANGE_TWICE,
+            Level::Violated,
+            format!(
+                "情况说明第{}行称增减相抵后{}{}，而第{}行称该项与上年相比{}{}，前后不一，相差{}",
+                p.line_at(net.offset),
+                dir_word(nd),
+                net.text,
+                p.line_at(own.offset),
+                dir_word(od),
+                own.text,
+                wan((nv - ov).abs(), na.unit)
+            ),
+            vec![here(p, net.offset), here(p, own.offset)],
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

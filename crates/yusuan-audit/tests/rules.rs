@@ -1134,6 +1134,12 @@ fn text_change_twice() {
             "{again}"
         );
     }
+    // A net change restated after its reasons (增减相抵后增加 C) is the item's change.
+    let Some(text) = corpus("jiangsu-npc-office-2019-dept-budget-text.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, "定压减10%，增减相抵后增加", "164.48", "164.58");
+    expect("text.change-twice", Severity::Error, &text, &variant, line);
 }
 
 #[test]
