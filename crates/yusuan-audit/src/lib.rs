@@ -188,6 +188,7 @@ pub const RULES: &[Rule] = &[
     perf::DUPLICATE,
     perf::HEADER,
     perf::PROJECTS,
+    perf::WITHIN,
 ];
 
 pub(crate) const READ_UNSUPPORTED: Rule = rule!(

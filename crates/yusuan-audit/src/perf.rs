@@ -2,7 +2,7 @@
 
 use crate::facts::{check_sum, loc, Side, Val};
 use crate::{Ctx, Location, Sink};
-use yusuan_core::{Indicator, MoneyUnit, Performance, Span, Table, TableKind};
+use yusuan_core::{format_fen, Amount, Indicator, MoneyUnit, Performance, Span, Table, TableKind};
 
 use crate::{Level, Rule};
 
@@ -112,6 +112,63 @@ fn projects_total(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
+/// Σ 年度资金总额 of the project performance tables <= the 项目支出 of the 部门支出总表.
+fn within_projects(ctx: &Ctx, sink: &mut Sink) {
+    let Some(t8) = ctx.facts.table(TableKind::DeptExpenditure) else {
+        return;
+    };
+    let Some(row) = crate::facts::total_row(t8) else {
+        return;
+    };
+    let Val::Amt(budget) = Val::of(t8.value(row, yusuan_core::ColumnRole::Project)) else {
+        return;
+    };
+    let mut funds: Vec<(Amount, &Table)> = Vec::new();
+    for t in &ctx.doc.tables {
+        if t.kind != Some(TableKind::ProjectPerformance) {
+            continue;
+        }
+        let cell = t.performance.as_ref().and_then(|p| p.funds_total.as_ref());
+        // A table whose funds could not be read leaves the sum unknown.
+        match cell.map(|c| Val::of(Some(&c.value))) {
+            Some(Val::Amt(a)) => funds.push((a, t)),
+            Some(Val::Blank) => {}
+            _ => return,
+        }
+    }
+    if funds.is_empty() {
+        return;
+    }
+    let sum: i64 = funds.iter().map(|(a, _)| a.fen).sum();
+    let tol: i64 = budget.half_step() + funds.iter().map(|(a, _)| a.half_step()).sum::<i64>();
+    if sum <= budget.fen + tol {
+        return;
+    }
+    let unit = budget.unit;
+    let first = funds[0].1;
+    let last = funds[funds.len() - 1].1;
+    let span = Span::line(first.span.line, first.span.page).to(last.span);
+    sink.emit(
+        &WITHIN,
+        Level::Violated,
+        format!(
+            "{}张项目绩效目标表的“年度资金总额”合计{}{}，超过{}合计的“项目支出”{}{}，多出{}{}",
+            funds.len(),
+            format_fen(sum, unit),
+            unit.label(),
+            t8.label(),
+            format_fen(budget.fen, unit),
+            unit.label(),
+            format_fen(sum - budget.fen, unit),
+            unit.label()
+        ),
+        vec![
+            Location::new(span, Some(first.label())),
+            loc(t8, row.span).in_column(yusuan_core::ColumnRole::Project),
+        ],
+    );
+}
+
 /// "项目5个" / "5个项目": the count, when stated once.
 fn project_count(s: &str) -> Option<usize> {
     let mut found = None;
@@ -138,8 +195,11 @@ fn project_count(s: &str) -> Option<usize> {
     found
 }
 
+pub(crate) const WITHIN: Rule = rule!("perf.within-project", Error, "预算 部门/单位", "绩效项目资金不超过项目支出", "The 年度资金总额 of the project performance tables, added up, does not exceed the 项目支出 of the 部门支出总表: projects with performance goals are among this year's projects.");
+
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     projects_total(ctx, sink);
+    within_projects(ctx, sink);
     for t in &ctx.doc.tables {
         let Some(p) = &t.performance else { continue };
         let project = t.kind == Some(TableKind::ProjectPerformance);

@@ -228,6 +228,36 @@ fn cross_summary_split() {
     );
 }
 
+/// The project performance tables' funds, added up, within the 项目支出 (万里街道 2023: five
+/// tables; one planted at nine hundred million 元).
+#[test]
+fn perf_within_project() {
+    let Some(text) = corpus("shanghai-putuo-wanli-street-2023-dept-budget.layout.txt") else {
+        return;
+    };
+    // The table's 年度资金申请总额 is the line's last figure.
+    let line = text
+        .lines()
+        .position(|l| l.contains("年度资金申请总额") && l.contains("10,903,043.00"))
+        .map(|i| i + 1)
+        .expect("the fifth project table");
+    let variant: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match l.rfind("10,903,043.00") {
+            Some(k) if i + 1 == line => format!("{}9{}", &l[..k], &l[k..]),
+            _ => l.to_string(),
+        })
+        .collect();
+    expect(
+        "perf.within-project",
+        Severity::Error,
+        &text,
+        &variant.join("\n"),
+        line,
+    );
+}
+
 #[test]
 fn cross_dept_fiscal() {
     let text = example();
