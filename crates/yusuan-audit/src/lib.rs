@@ -135,6 +135,7 @@ pub const RULES: &[Rule] = &[
     table::HIERARCHY,
     table::ROW_TOTAL,
     table::THREE_PUBLIC,
+    table::PROCUREMENT,
     table::BALANCE,
     cross::FISCAL_FUNCTION,
     cross::BASIC_ECONOMIC,

@@ -20,6 +20,8 @@ pub(crate) const THREE_PUBLIC: Rule = rule!(
     "三公 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 小计 = 购置费 + 运行费."
 );
 
+pub(crate) const PROCUREMENT: Rule = rule!("table.procurement", Error, "预算 部门/单位", "政府采购预算表合计", "In a 政府采购预算表 printed as a tree (合计; 一、货物 / 二、工程 / 三、服务; each 专项 and 经济科目 line; its items with their 采购组织形式): 合计 = the classes, each class = its lines or its items, and each line = its items when the class's lines or items add up. The tree is read from where each row's label begins, so a table read without its columns is checked only by class.");
+
 pub(crate) const BALANCE: Rule = rule!("table.balance", Error, "预算 部门/单位", "收支平衡", "In every 收支总表: 收入合计 = 支出合计, 本年收入 = the sum of the sources, 本年支出 = the sum of the 类.");
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
@@ -46,6 +48,7 @@ pub fn check_table(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 row_totals(ctx, t, sink);
             }
             TableKind::ThreePublic => three_public(ctx, t, sink),
+            TableKind::Procurement => procurement(ctx, t, sink),
             TableKind::FiscalSummary | TableKind::DeptSummary => {
                 balance(ctx, t, sink);
                 row_totals(ctx, t, sink);
@@ -230,6 +233,191 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 None,
                 unit,
             );
+        }
+    }
+}
+
+/// One row of a 政府采购预算表 tree.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Node {
+    Grand,
+    Class,
+    /// A 专项 / 经济科目 line, at the depth its label begins.
+    Line(usize),
+    Item,
+}
+
+fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
+    let unit = ctx.facts.unit(t);
+    // Each row with a figure: its last figure, where its label begins and ends, and the label.
+    let mut rows: Vec<(&yusuan_core::Row, Val, usize, usize, String)> = Vec::new();
+    // The profile names no columns (they differ by year): a figure is a cell printed as one.
+    let figure = |c: &yusuan_core::Cell| -> Option<Val> {
+        if let yusuan_core::CellValue::Amount(a) = c.value {
+            return Some(Val::Amt(a));
+        }
+        let text = c.text.trim();
+        let numeric = text.bytes().any(|b| b.is_ascii_digit())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b',' || b == b'.');
+        numeric
+            .then(|| yusuan_core::Amount::parse(text, unit).ok())
+            .flatten()
+            .map(Val::Amt)
+    };
+    for r in &t.rows {
+        let Some((fig, val)) = r
+            .cells
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, c)| figure(c).map(|v| (i, v)))
+        else {
+            continue;
+        };
+        let filled = |c: &&yusuan_core::Cell| !c.text.trim().is_empty();
+        let Some(depth) = r.cells[..fig].iter().position(|c| filled(&c)) else {
+            continue;
+        };
+        let last = r.cells[..fig]
+            .iter()
+            .rposition(|c| filled(&c))
+            .unwrap_or(depth);
+        let label = yusuan_read::lines::compact(&r.cells[depth].text);
+        rows.push((r, val, depth, last, label));
+    }
+    let numbered = |l: &str| {
+        l.chars()
+            .next()
+            .is_some_and(|c| "一二三四五六七八九十".contains(c))
+            && l.contains('、')
+    };
+    let structural = |l: &str| numbered(l) || yusuan_read::is_total_label(l);
+    // Items fill the last label column (their 采购组织形式); lines leave it blank.
+    let ends = || rows.iter().filter(|r| !structural(&r.4)).map(|r| r.3);
+    let deepest = ends().max().unwrap_or(0);
+    // Only a table read from its grid (every row the same columns) tells where labels begin:
+    // a space-aligned text keeps its cells in reading order.
+    let grid = rows
+        .windows(2)
+        .all(|w| w[0].0.cells.len() == w[1].0.cells.len());
+    let tree = grid && ends().any(|e| e < deepest) && ends().any(|e| e == deepest);
+    let nodes: Vec<Node> = rows
+        .iter()
+        .map(|(_, _, depth, last, label)| {
+            if yusuan_read::is_total_label(label) {
+                Node::Grand
+            } else if numbered(label) {
+                Node::Class
+            } else if *last == deepest && tree {
+                Node::Item
+            } else {
+                Node::Line(*depth)
+            }
+        })
+        .collect();
+    let at = |i: usize| loc(t, rows[i].0.span);
+    let span_of = |ix: &[usize]| -> Option<crate::Location> {
+        let (a, b) = (ix.first()?, ix.last()?);
+        Some(loc(t, rows[*a].0.span.to(rows[*b].0.span)))
+    };
+    let sum_check = |sink: &mut Sink, total: usize, parts: &[usize], what: &str| {
+        let vals: Vec<Val> = parts.iter().map(|&i| rows[i].1.clone()).collect();
+        check_sum(
+            sink,
+            &PROCUREMENT,
+            Side {
+                desc: || format!("{}“{}”", t.label(), rows[total].4),
+                val: rows[total].1.clone(),
+                loc: || at(total),
+            },
+            &vals,
+            what,
+            span_of(parts).as_ref(),
+            unit,
+        );
+    };
+    let adds = |total: usize, parts: &[usize]| -> bool {
+        let Val::Amt(a) = rows[total].1 else {
+            return false;
+        };
+        let mut sum = 0i64;
+        let mut tol = a.half_step();
+        for &i in parts {
+            match rows[i].1 {
+                Val::Amt(x) => {
+                    sum += x.fen;
+                    tol += x.half_step();
+                }
+                Val::Blank => {}
+                _ => return false,
+            }
+        }
+        (sum - a.fen).abs() <= tol
+    };
+    let classes: Vec<usize> = (0..rows.len())
+        .filter(|&i| nodes[i] == Node::Class)
+        .collect();
+    if let Some(grand) = nodes.iter().position(|n| *n == Node::Grand) {
+        if !classes.is_empty() {
+            sum_check(sink, grand, &classes, "各类采购");
+        }
+    }
+    if !tree {
+        return;
+    }
+    for (k, &c) in classes.iter().enumerate() {
+        let end = classes.get(k + 1).copied().unwrap_or(rows.len());
+        let inside: Vec<usize> = (c + 1..end).filter(|&i| nodes[i] != Node::Grand).collect();
+        let top = inside
+            .iter()
+            .filter_map(|&i| match nodes[i] {
+                Node::Line(d) => Some(d),
+                _ => None,
+            })
+            .min();
+        let lines: Vec<usize> = inside
+            .iter()
+            .copied()
+            .filter(|&i| top.is_some_and(|d| nodes[i] == Node::Line(d)))
+            .collect();
+        // A 专项 printed once over several 经济科目 lines leaves them at another depth.
+        let all_lines: Vec<usize> = inside
+            .iter()
+            .copied()
+            .filter(|&i| matches!(nodes[i], Node::Line(_)))
+            .collect();
+        let items: Vec<usize> = inside
+            .iter()
+            .copied()
+            .filter(|&i| nodes[i] == Node::Item)
+            .collect();
+        let by_lines = (!lines.is_empty() && adds(c, &lines))
+            || (!all_lines.is_empty() && adds(c, &all_lines));
+        let by_items = !items.is_empty() && adds(c, &items);
+        if !by_lines && !by_items {
+            // Neither reading adds up: the class against its lines (or its items).
+            if lines.is_empty() {
+                sum_check(sink, c, &items, "其下各采购品目");
+            } else {
+                sum_check(sink, c, &lines, "其下各专项");
+            }
+            continue;
+        }
+        // The class adds up one way: each line is the items that follow it.
+        for (j, &l) in inside.iter().enumerate() {
+            if !matches!(nodes[l], Node::Line(_)) {
+                continue;
+            }
+            let own: Vec<usize> = inside[j + 1..]
+                .iter()
+                .copied()
+                .take_while(|&i| nodes[i] == Node::Item)
+                .collect();
+            if !own.is_empty() {
+                sum_check(sink, l, &own, "其下各采购品目");
+            }
         }
     }
 }

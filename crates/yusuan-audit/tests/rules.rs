@@ -258,6 +258,33 @@ fn perf_within_project() {
     );
 }
 
+/// A 政府采购预算表 read from its grid (the Jiangsu 2018 table as the PDF reader gives it, one
+/// tab-separated row per printed row) in place of its space-aligned text: the tree is known
+/// from where each label begins, so an item, a line or a class changed is caught.
+#[test]
+fn table_procurement() {
+    let Some(text) = corpus("jiangsu-party-office-2018-dept-budget-tables.layout.txt") else {
+        return;
+    };
+    let grid = std::fs::read_to_string(
+        repo_root().join("crates/yusuan-audit/tests/fixtures/jiangsu-procurement-grid.txt"),
+    )
+    .expect("fixture");
+    let head: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.contains("2018年政府采购预算表"))
+        .collect();
+    let text = format!("{}\n{grid}", head.join("\n"));
+    for (needle, from, to) in [
+        ("PC服务器", "12.00", "12.50"),
+        ("机要及电子政务业务费", "30.00", "31.00"),
+        ("一、货物A", "90.00", "91.00"),
+    ] {
+        let (variant, line) = edit(&text, needle, from, to);
+        expect("table.procurement", Severity::Error, &text, &variant, line);
+    }
+}
+
 #[test]
 fn cross_dept_fiscal() {
     let text = example();
