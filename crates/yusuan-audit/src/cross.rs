@@ -483,6 +483,11 @@ fn summary_split(ctx: &Ctx, sink: &mut Sink) {
 }
 
 pub(crate) fn only_general_budget(ctx: &Ctx) -> Option<bool> {
+    ctx.facts
+        .only_general_budget(|| only_general_budget_of(ctx))
+}
+
+fn only_general_budget_of(ctx: &Ctx) -> Option<bool> {
     let t6 = ctx.facts.table(TableKind::DeptSummary)?;
     let mut seen_gb = false;
     for (label, row) in side(t6, ColumnRole::IncomeItem) {

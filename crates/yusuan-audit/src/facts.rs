@@ -66,11 +66,21 @@ pub struct CodedRow<'a> {
 /// Lookups over the document.
 pub struct Facts<'a> {
     pub doc: &'a Document,
+    /// Whether all the unit's money is 一般公共预算 (asked for every narrative figure).
+    only_general_budget: std::sync::OnceLock<Option<bool>>,
 }
 
 impl<'a> Facts<'a> {
     pub fn new(doc: &'a Document) -> Facts<'a> {
-        Facts { doc }
+        Facts {
+            doc,
+            only_general_budget: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// `cross::only_general_budget`, worked out once.
+    pub fn only_general_budget(&self, work: impl FnOnce() -> Option<bool>) -> Option<bool> {
+        *self.only_general_budget.get_or_init(work)
     }
 
     pub fn table(&self, kind: TableKind) -> Option<&'a Table> {

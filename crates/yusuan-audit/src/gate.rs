@@ -178,33 +178,44 @@ pub type Ambiguous = std::collections::BTreeMap<u32, Vec<ColumnRole>>;
 pub fn ambiguous_rows(ctx: &Ctx) -> Ambiguous {
     let mut out = Ambiguous::new();
     for t in &ctx.doc.tables {
-        let mut base: Option<Vec<Finding>> = None;
+        if !t.rows.iter().any(|r| r.placed) {
+            continue;
+        }
+        let base = errors(ctx, t);
+        // One copy of the table, its row placed otherwise and put back in turn.
+        let mut scratch = t.clone();
         for (ri, row) in t.rows.iter().enumerate() {
-            if !row.placed {
+            if !row.placed || at_row(&base, row) {
                 continue;
             }
-            let base = base.get_or_insert_with(|| errors(ctx, t));
-            if at_row(base, row) {
-                continue;
-            }
-            // Another placing fits when it breaks nothing at the row nor anywhere else in the
-            // table: one that makes a sum fail elsewhere is not a reading of this table.
-            let fits = |alt: &Table| {
-                let e = errors(ctx, alt);
-                !at_row(&e, row) && e.len() <= base.len()
-            };
             let mut roles: Vec<ColumnRole> = Vec::new();
             let mut any = false;
-            for alt in placings(t, ri).iter().filter(|a| fits(a)) {
+            for to in other_patterns(t, &pattern(t, row)) {
+                place(&mut scratch, ri, &to);
+                let moved: Vec<ColumnRole> = scratch.rows[ri]
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, c)| {
+                        row.cells.get(*i).map(|o| o.text.as_str()) != Some(c.text.as_str())
+                    })
+                    .filter_map(|(i, _)| t.columns.get(i).map(|c| c.role))
+                    .collect();
+                // A placing that would put no new column in doubt need not be tried. Another
+                // placing fits when it breaks nothing at the row nor anywhere else in the
+                // table: one that makes a sum fail elsewhere is not a reading of this table.
+                let fits = !(any && moved.iter().all(|r| roles.contains(r))) && {
+                    let e = errors(ctx, &scratch);
+                    !at_row(&e, row) && e.len() <= base.len()
+                };
+                scratch.rows[ri] = row.clone();
+                if !fits {
+                    continue;
+                }
                 any = true;
-                let moved = alt.rows[ri].cells.iter().enumerate().filter(|(i, c)| {
-                    row.cells.get(*i).map(|o| o.text.as_str()) != Some(c.text.as_str())
-                });
-                for (i, _) in moved {
-                    if let Some(col) = t.columns.get(i) {
-                        if !roles.contains(&col.role) {
-                            roles.push(col.role);
-                        }
+                for r in moved {
+                    if !roles.contains(&r) {
+                        roles.push(r);
                     }
                 }
             }

@@ -30,11 +30,21 @@ pub fn is_code(s: &str) -> bool {
 
 /// Labels that mark total rows.
 pub fn is_total_label(s: &str) -> bool {
-    let c = compact(s);
-    matches!(
-        c.as_str(),
-        "合计" | "总计" | "收入合计" | "支出合计" | "收入总计" | "支出总计"
-    )
+    // Asked of every label of every table, many times over: compared without building the
+    // compacted string.
+    let kept = s
+        .chars()
+        .filter(|c| !(c.is_whitespace() || *c == '\u{feff}'));
+    [
+        "合计",
+        "总计",
+        "收入合计",
+        "支出合计",
+        "收入总计",
+        "支出总计",
+    ]
+    .iter()
+    .any(|t| t.chars().eq(kept.clone()))
 }
 
 fn is_numeric(s: &str) -> bool {
