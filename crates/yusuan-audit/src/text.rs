@@ -167,7 +167,8 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
     use TableKind::*;
     let t = |k| ctx.facts.table(k);
     let three = |role: ColumnRole| -> Option<Stated<'t>> {
-        let t4 = t(ThreePublic)?;
+        // Only a table that prints the column (会议费 and 培训费 are Jiangsu's).
+        let t4 = t(ThreePublic).filter(|x| x.col(role).is_some())?;
         let row = t4.rows.iter().find(|r| {
             r.cells
                 .iter()
@@ -310,6 +311,8 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
         Subject::CarPurchase => three(ColumnRole::CarPurchase),
         Subject::CarOperation => three(ColumnRole::CarOperation),
         Subject::Reception => three(ColumnRole::Reception),
+        Subject::Meeting => three(ColumnRole::Meeting),
+        Subject::Training => three(ColumnRole::Training),
         // Where the 三公 table has a 机关运行经费 column (Shanghai), that is the figure.
         Subject::OperatingCost => three(ColumnRole::OperatingCost)
             .filter(|st| st.table.col(ColumnRole::OperatingCost).is_some())

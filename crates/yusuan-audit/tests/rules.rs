@@ -285,6 +285,32 @@ fn table_procurement() {
     }
 }
 
+/// 会议费 and 培训费 as budgeted in the narrative against the Jiangsu "三公"经费、会议费、培训费
+/// table's columns.
+#[test]
+fn text_figure_meeting_and_training() {
+    let (Some(text), Some(tables)) = (
+        corpus("jiangsu-party-office-2019-dept-budget-text.layout.txt"),
+        corpus("jiangsu-party-office-2019-dept-budget-tables.layout.txt"),
+    ) else {
+        return;
+    };
+    let join = |t: &str| format!("{t}\u{c}{tables}");
+    for (needle, from, to) in [
+        ("预算支出933.50", "933.50", "933.60"),
+        ("预算支出30万元", "30万元", "31万元"),
+    ] {
+        let (variant, line) = edit(&text, needle, from, to);
+        expect(
+            "text.figure",
+            Severity::Error,
+            &join(&text),
+            &join(&variant),
+            line,
+        );
+    }
+}
+
 #[test]
 fn cross_dept_fiscal() {
     let text = example();

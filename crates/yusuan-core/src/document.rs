@@ -217,6 +217,9 @@ pub enum ColumnRole {
     CarPurchase,
     CarOperation,
     Reception,
+    /// 会议费 and 培训费, printed beside 三公 (Jiangsu "三公"经费、会议费、培训费支出预算表).
+    Meeting,
+    Training,
     /// 财政拨款 as one column (Shanghai 收入预算总表).
     Fiscal,
     /// 机关运行经费 (Shanghai 三公 table).
@@ -304,6 +307,8 @@ impl ColumnRole {
             CarPurchase => "公务用车购置费",
             CarOperation => "公务用车运行费",
             Reception => "公务接待费",
+            Meeting => "会议费",
+            Training => "培训费",
             Fiscal => "财政拨款",
             OperatingCost => "机关运行经费",
             UseItem => "支出用途",
@@ -481,6 +486,9 @@ pub enum Subject {
     CarPurchase,
     CarOperation,
     Reception,
+    /// 会议费 / 培训费 budgeted ("…安排的会议费预算支出 N 万元").
+    Meeting,
+    Training,
     /// 机关运行经费
     OperatingCost,
     ProcurementTotal,
@@ -533,6 +541,8 @@ impl Subject {
             CarPurchase => "car_purchase",
             CarOperation => "car_operation",
             Reception => "reception",
+            Meeting => "meeting",
+            Training => "training",
             OperatingCost => "operating_cost",
             ProcurementTotal => "procurement_total",
             ProcurementGoods => "procurement_goods",
@@ -574,6 +584,8 @@ impl Subject {
             CarPurchase => "公务用车购置费".into(),
             CarOperation => "公务用车运行维护费".into(),
             Reception => "公务接待费".into(),
+            Meeting => "会议费".into(),
+            Training => "培训费".into(),
             OperatingCost => "机关运行经费".into(),
             ProcurementTotal => "政府采购预算总额".into(),
             ProcurementGoods => "政府采购货物预算".into(),

@@ -664,7 +664,27 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
             Subject::ProcurementTotal
         };
     }
-    // 会议费 and 培训费 are not compared with any table here.
+    // 会议费 and 培训费 as budgeted ("…安排的会议费预算支出"): the label ends with them. Any
+    // other mention ("从会议费预算中调减") is not the amount budgeted.
+    let budgeted = |k: &str| {
+        [
+            "",
+            "预算",
+            "支出",
+            "预算支出",
+            "预算数",
+            "预算数为",
+            "支出预算",
+        ]
+        .iter()
+        .any(|tail| label.ends_with(&format!("{k}{tail}")))
+    };
+    if budgeted("会议费") {
+        return Subject::Meeting;
+    }
+    if budgeted("培训费") {
+        return Subject::Training;
+    }
     if has("会议费") || has("培训费") {
         return Subject::Unknown(label.to_string());
     }
