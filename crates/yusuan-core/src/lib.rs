@@ -5,6 +5,7 @@ pub mod budget;
 pub mod catalog;
 pub mod document;
 pub mod money;
+pub mod reason;
 
 pub use catalog::{Catalog, Classification, Lookup};
 pub use document::*;

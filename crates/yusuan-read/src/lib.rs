@@ -28,7 +28,7 @@ use yusuan_core::{
 /// Why an input could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("无法读取文件 {path}：{source}")]
+    #[error("无法读取文件 {path}：{}", yusuan_core::reason::io(source))]
     Io {
         path: String,
         #[source]

@@ -267,19 +267,21 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
         path: source.to_string(),
         why,
     };
-    let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(|e| bad(format!("无法解析：{e}")))?;
+    let doc = PdfDocument::from_bytes(bytes.to_vec())
+        .map_err(|e| bad(yusuan_core::reason::detail("文件结构损坏，无法解析", e)))?;
     if doc.is_encrypted() && !doc.authenticate(b"").unwrap_or(false) {
         return Err(bad("文件已加密，需要密码才能读取".to_string()));
     }
     let pages = doc
         .page_count()
-        .map_err(|e| bad(format!("无法读取页数：{e}")))?;
+        .map_err(|e| bad(yusuan_core::reason::detail("无法读取页数", e)))?;
     if pages == 0 {
         return Err(bad("文件没有页面".to_string()));
     }
     // A 决算 is recognised from its cover and not audited: its first pages are enough.
     let fonts = Fonts::default();
-    let first = page_layout(&doc, &fonts, 0).map_err(|e| bad(format!("第1页无法读取文字：{e}")))?;
+    let first = page_layout(&doc, &fonts, 0)
+        .map_err(|e| bad(yusuan_core::reason::detail("第1页无法读取文字", e)))?;
     // The cover's title: its first characters (a table of contents after it names 预算
     // columns of a 决算).
     let cover: String = first
@@ -330,7 +332,12 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     for (p, t) in texts.into_iter().enumerate() {
         match t {
             Some(Ok(page)) => read.push(page),
-            Some(Err(e)) => return Err(bad(format!("第{}页无法读取文字：{e}", p + 1))),
+            Some(Err(e)) => {
+                return Err(bad(yusuan_core::reason::detail(
+                    &format!("第{}页无法读取文字", p + 1),
+                    e,
+                )))
+            }
             None => return Err(bad(format!("第{}页无法读取", p + 1))),
         }
     }

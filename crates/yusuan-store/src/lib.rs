@@ -20,7 +20,7 @@ pub mod password;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("数据库错误：{0}")]
+    #[error("{}", database_reason(.0))]
     Database(#[from] sqlx::Error),
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -33,6 +33,22 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A database failure in the user's words; the driver's own (English) message in brackets.
+fn database_reason(e: &sqlx::Error) -> String {
+    let plain = match e {
+        sqlx::Error::Io(io) => return format!("数据库连接失败：{}", yusuan_core::reason::io(io)),
+        sqlx::Error::PoolTimedOut => "数据库繁忙，等待连接超时",
+        sqlx::Error::PoolClosed => "数据库连接已关闭",
+        sqlx::Error::RowNotFound => "数据库中没有这条记录",
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("14") => {
+            "无法打开数据库文件（目录不存在或没有写权限）"
+        }
+        sqlx::Error::Database(d) if d.is_unique_violation() => "数据库中已有相同的记录",
+        _ => "数据库错误",
+    };
+    format!("{plain}（数据库信息：{e}）")
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

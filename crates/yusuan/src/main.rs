@@ -151,7 +151,7 @@ fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
         std::io::stdin()
             .take(max + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| format!("无法读取标准输入：{e}"))?;
+            .map_err(|e| format!("无法读取标准输入：{}", yusuan_core::reason::io(&e)))?;
         if buf.len() as u64 > max {
             return Err(too_big("标准输入", buf.len() as u64));
         }
@@ -161,7 +161,8 @@ fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
     if file.is_dir() {
         return Err(format!("{name} 是目录，请给出文件"));
     }
-    let meta = std::fs::metadata(file).map_err(|e| format!("无法读取文件 {name}：{e}"))?;
+    let meta = std::fs::metadata(file)
+        .map_err(|e| format!("无法读取文件 {name}：{}", yusuan_core::reason::io(&e)))?;
     // A device, pipe or socket has no size to check and may never end (/dev/zero, a FIFO).
     if !meta.is_file() {
         return Err(format!("{name} 不是普通文件（设备、管道或套接字），不读取"));
@@ -174,7 +175,7 @@ fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
     let mut bytes = Vec::new();
     std::fs::File::open(file)
         .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("无法读取文件 {name}：{e}"))?;
+        .map_err(|e| format!("无法读取文件 {name}：{}", yusuan_core::reason::io(&e)))?;
     if bytes.len() as u64 > max {
         return Err(too_big(&name, bytes.len() as u64));
     }
@@ -264,8 +265,13 @@ impl std::fmt::Display for OutFormat {
 
 /// Read a budget source, printing its problems with their lines.
 fn load_budget(path: &PathBuf) -> Result<yusuan_core::budget::Budget, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "无法读取 {}：{}",
+            path.display(),
+            yusuan_core::reason::io(&e)
+        )
+    })?;
     yusuan_core::budget::Budget::from_toml(&text).map_err(|errors| {
         errors
             .iter()
@@ -284,8 +290,13 @@ fn publish(
     let budget = load_budget(budget)?;
     let doc = yusuan_publish::derive(&budget, profile).map_err(|e| e.to_string())?;
     let text = yusuan_publish::text::render(&doc);
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| format!("无法创建目录 {}：{e}", out_dir.display()))?;
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        format!(
+            "无法创建目录 {}：{}",
+            out_dir.display(),
+            yusuan_core::reason::io(&e)
+        )
+    })?;
     let stem = format!(
         "{}-{}年{}预算",
         budget.unit.name,
@@ -316,7 +327,13 @@ fn publish(
             OutFormat::Pdf => yusuan_publish::pdf::render(&doc).map_err(|e| e.to_string())?,
         };
         let path = out_dir.join(format!("{stem}.{f}"));
-        std::fs::write(&path, &bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+        std::fs::write(&path, &bytes).map_err(|e| {
+            format!(
+                "无法写入 {}：{}",
+                path.display(),
+                yusuan_core::reason::io(&e)
+            )
+        })?;
         eprintln!("已生成 {}", path.display());
         if !matches!(f, OutFormat::Html) {
             audited_text |= matches!(f, OutFormat::Txt);

@@ -85,7 +85,7 @@ pub fn serve(args: Serve) -> Result<(), String> {
             let _ = std::io::stdout().flush();
         })
         .await
-        .map_err(|e| format!("无法在 {} 上提供服务：{e}", args.listen))
+        .map_err(|e| format!("无法在 {} 上提供服务：{}", args.listen, yusuan_core::reason::io(&e)))
     })
 }
 
@@ -102,10 +102,9 @@ pub fn user(cmd: UserCommand) -> Result<(), String> {
                     Ok(p) => p,
                     Err(_) => {
                         let mut line = String::new();
-                        std::io::stdin()
-                            .lock()
-                            .read_line(&mut line)
-                            .map_err(|e| format!("无法读取密码：{e}"))?;
+                        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+                            format!("无法读取密码：{}", yusuan_core::reason::io(&e))
+                        })?;
                         line.trim_end_matches(['\r', '\n']).to_string()
                     }
                 };
