@@ -27,10 +27,13 @@ pub const MAX_RATIO: u64 = 1000;
 /// Refuse a zip whose parts would unpack to more than [`MAX_UNPACKED`] or expand more than
 /// [`MAX_RATIO`] times (a zip bomb), before anything is inflated.
 fn check_zip(bytes: &[u8]) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| crate::reason_detail("工作簿不是有效的压缩包", e))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let f = zip.by_index_raw(i).map_err(|e| e.to_string())?;
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|e| crate::reason_detail("工作簿不是有效的压缩包", e))?;
         let (size, packed) = (f.size(), f.compressed_size().max(1));
         total = total.saturating_add(size);
         if size / packed > MAX_RATIO && size > 1024 * 1024 {
@@ -46,6 +49,107 @@ fn check_zip(bytes: &[u8]) -> Result<(), String> {
             total / (1024 * 1024),
             MAX_UNPACKED / (1024 * 1024)
         ));
+    }
+    Ok(())
+}
+
+/// An OpenDocument sheet says "this row 1,000,000 times, this cell 16,000 times" in two
+/// attributes, and calamine expands them when it builds a sheet's grid. Before it opens the
+/// workbook, `content.xml` is scanned for where its valued cells would lie and how many there
+/// would be once repeated; empty repeated rows and cells (every spreadsheet writes them to
+/// the sheet's end) cost nothing and pass.
+fn check_ods_repeats(bytes: &[u8]) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| crate::reason_detail("工作簿不是有效的压缩包", e))?;
+    let Ok(mut part) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut xml = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut part, MAX_UNPACKED), &mut xml)
+        .map_err(|e| crate::reason_detail("无法解压工作簿", e))?;
+    ods_extent(&xml)
+}
+
+/// The repeat count an ODS tag gives with `attr` (1 when it gives none).
+fn repeats(tag: &[u8], attr: &[u8]) -> u64 {
+    let Some(at) = find_bytes(tag, attr) else {
+        return 1;
+    };
+    let rest = &tag[at + attr.len()..];
+    let digits: Vec<u8> = rest
+        .iter()
+        .skip_while(|b| matches!(b, b'=' | b'"' | b'\'' | b' '))
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(1)
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn ods_extent(xml: &[u8]) -> Result<(), String> {
+    const ROW: &[u8] = b"<table:table-row";
+    const CELL: &[u8] = b"<table:table-cell";
+    const COVERED: &[u8] = b"<table:covered-table-cell";
+    let mut row = 0u64; // rows before the current one, in the current sheet
+    let mut filled = 0u64;
+    let mut i = 0;
+    let mut row_reps = 1u64;
+    let mut col = 0u64;
+    let mut in_row = false;
+    while i < xml.len() {
+        if xml[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let end = xml[i..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(xml.len(), |k| i + k + 1);
+        let tag = &xml[i..end];
+        if tag.starts_with(b"<table:table ") || tag.starts_with(b"<table:table>") {
+            row = 0;
+        } else if tag.starts_with(ROW) {
+            if in_row {
+                row = row.saturating_add(row_reps);
+            }
+            row_reps = repeats(tag, b"table:number-rows-repeated");
+            col = 0;
+            in_row = !tag.ends_with(b"/>");
+            if !in_row {
+                row = row.saturating_add(row_reps);
+            }
+        } else if tag.starts_with(b"</table:table-row") {
+            row = row.saturating_add(row_reps);
+            in_row = false;
+        } else if tag.starts_with(CELL) || tag.starts_with(COVERED) {
+            let reps = repeats(tag, b"table:number-columns-repeated");
+            let valued = find_bytes(tag, b"office:value-type").is_some() || !tag.ends_with(b"/>");
+            if valued {
+                let last_row = row.saturating_add(row_reps).saturating_sub(1);
+                let last_col = col.saturating_add(reps).saturating_sub(1);
+                filled = filled.saturating_add(row_reps.saturating_mul(reps));
+                if last_row >= u64::from(MAX_SHEET_ROWS) || last_col >= u64::from(MAX_SHEET_COLS) {
+                    return Err(format!(
+                        "单元格 {} 超出合理的表格范围（至多 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLS} 列）",
+                        cell_name((
+                            u32::try_from(last_row).unwrap_or(u32::MAX),
+                            u32::try_from(last_col).unwrap_or(u32::MAX)
+                        ))
+                    ));
+                }
+                if filled > MAX_CELLS as u64 {
+                    return Err(format!("单元格超过 {MAX_CELLS} 个，不像一份预算公开表"));
+                }
+            }
+            col = col.saturating_add(reps);
+        }
+        i = end;
     }
     Ok(())
 }
@@ -89,7 +193,8 @@ fn too_far(pos: (u32, u32)) -> Option<String> {
 
 /// The filled cells of one sheet, refused as soon as one lies too far or there are too many.
 /// An .xlsx sheet is streamed cell by cell (no grid of its used range is ever built); the
-/// other formats are read whole by calamine (an .xls sheet cannot exceed 65,536 x 256).
+/// other formats are read whole by calamine (an .xls sheet cannot exceed 65,536 x 256; an .ods
+/// sheet's repeats were bounded by `check_ods_repeats` before it was opened).
 fn sheet_cells<RS: std::io::Read + std::io::Seek>(
     wb: &mut Sheets<RS>,
     name: &str,
@@ -112,8 +217,13 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
     };
     match wb {
         Sheets::Xlsx(x) => {
-            let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-            while let Some(c) = reader.next_cell_with_formula().map_err(|e| e.to_string())? {
+            let mut reader = x
+                .worksheet_cells_reader(name)
+                .map_err(|e| crate::reason_detail("无法读取工作表", e))?;
+            while let Some(c) = reader
+                .next_cell_with_formula()
+                .map_err(|e| crate::reason_detail("无法读取工作表", e))?
+            {
                 let formula = c.formula.as_ref().is_some_and(|f| !f.is_empty());
                 let value = Data::from(c.value);
                 keep(
@@ -127,7 +237,9 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
             }
         }
         other => {
-            let range = other.worksheet_range(name).map_err(|e| e.to_string())?;
+            let range = other
+                .worksheet_range(name)
+                .map_err(|e| crate::reason_detail("无法读取工作表", e))?;
             let formulas = other.worksheet_formula(name).ok();
             let start = range.start().unwrap_or((0, 0));
             for (r, c, v) in range.used_cells() {
@@ -184,9 +296,15 @@ pub fn workbook_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError>
     };
     if bytes.starts_with(b"PK") {
         check_zip(bytes).map_err(bad)?;
+        check_ods_repeats(bytes).map_err(bad)?;
     }
     let cursor = std::io::Cursor::new(bytes);
-    let mut wb = open_workbook_auto_from_rs(cursor).map_err(|e| bad(e.to_string()))?;
+    let mut wb = open_workbook_auto_from_rs(cursor).map_err(|e| {
+        bad(crate::reason_detail(
+            "不是能识别的工作簿（.xlsx、.xls、.ods）",
+            e,
+        ))
+    })?;
     let names = wb.sheet_names().to_vec();
     let mut budget = MAX_CELLS;
     let mut out = String::new();
@@ -360,5 +478,32 @@ mod tests {
         bytes.extend_from_slice(&[0u8; 300]);
         assert!(workbook_to_text("bad.xlsx", &bytes).is_err());
         assert!(workbook_to_text("bad.xls", &[0xD0, 0xCF, 0x11, 0xE0, 1, 2, 3]).is_err());
+    }
+
+    #[test]
+    fn ods_repeats_are_bounded_before_calamine_expands_them() {
+        let sheet = |rows: &str| {
+            format!(
+                "<office:spreadsheet><table:table table:name=\"表一\">{rows}</table:table></office:spreadsheet>"
+            )
+        };
+        // A valued cell repeated far and wide is refused.
+        let far = sheet(
+            "<table:table-row table:number-rows-repeated=\"1000000\"><table:table-cell table:number-columns-repeated=\"16000\" office:value-type=\"float\" office:value=\"1\"><text:p>1</text:p></table:table-cell></table:table-row>",
+        );
+        assert!(ods_extent(far.as_bytes())
+            .unwrap_err()
+            .contains("超出合理的表格范围"));
+        let many = sheet(
+            "<table:table-row table:number-rows-repeated=\"5000\"><table:table-cell table:number-columns-repeated=\"1000\" office:value-type=\"float\"><text:p>1</text:p></table:table-cell></table:table-row>",
+        );
+        assert!(ods_extent(many.as_bytes())
+            .unwrap_err()
+            .contains("单元格超过"));
+        // Empty rows and cells repeated to the sheet's end, as every spreadsheet writes: fine.
+        let tail = sheet(
+            "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>收支总表</text:p></table:table-cell><table:table-cell table:number-columns-repeated=\"16383\"/></table:table-row><table:table-row table:number-rows-repeated=\"1048575\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>",
+        );
+        assert!(ods_extent(tail.as_bytes()).is_ok());
     }
 }

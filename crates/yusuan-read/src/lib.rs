@@ -19,6 +19,11 @@ mod tables;
 mod titles;
 
 pub use profile::Profile;
+
+/// Our words for a failure, the library's own message after them (see `yusuan_core::reason`).
+pub(crate) fn reason_detail(what: &str, library: impl std::fmt::Display) -> String {
+    yusuan_core::reason::detail(what, library)
+}
 pub use tables::{is_code, is_total_label};
 
 use yusuan_core::{

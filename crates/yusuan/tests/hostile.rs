@@ -421,6 +421,33 @@ fn a_far_off_cell_is_refused_before_a_grid_is_built() {
     );
 }
 
+/// An OpenDocument sheet whose one valued cell is repeated `rows` x `cols` times.
+fn repeated_ods(rows: u64, cols: u64) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="表一"><table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).expect("start");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("write");
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .expect("start");
+    zip.write_all(content.as_bytes()).expect("write");
+    zip.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn repeated_ods_cells_are_refused_before_they_are_expanded() {
+    // One cell repeated 1,000,000 x 16,000 times: 16 billion cells once expanded.
+    let p = temp("repeated.ods", &repeated_ods(1_000_000, 16_000));
+    refused(&p, "超出合理的表格范围");
+    // Within the sheet's bounds but 5 million cells.
+    let p = temp("repeated-many.ods", &repeated_ods(5_000, 1_000));
+    refused(&p, "单元格超过");
+}
+
 #[test]
 fn link_cycles_in_a_folder_end_and_are_said() {
     let root = std::env::temp_dir().join(format!("yusuan-cycles-{}", std::process::id()));
