@@ -119,7 +119,12 @@ fn funds_of(kind: Option<TableKind>) -> Funds {
 
 /// The money a figure's own words name, if they name one.
 fn stated_funds(f: &Figure) -> Option<Funds> {
-    let t = yusuan_read::lines::compact(&f.text);
+    funds_named(&f.text)
+}
+
+/// The money some words name: 一般公共预算 before 财政拨款 ("一般公共预算财政拨款").
+fn funds_named(words: &str) -> Option<Funds> {
+    let t = yusuan_read::lines::compact(words);
     if t.contains("一般公共预算") {
         Some(Funds::General)
     } else if t.contains("财政拨款") {
@@ -814,16 +819,7 @@ fn section_funds(ctx: &Ctx) -> Vec<(u32, u32, Option<Funds>)> {
         }
         chain.push((sec.level, sec.heading.as_str()));
         // The nearest heading that names a money decides.
-        let funds = chain.iter().rev().find_map(|(_, h)| {
-            let h = yusuan_read::lines::compact(h);
-            if h.contains("一般公共预算") {
-                Some(Funds::General)
-            } else if h.contains("财政拨款") {
-                Some(Funds::Fiscal)
-            } else {
-                None
-            }
-        });
+        let funds = chain.iter().rev().find_map(|(_, h)| funds_named(h));
         for p in &sec.paragraphs {
             out.push((p.span.line, p.span.end_line, funds));
         }

@@ -171,21 +171,26 @@ fn cross_dept_summary_income_list() {
 /// (Jiangsu 支出预算总表: four figures in five columns, the 合计 always first).
 #[test]
 fn text_figure_on_a_placed_row() {
+    planted_as_one(
+        "jiangsu-npc-office-2019-dept-budget",
+        &[("（二）支出预算总计", "18330.37", "18330.47")],
+        "text.figure",
+    );
+}
+
+/// Plant in the narrative of a Jiangsu text + tables pair, audited as one (`--as-one`).
+fn planted_as_one(stem: &str, edits: &[(&str, &str, &str)], rule: &str) {
     let (Some(text), Some(tables)) = (
-        corpus("jiangsu-npc-office-2019-dept-budget-text.layout.txt"),
-        corpus("jiangsu-npc-office-2019-dept-budget-tables.layout.txt"),
+        corpus(&format!("{stem}-text.layout.txt")),
+        corpus(&format!("{stem}-tables.layout.txt")),
     ) else {
         return;
     };
-    let (variant, line) = edit(&text, "（二）支出预算总计", "18330.37", "18330.47");
     let join = |t: &str| format!("{t}\u{c}{tables}");
-    expect(
-        "text.figure",
-        Severity::Error,
-        &join(&text),
-        &join(&variant),
-        line,
-    );
+    for (needle, from, to) in edits {
+        let (variant, line) = edit(&text, needle, from, to);
+        expect(rule, Severity::Error, &join(&text), &join(&variant), line);
+    }
 }
 
 /// The Jiangsu narrative states 基本支出 in its overview and again in its 支出 section; read
@@ -289,26 +294,14 @@ fn table_procurement() {
 /// table's columns.
 #[test]
 fn text_figure_meeting_and_training() {
-    let (Some(text), Some(tables)) = (
-        corpus("jiangsu-party-office-2019-dept-budget-text.layout.txt"),
-        corpus("jiangsu-party-office-2019-dept-budget-tables.layout.txt"),
-    ) else {
-        return;
-    };
-    let join = |t: &str| format!("{t}\u{c}{tables}");
-    for (needle, from, to) in [
-        ("预算支出933.50", "933.50", "933.60"),
-        ("预算支出30万元", "30万元", "31万元"),
-    ] {
-        let (variant, line) = edit(&text, needle, from, to);
-        expect(
-            "text.figure",
-            Severity::Error,
-            &join(&text),
-            &join(&variant),
-            line,
-        );
-    }
+    planted_as_one(
+        "jiangsu-party-office-2019-dept-budget",
+        &[
+            ("预算支出933.50", "933.50", "933.60"),
+            ("预算支出30万元", "30万元", "31万元"),
+        ],
+        "text.figure",
+    );
 }
 
 #[test]
