@@ -20,7 +20,7 @@ pub(crate) const THREE_PUBLIC: Rule = rule!(
     "三公 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 小计 = 购置费 + 运行费."
 );
 
-pub(crate) const PROCUREMENT: Rule = rule!("table.procurement", Error, "预算 部门/单位", "政府采购预算表合计", "In a 政府采购预算表 printed as a tree (合计; 一、货物 / 二、工程 / 三、服务; each 专项 and 经济科目 line; its items with their 采购组织形式): 合计 = the classes, each class = its lines or its items, and each line = its items when the class's lines or items add up. The tree is read from where each row's label begins, so a table read without its columns is checked only by class.");
+pub(crate) const PROCUREMENT: Rule = rule!("table.procurement", Error, "预算 部门/单位", "政府采购预算表合计", "In a 政府采购预算表 printed as a tree (合计; 一、货物 / 二、工程 / 三、服务; each 专项 and 经济科目 line; its items with their 采购组织形式): 合计 = the classes, each class = its lines or its items, and each line = its items when the class's lines or items add up. The tree is read from where each row's label begins; in a table read without its columns (space-aligned text) from its sums: lines each followed by the items that add up to it, and one line that does not add up to the items before the next line that reads so again is the error.");
 
 pub(crate) const BALANCE: Rule = rule!("table.balance", Error, "预算 部门/单位", "收支平衡", "In every 收支总表: 收入合计 = 支出合计, 本年收入 = the sum of the sources, 本年支出 = the sum of the 类.");
 
@@ -266,6 +266,10 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             .flatten()
             .map(Val::Amt)
     };
+    let same_width = t
+        .rows
+        .windows(2)
+        .all(|w| w[0].cells.len() == w[1].cells.len());
     for r in &t.rows {
         let Some((fig, val)) = r
             .cells
@@ -278,6 +282,11 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
         };
         let filled = |c: &&yusuan_core::Cell| !c.text.trim().is_empty();
         let Some(depth) = r.cells[..fig].iter().position(|c| filled(&c)) else {
+            // In a space-aligned text a figure may stand on its own line between the halves of
+            // its wrapped label: still a row of the tree.
+            if !same_width {
+                rows.push((r, val, fig, fig, String::new()));
+            }
             continue;
         };
         let last = r.cells[..fig]
@@ -365,6 +374,31 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
         }
     }
     if !tree {
+        if grid {
+            return;
+        }
+        // A space-aligned text: the tree is read from its sums (each line followed by items
+        // that add up to it), and a class whose rows form such a tree but for one line is
+        // checked at that line.
+        for (k, &c) in classes.iter().enumerate() {
+            let end = classes.get(k + 1).copied().unwrap_or(rows.len());
+            let inside: Vec<usize> = (c + 1..end).filter(|&i| nodes[i] != Node::Grand).collect();
+            if inside.is_empty() || adds(c, &inside) {
+                continue;
+            }
+            let vals: Vec<Val> = inside.iter().map(|&i| rows[i].1.clone()).collect();
+            match groups_by_sums(&vals) {
+                Ok(lines) => {
+                    let lines: Vec<usize> = lines.into_iter().map(|j| inside[j]).collect();
+                    sum_check(sink, c, &lines, "其下各专项");
+                }
+                Err(Some((line, end))) => {
+                    let own: Vec<usize> = inside[line + 1..end].to_vec();
+                    sum_check(sink, inside[line], &own, "其下各采购品目");
+                }
+                Err(None) => {}
+            }
+        }
         return;
     }
     for (k, &c) in classes.iter().enumerate() {
@@ -420,6 +454,54 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// Where the items of the line at `line` end: the rows after it add up to it, within their
+/// printed precision, at that row. `None` when they pass it or the rows run out first.
+fn closing(vals: &[Val], line: usize) -> Option<usize> {
+    let Val::Amt(l) = vals.get(line)? else {
+        return None;
+    };
+    let (mut sum, mut tol) = (0i64, l.half_step());
+    for (j, v) in vals.iter().enumerate().skip(line + 1) {
+        match v {
+            Val::Amt(x) => {
+                sum += x.fen;
+                tol += x.half_step();
+            }
+            Val::Blank => {}
+            _ => return None,
+        }
+        if (sum - l.fen).abs() <= tol {
+            return Some(j + 1);
+        }
+        if sum > l.fen + tol {
+            return None;
+        }
+    }
+    None
+}
+
+/// A class's rows as a tree read from sums alone: lines, each followed by the items that add up
+/// to it. `Ok`: the lines. `Err(Some((line, end)))`: one line does not, though the rows before
+/// it and those from `end` on form such a tree (its items are the rows between). `Err(None)`: no
+/// such reading.
+fn groups_by_sums(vals: &[Val]) -> Result<Vec<usize>, Option<(usize, usize)>> {
+    let parse_from = |mut i: usize, lines: &mut Vec<usize>| -> Result<(), usize> {
+        while i < vals.len() {
+            lines.push(i);
+            i = closing(vals, i).ok_or(i)?;
+        }
+        Ok(())
+    };
+    let mut lines = Vec::new();
+    let Err(bad) = parse_from(0, &mut lines) else {
+        return Ok(lines);
+    };
+    // The first line that does not add up: its items are the rows up to the next row from which
+    // the rest reads as lines and items again (or the class's end).
+    let end = (bad + 2..=vals.len()).find(|&m| parse_from(m, &mut Vec::new()).is_ok());
+    Err(end.map(|m| (bad, m)))
 }
 
 fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {

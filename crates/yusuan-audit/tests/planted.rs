@@ -247,12 +247,13 @@ fn every_corpus_text_catches_changed_figures_that_have_a_counterpart() {
         ));
         total.0 += caught;
         total.1 += planted;
-        // Measured 2026-12-03: every document at least 18 / 24, 431 / 478 in all (402 before
+        // Measured 2026-12-03: every document at least 20 / 24, 460 / 478 in all (402 before
         // a placed row's figures were doubted column by column, the Jiangsu 收入预算总表's
-        // total compared, and one quantity stated twice in the narrative compared with
-        // itself). Left: figures whose only counterpart is a cell of a row in doubt, 三公
-        // parts printed in the narrative and a 政府采购 table, item changes restated.
-        if caught * 4 < planted * 3 {
+        // total compared, one quantity stated twice in the narrative compared with itself, and
+        // a 政府采购 table in space-aligned text read as a tree from its sums). Left: figures
+        // whose only counterpart is a cell of a row in doubt, totals printed in a table the
+        // reader could not place, dates.
+        if caught * 6 < planted * 5 {
             weak.push(format!("{name}: {caught}/{planted}"));
         }
     }
@@ -263,5 +264,5 @@ fn every_corpus_text_catches_changed_figures_that_have_a_counterpart() {
         report.join("\n"),
         weak.join("\n")
     );
-    assert!(total.0 * 100 >= total.1 * 85, "{} / {}", total.0, total.1);
+    assert!(total.0 * 100 >= total.1 * 93, "{} / {}", total.0, total.1);
 }

@@ -290,6 +290,25 @@ fn table_procurement() {
     }
 }
 
+/// The same table as space-aligned text (the corpus file as printed): no column says where a
+/// label begins, so the tree is read from its sums, and one line that does not add up to the
+/// items before the next line is caught there: an item, a line or a class changed.
+#[test]
+fn table_procurement_text() {
+    let Some(text) = corpus("jiangsu-party-office-2018-dept-budget-tables.layout.txt") else {
+        return;
+    };
+    for (needle, from, to) in [
+        ("PC服务器", "12.00", "12.50"),
+        ("机要及电子政务业务费 办公设备购置", "30.00", "31.00"),
+        ("物业管理服务", "34.00", "43.00"),
+        ("一、货物A", "90.00", "91.00"),
+    ] {
+        let (variant, line) = edit(&text, needle, from, to);
+        expect("table.procurement", Severity::Error, &text, &variant, line);
+    }
+}
+
 /// 会议费 and 培训费 as budgeted in the narrative against the Jiangsu "三公"经费、会议费、培训费
 /// table's columns.
 #[test]
