@@ -392,9 +392,18 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                     let lines: Vec<usize> = lines.into_iter().map(|j| inside[j]).collect();
                     sum_check(sink, c, &lines, "其下各专项");
                 }
-                Err(Some((line, end))) => {
-                    let own: Vec<usize> = inside[line + 1..end].to_vec();
-                    sum_check(sink, inside[line], &own, "其下各采购品目");
+                Err(Some(m)) => {
+                    // The reading holds only if the class confirms it: it is its lines or the
+                    // other rows (a changed item leaves the lines, a changed line the items).
+                    let lines: Vec<usize> = m.lines.iter().map(|&j| inside[j]).collect();
+                    let others: Vec<usize> = (0..inside.len())
+                        .filter(|j| !m.lines.contains(j))
+                        .map(|j| inside[j])
+                        .collect();
+                    if adds(c, &lines) || adds(c, &others) {
+                        let own: Vec<usize> = inside[m.line + 1..m.end].to_vec();
+                        sum_check(sink, inside[m.line], &own, "其下各采购品目");
+                    }
                 }
                 Err(None) => {}
             }
@@ -483,10 +492,9 @@ fn closing(vals: &[Val], line: usize) -> Option<usize> {
 }
 
 /// A class's rows as a tree read from sums alone: lines, each followed by the items that add up
-/// to it. `Ok`: the lines. `Err(Some((line, end)))`: one line does not, though the rows before
-/// it and those from `end` on form such a tree (its items are the rows between). `Err(None)`: no
-/// such reading.
-fn groups_by_sums(vals: &[Val]) -> Result<Vec<usize>, Option<(usize, usize)>> {
+/// to it. `Ok`: the lines. `Err(Some(misfit))`: one line does not, though the rows before it and
+/// those after its items form such a tree. `Err(None)`: no such reading.
+fn groups_by_sums(vals: &[Val]) -> Result<Vec<usize>, Option<Misfit>> {
     let parse_from = |mut i: usize, lines: &mut Vec<usize>| -> Result<(), usize> {
         while i < vals.len() {
             lines.push(i);
@@ -495,13 +503,29 @@ fn groups_by_sums(vals: &[Val]) -> Result<Vec<usize>, Option<(usize, usize)>> {
         Ok(())
     };
     let mut lines = Vec::new();
-    let Err(bad) = parse_from(0, &mut lines) else {
+    let Err(line) = parse_from(0, &mut lines) else {
         return Ok(lines);
     };
     // The first line that does not add up: its items are the rows up to the next row from which
     // the rest reads as lines and items again (or the class's end).
-    let end = (bad + 2..=vals.len()).find(|&m| parse_from(m, &mut Vec::new()).is_ok());
-    Err(end.map(|m| (bad, m)))
+    let mut rest = Vec::new();
+    let end = (line + 2..=vals.len()).find(|&m| {
+        rest.clear();
+        parse_from(m, &mut rest).is_ok()
+    });
+    Err(end.map(|end| {
+        lines.extend(rest);
+        Misfit { lines, line, end }
+    }))
+}
+
+/// A line of a tree read from sums that does not add up to its items.
+struct Misfit {
+    /// Every line of the reading, this one included.
+    lines: Vec<usize>,
+    line: usize,
+    /// Its items are the rows after it up to here.
+    end: usize,
 }
 
 fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {
@@ -677,4 +701,59 @@ fn split_sections<'a>(side: &[(String, &'a yusuan_core::Row)]) -> (Items<'a>, It
         }
     }
     (current, carry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yusuan_core::{Amount, MoneyUnit};
+
+    fn vals(xs: &[&str]) -> Vec<Val> {
+        xs.iter()
+            .map(|x| Val::Amt(Amount::parse(x, MoneyUnit::WanYuan).expect("amount")))
+            .collect()
+    }
+
+    #[test]
+    fn a_tree_is_read_from_its_sums() {
+        // 30 = 12 + 18; 60 = 60; 5.5 = 2.25 + 3.25.
+        let v = vals(&[
+            "30.00", "12.00", "18.00", "60.00", "60.00", "5.50", "2.25", "3.25",
+        ]);
+        assert_eq!(groups_by_sums(&v).ok(), Some(vec![0, 3, 5]));
+    }
+
+    #[test]
+    fn one_line_that_does_not_add_up_is_found_with_its_items() {
+        // The second item of the first line changed (18 -> 19).
+        let v = vals(&[
+            "30.00", "12.00", "19.00", "60.00", "60.00", "5.50", "2.25", "3.25",
+        ]);
+        let Err(Some(m)) = groups_by_sums(&v) else {
+            panic!("a misfit");
+        };
+        assert_eq!((m.line, m.end, m.lines), (0, 3, vec![0, 3, 5]));
+        // The last line changed (5.50 -> 15.50): its items run to the end.
+        let v = vals(&[
+            "30.00", "12.00", "18.00", "60.00", "60.00", "15.50", "2.25", "3.25",
+        ]);
+        let Err(Some(m)) = groups_by_sums(&v) else {
+            panic!("a misfit");
+        };
+        assert_eq!((m.line, m.end), (5, 8));
+    }
+
+    #[test]
+    fn rows_that_read_as_no_tree_give_nothing() {
+        // The last row would be a line without items.
+        let v = vals(&["30.00", "30.00", "5.00"]);
+        assert!(matches!(groups_by_sums(&v), Err(None)));
+        // Rows after a misfit that read as no tree leave its items running to the end, which
+        // the class then confirms or not.
+        let v = vals(&["30.00", "12.00", "11.00", "10.00"]);
+        assert!(matches!(
+            groups_by_sums(&v),
+            Err(Some(Misfit { end: 4, .. }))
+        ));
+    }
 }
