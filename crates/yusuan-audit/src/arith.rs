@@ -30,7 +30,7 @@ pub(crate) const RESTATED: Rule = rule!(
     Error,
     "全部",
     "同一数字前后不一",
-    "One quantity stated twice in one item agrees with itself: the item's amount and its “本年预算安排”, and the current amount less the stated change and the stated prior amount."
+    "One quantity stated twice in one item agrees with itself: the item's amount and its “本年预算安排”, and the current amount less the stated change and the stated prior amount; a prior and a current amount said to be level (持平)."
 );
 pub(crate) const CHANGE_SUM: Rule = rule!(
     "text.change-sum",
@@ -1318,6 +1318,77 @@ fn rates(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
     restated(p, toks, sink);
     net_restated(p, toks, sink);
     triples(p, toks, sink);
+    flat_pairs(p, toks, sink);
+}
+
+/// Prior and current stated in one sentence that then says they are level ("上年执行数为 P
+/// 万元，本年预算安排 A 万元，比上年持平"): P = A within their printings. Only a sentence whose
+/// last clause compares (比 / 较 / 与) and says 持平, with no figure after it and one prior and one
+/// current amount before it, is read so.
+fn flat_pairs(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
+    let (chars, offs) = compact(&p.text);
+    let mut sentence = 0usize;
+    let mut clause_start = 0usize;
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '。' | '；' | ';' | '！' | '？') {
+            sentence += 1;
+            clause_start = i + 1;
+            continue;
+        }
+        if matches!(c, '，' | '、' | '：' | ':') {
+            clause_start = i + 1;
+            continue;
+        }
+        if c != '持' || chars.get(i + 1) != Some(&'平') {
+            continue;
+        }
+        let clause: String = chars[clause_start..i].iter().collect();
+        if !clause.contains(['比', '较', '与']) {
+            continue;
+        }
+        let at = offs[i];
+        let mine: Vec<&Tok> = toks
+            .iter()
+            .filter(|t| t.sentence == sentence && !t.lead)
+            .collect();
+        // Nothing stated after 持平 in the sentence, and nothing but one prior and one current.
+        if mine.iter().any(|t| t.offset > at)
+            || mine
+                .iter()
+                .any(|t| !matches!(t.role, Role::Prior | Role::Current { .. }))
+        {
+            continue;
+        }
+        let priors: Vec<&&Tok> = mine
+            .iter()
+            .filter(|t| matches!(t.role, Role::Prior))
+            .collect();
+        let currents: Vec<&&Tok> = mine
+            .iter()
+            .filter(|t| matches!(t.role, Role::Current { .. }))
+            .collect();
+        let ([pr], [cu]) = (&priors[..], &currents[..]) else {
+            continue;
+        };
+        let (Some(pa), Some(a)) = (pr.amount, cu.amount) else {
+            continue;
+        };
+        if !same_unit(pa, a) || (a.fen - pa.fen).abs() <= pa.half_step() + a.half_step() {
+            continue;
+        }
+        sink.emit(
+            &RESTATED,
+            Level::Violated,
+            format!(
+                "情况说明第{}行称本年{}、上年{}，即{}，而又称持平",
+                p.line_at(at),
+                cu.text,
+                pr.text,
+                change_words(a.fen - pa.fen, a.unit),
+            ),
+            places(p, at, &[cu.offset, pr.offset]),
+        );
+    }
 }
 
 /// Current, prior and change stated in one sentence: current − change = prior.

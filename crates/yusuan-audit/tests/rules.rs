@@ -914,6 +914,23 @@ fn text_restated() {
     assert!(!audit(&right)
         .iter()
         .any(|f| f.rule == "text.restated" && covers(f, line)));
+    // Prior and current stated, then 持平: they must be level.
+    planted(
+        "text.restated",
+        Severity::Error,
+        "运行经费 392.1 万元",
+        "运行经费 392.1 万元，比上年增加 159.8 万元",
+        "运行经费 392.1 万元。上年预算数为 390.1 万元，本年预算安排 392.1 万元，比上年持平",
+    );
+    let (level, line) = edit(
+        &example(),
+        "运行经费 392.1 万元",
+        "运行经费 392.1 万元，比上年增加 159.8 万元",
+        "运行经费 392.1 万元。上年预算数为 392.1 万元，本年预算安排 392.1 万元，比上年持平",
+    );
+    assert!(!audit(&level)
+        .iter()
+        .any(|f| f.rule == "text.restated" && covers(f, line)));
 }
 
 /// Editorial slips: each planted in the example's narrative.
