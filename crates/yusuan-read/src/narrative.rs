@@ -645,6 +645,16 @@ fn resolve(label: &str, ctx: Context, count: bool, all: bool, class_names: &[Str
     if has("公务接待") {
         return Subject::Reception;
     }
+    // In the 三公 account a car's costs misnamed ("公务车购置及运行费", "公务车用车运行费") are
+    // still the car's: named by 车 and what is paid for.
+    if ctx == Context::ThreePublic && has("车") && !has("运行经费") {
+        match (has("购置"), has("运行")) {
+            (true, true) => return Subject::CarSubtotal,
+            (true, false) => return Subject::CarPurchase,
+            (false, true) => return Subject::CarOperation,
+            _ => {}
+        }
+    }
     if has("运行经费") {
         return Subject::OperatingCost;
     }
