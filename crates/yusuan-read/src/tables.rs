@@ -769,6 +769,28 @@ fn make_row(
     }
 }
 
+/// A figure and a label printed one space apart are two cells ("0.00 其他资金": the figure of
+/// one column and the label of the next); any other text stays one cell.
+fn label_and_figure(text: &str) -> Vec<String> {
+    let figure = |w: &str| {
+        w.split_once('.').is_some_and(|(i, f)| {
+            !i.is_empty()
+                && !f.is_empty()
+                && i.bytes().all(|b| b.is_ascii_digit() || b == b',')
+                && f.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    let label = |w: &str| w.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let t = text.trim();
+    if let Some((a, b)) = t.split_once(' ') {
+        let (a, b) = (a.trim(), b.trim());
+        if (figure(a) && label(b) && !b.contains(' ')) || (label(a) && figure(b)) {
+            return vec![a.to_string(), b.to_string()];
+        }
+    }
+    vec![text.to_string()]
+}
+
 const OPS: &[&str] = &["≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝", "定性"];
 
 fn strip_unit_code(s: &str) -> String {
@@ -802,7 +824,11 @@ fn read_performance(
         }
         let span = span_of(lines, idx, idx);
         let cells = line.cells();
-        let texts: Vec<String> = cells.iter().map(|c| compact(&c.text)).collect();
+        let texts: Vec<String> = cells
+            .iter()
+            .flat_map(|c| label_and_figure(&c.text))
+            .map(|t| compact(&t))
+            .collect();
         let c = line.compact();
         if let Some(y) = year_in_parens(&c) {
             mentions.push(Mention {
@@ -1093,5 +1119,17 @@ mod tests {
         assert_eq!(chinese_number("十三"), Some(13));
         assert_eq!(chinese_number("二十一"), Some(21));
         assert_eq!(chinese_number("x"), None);
+    }
+
+    #[test]
+    fn a_figure_one_space_from_a_label_is_its_own_cell() {
+        assert_eq!(label_and_figure("0.00 其他资金"), vec!["0.00", "其他资金"]);
+        assert_eq!(
+            label_and_figure("其他资金 1,200.00"),
+            vec!["其他资金", "1,200.00"]
+        );
+        // Words of one label, and a figure with its own unit, stay one cell.
+        assert_eq!(label_and_figure("PPT 等设计"), vec!["PPT 等设计"]);
+        assert_eq!(label_and_figure("≥ 95.00 %"), vec!["≥ 95.00 %"]);
     }
 }
