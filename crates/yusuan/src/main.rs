@@ -4,6 +4,7 @@
 mod batch;
 mod render;
 mod server;
+mod usage;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
@@ -399,7 +400,15 @@ fn main() -> ExitCode {
             default_hook(info);
         }
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if usage::is_request(&e) => e.exit(),
+        Err(e) => {
+            // A mistake on the command line: said in Chinese, exit 2 (as clap would).
+            eprint!("{}", usage::message(&e));
+            return ExitCode::from(2);
+        }
+    };
     MAX_BYTES.store(
         cli.max_size.saturating_mul(1 << 20),
         std::sync::atomic::Ordering::Relaxed,

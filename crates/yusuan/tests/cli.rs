@@ -116,6 +116,49 @@ fn unreadable_input_exits_2_without_panic() {
     }
 }
 
+/// A mistake on the command line is told in Chinese with the usage of the command it is of,
+/// exit 2; help and version still print and exit 0.
+#[test]
+fn usage_mistakes_are_told_in_chinese() {
+    for (args, says) in [
+        (
+            &["chek", "a.pdf"][..],
+            "没有“chek”这个子命令（是否想用 check？）",
+        ),
+        (&["check"][..], "缺少必需的参数：<FILES>..."),
+        (
+            &["check", "--format", "xml", "a.pdf"][..],
+            "的值“xml”无效，可选：human、json、csv",
+        ),
+        (
+            &["check", "--formt", "json", "a.pdf"][..],
+            "无法识别的参数“--formt”（是否想用 --format？）",
+        ),
+        (
+            &["check", "--max-size", "abc", "a.pdf"][..],
+            "--max-size <MB> 的值“abc”无效",
+        ),
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("错误：") && err.contains(says),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("error:") && !err.contains("Usage:"), "{err}");
+    }
+    let out = run(&["check"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("运行 `yusuan check --help`"));
+    for args in [
+        &["--help"][..],
+        &["--version"][..],
+        &["check", "--help"][..],
+    ] {
+        assert_eq!(run(args).status.code(), Some(0), "{args:?}");
+    }
+}
+
 #[test]
 fn stdin_is_read_with_dash() {
     let mut child = bin()
