@@ -102,6 +102,22 @@ pub(crate) const COMPARISON: Rule = rule!(
     "A comparison with the prior year phrased wrongly: a full stop between an amount and its comparison (“1.35万元。比2024年预算持平”, a comma's place), 比 and 相比 mixed (“比上年相比减少”), 相比 missing its 比 (“与上年相未发生变化”)."
 );
 
+pub(crate) const MONEY_UNIT: Rule = rule!(
+    "edit.money-unit",
+    Warning,
+    "全部",
+    "金额单位不完整",
+    "An amount of money written with 万 and no 元 (“项目总预算1720.00万，”): the clause speaks of money (预算, 资金, 经费, 拨款, 支出, 收入, 金额, 投资) and the 万 ends the figure (punctuation or the end of the text follows), so 万人 or 万平方米 are not it."
+);
+
+pub(crate) const THREE_PUBLIC_NAME: Rule = rule!(
+    "edit.three-public-name",
+    Warning,
+    "全部",
+    "“三公”经费名称不规范",
+    "The 三公 account's car costs named otherwise than 公务用车购置及运行费 / 公务用车购置费 / 公务用车运行费 (“公务车购置及运行费”, “公务车用车运行费”)."
+);
+
 pub(crate) const DOC_NUMBER: Rule = rule!(
     "edit.doc-number",
     Warning,
@@ -299,6 +315,29 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         brackets(piece.text, &|o| piece.at(o), sink);
     }
     scope_words(ctx, &pieces, sink);
+    let mut wan_only: Vec<(Location, String)> = Vec::new();
+    let mut car_names: Vec<(Location, String)> = Vec::new();
+    for piece in pieces.iter().filter(|p| p.para.is_some()) {
+        money_unit(piece, &mut wan_only);
+        three_public_name(piece, &mut car_names);
+    }
+    for (rule, found, what) in [
+        (&MONEY_UNIT, &wan_only, "：金额单位应为“万元”"),
+        (
+            &THREE_PUBLIC_NAME,
+            &car_names,
+            "：“三公”经费科目名称中的“公务车”应为“公务用车”",
+        ),
+    ] {
+        if let Some((_, words)) = found.first() {
+            sink.emit(
+                rule,
+                Level::Violated,
+                format!("“{words}”{}{what}", places_more(found.len())),
+                found.iter().map(|(l, _)| l.clone()).collect(),
+            );
+        }
+    }
     let mut numbered: Vec<(Location, String)> = Vec::new();
     for piece in &pieces {
         template(piece, sink);
@@ -691,6 +730,42 @@ fn missing_figure(p: &Piece, sink: &mut Sink) {
             ),
             vec![p.at(i)],
         );
+    }
+}
+
+/// A figure of money ending in 万 with no 元: "预算1720.00万，".
+fn money_unit(p: &Piece, found: &mut Vec<(Location, String)>) {
+    const MONEY: &[&str] = &[
+        "预算", "资金", "经费", "拨款", "支出", "收入", "金额", "投资",
+    ];
+    for (i, _) in p.text.match_indices('万') {
+        let after = p.text[i + '万'.len_utf8()..].chars().next();
+        if !after.is_none_or(|c| "，。；、：,.;:）)".contains(c)) {
+            continue;
+        }
+        let before = p.text[..i].chars().next_back();
+        if !before.is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        // The clause before the figure speaks of money.
+        let clause_start = p.text[..i]
+            .rfind(['，', '。', '；', '：'])
+            .map_or(0, |k| k + 3);
+        let clause = &p.text[clause_start..i];
+        if !MONEY.iter().any(|w| clause.contains(w)) {
+            continue;
+        }
+        found.push((p.at(i), around(p.text, i, '万'.len_utf8(), 12)));
+    }
+}
+
+/// The car costs of the 三公 account misnamed: 公务车购置 / 公务车运行 / 公务车用车.
+fn three_public_name(p: &Piece, found: &mut Vec<(Location, String)>) {
+    for (i, _) in p.text.match_indices("公务车") {
+        let rest = &p.text[i + "公务车".len()..];
+        if ["购置", "运行", "用车"].iter().any(|w| rest.starts_with(w)) {
+            found.push((p.at(i), around(p.text, i, "公务车".len(), 6)));
+        }
     }
 }
 

@@ -172,6 +172,8 @@ pub const RULES: &[Rule] = &[
     edit::SCOPE_WORD,
     edit::COMPARISON,
     edit::DOC_NUMBER,
+    edit::MONEY_UNIT,
+    edit::THREE_PUBLIC_NAME,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,

@@ -946,6 +946,38 @@ fn edit_template() {
 }
 
 #[test]
+fn edit_money_unit() {
+    planted(
+        "edit.money-unit",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "运行经费 392.1 万元，",
+        "运行经费 392.1万，",
+    );
+    // 万 of people or of area is no money.
+    let (people, line) = edit(
+        &example(),
+        "运行经费 392.1 万元",
+        "主要原因是机构改革后单位和人员数量增加。",
+        "主要原因是服务人口增加1.5万，面积增加2万。",
+    );
+    assert!(!audit(&people)
+        .iter()
+        .any(|f| f.rule == "edit.money-unit" && covers(f, line)));
+}
+
+#[test]
+fn edit_three_public_name() {
+    planted(
+        "edit.three-public-name",
+        Severity::Warning,
+        "公务用车运行维护费 27.5 万元",
+        "公务用车运行维护费 27.5 万元",
+        "公务车用车运行维护费 27.5 万元",
+    );
+}
+
+#[test]
 fn edit_punctuation() {
     planted(
         "edit.punctuation",
