@@ -1326,6 +1326,9 @@ fn rates(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
 /// last clause compares (比 / 较 / 与) and says 持平, with no figure after it and one prior and one
 /// current amount before it, is read so.
 fn flat_pairs(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
+    if !p.text.contains("持平") || toks.len() < 2 {
+        return;
+    }
     let (chars, offs) = compact(&p.text);
     let mut sentence = 0usize;
     let mut clause_start = 0usize;
