@@ -926,11 +926,30 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
             continue;
         }
         let mut label_c = clean_label(&label_c);
-        if matches!(
+        // "检察（款）：2018年预算支出合计 N 万元": an item named by its level before the colon,
+        // its amount said in general words after it.
+        let level_named = |q: &str| {
+            ["（类）", "（款）", "（项）", "(类)", "(款)", "(项)"]
+                .iter()
+                .any(|m| q.ends_with(m))
+        };
+        let generic = matches!(
             label_c.as_str(),
             "支出" | "收入" | "预算" | "预算数" | "安排" | "合计"
-        ) {
-            if let Some(q) = qualifier.filter(|q| q.chars().count() <= 30) {
+        ) || (!label_c.contains(['（', '('])
+            && matches!(
+                label_c.trim_end_matches("合计"),
+                "预算支出" | "支出预算" | "支出" | "预算"
+            ));
+        if generic {
+            if let Some(q) = qualifier.filter(|q| {
+                q.chars().count() <= 30
+                    && (level_named(q)
+                        || matches!(
+                            label_c.as_str(),
+                            "支出" | "收入" | "预算" | "预算数" | "安排" | "合计"
+                        ))
+            }) {
                 label_c = format!("{}{label_c}", clean_label(&q));
             }
         }
