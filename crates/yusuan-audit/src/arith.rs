@@ -844,6 +844,16 @@ fn compact(text: &str) -> (Vec<char>, Vec<usize>) {
     (chars, offs)
 }
 
+/// Where a token's sentence ends (its index counts these).
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '；' | ';' | '！' | '？')
+}
+
+/// Where a clause ends within a sentence.
+fn ends_clause(c: char) -> bool {
+    matches!(c, '，' | '、' | '：' | ':')
+}
+
 fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
     // Only amounts (元) and percentages (%) make tokens.
     if !p.text.contains(['元', '%', '％']) {
@@ -860,7 +870,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
     let mut i = 0usize;
     while i < chars.len() {
         let c = chars[i];
-        if matches!(c, '。' | '；' | ';' | '！' | '？') {
+        if ends_sentence(c) {
             sentence += 1;
             clause += 1;
             clause_start = i + 1;
@@ -872,7 +882,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
         if matches!(c, '比' | '较') {
             compared = true;
         }
-        if matches!(c, '，' | '、' | '：' | ':') {
+        if ends_clause(c) {
             clause += 1;
             clause_start = i + 1;
             i += 1;
@@ -1324,7 +1334,7 @@ fn rates(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
 /// Prior and current stated in one sentence that then says they are level ("上年执行数为 P
 /// 万元，本年预算安排 A 万元，比上年持平"): P = A within their printings. Only a sentence whose
 /// last clause compares (比 / 较 / 与) and says 持平, with no figure after it and one prior and one
-/// current amount before it, is read so.
+/// current amount before it, is read so. Sentences are counted as `tokens` counts them.
 fn flat_pairs(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
     if !p.text.contains("持平") || toks.len() < 2 {
         return;
@@ -1333,12 +1343,12 @@ fn flat_pairs(p: &Paragraph, toks: &[Tok], sink: &mut Sink) {
     let mut sentence = 0usize;
     let mut clause_start = 0usize;
     for (i, &c) in chars.iter().enumerate() {
-        if matches!(c, '。' | '；' | ';' | '！' | '？') {
+        if ends_sentence(c) {
             sentence += 1;
             clause_start = i + 1;
             continue;
         }
-        if matches!(c, '，' | '、' | '：' | ':') {
+        if ends_clause(c) {
             clause_start = i + 1;
             continue;
         }

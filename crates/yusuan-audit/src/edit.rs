@@ -749,8 +749,10 @@ fn money_unit(p: &Piece, found: &mut Vec<(Location, String)>) {
         }
         // The clause before the figure speaks of money.
         let clause_start = p.text[..i]
-            .rfind(['，', '。', '；', '：'])
-            .map_or(0, |k| k + 3);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, '，' | '。' | '；' | '：'))
+            .map_or(0, |(k, c)| k + c.len_utf8());
         let clause = &p.text[clause_start..i];
         if !MONEY.iter().any(|w| clause.contains(w)) {
             continue;

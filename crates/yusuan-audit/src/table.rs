@@ -373,6 +373,18 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             sum_check(sink, grand, &classes, "各类采购");
         }
     }
+    // Each class with the rows under it, up to the next class.
+    let within: Vec<(usize, Vec<usize>)> = classes
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| {
+            let end = classes.get(k + 1).copied().unwrap_or(rows.len());
+            (
+                c,
+                (c + 1..end).filter(|&i| nodes[i] != Node::Grand).collect(),
+            )
+        })
+        .collect();
     if !tree {
         if grid {
             return;
@@ -380,10 +392,9 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
         // A space-aligned text: the tree is read from its sums (each line followed by items
         // that add up to it), and a class whose rows form such a tree but for one line is
         // checked at that line.
-        for (k, &c) in classes.iter().enumerate() {
-            let end = classes.get(k + 1).copied().unwrap_or(rows.len());
-            let inside: Vec<usize> = (c + 1..end).filter(|&i| nodes[i] != Node::Grand).collect();
-            if inside.is_empty() || adds(c, &inside) {
+        for (c, inside) in &within {
+            let (c, inside) = (*c, inside.as_slice());
+            if inside.is_empty() || adds(c, inside) {
                 continue;
             }
             let vals: Vec<Val> = inside.iter().map(|&i| rows[i].1.clone()).collect();
@@ -410,9 +421,8 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
         }
         return;
     }
-    for (k, &c) in classes.iter().enumerate() {
-        let end = classes.get(k + 1).copied().unwrap_or(rows.len());
-        let inside: Vec<usize> = (c + 1..end).filter(|&i| nodes[i] != Node::Grand).collect();
+    for (c, inside) in &within {
+        let c = *c;
         let top = inside
             .iter()
             .filter_map(|&i| match nodes[i] {
@@ -744,7 +754,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_that_read_as_no_tree_give_nothing() {
+    fn a_misfit_needs_rows_after_its_line() {
         // The last row would be a line without items.
         let v = vals(&["30.00", "30.00", "5.00"]);
         assert!(matches!(groups_by_sums(&v), Err(None)));

@@ -32,7 +32,9 @@ impl Tok {
     }
 }
 
-fn is_amount(s: &str) -> bool {
+/// A figure as printed in a table: digits with a decimal part of at most two, or thousands
+/// separators; a leading minus allowed.
+pub(crate) fn is_amount(s: &str) -> bool {
     let t = s.trim_start_matches(['-', '－']);
     let Some(first) = t.chars().next() else {
         return false;

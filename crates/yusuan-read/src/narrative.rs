@@ -926,30 +926,27 @@ fn extract(n: &mut Narrative, p: &Paragraph, ctx: Context, class_names: &[String
             continue;
         }
         let mut label_c = clean_label(&label_c);
-        // "检察（款）：2018年预算支出合计 N 万元": an item named by its level before the colon,
-        // its amount said in general words after it.
+        // "住房公积金(项)：支出 N 万元": a bare word takes the words before the colon; so does a
+        // general amount ("检察（款）：2018年预算支出合计 N 万元") after an item named by its
+        // level.
+        let bare = matches!(
+            label_c.as_str(),
+            "支出" | "收入" | "预算" | "预算数" | "安排" | "合计"
+        );
+        let general = !label_c.contains(['（', '('])
+            && matches!(
+                label_c.trim_end_matches("合计"),
+                "预算支出" | "支出预算" | "支出" | "预算"
+            );
         let level_named = |q: &str| {
             ["（类）", "（款）", "（项）", "(类)", "(款)", "(项)"]
                 .iter()
                 .any(|m| q.ends_with(m))
         };
-        let generic = matches!(
-            label_c.as_str(),
-            "支出" | "收入" | "预算" | "预算数" | "安排" | "合计"
-        ) || (!label_c.contains(['（', '('])
-            && matches!(
-                label_c.trim_end_matches("合计"),
-                "预算支出" | "支出预算" | "支出" | "预算"
-            ));
-        if generic {
-            if let Some(q) = qualifier.filter(|q| {
-                q.chars().count() <= 30
-                    && (level_named(q)
-                        || matches!(
-                            label_c.as_str(),
-                            "支出" | "收入" | "预算" | "预算数" | "安排" | "合计"
-                        ))
-            }) {
+        if bare || general {
+            if let Some(q) =
+                qualifier.filter(|q| q.chars().count() <= 30 && (bare || level_named(q)))
+            {
                 label_c = format!("{}{label_c}", clean_label(&q));
             }
         }

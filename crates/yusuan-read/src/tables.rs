@@ -772,14 +772,7 @@ fn make_row(
 /// A figure and a label printed one space apart are two cells ("0.00 其他资金": the figure of
 /// one column and the label of the next); any other text stays one cell.
 fn label_and_figure(text: &str) -> Vec<String> {
-    let figure = |w: &str| {
-        w.split_once('.').is_some_and(|(i, f)| {
-            !i.is_empty()
-                && !f.is_empty()
-                && i.bytes().all(|b| b.is_ascii_digit() || b == b',')
-                && f.bytes().all(|b| b.is_ascii_digit())
-        })
-    };
+    let figure = crate::layout::is_amount;
     let label = |w: &str| w.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let t = text.trim();
     if let Some((a, b)) = t.split_once(' ') {

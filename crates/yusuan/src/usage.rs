@@ -58,7 +58,10 @@ pub fn message(e: &clap::Error) -> String {
             "参数 {} 的值“{}”无效{}",
             one(ContextKind::InvalidArg),
             one(ContextKind::InvalidValue),
-            if std::error::Error::source(e).is_some() {
+            // Only a number that did not parse says what it should be.
+            if std::error::Error::source(e).is_some_and(|s| {
+                s.is::<std::num::ParseIntError>() || s.is::<std::num::ParseFloatError>()
+            }) {
                 "（应为一个数）"
             } else {
                 ""
