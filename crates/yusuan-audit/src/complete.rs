@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// Completeness of the tables: numbering, mandatory kinds, statements on empty tables.
-fn tables_only(ctx: &Ctx, profile: &yusuan_read::Profile, sink: &mut Sink) {
+fn tables_only(ctx: &Ctx, profile: &yusuan_core::Profile, sink: &mut Sink) {
     let doc = ctx.doc;
     let fragments: Vec<Span> = doc
         .notes

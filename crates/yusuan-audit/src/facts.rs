@@ -1,11 +1,11 @@
 //! Access to the document's tables by meaning, and the comparisons every rule shares.
 
 use crate::{Level, Location, Rule, Sink};
+use yusuan_core::label::{is_code, is_total_label};
 use yusuan_core::{
     catalog::normalize_name, compare_same, compare_sum, format_fen, Agreement, Amount, CellValue,
     ColumnRole, Document, MoneyUnit, Row, Span, Table, TableKind,
 };
-use yusuan_read::{is_code, is_total_label};
 
 /// A printed value as a rule sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,7 +186,7 @@ pub fn side_items(table: &Table, item: ColumnRole) -> Vec<(String, u8, &Row)> {
         .rows
         .iter()
         .filter_map(|r| {
-            let raw = yusuan_read::lines::compact(r.text(i));
+            let raw = yusuan_core::label::compact(r.text(i));
             let (label, level) = strip_enumeration(&raw);
             (!label.is_empty()).then_some((label, level, r))
         })

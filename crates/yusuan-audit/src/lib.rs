@@ -48,8 +48,8 @@ mod table;
 mod text;
 
 use serde::Serialize;
+use yusuan_core::Profile;
 use yusuan_core::{Catalog, Classification, Document, ReadNoteKind, Span};
-use yusuan_read::Profile;
 
 pub use facts::Facts;
 

@@ -293,7 +293,7 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             .iter()
             .rposition(|c| filled(&c))
             .unwrap_or(depth);
-        let label = yusuan_read::lines::compact(&r.cells[depth].text);
+        let label = yusuan_core::label::compact(&r.cells[depth].text);
         rows.push((r, val, depth, last, label));
     }
     let numbered = |l: &str| {
@@ -302,7 +302,7 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             .is_some_and(|c| "一二三四五六七八九十".contains(c))
             && l.contains('、')
     };
-    let structural = |l: &str| numbered(l) || yusuan_read::is_total_label(l);
+    let structural = |l: &str| numbered(l) || yusuan_core::label::is_total_label(l);
     // Items fill the last label column (their 采购组织形式); lines leave it blank.
     let ends = || rows.iter().filter(|r| !structural(&r.4)).map(|r| r.3);
     let deepest = ends().max().unwrap_or(0);
@@ -315,7 +315,7 @@ fn procurement(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     let nodes: Vec<Node> = rows
         .iter()
         .map(|(_, _, depth, last, label)| {
-            if yusuan_read::is_total_label(label) {
+            if yusuan_core::label::is_total_label(label) {
                 Node::Grand
             } else if numbered(label) {
                 Node::Class

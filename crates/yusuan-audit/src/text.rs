@@ -124,7 +124,7 @@ fn stated_funds(f: &Figure) -> Option<Funds> {
 
 /// The money some words name: 一般公共预算 before 财政拨款 ("一般公共预算财政拨款").
 fn funds_named(words: &str) -> Option<Funds> {
-    let t = yusuan_read::lines::compact(words);
+    let t = yusuan_core::label::compact(words);
     if t.contains("一般公共预算") {
         Some(Funds::General)
     } else if t.contains("财政拨款") {
@@ -840,7 +840,7 @@ fn restatements(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         // A prior year's amount, or a change, is another quantity.
-        let words = yusuan_read::lines::compact(&f.text);
+        let words = yusuan_core::label::compact(&f.text);
         let other_year = ["上年", "上一年", "执行数", "比", "较", "同比"]
             .iter()
             .any(|w| words.contains(w))

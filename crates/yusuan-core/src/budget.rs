@@ -257,25 +257,6 @@ fn is_zero(m: &Money) -> bool {
     m.is_zero()
 }
 
-/// Whether a document is a department's (部门, consolidated) or one unit's (单位).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UnitScope {
-    #[default]
-    #[serde(rename = "部门")]
-    Department,
-    #[serde(rename = "单位")]
-    Unit,
-}
-
-impl UnitScope {
-    pub fn label(self) -> &'static str {
-        match self {
-            UnitScope::Department => "部门",
-            UnitScope::Unit => "单位",
-        }
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -296,8 +277,9 @@ pub struct UnitInfo {
     /// `code-name`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub implementer: String,
-    #[serde(default)]
-    pub scope: UnitScope,
+    /// 部门 (consolidated) or 单位 (one unit).
+    #[serde(default, with = "crate::document::scope_label")]
+    pub scope: crate::Scope,
     /// Region profile the document is published for (chongqing, shanghai).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub region: String,
@@ -423,7 +405,7 @@ impl ThreePublic {
 /// 机关运行经费.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RunningCost {
+pub struct OperatingCost {
     /// Defaults to the 公用经费 of the basic spending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
@@ -557,8 +539,9 @@ pub struct Budget {
     pub economic: Vec<Spanned<EconomicItem>>,
     #[serde(default)]
     pub three_public: ThreePublic,
-    #[serde(default)]
-    pub running_cost: RunningCost,
+    /// 机关运行经费; `running_cost` in a budget source.
+    #[serde(default, rename = "running_cost")]
+    pub operating_cost: OperatingCost,
     #[serde(default)]
     pub procurement: Procurement,
     #[serde(default)]
@@ -582,6 +565,27 @@ pub struct BudgetError {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+}
+
+/// What is wrong with a source's code and name against its catalog for `year`, if anything: a
+/// code the catalog does not know needs its name written; a name must be the code's.
+fn code_problem(
+    catalog: &Catalog,
+    what: &str,
+    code: &str,
+    name: &str,
+    year: i32,
+) -> Option<String> {
+    match catalog.lookup(code, name, Some(year)) {
+        Lookup::Unknown if name.is_empty() => Some(format!(
+            "{what}科目 {code} 不在 {year} 年科目表中，请写明 name"
+        )),
+        Lookup::NameMismatch(expected) if !name.is_empty() => Some(format!(
+            "科目 {code} 的名称应为“{}”，而不是“{name}”",
+            expected.join("”或“")
+        )),
+        _ => None,
+    }
 }
 
 fn location(line: Option<usize>, column: Option<usize>) -> String {
@@ -707,9 +711,9 @@ impl Budget {
     }
 
     /// Write as TOML, amounts in `money_unit`.
-    pub fn to_toml(&self) -> String {
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
         let unit = self.unit_of_money();
-        with_unit(unit, || toml::to_string_pretty(self)).unwrap_or_default()
+        with_unit(unit, || toml::to_string_pretty(self))
     }
 
     pub fn unit_of_money(&self) -> MoneyUnit {
@@ -726,7 +730,6 @@ impl Budget {
         let mut out = Vec::new();
         let functional = Catalog::builtin(Classification::Functional);
         let economic = Catalog::builtin(Classification::Economic);
-        let year = Some(self.year);
         if !(2000..=2100).contains(&self.year) {
             out.push((None, format!("year = {} 不是有效的预算年度", self.year)));
         }
@@ -747,24 +750,10 @@ impl Budget {
                     format!("科目 {}（{}）重复出现", it.code, it.source.label()),
                 ));
             }
-            match functional.lookup(&it.code, &it.name, year) {
-                Lookup::Unknown if it.name.is_empty() => out.push((
-                    at,
-                    format!(
-                        "功能分类科目 {} 不在 {} 年科目表中，请写明 name",
-                        it.code, self.year
-                    ),
-                )),
-                Lookup::NameMismatch(expected) if !it.name.is_empty() => out.push((
-                    at,
-                    format!(
-                        "科目 {} 的名称应为“{}”，而不是“{}”",
-                        it.code,
-                        expected.join("”或“"),
-                        it.name
-                    ),
-                )),
-                _ => {}
+            if let Some(problem) =
+                code_problem(functional, "功能分类", &it.code, &it.name, self.year)
+            {
+                out.push((at, problem));
             }
             if it.basic.0 < 0 || it.project.0 < 0 {
                 out.push((at, format!("科目 {} 的金额为负数", it.code)));
@@ -777,24 +766,9 @@ impl Budget {
                 out.push((at, format!("经济分类科目“{}”应为 5 位的款级编码", it.code)));
                 continue;
             }
-            match economic.lookup(&it.code, &it.name, year) {
-                Lookup::Unknown if it.name.is_empty() => out.push((
-                    at,
-                    format!(
-                        "经济分类科目 {} 不在 {} 年科目表中，请写明 name",
-                        it.code, self.year
-                    ),
-                )),
-                Lookup::NameMismatch(expected) if !it.name.is_empty() => out.push((
-                    at,
-                    format!(
-                        "科目 {} 的名称应为“{}”，而不是“{}”",
-                        it.code,
-                        expected.join("”或“"),
-                        it.name
-                    ),
-                )),
-                _ => {}
+            if let Some(problem) = code_problem(economic, "经济分类", &it.code, &it.name, self.year)
+            {
+                out.push((at, problem));
             }
         }
         if !self.economic.is_empty() {
@@ -849,7 +823,7 @@ impl Budget {
             i.prior_basic = i.basic;
             i.prior_project = i.project;
         }
-        let running = self.running_cost();
+        let running = self.operating_cost();
         let tp = &mut b.three_public;
         for c in [
             &mut tp.abroad,
@@ -861,8 +835,8 @@ impl Budget {
             c.reason.clear();
         }
         tp.reason.clear();
-        b.running_cost.prior = running;
-        b.running_cost.reason.clear();
+        b.operating_cost.prior = running;
+        b.operating_cost.reason.clear();
         b.reasons = Reasons::default();
         b
     }
@@ -919,8 +893,8 @@ impl Budget {
             .sum()
     }
 
-    pub fn running_cost(&self) -> Money {
-        self.running_cost
+    pub fn operating_cost(&self) -> Money {
+        self.operating_cost
             .amount
             .unwrap_or_else(|| self.staffing(Staffing::Public))
     }
@@ -1026,10 +1000,11 @@ mod tests {
             "this year's figures stay as the draft"
         );
         assert_eq!(n.three_public.prior_total(), b.three_public.total());
-        assert_eq!(n.running_cost.prior, b.running_cost());
+        assert_eq!(n.operating_cost.prior, b.operating_cost());
         assert!(n.reasons.expenditure.is_empty() && n.three_public.reason.is_empty());
         // Still a valid source, through TOML and back.
-        let again = Budget::from_toml(&n.to_toml()).expect("the draft is valid");
+        let again =
+            Budget::from_toml(&n.to_toml().expect("serialises")).expect("the draft is valid");
         assert_eq!(again.total(), n.total());
     }
 
@@ -1082,7 +1057,7 @@ amount = 11.75
         );
         assert_eq!(rows[0].name, "一般公共服务支出");
         assert_eq!(rows[0].prior, Money(9_000_000));
-        let back = Budget::from_toml(&b.to_toml()).expect("round trip");
+        let back = Budget::from_toml(&b.to_toml().expect("serialises")).expect("round trip");
         assert_eq!(back.total(), b.total());
     }
 

@@ -48,6 +48,45 @@ pub enum Scope {
     Unit,
 }
 
+impl Scope {
+    /// 部门 or 单位, as titles and sentences name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Department => "部门",
+            Scope::Unit => "单位",
+        }
+    }
+}
+
+/// A [`Scope`] written by its label (部门 / 单位), as a budget source writes it.
+pub mod scope_label {
+    use super::Scope;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    enum Label {
+        #[serde(rename = "部门")]
+        Department,
+        #[serde(rename = "单位")]
+        Unit,
+    }
+
+    pub fn serialize<S: Serializer>(scope: &Scope, s: S) -> Result<S::Ok, S::Error> {
+        match scope {
+            Scope::Department => Label::Department,
+            Scope::Unit => Label::Unit,
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Scope, D::Error> {
+        Ok(match Label::deserialize(d)? {
+            Label::Department => Scope::Department,
+            Label::Unit => Scope::Unit,
+        })
+    }
+}
+
 /// A value with the place it was read from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Spanned<T> {

@@ -4,9 +4,12 @@
 pub mod budget;
 pub mod catalog;
 pub mod document;
+pub mod label;
 pub mod money;
+pub mod profile;
 pub mod reason;
 
 pub use catalog::{Catalog, Classification, Lookup};
 pub use document::*;
 pub use money::{compare_same, compare_sum, format_fen, Agreement, Amount, AmountError, MoneyUnit};
+pub use profile::Profile;

@@ -919,7 +919,7 @@ pub(crate) fn shanghai_tables(b: &Budget) -> Vec<Table> {
         g.money0(t.vehicles()),
         g.money0(t.vehicle_purchase.amount),
         g.money0(t.vehicle_operation.amount),
-        g.money0(b.running_cost()),
+        g.money0(b.operating_cost()),
     ]);
     out.push(g.done());
     out

@@ -16,7 +16,7 @@ pub mod text;
 pub mod xlsx;
 
 use yusuan_core::budget::Budget;
-use yusuan_core::{DocKind, Document, Scope, Span, Spanned};
+use yusuan_core::{DocKind, Document, Span, Spanned};
 
 /// Region templates this crate can publish.
 pub const PROFILES: &[&str] = &["chongqing", "shanghai"];
@@ -76,10 +76,7 @@ pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, Publis
             span: Span::default(),
         }),
         kind: DocKind::Budget,
-        scope: match budget.unit.scope {
-            yusuan_core::budget::UnitScope::Department => Scope::Department,
-            yusuan_core::budget::UnitScope::Unit => Scope::Unit,
-        },
+        scope: budget.unit.scope,
         sections,
         tables,
         sections_after_tables,

@@ -227,16 +227,16 @@ pub(crate) fn chongqing(b: &Budget) -> Vec<Section> {
 
     // 五、其他重要事项
     out.push(section(1, "五", "其他重要事项的情况说明", vec![]));
-    let rc = b.running_cost();
+    let rc = b.operating_cost();
     let mut running = format!(
         "{y} 年一般公共预算财政拨款运行经费 {} 万元，{}。",
         wan(rc),
-        change_with_reason(rc, b.running_cost.prior, py, &b.running_cost.reason)
+        change_with_reason(rc, b.operating_cost.prior, py, &b.operating_cost.reason)
     );
-    if !b.running_cost.uses.is_empty() {
+    if !b.operating_cost.uses.is_empty() {
         running.push_str(&format!(
             "主要用于{}。",
-            b.running_cost.uses.trim_end_matches('。')
+            b.operating_cost.uses.trim_end_matches('。')
         ));
     }
     out.push(section(2, "一", "机关运行经费。", vec![running]));
@@ -499,7 +499,7 @@ pub(crate) fn shanghai_after(b: &Budget) -> Vec<Section> {
         "机关运行经费预算",
         vec![format!(
             "{y}年{name}财政拨款的机关运行经费预算为{}万元。",
-            wan(b.running_cost())
+            wan(b.operating_cost())
         )],
     ));
     let p = &b.procurement;

@@ -157,7 +157,8 @@ fn a_published_document_seeds_the_same_budget() {
     assert_eq!(seeded.unit.functions, budget.unit.functions);
     assert_eq!(seeded.unit.contact, budget.unit.contact);
     // The seed survives its own TOML.
-    let again = Budget::from_toml(&seeded.to_toml()).unwrap_or_else(|e| panic!("{e:?}"));
+    let again = Budget::from_toml(&seeded.to_toml().expect("serialises"))
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let republished = yusuan_publish::derive(&again, None).expect("derive");
     let tables = |d: &Document| {
         figures(d)
@@ -208,8 +209,8 @@ fn shanghai_documents_read_as_budgets_republish_their_tables() {
         let Some(path) = corpus(name) else { return };
         let original = yusuan_read::read_path(&path).expect("read corpus");
         let budget = yusuan_read::budget::budget_of(&original);
-        let budget =
-            Budget::from_toml(&budget.to_toml()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let budget = Budget::from_toml(&budget.to_toml().expect("serialises"))
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let doc = yusuan_publish::derive(&budget, Some("shanghai")).expect("derive");
         let read = yusuan_read::read_text("republished.txt", &yusuan_publish::text::render(&doc));
         assert_eq!(loud(&read), Vec::<String>::new(), "{name}");

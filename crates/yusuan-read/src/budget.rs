@@ -8,9 +8,9 @@
 //! document does not print (texts of goals, reasons) is left empty for the person to write.
 
 use yusuan_core::budget::{
-    Budget, Compared, EconomicItem, LineItem, Money, Source, Spanned, Staffing, UnitScope,
+    Budget, Compared, EconomicItem, LineItem, Money, Source, Spanned, Staffing,
 };
-use yusuan_core::{CellValue, ColumnRole, Document, MoneyUnit, Scope, Subject, Table, TableKind};
+use yusuan_core::{CellValue, ColumnRole, Document, MoneyUnit, Subject, Table, TableKind};
 
 fn amount(t: &Table, row: &yusuan_core::Row, role: ColumnRole) -> Money {
     match t.value(row, role) {
@@ -69,10 +69,7 @@ pub fn budget_of(doc: &Document) -> Budget {
         .unit_name
         .as_ref()
         .map_or(String::new(), |u| u.value.clone());
-    b.unit.scope = match doc.scope {
-        Scope::Department => UnitScope::Department,
-        Scope::Unit => UnitScope::Unit,
-    };
+    b.unit.scope = doc.scope;
     b.unit.region = doc.profile.clone().unwrap_or_default();
     texts(doc, &mut b);
     let kind = |k: TableKind| doc.tables.iter().find(|t| t.kind == Some(k));
@@ -230,8 +227,8 @@ pub fn budget_of(doc: &Document) -> Budget {
         }
     }
     if let Some(c) = stated(doc, &Subject::OperatingCost) {
-        b.running_cost.amount = Some(c.amount);
-        b.running_cost.prior = c.prior;
+        b.operating_cost.amount = Some(c.amount);
+        b.operating_cost.prior = c.prior;
     }
     let m = |s: Subject| stated(doc, &s).map_or(Money::ZERO, |c| c.amount);
     b.procurement.goods = m(Subject::ProcurementGoods);

@@ -14,11 +14,10 @@ pub mod lines;
 mod narrative;
 #[cfg(feature = "pdf")]
 pub mod pdf;
-pub mod profile;
 mod tables;
 mod titles;
 
-pub use profile::Profile;
+pub use yusuan_core::profile::{self, Profile};
 
 /// Our words for a failure, the library's own message after them (see `yusuan_core::reason`).
 pub(crate) fn reason_detail(what: &str, library: impl std::fmt::Display) -> String {

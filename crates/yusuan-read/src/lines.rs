@@ -91,16 +91,7 @@ pub fn is_page_number(text: &str) -> bool {
     !digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
-/// Remove all white space (including the ideographic space).
-pub fn compact(s: &str) -> String {
-    let drop = |c: char| c.is_whitespace() || c == '\u{feff}';
-    if !s.chars().any(drop) {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().filter(|c| !drop(*c)));
-    out
-}
+pub use yusuan_core::label::compact;
 
 fn width(c: char) -> usize {
     if c == '\t' {

@@ -3,6 +3,7 @@
 use crate::lines::{compact, Line, RawCell};
 use crate::profile::{Profile, TableSpec};
 use crate::titles::TableStart;
+pub use yusuan_core::label::{is_code, is_total_label};
 use yusuan_core::{
     Amount, Cell, CellValue, Column, ColumnRole, Indicator, Mention, MentionKind, MoneyUnit,
     Performance, ReadNote, ReadNoteKind, Row, Span, Spanned, Table, TableKind,
@@ -20,31 +21,6 @@ pub(crate) fn chinese_number(s: &str) -> Option<u32> {
         [t, '十', u] => Some(digit(*t)? as u32 * 10 + digit(*u)? as u32),
         _ => None,
     }
-}
-
-/// A function or economic code: 3, 5 or 7 digits.
-pub fn is_code(s: &str) -> bool {
-    let n = s.len();
-    (n == 3 || n == 5 || n == 7) && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Labels that mark total rows.
-pub fn is_total_label(s: &str) -> bool {
-    // Asked of every label of every table, many times over: compared without building the
-    // compacted string.
-    let kept = s
-        .chars()
-        .filter(|c| !(c.is_whitespace() || *c == '\u{feff}'));
-    [
-        "合计",
-        "总计",
-        "收入合计",
-        "支出合计",
-        "收入总计",
-        "支出总计",
-    ]
-    .iter()
-    .any(|t| t.chars().eq(kept.clone()))
 }
 
 fn is_numeric(s: &str) -> bool {

@@ -338,11 +338,17 @@ pub async fn next_year(state: &AppState, viewer: &Viewer, hash: &str) -> Result<
             .ok_or_else(Problem::not_found)?;
         let b = crate::analyze::budget(&String::from_utf8_lossy(&content))
             .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-        return Ok(b.next_year().to_toml());
+        return draft(&b);
     }
     let doc: yusuan_core::Document = serde_json::from_str(&d.document_json)
         .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(yusuan_read::budget::budget_of(&doc).next_year().to_toml())
+    draft(&yusuan_read::budget::budget_of(&doc))
+}
+
+fn draft(b: &yusuan_core::budget::Budget) -> Result<String, Problem> {
+    b.next_year()
+        .to_toml()
+        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 
 /// The formats a budget publishes to.

@@ -513,8 +513,19 @@ pub async fn report(
         Ok(d) => d,
         Err(p) => return error_page(&viewer, p),
     };
-    let report: ReportView =
-        serde_json::from_str(&d.report_json).unwrap_or(ReportView { findings: vec![] });
+    // A stored report that cannot be read is an error, never a document without findings.
+    let report: ReportView = match serde_json::from_str(&d.report_json) {
+        Ok(r) => r,
+        Err(e) => {
+            return error_page(
+                &viewer,
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("保存的审核报告无法读取：{e}"),
+                ),
+            )
+        }
+    };
     // The worst severity on each source line, for the highlight.
     let rank = |s: &str| match s {
         "error" => 3,

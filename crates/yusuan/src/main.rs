@@ -33,11 +33,8 @@ struct Cli {
     max_size: u64,
 }
 
-/// The input size limit in bytes, set once from `--max-size`.
-static MAX_BYTES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(64 << 20);
-
-fn too_big(name: &str, len: u64) -> String {
-    let max = MAX_BYTES.load(std::sync::atomic::Ordering::Relaxed);
+/// What `max` bytes (the `--max-size` limit) refuses.
+fn too_big(name: &str, len: u64, max: u64) -> String {
     format!(
         "{name} 过大（{:.1} MB），超过上限 {} MB；确属需要请用 --max-size 调高",
         len as f64 / (1u64 << 20) as f64,
@@ -145,16 +142,16 @@ yusuan serve --database postgres://yusuan@db/yusuan --listen 0.0.0.0:8080"
     },
 }
 
-fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
+/// A file's bytes (`-` for standard input), at most `max` of them.
+fn read_input(file: &PathBuf, max: u64) -> Result<(String, Vec<u8>), String> {
     if file.as_os_str() == "-" {
-        let max = MAX_BYTES.load(std::sync::atomic::Ordering::Relaxed);
         let mut buf = Vec::new();
         std::io::stdin()
             .take(max + 1)
             .read_to_end(&mut buf)
             .map_err(|e| format!("无法读取标准输入：{}", yusuan_core::reason::io(&e)))?;
         if buf.len() as u64 > max {
-            return Err(too_big("标准输入", buf.len() as u64));
+            return Err(too_big("标准输入", buf.len() as u64, max));
         }
         return Ok(("-".to_string(), buf));
     }
@@ -168,9 +165,8 @@ fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
     if !meta.is_file() {
         return Err(format!("{name} 不是普通文件（设备、管道或套接字），不读取"));
     }
-    let max = MAX_BYTES.load(std::sync::atomic::Ordering::Relaxed);
     if meta.len() > max {
-        return Err(too_big(&name, meta.len()));
+        return Err(too_big(&name, meta.len(), max));
     }
     // The limit holds while reading too: the file may grow after its size was taken.
     let mut bytes = Vec::new();
@@ -178,13 +174,13 @@ fn read_input(file: &PathBuf) -> Result<(String, Vec<u8>), String> {
         .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
         .map_err(|e| format!("无法读取文件 {name}：{}", yusuan_core::reason::io(&e)))?;
     if bytes.len() as u64 > max {
-        return Err(too_big(&name, bytes.len() as u64));
+        return Err(too_big(&name, bytes.len() as u64, max));
     }
     Ok((name, bytes))
 }
 
-fn load(file: &PathBuf) -> Result<(Document, String), String> {
-    let (name, bytes) = read_input(file)?;
+fn load(file: &PathBuf, max: u64) -> Result<(Document, String), String> {
+    let (name, bytes) = read_input(file, max)?;
     // The text the line numbers refer to (a PDF's laid-out text), for excerpts.
     yusuan_read::read_bytes_with_text(&name, &bytes).map_err(|e| e.to_string())
 }
@@ -237,10 +233,10 @@ fn walk(files: &[PathBuf], seen: &mut std::collections::HashSet<PathBuf>, out: &
 }
 
 /// Several files read as one document: their texts joined with a page break, in order.
-fn load_as_one(files: &[PathBuf]) -> Result<(Document, String), String> {
+fn load_as_one(files: &[PathBuf], max: u64) -> Result<(Document, String), String> {
     let parts = files
         .iter()
-        .map(read_input)
+        .map(|f| read_input(f, max))
         .collect::<Result<Vec<_>, _>>()?;
     yusuan_read::read_parts(&parts).map_err(|e| e.to_string())
 }
@@ -409,10 +405,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    MAX_BYTES.store(
-        cli.max_size.saturating_mul(1 << 20),
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    let max = cli.max_size.saturating_mul(1 << 20);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match cli.command {
@@ -447,7 +440,7 @@ fn main() -> ExitCode {
                 );
                 batch::run(
                     std::slice::from_ref(&joined),
-                    |_| load_as_one(&files),
+                    |_| load_as_one(&files, max),
                     1,
                     output,
                     summary,
@@ -456,37 +449,40 @@ fn main() -> ExitCode {
                 )
             } else {
                 let several = files.len() > 1;
-                batch::run(&files, load, jobs, output, summary, several, &mut out)
+                batch::run(
+                    &files,
+                    |f| load(f, max),
+                    jobs,
+                    output,
+                    summary,
+                    several,
+                    &mut out,
+                )
             };
-            return match r {
-                Ok(code) => ExitCode::from(code),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => fail(&format!("输出失败：{e}")),
-            };
+            return finish(r);
         }
         Command::Read {
             file,
             format,
             budget,
         } => {
-            let (doc, _) = match load(&file) {
+            let (doc, _) = match load(&file, max) {
                 Ok(x) => x,
                 Err(e) => return fail(&e),
             };
             if budget {
                 let b = yusuan_read::budget::budget_of(&doc);
+                let toml = match b.to_toml() {
+                    Ok(t) => t,
+                    Err(e) => return fail(&format!("预算源无法写出：{e}")),
+                };
                 let r = write!(
                     out,
                     "# Budget read from {} by `yusuan read --budget`.\n\
                      # Texts the document does not print as data (reasons, goals) are to be written.\n{}",
-                    doc.source,
-                    b.to_toml()
+                    doc.source, toml
                 );
-                return match r {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                    Err(e) => fail(&format!("输出失败：{e}")),
-                };
+                return finish(r.map(|()| 0));
             }
             match format {
                 Format::Json => {
@@ -544,8 +540,13 @@ fn main() -> ExitCode {
             }),
         },
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    finish(result.map(|()| 0))
+}
+
+/// The exit code of a command that wrote `written` (its own code when it wrote all).
+fn finish(written: std::io::Result<u8>) -> ExitCode {
+    match written {
+        Ok(code) => ExitCode::from(code),
         // A closed pipe (yusuan read | head) is not an error worth reporting.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => fail(&format!("输出失败：{e}")),

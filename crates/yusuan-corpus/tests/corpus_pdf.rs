@@ -3,6 +3,7 @@
 //! as a budget, planted defects and planted misreadings. The findings of every corpus document
 //! are pinned, reviewed, in tests/expected (see expected.rs).
 
+#[path = "../../yusuan-audit/tests/common/mod.rs"]
 mod common;
 use common::*;
 use yusuan_audit::{Finding, Severity};

@@ -2,6 +2,7 @@
 //! input may make them panic. Corpus texts with characters replaced, inserted and deleted at
 //! random (a fixed seed), around the characters those checks look for, are read and audited.
 
+#[path = "../../yusuan-audit/tests/common/mod.rs"]
 mod common;
 use common::*;
 

@@ -2,8 +2,8 @@
 //! canonical table kinds and column meanings, and list its mandatory tables and sections.
 //! A new region is a new profile file plus one line in [`Profile::builtin`].
 
+use crate::{ColumnRole, DocKind, MoneyUnit, TableKind};
 use serde::Deserialize;
-use yusuan_core::{ColumnRole, DocKind, MoneyUnit, TableKind};
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,7 +27,7 @@ pub struct Profile {
 pub struct SectionSpec {
     pub label: String,
     pub keywords: Vec<String>,
-    /// Figures the section must state, by [`yusuan_core::Subject::key`].
+    /// Figures the section must state, by [`crate::Subject::key`].
     #[serde(default)]
     pub figures: Vec<String>,
     /// Terms a glossary section must explain (subsection headings).
@@ -79,13 +79,18 @@ impl Profile {
         })
     }
 
-    /// The profiles bundled with yusuan, parsed once per process. They are tested to parse,
-    /// so a failure here is a build defect reported by the tests, not at run time.
+    /// The profiles bundled with yusuan, parsed once per process. They are compiled in and
+    /// tested to parse (`builtin_profiles_parse`): one that does not is a defect of the build,
+    /// said loudly at the first use rather than dropped, which would read every document of
+    /// that region as of no region.
     pub fn builtin() -> &'static [Profile] {
         static PROFILES: std::sync::LazyLock<Vec<Profile>> = std::sync::LazyLock::new(|| {
             BUILTIN
                 .iter()
-                .filter_map(|(name, text)| Profile::parse(name, text).ok())
+                .map(|(name, text)| match Profile::parse(name, text) {
+                    Ok(profile) => profile,
+                    Err(e) => panic!("bundled {e}"),
+                })
                 .collect()
         });
         &PROFILES

@@ -8,6 +8,7 @@
 //! The files also keep, under `[[missed]]`, the genuine defects a reviewer found that the audit
 //! does not report yet: the work still to do, not checked here.
 
+#[path = "../../yusuan-audit/tests/common/mod.rs"]
 mod common;
 use common::*;
 use serde::Deserialize;
@@ -131,7 +132,7 @@ fn audited() -> &'static [Audited] {
 
 #[test]
 fn every_corpus_document_has_exactly_its_reviewed_findings() {
-    let dir = repo_root().join("crates/yusuan-audit/tests/expected");
+    let dir = repo_root().join("crates/yusuan-corpus/tests/expected");
     let mut failures = Vec::new();
     let mut checked = 0;
     for (name, all, _) in audited() {
@@ -259,7 +260,7 @@ fn unverifiable_rates_and_items_are_few_and_said() {
 /// document's expected file (`unresolved = N`).
 #[test]
 fn unresolved_amounts_are_listed_and_pinned() {
-    let dir = repo_root().join("crates/yusuan-audit/tests/expected");
+    let dir = repo_root().join("crates/yusuan-corpus/tests/expected");
     let mut report = Vec::new();
     let mut failures = Vec::new();
     for (name, _, open) in audited() {

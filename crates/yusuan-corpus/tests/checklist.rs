@@ -3,6 +3,7 @@
 //! numeric item is an error, each editorial item a warning, at its page: all nine rows are
 //! reported, and the test fails when one of them is lost or reported twice.
 
+#[path = "../../yusuan-audit/tests/common/mod.rs"]
 mod common;
 use common::*;
 use yusuan_audit::{Finding, Severity};

@@ -1,6 +1,7 @@
 //! Planted defects in the real Chongqing document: every table figure and every narrative
 //! figure changed in turn must gain an error or warning located at the changed line.
 
+#[path = "../../yusuan-audit/tests/common/mod.rs"]
 mod common;
 use common::*;
 

@@ -1,6 +1,7 @@
 //! The Chongqing corpus document: every genuine defect is reported at its lines, rounding
 //! differences are info, and the identities that hold say nothing.
 
+#[path = "../../yusuan-audit/tests/common/mod.rs"]
 mod common;
 use common::*;
 use yusuan_audit::Severity;

@@ -1,0 +1,38 @@
+//! Helpers on printed labels that every layer asks the same question of: the label with its
+//! white space removed, whether it is a classification code, whether it names a total row.
+
+/// Remove all white space (including the ideographic space).
+pub fn compact(s: &str) -> String {
+    let drop = |c: char| c.is_whitespace() || c == '\u{feff}';
+    if !s.chars().any(drop) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(|c| !drop(*c)));
+    out
+}
+
+/// A function or economic code: 3, 5 or 7 digits.
+pub fn is_code(s: &str) -> bool {
+    let n = s.len();
+    (n == 3 || n == 5 || n == 7) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Labels that mark total rows.
+pub fn is_total_label(s: &str) -> bool {
+    // Asked of every label of every table, many times over: compared without building the
+    // compacted string.
+    let kept = s
+        .chars()
+        .filter(|c| !(c.is_whitespace() || *c == '\u{feff}'));
+    [
+        "合计",
+        "总计",
+        "收入合计",
+        "支出合计",
+        "收入总计",
+        "支出总计",
+    ]
+    .iter()
+    .any(|t| t.chars().eq(kept.clone()))
+}
