@@ -1,6 +1,6 @@
 //! Region profiles: data files (`profiles/*.toml`) that map a region's printed tables to
 //! canonical table kinds and column meanings, and list its mandatory tables and sections.
-//! A new region is a new profile file plus one line in [`Profile::builtin`].
+//! A new region is a new profile file plus one line in `BUILTIN` (read by [`Profile::builtin`]).
 
 use crate::{ColumnRole, DocKind, MoneyUnit, TableKind};
 use serde::Deserialize;
