@@ -2,7 +2,9 @@
 
 use crate::facts::{check_sum, loc, Side, Val};
 use crate::{Ctx, Location, Sink};
-use yusuan_core::{format_fen, Amount, Indicator, MoneyUnit, Performance, Span, Table, TableKind};
+use yusuan_core::{
+    format_fen, Amount, IndicatorRow, MoneyUnit, Performance, Span, Table, TableKind,
+};
 
 use crate::{Level, Rule};
 
@@ -248,7 +250,7 @@ fn weights(t: &Table, p: &Performance, project: bool, sink: &mut Sink) {
         return;
     }
     let mut sum = 0;
-    let mut bad: Vec<&Indicator> = Vec::new();
+    let mut bad: Vec<&IndicatorRow> = Vec::new();
     for i in &p.indicators {
         match hundredths(&i.weight) {
             Some(h) => sum += h,

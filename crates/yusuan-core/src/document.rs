@@ -480,12 +480,13 @@ pub struct Performance {
     /// Whether cells keep their column positions (tab-separated text): only then can the
     /// header's column order be compared with the data's.
     pub positional: bool,
-    pub indicators: Vec<Indicator>,
+    pub indicators: Vec<IndicatorRow>,
 }
 
-/// One 三级 indicator.
+/// One 三级 indicator as a goal table prints it (texts, as read); the indicator a budget decides
+/// is [`crate::budget::Indicator`].
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Indicator {
+pub struct IndicatorRow {
     pub level1: String,
     pub level2: String,
     pub name: String,

@@ -11,5 +11,7 @@ pub mod reason;
 
 pub use catalog::{Catalog, Classification, Lookup};
 pub use document::*;
-pub use money::{compare_same, compare_sum, format_fen, Agreement, Amount, AmountError, MoneyUnit};
+pub use money::{
+    compare_same, compare_sum, format_fen, Agreement, Amount, AmountError, Money, MoneyUnit,
+};
 pub use profile::Profile;

@@ -8,13 +8,14 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The unit a figure is printed in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The unit a figure is printed in; 万元 unless a document or source says otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MoneyUnit {
     /// 元
     Yuan,
     /// 万元
+    #[default]
     WanYuan,
 }
 
@@ -58,14 +59,22 @@ pub struct Amount {
 /// Why a string is not an amount.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {
-    #[error("empty")]
+    #[error("金额为空")]
     Empty,
-    #[error("not a number: {0}")]
+    #[error("“{0}”不是金额")]
     NotANumber(String),
-    #[error("more decimals than one fen: {0}")]
-    TooPrecise(String),
-    #[error("too large: {0}")]
+    #[error("“{text}”的小数位多于{}位（单位{}，最小到分）", max_decimals(*unit), unit.label())]
+    TooPrecise { text: String, unit: MoneyUnit },
+    #[error("“{0}”超出范围")]
     Overflow(String),
+}
+
+/// The most decimals a figure in `unit` can have and still be whole fen.
+const fn max_decimals(unit: MoneyUnit) -> u8 {
+    match unit {
+        MoneyUnit::Yuan => 2,
+        MoneyUnit::WanYuan => 6,
+    }
 }
 
 impl Amount {
@@ -83,6 +92,10 @@ impl Amount {
             return Err(AmountError::Empty);
         }
         let bad = || AmountError::NotANumber(trimmed.to_string());
+        let too_precise = || AmountError::TooPrecise {
+            text: trimmed.to_string(),
+            unit,
+        };
         for (i, ch) in trimmed.chars().enumerate() {
             let ch = normalize_char(ch);
             match ch {
@@ -92,7 +105,7 @@ impl Amount {
                     if in_frac {
                         decimals = decimals.saturating_add(1);
                         if decimals > 6 {
-                            return Err(AmountError::TooPrecise(trimmed.to_string()));
+                            return Err(too_precise());
                         }
                         frac = frac * 10 + d;
                     } else {
@@ -117,7 +130,7 @@ impl Amount {
         // fen = (int + frac / scale) * per, exact only when scale divides frac * per.
         let frac_fen = frac * per;
         if frac_fen % scale != 0 {
-            return Err(AmountError::TooPrecise(trimmed.to_string()));
+            return Err(too_precise());
         }
         let fen = int_part
             .checked_mul(per)
@@ -128,6 +141,11 @@ impl Amount {
             unit,
             decimals,
         })
+    }
+
+    /// The exact amount, without how it was printed.
+    pub const fn money(self) -> Money {
+        Money(self.fen)
     }
 
     /// An exact amount in the given unit with two decimals (used for derived figures).
@@ -153,6 +171,138 @@ impl Amount {
 
     pub fn is_zero(self) -> bool {
         self.fen == 0
+    }
+}
+
+/// An exact amount of money in fen: what a budget decides, before anything is printed. A
+/// printed figure is an [`Amount`]: the same exact fen together with how it was printed.
+///
+/// Its serde form is the amount in 万元 (a number, or a string where a float would not be
+/// exact); a source written in 元 is rescaled by [`crate::budget::Budget::from_toml`] and
+/// [`crate::budget::Budget::to_toml`], so no parsing state is needed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub fn fen(self) -> i64 {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Parse a decimal figure in `unit` exactly: `945.84`, `2,686.02`, `1_000`, `-3`. Digits may
+    /// be grouped with `,` or `_` anywhere and decimals padded with zeros; more decimals than
+    /// fen allow is an error, never a silent rounding. The same parser as [`Amount::parse`].
+    pub fn parse(text: &str, unit: MoneyUnit) -> Result<Money, AmountError> {
+        let mut t: String = text
+            .trim()
+            .chars()
+            .map(normalize_char)
+            .filter(|c| !matches!(c, ',' | '_'))
+            .collect();
+        if t.contains('.') {
+            while t.ends_with('0') {
+                t.pop();
+            }
+        }
+        let original = || text.trim().to_string();
+        Amount::parse(&t, unit)
+            .map(Amount::money)
+            .map_err(|e| match e {
+                AmountError::Empty => AmountError::Empty,
+                AmountError::NotANumber(_) => AmountError::NotANumber(original()),
+                AmountError::TooPrecise { unit, .. } => AmountError::TooPrecise {
+                    text: original(),
+                    unit,
+                },
+                AmountError::Overflow(_) => AmountError::Overflow(original()),
+            })
+    }
+
+    /// The exact decimal text in `unit` with as many decimals as needed (at least two).
+    pub fn to_decimal(self, unit: MoneyUnit) -> String {
+        let per = unit.fen_per_unit().unsigned_abs();
+        let abs = self.0.unsigned_abs();
+        let int = abs / per;
+        let width = usize::from(max_decimals(unit));
+        let mut frac = format!("{:0width$}", abs % per);
+        while frac.len() > 2 && frac.ends_with('0') {
+            frac.pop();
+        }
+        let sign = if self.0 < 0 { "-" } else { "" };
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, o: Money) -> Money {
+        Money(self.0 + o.0)
+    }
+}
+
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, o: Money) -> Money {
+        Money(self.0 - o.0)
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, o: Money) {
+        self.0 += o.0;
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        Money(iter.map(|m| m.0).sum())
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text = self.to_decimal(MoneyUnit::WanYuan);
+        if let Some(int) = text.strip_suffix(".00").and_then(|i| i.parse::<i64>().ok()) {
+            return s.serialize_i64(int);
+        }
+        match text.parse::<f64>() {
+            // A number reads better in TOML; keep a string where a float would not be exact.
+            Ok(f) if format!("{f}") == text.trim_end_matches('0').trim_end_matches('.') => {
+                s.serialize_f64(f)
+            }
+            _ => s.serialize_str(&text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Money;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("金额，例如 945.84 或 \"2,686.02\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
+                // The shortest text that reads back as this float is what the person wrote.
+                self.visit_str(&format!("{v}"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+                Money::parse(v, MoneyUnit::WanYuan).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -285,6 +435,29 @@ mod tests {
         assert_eq!(wan("2686.02").to_string(), "2,686.02万元");
         assert_eq!(format_fen(-600_000, MoneyUnit::WanYuan), "-0.60");
         assert_eq!(format_fen(0, MoneyUnit::WanYuan), "0.00");
+    }
+
+    #[test]
+    fn money_parses_exactly() {
+        let wan = MoneyUnit::WanYuan;
+        assert_eq!(Money::parse("945.84", wan), Ok(Money(945_840_000)));
+        assert_eq!(Money::parse("2,686.02", wan), Ok(Money(2_686_020_000)));
+        assert_eq!(Money::parse("1_000.500", wan), Ok(Money(1_000_500_000)));
+        assert_eq!(Money::parse("0.000001", wan), Ok(Money(1)));
+        assert_eq!(Money::parse("12.5", MoneyUnit::Yuan), Ok(Money(1250)));
+        assert_eq!(Money::parse("12.3400", MoneyUnit::Yuan), Ok(Money(1234)));
+        let err = Money::parse(" 12.345", MoneyUnit::Yuan).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "“12.345”的小数位多于2位（单位元，最小到分）"
+        );
+        let err = Money::parse("1,2x", MoneyUnit::Yuan).unwrap_err();
+        assert_eq!(err.to_string(), "“1,2x”不是金额");
+        assert_eq!(Money::parse("", MoneyUnit::Yuan), Err(AmountError::Empty));
+        assert!(Money::parse("-", MoneyUnit::Yuan).is_err());
+        assert_eq!(Money(945_840_000).to_decimal(wan), "945.84");
+        assert_eq!(Money(-1250).to_decimal(MoneyUnit::Yuan), "-12.50");
+        assert_eq!(Money(1).to_decimal(wan), "0.000001");
     }
 
     #[test]

@@ -8,13 +8,13 @@
 //! document does not print (texts of goals, reasons) is left empty for the person to write.
 
 use yusuan_core::budget::{
-    Budget, Compared, EconomicItem, LineItem, Money, Source, Spanned, Staffing,
+    Budget, Compared, EconomicItem, LineItem, Money, Source, Sourced, Staffing,
 };
 use yusuan_core::{CellValue, ColumnRole, Document, MoneyUnit, Subject, Table, TableKind};
 
 fn amount(t: &Table, row: &yusuan_core::Row, role: ColumnRole) -> Money {
     match t.value(row, role) {
-        Some(CellValue::Amount(a)) => Money(a.fen),
+        Some(CellValue::Amount(a)) => a.money(),
         _ => Money::ZERO,
     }
 }
@@ -37,8 +37,8 @@ fn name_of(t: &Table, row: &yusuan_core::Row) -> String {
         .map_or(String::new(), |c| c.text.trim().to_string())
 }
 
-fn spanned<T>(v: T) -> Spanned<T> {
-    Spanned::new(0..0, v)
+fn spanned<T>(v: T) -> Sourced<T> {
+    Sourced::new(0..0, v)
 }
 
 /// The figure the narrative states for `subject`, with the prior year it implies.
@@ -47,7 +47,7 @@ fn stated(doc: &Document, subject: &Subject) -> Option<Compared> {
         .figures
         .iter()
         .find(|f| &f.subject == subject && f.amount.is_some())?;
-    let now = Money(f.amount?.fen);
+    let now = f.amount?.money();
     let prior = f
         .change
         .as_ref()
@@ -80,7 +80,11 @@ pub fn budget_of(doc: &Document) -> Budget {
     .iter()
     .filter_map(|k| kind(*k))
     .any(|t| t.unit == Some(MoneyUnit::Yuan));
-    b.money_unit = if yuan { "元" } else { "万元" }.to_string();
+    b.money_unit = if yuan {
+        MoneyUnit::Yuan
+    } else {
+        MoneyUnit::WanYuan
+    };
 
     // Fiscal line items, per fund.
     let mut items: Vec<LineItem> = Vec::new();

@@ -5,7 +5,7 @@ use crate::profile::{Profile, TableSpec};
 use crate::titles::TableStart;
 pub use yusuan_core::label::{is_code, is_total_label};
 use yusuan_core::{
-    Amount, Cell, CellValue, Column, ColumnRole, Indicator, Mention, MentionKind, MoneyUnit,
+    Amount, Cell, CellValue, Column, ColumnRole, IndicatorRow, Mention, MentionKind, MoneyUnit,
     Performance, ReadNote, ReadNoteKind, Row, Span, Spanned, Table, TableKind,
 };
 
@@ -849,7 +849,7 @@ fn read_performance(
                     _ => String::new(),
                 };
                 let unit = tail.into_iter().find(|t| !t.is_empty()).unwrap_or_default();
-                perf.indicators.push(Indicator {
+                perf.indicators.push(IndicatorRow {
                     level1: level1.clone(),
                     level2: level2.clone(),
                     name: get(op_at - 1),
@@ -960,7 +960,7 @@ fn combined_indicator(
     level1: &mut String,
     level2: &mut String,
     span: Span,
-) -> Option<Indicator> {
+) -> Option<IndicatorRow> {
     let filled: Vec<(usize, &String)> = texts
         .iter()
         .enumerate()
@@ -1000,7 +1000,7 @@ fn combined_indicator(
         ),
         _ => (rest.to_string(), String::new()),
     };
-    Some(Indicator {
+    Some(IndicatorRow {
         level1: level1.clone(),
         level2: level2.clone(),
         name: name.to_string(),

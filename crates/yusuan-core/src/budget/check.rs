@@ -1,0 +1,117 @@
+//! What a budget source must satisfy beyond its syntax: codes known for the year and of the
+//! right depth, names matching codes, the economic split adding up to the basic spending, goals'
+//! weights adding up to 100.
+
+use super::{Budget, Money, Source};
+use crate::catalog::{Catalog, Classification, Lookup};
+
+/// What is wrong with a source's code and name against its catalog for `year`, if anything: a
+/// code the catalog does not know needs its name written; a name must be the code's.
+fn code_problem(
+    catalog: &Catalog,
+    what: &str,
+    code: &str,
+    name: &str,
+    year: i32,
+) -> Option<String> {
+    match catalog.lookup(code, name, Some(year)) {
+        Lookup::Unknown if name.is_empty() => Some(format!(
+            "{what}科目 {code} 不在 {year} 年科目表中，请写明 name"
+        )),
+        Lookup::NameMismatch(expected) if !name.is_empty() => Some(format!(
+            "科目 {code} 的名称应为“{}”，而不是“{name}”",
+            expected.join("”或“")
+        )),
+        _ => None,
+    }
+}
+
+impl Budget {
+    /// the economic split adding up to the basic spending, goals' weights.
+    pub(super) fn check(&self) -> Vec<(Option<usize>, String)> {
+        let mut out = Vec::new();
+        let functional = Catalog::builtin(Classification::Functional);
+        let economic = Catalog::builtin(Classification::Economic);
+        if !(2000..=2100).contains(&self.year) {
+            out.push((None, format!("year = {} 不是有效的预算年度", self.year)));
+        }
+        if self.unit.name.trim().is_empty() {
+            out.push((None, "unit.name 不能为空".to_string()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for item in &self.items {
+            let at = Some(item.span().start);
+            let it = item.get_ref();
+            if it.code.len() != 7 || !it.code.chars().all(|c| c.is_ascii_digit()) {
+                out.push((at, format!("功能分类科目“{}”应为 7 位的项级编码", it.code)));
+                continue;
+            }
+            if !seen.insert((it.code.clone(), it.source)) {
+                out.push((
+                    at,
+                    format!("科目 {}（{}）重复出现", it.code, it.source.label()),
+                ));
+            }
+            if let Some(problem) =
+                code_problem(functional, "功能分类", &it.code, &it.name, self.year)
+            {
+                out.push((at, problem));
+            }
+            if it.basic.0 < 0 || it.project.0 < 0 {
+                out.push((at, format!("科目 {} 的金额为负数", it.code)));
+            }
+        }
+        for e in &self.economic {
+            let at = Some(e.span().start);
+            let it = e.get_ref();
+            if it.code.len() != 5 || !it.code.chars().all(|c| c.is_ascii_digit()) {
+                out.push((at, format!("经济分类科目“{}”应为 5 位的款级编码", it.code)));
+                continue;
+            }
+            if let Some(problem) = code_problem(economic, "经济分类", &it.code, &it.name, self.year)
+            {
+                out.push((at, problem));
+            }
+        }
+        if !self.economic.is_empty() {
+            let basic = self.basic_of(Source::General);
+            let econ: Money = self.economic.iter().map(|e| e.get_ref().amount).sum();
+            if basic != econ {
+                let unit = self.money_unit;
+                out.push((
+                    self.economic.first().map(|e| e.span().start),
+                    format!(
+                        "经济分类合计 {} 与一般公共预算基本支出 {} 不等（单位{}）",
+                        econ.to_decimal(unit),
+                        basic.to_decimal(unit),
+                        unit.label()
+                    ),
+                ));
+            }
+        }
+        for p in &self.projects {
+            let at = Some(p.span().start);
+            let p = p.get_ref();
+            let w: u32 = p.indicators.iter().map(|i| i.weight).sum::<u32>() + p.execution_weight;
+            if w != 100 {
+                out.push((
+                    at,
+                    format!(
+                        "项目“{}”的指标权重与预算执行率权重合计为 {w}，应为 100",
+                        p.name
+                    ),
+                ));
+            }
+        }
+        let w: u32 = self
+            .department_goal
+            .indicators
+            .iter()
+            .map(|i| i.weight)
+            .sum();
+        if !self.department_goal.indicators.is_empty() && w != 100 {
+            out.push((None, format!("整体绩效指标权重合计为 {w}，应为 100")));
+        }
+        out
+    }
+}

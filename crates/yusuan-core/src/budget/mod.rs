@@ -1,0 +1,454 @@
+//! The Budget model: what a department decided, before it is printed.
+//!
+//! A [`Budget`] is the source from which every table and every figure of the narrative is
+//! derived (`yusuan-publish`). It is written by people as TOML (see
+//! `examples/chongqing-dadukou-govoffice-2025/budget.toml`), imported from the budget system's
+//! Excel, or rebuilt from a published document (`yusuan read --budget`).
+//!
+//! Amounts are exact integer fen ([`Money`]). In TOML every amount is a plain number or string in
+//! the unit named once at the top (`money_unit = "万元"` or `"元"`), so a source reads like the
+//! tables it becomes.
+//!
+//! The layers, one module each: this module is the model (the types a source is made of);
+//! `source` reads and writes the TOML form and names each problem's line; `check` is what a
+//! source must satisfy beyond its syntax (codes, names, sums, weights); `totals` is what the
+//! model computes (totals by source, the 类 / 款 / 项 roll-up, next year's draft).
+
+use crate::money::MoneyUnit;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+mod check;
+mod source;
+mod totals;
+
+pub use crate::money::Money;
+pub use source::{BudgetError, MAX_PROBLEMS};
+
+/// A value of a budget source with its byte range in the source text (where a problem found
+/// after parsing points). A read document's elements carry a [`crate::Span`] instead: page and
+/// line.
+pub type Sourced<T> = toml::Spanned<T>;
+
+/// Funding sources (资金来源), in the order tables print them.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Source {
+    #[default]
+    #[serde(rename = "一般公共预算")]
+    General,
+    #[serde(rename = "政府性基金预算")]
+    GovFund,
+    #[serde(rename = "国有资本经营预算")]
+    StateCapital,
+    #[serde(rename = "财政专户管理资金")]
+    SpecialAccount,
+    #[serde(rename = "事业收入")]
+    Business,
+    #[serde(rename = "上级补助收入")]
+    Superior,
+    #[serde(rename = "附属单位上缴收入")]
+    Subsidiary,
+    #[serde(rename = "事业单位经营收入")]
+    Operating,
+    #[serde(rename = "其他收入")]
+    Other,
+    #[serde(rename = "上年结转")]
+    CarryOver,
+}
+
+impl Source {
+    pub const ALL: [Source; 10] = [
+        Source::General,
+        Source::GovFund,
+        Source::StateCapital,
+        Source::SpecialAccount,
+        Source::Business,
+        Source::Superior,
+        Source::Subsidiary,
+        Source::Operating,
+        Source::Other,
+        Source::CarryOver,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::General => "一般公共预算",
+            Source::GovFund => "政府性基金预算",
+            Source::StateCapital => "国有资本经营预算",
+            Source::SpecialAccount => "财政专户管理资金",
+            Source::Business => "事业收入",
+            Source::Superior => "上级补助收入",
+            Source::Subsidiary => "附属单位上缴收入",
+            Source::Operating => "事业单位经营收入",
+            Source::Other => "其他收入",
+            Source::CarryOver => "上年结转",
+        }
+    }
+
+    /// 财政拨款: the three budgets of the fiscal system.
+    pub fn is_fiscal(self) -> bool {
+        matches!(
+            self,
+            Source::General | Source::GovFund | Source::StateCapital
+        )
+    }
+
+    pub fn from_label(label: &str) -> Option<Source> {
+        let l = label.trim();
+        Source::ALL.into_iter().find(|s| {
+            let name = s.label();
+            l.starts_with(name.trim_end_matches("收入").trim_end_matches("预算"))
+        })
+    }
+}
+
+fn default_source() -> Source {
+    Source::General
+}
+
+fn is_general(s: &Source) -> bool {
+    *s == Source::General
+}
+
+fn is_zero(m: &Money) -> bool {
+    m.is_zero()
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitInfo {
+    pub name: String,
+    /// Budget system code of the department (103).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
+    /// The implementing unit as printed in project tables (103001-…（本级）); defaults to
+    /// `code-name`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub implementer: String,
+    /// 部门 (consolidated) or 单位 (one unit).
+    #[serde(default, with = "crate::document::scope_label")]
+    pub scope: crate::Scope,
+    /// Region profile the document is published for (chongqing, shanghai).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
+    /// 职能职责, one entry per numbered duty.
+    #[serde(default)]
+    pub functions: Vec<String>,
+    /// 机构设置 / 单位构成.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organization: String,
+    #[serde(default)]
+    pub contact: Contact,
+}
+
+/// One line item: a function code (项) funded by one source, split basic / project, with the
+/// prior year's budget of the same line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineItem {
+    /// 7-digit functional code (项).
+    pub code: String,
+    /// The 项's name; the catalog's name for the year when omitted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default = "default_source", skip_serializing_if = "is_general")]
+    pub source: Source,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub basic: Money,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub project: Money,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub prior_basic: Money,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub prior_project: Money,
+}
+
+impl LineItem {
+    pub fn total(&self) -> Money {
+        self.basic + self.project
+    }
+    pub fn prior(&self) -> Money {
+        self.prior_basic + self.prior_project
+    }
+}
+
+/// 人员经费 or 公用经费.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Staffing {
+    #[serde(rename = "人员经费")]
+    Personnel,
+    #[serde(rename = "公用经费")]
+    Public,
+}
+
+/// Basic spending of 一般公共预算 by economic code (款).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EconomicItem {
+    /// 5-digit economic code (款).
+    pub code: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    pub amount: Money,
+    /// 人员经费 / 公用经费; by class when omitted (301, 303 人员; others 公用).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Staffing>,
+}
+
+impl EconomicItem {
+    pub fn staffing(&self) -> Staffing {
+        self.kind
+            .unwrap_or(if matches!(self.code.get(..3), Some("301" | "303")) {
+                Staffing::Personnel
+            } else {
+                Staffing::Public
+            })
+    }
+}
+
+/// One figure with its prior year and the reason for the change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compared {
+    #[serde(default)]
+    pub amount: Money,
+    #[serde(default)]
+    pub prior: Money,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+/// 三公经费 (一般公共预算财政拨款).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreePublic {
+    #[serde(default)]
+    pub abroad: Compared,
+    #[serde(default)]
+    pub vehicle_purchase: Compared,
+    #[serde(default)]
+    pub vehicle_operation: Compared,
+    #[serde(default)]
+    pub reception: Compared,
+    /// Reason for the change of the total.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+impl ThreePublic {
+    pub fn vehicles(&self) -> Money {
+        self.vehicle_purchase.amount + self.vehicle_operation.amount
+    }
+    pub fn total(&self) -> Money {
+        self.abroad.amount + self.vehicles() + self.reception.amount
+    }
+    pub fn prior_total(&self) -> Money {
+        self.abroad.prior
+            + self.vehicle_purchase.prior
+            + self.vehicle_operation.prior
+            + self.reception.prior
+    }
+}
+
+/// 机关运行经费.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatingCost {
+    /// Defaults to the 公用经费 of the basic spending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    #[serde(default)]
+    pub prior: Money,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// What it is used for (主要用于…).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uses: String,
+}
+
+/// 政府采购预算.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procurement {
+    #[serde(default)]
+    pub goods: Money,
+    #[serde(default)]
+    pub works: Money,
+    #[serde(default)]
+    pub services: Money,
+}
+
+impl Procurement {
+    pub fn total(&self) -> Money {
+        self.goods + self.works + self.services
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VehicleCount {
+    pub kind: String,
+    pub count: u32,
+}
+
+/// 国有资产占有使用情况.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assets {
+    /// "2024 年 12 月".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub as_of: String,
+    #[serde(default)]
+    pub vehicles: Vec<VehicleCount>,
+    /// Vehicles to buy this year, by kind.
+    #[serde(default)]
+    pub purchases: Vec<VehicleCount>,
+}
+
+/// Reasons for year-over-year changes, in the words of the department.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reasons {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub income: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub expenditure: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub basic: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub project: String,
+    /// What the basic spending is for (主要用于…).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub basic_uses: String,
+}
+
+/// One indicator of a performance goal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// 一级指标 (产出指标 / 效益指标 / 满意度指标); absent in department tables.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub level1: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub level2: String,
+    pub name: String,
+    /// ≥, ≤, =, 定性.
+    pub op: String,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    pub weight: u32,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub core: bool,
+}
+
+/// The department's overall goal (整体绩效目标).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentGoal {
+    #[serde(default)]
+    pub goal: String,
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+}
+
+/// A project's performance goal (项目绩效目标).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectGoal {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
+    /// 项目负责人及联系电话.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
+    #[serde(default)]
+    pub fiscal: Money,
+    #[serde(default)]
+    pub other: Money,
+    /// 预算执行率权重 (%).
+    pub execution_weight: u32,
+    pub goal: String,
+    pub indicators: Vec<Indicator>,
+}
+
+/// A budget for one unit and year.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    pub year: i32,
+    /// Unit every amount of the source is written in: "万元" or "元".
+    #[serde(default, with = "unit_label")]
+    pub money_unit: MoneyUnit,
+    pub unit: UnitInfo,
+    #[serde(default)]
+    pub items: Vec<Sourced<LineItem>>,
+    #[serde(default)]
+    pub economic: Vec<Sourced<EconomicItem>>,
+    #[serde(default)]
+    pub three_public: ThreePublic,
+    /// 机关运行经费; `running_cost` in a budget source.
+    #[serde(default, rename = "running_cost")]
+    pub operating_cost: OperatingCost,
+    #[serde(default)]
+    pub procurement: Procurement,
+    #[serde(default)]
+    pub assets: Assets,
+    #[serde(default)]
+    pub reasons: Reasons,
+    #[serde(default)]
+    pub department_goal: DepartmentGoal,
+    #[serde(default)]
+    pub projects: Vec<Sourced<ProjectGoal>>,
+}
+
+/// `money_unit` is written as its label, 万元 or 元.
+mod unit_label {
+    use crate::money::MoneyUnit;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(unit: &MoneyUnit, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(unit.label())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<MoneyUnit, D::Error> {
+        super::unit_from_label(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The unit a source names in `money_unit`.
+fn unit_from_label(label: &str) -> Result<MoneyUnit, String> {
+    match label {
+        "万元" => Ok(MoneyUnit::WanYuan),
+        "元" => Ok(MoneyUnit::Yuan),
+        other => Err(format!("money_unit 只能是“万元”或“元”，而不是“{other}”")),
+    }
+}
+
+/// Totals of the line items by (class code) etc.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FunctionTotal {
+    pub code: String,
+    pub name: String,
+    pub basic: Money,
+    pub project: Money,
+    pub prior: Money,
+    pub by_source: BTreeMap<Source, Money>,
+}
+
+impl FunctionTotal {
+    pub fn total(&self) -> Money {
+        self.basic + self.project
+    }
+}
