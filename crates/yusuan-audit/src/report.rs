@@ -5,7 +5,7 @@ use crate::{Finding, Severity};
 use serde::Serialize;
 use yusuan_core::{DocKind, Document};
 
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,

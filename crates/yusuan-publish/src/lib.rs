@@ -34,6 +34,101 @@ pub enum PublishError {
     Io(#[from] std::io::Error),
 }
 
+/// A format a disclosure is published in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Txt,
+    Html,
+    Xlsx,
+    Pdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Txt, Format::Html, Format::Xlsx, Format::Pdf];
+
+    /// The file extension, which is also the format's name on the command line: `pdf`.
+    pub const fn extension(self) -> &'static str {
+        match self {
+            Format::Txt => "txt",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.extension() == ext)
+    }
+
+    /// How the format is named to a user: 文本, PDF.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Format::Txt => "文本",
+            Format::Html => "HTML",
+            Format::Xlsx => "XLSX",
+            Format::Pdf => "PDF",
+        }
+    }
+
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            Format::Txt => "text/plain; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Pdf => "application/pdf",
+        }
+    }
+
+    /// Whether our readers read this format, so that what was written can be audited as a
+    /// reader will see it (an HTML page is the same Document as the text).
+    pub const fn is_read_back(self) -> bool {
+        !matches!(self, Format::Html)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// The bytes of `doc` in `format`.
+pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>, PublishError> {
+    match format {
+        Format::Txt => Ok(text::render(doc).into_bytes()),
+        Format::Html => Ok(html::render(doc).into_bytes()),
+        #[cfg(feature = "xlsx")]
+        Format::Xlsx => xlsx::render(doc),
+        #[cfg(feature = "pdf")]
+        Format::Pdf => pdf::render(doc),
+        #[allow(unreachable_patterns)]
+        other => Err(PublishError::Render {
+            format: other.extension(),
+            message: "此版本未包含该格式".to_string(),
+        }),
+    }
+}
+
+/// The name published files share: `单位-2025年部门预算`, without characters a path cannot
+/// hold.
+pub fn file_stem(budget: &Budget) -> String {
+    format!(
+        "{}-{}年{}预算",
+        budget.unit.name,
+        budget.year,
+        budget.unit.scope.label()
+    )
+    .chars()
+    .map(|c| {
+        if c == '/' || c == '\\' || c.is_control() {
+            '_'
+        } else {
+            c
+        }
+    })
+    .collect()
+}
+
 /// The disclosure of `budget` in the template of `profile` (the budget's region when `None`).
 pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, PublishError> {
     let profile = profile

@@ -1,8 +1,9 @@
 //! What an upload becomes before it is stored: read (PDF, Excel, text) or, for a budget source,
-//! published and read back; audited; summarised. The same calls `yusuan check` and `yusuan
-//! publish` make, so the web and the command line give the same findings.
+//! published and read back; audited; summarised. Through the same library calls as `yusuan
+//! check` and `yusuan publish` (`yusuan_pipeline`), so the web and the command line give the
+//! same findings.
 
-use yusuan_audit::report::{Report, Summary};
+use yusuan_audit::report::Report;
 use yusuan_audit::Auditor;
 use yusuan_core::budget::Budget;
 use yusuan_core::{DocKind, Document, Scope};
@@ -45,48 +46,46 @@ pub fn analyze(
     auditor: &Auditor,
     uploaded_by: Option<i64>,
 ) -> Result<NewDocument, String> {
-    let (kind, doc, text) = if is_budget_source(filename, &bytes) {
+    let (kind, checked) = if is_budget_source(filename, &bytes) {
         let source = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
-        let b = budget(source)?;
-        let text = yusuan_publish::text::render(&published(&b)?);
+        let publication =
+            yusuan_pipeline::publish(&budget(source)?, None, &[]).map_err(|e| e.to_string())?;
         // Audit what a reader will see: the published text read back.
-        let doc = yusuan_read::read_text(filename, &text);
-        (BUDGET, doc, text)
+        let checked = publication
+            .text_checked(filename, auditor)
+            .ok_or("生成的文本无法读回")?;
+        (BUDGET, checked)
     } else {
-        let (doc, text) =
-            yusuan_read::read_bytes_with_text(filename, &bytes).map_err(|e| e.to_string())?;
-        (DISCLOSURE, doc, text)
+        let checked =
+            yusuan_pipeline::check(filename, &bytes, auditor).map_err(|e| e.to_string())?;
+        (DISCLOSURE, checked)
     };
-    let findings = auditor.check(&doc);
-    let summary = Summary::of(&doc, &findings);
-    let report_json =
-        serde_json::to_string(&Report::new(&doc, &findings)).map_err(|e| e.to_string())?;
-    let document_json = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
+    let o = checked.overview();
+    let report_json = serde_json::to_string(&Report::new(&checked.doc, &checked.findings))
+        .map_err(|e| e.to_string())?;
+    let document_json = serde_json::to_string(&checked.doc).map_err(|e| e.to_string())?;
     Ok(NewDocument {
         filename: filename.to_string(),
         kind: kind.to_string(),
         content: bytes,
-        unit: doc
-            .unit_name
-            .as_ref()
-            .map_or(String::new(), |u| u.value.clone()),
-        year: doc.year.as_ref().map(|y| y.value),
-        region: doc.profile.clone().unwrap_or_default(),
-        scope: match doc.scope {
+        unit: o.unit,
+        year: o.year,
+        region: o.region,
+        scope: match o.scope {
             Scope::Department => "部门",
             Scope::Unit => "单位",
         }
         .to_string(),
-        stage: match doc.kind {
+        stage: match o.kind {
             DocKind::Budget => "预算",
             _ => "决算",
         }
         .to_string(),
-        errors: summary.errors as i64,
-        warnings: summary.warnings as i64,
-        infos: summary.infos as i64,
-        status: summary.status().to_string(),
-        source_text: text,
+        errors: o.summary.errors as i64,
+        warnings: o.summary.warnings as i64,
+        infos: o.summary.infos as i64,
+        status: o.summary.status().to_string(),
+        source_text: checked.text,
         document_json,
         report_json,
         uploaded_by,

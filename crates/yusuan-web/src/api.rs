@@ -373,7 +373,7 @@ pub async fn rendered(
 
 /// A published budget's rendering, as an attachment.
 pub async fn download(state: &AppState, viewer: &Viewer, hash: &str, file: &str) -> ApiResult {
-    let (format, mime) = ops::published_format(file).ok_or_else(Problem::not_found)?;
+    let format = ops::published_format(file).ok_or_else(Problem::not_found)?;
     let stored = ops::visible(state, viewer, hash).await?;
     let content = state
         .store
@@ -381,15 +381,15 @@ pub async fn download(state: &AppState, viewer: &Viewer, hash: &str, file: &str)
         .await?
         .ok_or_else(Problem::not_found)?;
     let bytes = ops::render(&stored, content, format).await?;
-    let name = ops::download_name(&stored.summary, format);
-    let disposition = if format == "html" {
+    let name = ops::download_name(&stored.summary, format.extension());
+    let disposition = if format == yusuan_pipeline::Format::Html {
         "inline".to_string()
     } else {
-        ops::attachment(&name, format)
+        ops::attachment(&name, format.extension())
     };
     Ok((
         [
-            (CONTENT_TYPE, mime.to_string()),
+            (CONTENT_TYPE, format.content_type().to_string()),
             (CONTENT_DISPOSITION, disposition),
         ],
         bytes,

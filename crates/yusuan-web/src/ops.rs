@@ -351,25 +351,17 @@ fn draft(b: &yusuan_core::budget::Budget) -> Result<String, Problem> {
         .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 
-/// The formats a budget publishes to.
-pub fn published_format(file: &str) -> Option<(&'static str, &'static str)> {
-    match file {
-        "document.pdf" => Some(("pdf", "application/pdf")),
-        "document.xlsx" => Some((
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )),
-        "document.html" => Some(("html", "text/html; charset=utf-8")),
-        "document.txt" => Some(("txt", "text/plain; charset=utf-8")),
-        _ => None,
-    }
+/// The format of a published budget's download path (`document.pdf`).
+pub fn published_format(file: &str) -> Option<yusuan_pipeline::Format> {
+    file.strip_prefix("document.")
+        .and_then(yusuan_pipeline::Format::from_extension)
 }
 
-/// Render a stored budget source as `format` (pdf, xlsx, html, txt).
+/// Render a stored budget source as `format`.
 pub async fn render(
     stored: &StoredDocument,
     content: Vec<u8>,
-    format: &'static str,
+    format: yusuan_pipeline::Format,
 ) -> Result<Vec<u8>, Problem> {
     if stored.summary.kind != analyze::BUDGET {
         return Err(Problem::new(
@@ -380,12 +372,7 @@ pub async fn render(
     tokio::task::spawn_blocking(move || {
         let text = String::from_utf8(content).map_err(|e| e.to_string())?;
         let doc = analyze::published(&analyze::budget(&text)?)?;
-        match format {
-            "pdf" => yusuan_publish::pdf::render(&doc).map_err(|e| e.to_string()),
-            "xlsx" => yusuan_publish::xlsx::render(&doc).map_err(|e| e.to_string()),
-            "html" => Ok(yusuan_publish::html::render(&doc).into_bytes()),
-            _ => Ok(yusuan_publish::text::render(&doc).into_bytes()),
-        }
+        yusuan_publish::render(&doc, format).map_err(|e| e.to_string())
     })
     .await
     .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "生成文档时出错"))?

@@ -10,9 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use yusuan_audit::report::Summary;
 use yusuan_audit::{Auditor, Finding};
-use yusuan_core::Document;
+use yusuan_pipeline::Checked;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Output {
@@ -38,27 +37,18 @@ pub struct Row {
     pub code: u8,
 }
 
-fn row_of(file: &str, doc: &Document, findings: &[Finding]) -> Row {
-    let summary = Summary::of(doc, findings);
+fn row_of(file: &str, checked: &Checked) -> Row {
+    let o = checked.overview();
     Row {
         file: file.to_string(),
-        unit: doc
-            .unit_name
-            .as_ref()
-            .map_or(String::new(), |u| u.value.clone()),
-        year: doc
-            .year
-            .as_ref()
-            .map_or(String::new(), |y| y.value.to_string()),
-        scope: match doc.scope {
-            yusuan_core::Scope::Department => "部门".to_string(),
-            yusuan_core::Scope::Unit => "单位".to_string(),
-        },
-        errors: summary.errors,
-        warnings: summary.warnings,
-        infos: summary.infos,
-        status: summary.status().to_string(),
-        code: u8::from(summary.errors > 0),
+        unit: o.unit,
+        year: o.year.map_or(String::new(), |y| y.to_string()),
+        scope: o.scope.label().to_string(),
+        errors: o.summary.errors,
+        warnings: o.summary.warnings,
+        infos: o.summary.infos,
+        status: o.summary.status().to_string(),
+        code: u8::from(o.summary.errors > 0),
     }
 }
 
@@ -114,14 +104,9 @@ pub fn summary_csv_line(r: &Row) -> String {
     )
 }
 
-/// Read, audit and render one input.
-fn one(
-    input: &Result<(Document, String), String>,
-    file: &str,
-    auditor: &Auditor,
-    output: Output,
-) -> (String, Row) {
-    let (doc, text) = match input {
+/// Render one input, read and audited.
+fn one(input: &Result<Checked, String>, file: &str, output: Output) -> (String, Row) {
+    let checked = match input {
         Ok(x) => x,
         Err(e) => {
             let row = Row {
@@ -145,27 +130,32 @@ fn one(
             return (report, row);
         }
     };
-    let findings = auditor.check(doc);
-    let row = row_of(file, doc, &findings);
+    let row = row_of(file, checked);
+    let Checked {
+        doc,
+        text,
+        findings,
+        ..
+    } = checked;
     let mut buf = Vec::new();
     let _ = match output {
-        Output::Json => render::json(&mut buf, doc, &findings),
+        Output::Json => render::json(&mut buf, doc, findings),
         Output::Human { quiet, color } => {
-            render::human(&mut buf, doc, text, &findings, quiet, color)
+            render::human(&mut buf, doc, text, findings, quiet, color)
         }
         Output::Csv => {
-            buf.extend_from_slice(findings_csv(&row, &findings).as_bytes());
+            buf.extend_from_slice(findings_csv(&row, findings).as_bytes());
             Ok(())
         }
     };
     (String::from_utf8_lossy(&buf).into_owned(), row)
 }
 
-/// Check `files` with `jobs` threads; write the reports (unless `summary_only`) and the summary.
-/// Returns the worst exit code.
+/// Check `files` with `jobs` threads (`check` reads and audits one); write the reports (unless
+/// `summary_only`) and the summary. Returns the worst exit code.
 pub fn run(
     files: &[PathBuf],
-    load: impl Fn(&PathBuf) -> Result<(Document, String), String> + Sync,
+    check: impl Fn(&PathBuf, &Auditor) -> Result<Checked, String> + Sync,
     jobs: usize,
     output: Output,
     summary_only: bool,
@@ -197,8 +187,8 @@ pub fn run(
             .par_iter()
             .map(|f| {
                 let name = f.display().to_string();
-                let input = load(f);
-                let r = one(&input, &name, &auditor, output);
+                let input = check(f, &auditor);
+                let r = one(&input, &name, output);
                 bar.set_message(name);
                 bar.inc(1);
                 r

@@ -6,12 +6,14 @@ mod render;
 mod server;
 mod usage;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use yusuan_audit::{Auditor, Severity, RULES};
 use yusuan_core::Document;
+use yusuan_pipeline::{Checked, Format as FileFormat};
 
 #[derive(Parser)]
 #[command(
@@ -117,8 +119,8 @@ yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt
         #[arg(long, short)]
         out: PathBuf,
         /// Formats to write, comma-separated.
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [OutFormat::Txt, OutFormat::Html, OutFormat::Xlsx, OutFormat::Pdf])]
-        format: Vec<OutFormat>,
+        #[arg(long, value_delimiter = ',', value_parser = out_formats(), default_values_t = FileFormat::ALL)]
+        format: Vec<FileFormat>,
         /// Region template (default: the budget's unit.region, else chongqing).
         #[arg(long)]
         profile: Option<String>,
@@ -185,6 +187,12 @@ fn load(file: &PathBuf, max: u64) -> Result<(Document, String), String> {
     yusuan_read::read_bytes_with_text(&name, &bytes).map_err(|e| e.to_string())
 }
 
+/// A file read and audited.
+fn check_file(file: &PathBuf, max: u64, auditor: &Auditor) -> Result<Checked, String> {
+    let (name, bytes) = read_input(file, max)?;
+    yusuan_pipeline::check(&name, &bytes, auditor).map_err(|e| e.to_string())
+}
+
 /// Directories stand for the disclosures in them and in their subdirectories (.pdf, .txt,
 /// .xlsx, .xls, sorted); files as given. Each real directory is walked once, however many
 /// links lead to it (a link cycle ends there); what was skipped is said on stderr.
@@ -232,32 +240,21 @@ fn walk(files: &[PathBuf], seen: &mut std::collections::HashSet<PathBuf>, out: &
     }
 }
 
-/// Several files read as one document: their texts joined with a page break, in order.
-fn load_as_one(files: &[PathBuf], max: u64) -> Result<(Document, String), String> {
+/// Several files read as one document (their texts joined with a page break, in order) and
+/// audited.
+fn check_as_one(files: &[PathBuf], max: u64, auditor: &Auditor) -> Result<Checked, String> {
     let parts = files
         .iter()
         .map(|f| read_input(f, max))
         .collect::<Result<Vec<_>, _>>()?;
-    yusuan_read::read_parts(&parts).map_err(|e| e.to_string())
+    yusuan_pipeline::check_parts(&parts, auditor).map_err(|e| e.to_string())
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
-enum OutFormat {
-    Txt,
-    Html,
-    Xlsx,
-    Pdf,
-}
-
-impl std::fmt::Display for OutFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            OutFormat::Txt => "txt",
-            OutFormat::Html => "html",
-            OutFormat::Xlsx => "xlsx",
-            OutFormat::Pdf => "pdf",
-        })
-    }
+/// A publishing format named on the command line (`pdf`); clap has admitted only the names of
+/// `FileFormat::ALL`.
+fn out_formats() -> impl clap::builder::TypedValueParser<Value = FileFormat> {
+    clap::builder::PossibleValuesParser::new(FileFormat::ALL.map(FileFormat::extension))
+        .map(|ext: String| FileFormat::from_extension(&ext).unwrap_or(FileFormat::Txt))
 }
 
 /// Read a budget source, printing its problems with their lines.
@@ -281,12 +278,12 @@ fn load_budget(path: &PathBuf) -> Result<yusuan_core::budget::Budget, String> {
 fn publish(
     budget: &PathBuf,
     out_dir: &PathBuf,
-    formats: &[OutFormat],
+    formats: &[FileFormat],
     profile: Option<&str>,
 ) -> Result<u8, String> {
     let budget = load_budget(budget)?;
-    let doc = yusuan_publish::derive(&budget, profile).map_err(|e| e.to_string())?;
-    let text = yusuan_publish::text::render(&doc);
+    let publication =
+        yusuan_pipeline::publish(&budget, profile, formats).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(out_dir).map_err(|e| {
         format!(
             "无法创建目录 {}：{}",
@@ -294,81 +291,50 @@ fn publish(
             yusuan_core::reason::io(&e)
         )
     })?;
-    let stem = format!(
-        "{}-{}年{}预算",
-        budget.unit.name,
-        budget.year,
-        budget.unit.scope.label()
-    );
-    let stem: String = stem
-        .chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
     let auditor = Auditor::default();
     let mut worst = 0u8;
-    // Audit what a reader will see: every format written that a reader reads (the text, the
-    // PDF, the workbook) is read back with our own readers and audited; the text is audited
-    // even when it is not written.
-    let mut audited_text = false;
-    for f in formats {
-        let bytes = match f {
-            OutFormat::Txt => text.clone().into_bytes(),
-            OutFormat::Html => yusuan_publish::html::render(&doc).into_bytes(),
-            OutFormat::Xlsx => yusuan_publish::xlsx::render(&doc).map_err(|e| e.to_string())?,
-            OutFormat::Pdf => yusuan_publish::pdf::render(&doc).map_err(|e| e.to_string())?,
+    // Audit what a reader will see: each file is read back with our own readers and audited
+    // (the text even when it is not written).
+    for file in &publication.files {
+        let name = if file.written {
+            let path = out_dir.join(format!("{}.{}", publication.stem, file.format));
+            std::fs::write(&path, &file.bytes).map_err(|e| {
+                format!(
+                    "无法写入 {}：{}",
+                    path.display(),
+                    yusuan_core::reason::io(&e)
+                )
+            })?;
+            eprintln!("已生成 {}", path.display());
+            path.display().to_string()
+        } else {
+            format!("published.{}", file.format)
         };
-        let path = out_dir.join(format!("{stem}.{f}"));
-        std::fs::write(&path, &bytes).map_err(|e| {
-            format!(
-                "无法写入 {}：{}",
-                path.display(),
-                yusuan_core::reason::io(&e)
-            )
-        })?;
-        eprintln!("已生成 {}", path.display());
-        if !matches!(f, OutFormat::Html) {
-            audited_text |= matches!(f, OutFormat::Txt);
-            worst = worst.max(read_back(&auditor, &path.display().to_string(), &bytes, f));
+        if let Some(checked) = publication.read_back(file, &name, &auditor) {
+            worst = worst.max(say_read_back(file.format, checked));
         }
-    }
-    if !audited_text {
-        worst = worst.max(read_back(
-            &auditor,
-            "published.txt",
-            text.as_bytes(),
-            &OutFormat::Txt,
-        ));
     }
     Ok(worst)
 }
 
-/// Read a published file back with our readers and audit it: its counts on stderr, and the
-/// findings themselves when there are any. 1 when it has errors.
-fn read_back(auditor: &Auditor, name: &str, bytes: &[u8], format: &OutFormat) -> u8 {
-    let label = match format {
-        OutFormat::Txt => "文本",
-        OutFormat::Pdf => "PDF",
-        OutFormat::Xlsx => "XLSX",
-        OutFormat::Html => "HTML",
-    };
-    let doc = match yusuan_read::read_bytes(name, bytes) {
-        Ok(doc) => doc,
+/// A published file's audit, read back: its counts on stderr, and the findings themselves when
+/// there are any. 1 when it has errors or could not be read back.
+fn say_read_back(format: FileFormat, checked: Result<Checked, yusuan_pipeline::ReadError>) -> u8 {
+    let label = format.label();
+    let checked = match checked {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("审核（回读{label}）：无法读回：{e}");
             return 1;
         }
     };
-    let findings = auditor.check(&doc);
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let (errors, warnings) = (checked.summary.errors, checked.summary.warnings);
     eprintln!("审核（回读{label}）：{errors} 个错误，{warnings} 个警告");
-    for f in findings.iter().filter(|f| f.severity != Severity::Info) {
+    for f in checked
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+    {
         let at = f
             .locations
             .first()
@@ -440,7 +406,7 @@ fn main() -> ExitCode {
                 );
                 batch::run(
                     std::slice::from_ref(&joined),
-                    |_| load_as_one(&files, max),
+                    |_, auditor| check_as_one(&files, max, auditor),
                     1,
                     output,
                     summary,
@@ -451,7 +417,7 @@ fn main() -> ExitCode {
                 let several = files.len() > 1;
                 batch::run(
                     &files,
-                    |f| load(f, max),
+                    |f, auditor| check_file(f, max, auditor),
                     jobs,
                     output,
                     summary,
