@@ -431,7 +431,7 @@ pub fn apply(doc: &Document, doubts: &[Doubt], ambiguous: &Ambiguous, findings: 
             }
         }
         findings.push(Finding {
-            rule: crate::READ_DOUBT.id,
+            rule: std::borrow::Cow::Borrowed(crate::READ_DOUBT.id),
             severity: crate::READ_DOUBT.severity_at(crate::Level::Violated),
             message: format!(
                 "{}的读取可能有误：{}。据此表得出的{}项不一致未作为错误报告（列为提示），请对照原文核对该表",

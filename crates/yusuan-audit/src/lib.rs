@@ -47,13 +47,14 @@ pub mod report;
 mod table;
 mod text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use yusuan_core::Profile;
 use yusuan_core::{Catalog, Classification, Document, ReadNoteKind, Span};
 
 pub use facts::Facts;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,
@@ -69,17 +70,26 @@ impl Severity {
             Severity::Info => "info",
         }
     }
+
+    /// How a reader is told the severity: 错误, 警告, 提示.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
 }
 
 /// Where a finding is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     pub line: u32,
     pub end_line: u32,
     pub page: Option<u32>,
     pub table: Option<String>,
     /// The column of the figure the finding rests on, where one cell is meant.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<yusuan_core::ColumnRole>,
 }
 
@@ -101,9 +111,12 @@ impl Location {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One finding. It serialises into a report (JSON) and reads back from a stored one, so a
+/// report page shows the audit's own type; the rule is its id, borrowed from the catalog when
+/// the audit made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: Cow<'static, str>,
     pub severity: Severity,
     pub message: String,
     /// The place that is wrong (or stated) first.
@@ -285,7 +298,7 @@ impl Sink {
             rule.id
         );
         self.findings.push(Finding {
-            rule: rule.id,
+            rule: Cow::Borrowed(rule.id),
             severity: rule.severity_at(level),
             message,
             locations,
@@ -372,12 +385,9 @@ impl Auditor {
         gate::apply(doc, &doubts, &ambiguous, &mut findings);
         point_at_unit_lines(doc, profile, &mut findings);
         // Stable order: by first line, then severity.
-        findings.sort_by_key(|f| {
-            (
-                f.locations.first().map_or(0, |l| l.line),
-                f.severity,
-                f.rule,
-            )
+        findings.sort_by(|a, b| {
+            let key = |f: &Finding| (f.locations.first().map_or(0, |l| l.line), f.severity);
+            key(a).cmp(&key(b)).then_with(|| a.rule.cmp(&b.rule))
         });
         findings
     }

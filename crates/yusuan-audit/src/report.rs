@@ -2,7 +2,7 @@
 //! API, so that both say the same thing.
 
 use crate::{Finding, Severity};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use yusuan_core::{DocKind, Document};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -39,6 +39,14 @@ impl Summary {
     }
 }
 
+/// A report read back from its JSON (a stored one): what a report page shows. Reading it fails
+/// for JSON that is not a report, which a page must say rather than show no findings.
+#[derive(Debug, Deserialize)]
+pub struct StoredReport {
+    pub source: String,
+    pub findings: Vec<Finding>,
+}
+
 #[derive(Serialize)]
 pub struct Report<'a> {
     pub source: &'a str,
@@ -59,5 +67,34 @@ impl<'a> Report<'a> {
             findings,
             summary: Summary::of(doc, findings),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Location;
+    use yusuan_core::{ColumnRole, Span};
+
+    #[test]
+    fn a_stored_report_reads_back_as_the_findings_it_was_made_of() {
+        let findings = vec![Finding {
+            rule: crate::READ_DOUBT.id.into(),
+            severity: Severity::Warning,
+            message: "表一的读取可能有误".to_string(),
+            locations: vec![
+                Location::new(Span::line(12, Some(3)), Some("表一".to_string()))
+                    .in_column(ColumnRole::Total),
+            ],
+        }];
+        let doc = Document::default();
+        let json = serde_json::to_string(&Report::new(&doc, &findings)).expect("serialises");
+        let back: StoredReport = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back.findings, findings);
+        assert!(serde_json::from_str::<StoredReport>("{}").is_err());
+        assert!(serde_json::from_str::<StoredReport>(
+            r#"{"source":"x","findings":[{"rule":"r"}]}"#
+        )
+        .is_err());
     }
 }

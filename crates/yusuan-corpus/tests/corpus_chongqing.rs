@@ -15,7 +15,7 @@ fn genuine_defects_are_reported_and_nothing_else() {
     let mut loud: Vec<(&str, Severity, u32)> = findings
         .iter()
         .filter(|f| is_loud(f))
-        .map(|f| (f.rule, f.severity, f.locations[0].line))
+        .map(|f| (f.rule.as_ref(), f.severity, f.locations[0].line))
         .collect();
     loud.sort();
     let mut expected = vec![

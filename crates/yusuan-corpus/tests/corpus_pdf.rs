@@ -24,9 +24,11 @@ fn read(name: &str) -> Option<(Document, Vec<Finding>)> {
     Some((doc, findings))
 }
 
-fn kinds(findings: &[Finding]) -> Vec<(&'static str, Severity)> {
-    let mut v: Vec<(&'static str, Severity)> =
-        findings.iter().map(|f| (f.rule, f.severity)).collect();
+fn kinds(findings: &[Finding]) -> Vec<(&str, Severity)> {
+    let mut v: Vec<(&str, Severity)> = findings
+        .iter()
+        .map(|f| (f.rule.as_ref(), f.severity))
+        .collect();
     v.sort();
     v
 }
@@ -87,11 +89,11 @@ fn every_table_recognised() {
 /// grid is certain) but never reports an error the PDF does not.
 #[test]
 fn a_layout_twin_never_reports_an_error_its_pdf_does_not() {
-    let errors = |f: &[Finding]| -> Vec<(&'static str, Option<u32>)> {
+    let errors = |f: &[Finding]| -> Vec<(String, Option<u32>)> {
         let mut v: Vec<_> = f
             .iter()
             .filter(|f| f.severity == Severity::Error)
-            .map(|f| (f.rule, f.locations.first().and_then(|l| l.page)))
+            .map(|f| (f.rule.to_string(), f.locations.first().and_then(|l| l.page)))
             .collect();
         v.sort();
         v

@@ -138,7 +138,7 @@ fn every_corpus_document_has_exactly_its_reviewed_findings() {
     for (name, all, _) in audited() {
         // `yusuan rules` prints what the code emits: every finding at a severity its rule declares.
         for f in all {
-            let rule = yusuan_audit::rule(f.rule).expect("a declared rule");
+            let rule = yusuan_audit::rule(&f.rule).expect("a declared rule");
             assert!(
                 rule.severities().contains(&f.severity),
                 "{name}: {} emitted {:?}, declared {:?}",

@@ -17,6 +17,8 @@ use axum::Form;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
+use yusuan_audit::report::StoredReport;
+use yusuan_audit::{Finding, Location, Severity};
 use yusuan_store::DocumentSummary;
 
 /// The example budget a new publication starts from.
@@ -414,39 +416,7 @@ pub async fn upload(
     }
 }
 
-/// A finding as stored in the report.
-#[derive(Deserialize)]
-struct FindingView {
-    rule: String,
-    severity: String,
-    message: String,
-    #[serde(default)]
-    locations: Vec<LocationView>,
-}
-
-#[derive(Deserialize)]
-struct LocationView {
-    line: u32,
-    end_line: u32,
-    page: Option<u32>,
-    table: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ReportView {
-    #[serde(default)]
-    findings: Vec<FindingView>,
-}
-
-fn severity_label(s: &str) -> &'static str {
-    match s {
-        "error" => "错误",
-        "warning" => "警告",
-        _ => "提示",
-    }
-}
-
-fn location_text(l: &LocationView) -> String {
+fn location_text(l: &Location) -> String {
     let mut s = if l.end_line > l.line {
         format!("第 {}–{} 行", l.line, l.end_line)
     } else {
@@ -463,8 +433,8 @@ fn location_text(l: &LocationView) -> String {
 }
 
 /// Findings grouped by the table of their first location.
-fn by_table<'a>(findings: &[&'a FindingView]) -> BTreeMap<String, Vec<&'a FindingView>> {
-    let mut out: BTreeMap<String, Vec<&FindingView>> = BTreeMap::new();
+fn by_table<'a>(findings: &[&'a Finding]) -> BTreeMap<String, Vec<&'a Finding>> {
+    let mut out: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
     for f in findings {
         let t = f
             .locations
@@ -514,7 +484,7 @@ pub async fn report(
         Err(p) => return error_page(&viewer, p),
     };
     // A stored report that cannot be read is an error, never a document without findings.
-    let report: ReportView = match serde_json::from_str(&d.report_json) {
+    let report: StoredReport = match serde_json::from_str(&d.report_json) {
         Ok(r) => r,
         Err(e) => {
             return error_page(
@@ -526,20 +496,13 @@ pub async fn report(
             )
         }
     };
-    // The worst severity on each source line, for the highlight.
-    let rank = |s: &str| match s {
-        "error" => 3,
-        "warning" => 2,
-        _ => 1,
-    };
-    let mut marks: BTreeMap<u32, &str> = BTreeMap::new();
+    // The worst severity on each source line, for the highlight (errors order first).
+    let mut marks: BTreeMap<u32, Severity> = BTreeMap::new();
     for f in &report.findings {
         for l in &f.locations {
             for n in l.line..=l.end_line.max(l.line).min(l.line + 200) {
-                let e = marks.entry(n).or_insert(f.severity.as_str());
-                if rank(&f.severity) > rank(e) {
-                    *e = f.severity.as_str();
-                }
+                let e = marks.entry(n).or_insert(f.severity);
+                *e = (*e).min(f.severity);
             }
         }
     }
@@ -568,16 +531,16 @@ pub async fn report(
             section.findings {
                 h2 { "审核发现" }
                 @if report.findings.is_empty() { p.msg.good { "未发现问题。" } }
-                @for sev in ["error", "warning", "info"] {
-                    @let of: Vec<&FindingView> = report.findings.iter().filter(|f| f.severity == sev).collect();
+                @for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+                    @let of: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == sev).collect();
                     @if !of.is_empty() {
-                        h3 class=(sev) { (severity_label(sev)) "（" (of.len()) "）" }
+                        h3 class=(sev.label()) { (sev.name()) "（" (of.len()) "）" }
                         @for (table, fs) in &by_table(&of) {
                             h4 { (table) }
                             ul {
                                 @for f in fs {
-                                    li class=(format!("finding {}", f.severity)) {
-                                        span class=(f.severity) { "【" (severity_label(&f.severity)) "】" }
+                                    li class=(format!("finding {}", f.severity.label())) {
+                                        span class=(f.severity.label()) { "【" (f.severity.name()) "】" }
                                         (f.message) " "
                                         span.rule { (f.rule) }
                                         @for l in &f.locations {
@@ -598,7 +561,7 @@ pub async fn report(
                         @if let Some(p) = new_page {
                             span.page { "第 " (p) " 页" }
                         }
-                        span id=(format!("L{n}")) class=(match marks.get(&n) { Some(s) => format!("l hl-{s}"), None => "l".to_string() }) {
+                        span id=(format!("L{n}")) class=(match marks.get(&n) { Some(s) => format!("l hl-{}", s.label()), None => "l".to_string() }) {
                             span.n { (n) } (line)
                         }
                     }
