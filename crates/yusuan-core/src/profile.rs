@@ -10,6 +10,8 @@ use serde::Deserialize;
 pub struct Profile {
     pub id: String,
     pub name: String,
+    /// The region's short name (重庆), as lists of documents show it.
+    pub region: String,
     pub doc_kind: DocKind,
     pub money_unit: MoneyUnit,
     pub detect_all: Vec<String>,

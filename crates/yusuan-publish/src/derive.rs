@@ -5,6 +5,9 @@
 //! total is the rounding of the exact total, never the sum of rounded parts, so printed parts
 //! may differ from their printed total by a few 0.01 (尾差), exactly as DOMAIN.md §4 expects.
 
+use crate::template::{
+    Body, Each, Fixed, Lines, Place, Sources, TableSpec, Template, ThreePublicColumn, Value,
+};
 use yusuan_core::budget::{Budget, FunctionTotal, Money, Source, Staffing};
 use yusuan_core::{format_fen, Amount, Cell, CellValue, Merge, MoneyUnit, Row, Span, Table};
 
@@ -136,33 +139,6 @@ pub(crate) fn classes(rows: &[FunctionTotal]) -> Vec<&FunctionTotal> {
     rows.iter().filter(|r| r.code.len() == 3).collect()
 }
 
-/// The rows of a function table: 合计 then 类 / 款 / 项 with `cols` amounts each.
-fn function_rows(
-    g: &mut Grid,
-    rows: &[FunctionTotal],
-    values: impl Fn(&FunctionTotal) -> Vec<Money>,
-    total: Vec<Money>,
-) {
-    let mut first = vec![g.text("合计"), g.text("")];
-    first.extend(total.into_iter().map(|m| g.money(m)));
-    g.row(first);
-    for r in rows {
-        let mut cells = vec![g.text(&r.code), g.text(&r.name)];
-        cells.extend(values(r).into_iter().map(|m| g.money(m)));
-        g.row(cells);
-    }
-}
-
-/// The labels of income sources as the Chongqing tables print them ("…资金").
-fn source_label(s: Source) -> String {
-    match s {
-        Source::General | Source::GovFund | Source::StateCapital => {
-            format!("{}资金", s.label())
-        }
-        other => format!("{}资金", other.label().trim_end_matches("资金")),
-    }
-}
-
 /// Sources a department table lists (上年结转 only when used).
 fn listed_sources(b: &Budget) -> Vec<Source> {
     Source::ALL
@@ -171,289 +147,282 @@ fn listed_sources(b: &Budget) -> Vec<Source> {
         .collect()
 }
 
-/// Chongqing district template: 表一 .. 表九, 表十 整体绩效, 表十一.. 项目绩效.
-pub(crate) fn chongqing_tables(b: &Budget) -> Vec<Table> {
-    let y = b.year;
+/// The tables of `template` for `b`, in the template's order.
+pub(crate) fn tables(template: &Template, b: &Budget) -> Vec<Table> {
     let mut out = Vec::new();
-    let fiscal = [Source::General, Source::GovFund, Source::StateCapital];
-    // Tables of this year's money list only lines with this year's money; 表二 (with the prior
-    // year's column) lists last year's lines too.
-    let current = |rows: Vec<FunctionTotal>| -> Vec<FunctionTotal> {
-        rows.into_iter().filter(|r| !r.total().is_zero()).collect()
-    };
-    let fiscal_rows = current(b.function_rows(&fiscal));
-    let general_rows = b.function_rows(&[Source::General]);
-    let all_rows = current(b.function_rows(&Source::ALL));
-    let wan = Some(MoneyUnit::WanYuan);
-
-    // 表一 财政拨款收支总表
-    let mut g = Grid::new("表一", format!("{y}年财政拨款收支总表"), wan);
-    g.header(
-        &["收入", "", "支出", "", "", "", ""],
-        &[(0, 1, 2), (2, 1, 5)],
-    );
-    g.header(
-        &[
-            "项目",
-            "预算数",
-            "项目",
-            "合计",
-            "一般公共预算",
-            "政府性基金预算",
-            "国有资本经营预算",
-        ],
-        &[],
-    );
-    let ft: Money = fiscal.iter().map(|s| b.total_of(*s)).sum();
-    let per_source = |r: Option<&FunctionTotal>, s: Source| {
-        r.and_then(|r| r.by_source.get(&s).copied())
-            .unwrap_or_default()
-    };
-    let mut left: Vec<(String, Money)> = vec![("一、本年收入".into(), ft)];
-    left.extend(fiscal.iter().map(|s| (source_label(*s), b.total_of(*s))));
-    let fclasses = classes(&fiscal_rows);
-    let mut right: Vec<(String, Option<&FunctionTotal>)> = vec![("一、本年支出".into(), None)];
-    right.extend(fclasses.iter().map(|r| (r.name.clone(), Some(*r))));
-    for i in 0..left.len().max(right.len()) {
-        let mut cells = match left.get(i) {
-            Some((l, m)) => vec![g.text(l), g.money(*m)],
-            None => vec![g.text(""), g.text("")],
-        };
-        match right.get(i) {
-            Some((l, None)) => {
-                cells.push(g.text(l));
-                cells.push(g.money(ft));
-                cells.extend(fiscal.iter().map(|s| g.money(b.total_of(*s))));
+    for spec in &template.tables {
+        let unit = spec.unit.unwrap_or(template.unit);
+        match &spec.body {
+            Body::ProjectGoals { first_number } => {
+                out.extend(project_goal_tables(spec, *first_number, b));
             }
-            Some((l, Some(r))) => {
-                cells.push(g.text(l));
-                cells.push(g.money(r.total()));
-                cells.extend(fiscal.iter().map(|s| g.money(per_source(Some(r), *s))));
-            }
-            None => cells.extend((0..5).map(|_| g.text(""))),
+            body => out.push(table(spec, unit, body, b)),
         }
-        g.row(cells);
     }
-    let blank5 = || (0..5).map(|_| text_cell("")).collect::<Vec<_>>();
-    let mut carry = vec![g.text("二、上年结转"), g.text(""), g.text("二、结转下年")];
-    carry.extend((0..4).map(|_| g.text("")));
-    g.row(carry);
-    for l in [
-        "一般公共预算拨款",
-        "政府性基金预算拨款",
-        "国有资本经营预算拨款",
-    ] {
-        let mut cells = vec![g.text(l), g.text("")];
-        cells.extend(blank5());
-        g.row(cells);
+    out
+}
+
+/// The single fund a table is about, for its `{fund}`.
+fn fund_of(body: &Body) -> Option<Source> {
+    match body {
+        Body::Function { sources, .. } => match sources.list() {
+            [one] => Some(*one),
+            _ => None,
+        },
+        _ => None,
     }
-    let mut last = vec![
-        g.text("收入合计"),
-        g.money(ft),
-        g.text("支出合计"),
-        g.money(ft),
-    ];
-    last.extend(fiscal.iter().map(|s| g.money(b.total_of(*s))));
-    g.row(last);
-    out.push(g.done());
+}
 
-    // 表二 一般公共预算财政拨款支出预算表
-    let mut g = Grid::new("表二", format!("{y}年一般公共预算财政拨款支出预算表"), wan);
-    g.header(
-        &[
-            "功能分类科目",
-            "",
-            &format!("{}年预算数", y - 1),
-            &format!("{y}年预算数"),
-            "",
-            "",
-        ],
-        &[(0, 1, 2), (2, 2, 1), (3, 1, 3)],
-    );
-    g.header(
-        &["科目编码", "科目名称", "", "总计", "基本支出", "项目支出"],
-        &[],
-    );
-    let gen = Source::General;
-    function_rows(
-        &mut g,
-        &general_rows,
-        |r| vec![r.prior, r.total(), r.basic, r.project],
-        vec![
-            b.prior_of(gen),
-            b.total_of(gen),
-            b.basic_of(gen),
-            b.project_of(gen),
-        ],
-    );
-    out.push(g.done());
+/// A template text with its placeholders filled.
+fn fill(text: &str, b: &Budget, fund: Option<Source>) -> String {
+    text.replace("{year}", &b.year.to_string())
+        .replace("{prior_year}", &(b.year - 1).to_string())
+        .replace("{scope}", b.unit.scope.label())
+        .replace("{fund}", fund.map_or("", Source::label))
+}
 
-    // 表三 一般公共预算财政拨款基本支出预算表
+/// An income source's label in a 收支总表 or a header: "一般公共预算资金", "事业收入资金".
+fn source_label(s: Source) -> String {
+    format!("{}资金", s.label().trim_end_matches("资金"))
+}
+
+/// A value of one 类 / 款 / 项 line (`Value::ListedSources` is expanded by the caller).
+fn line_value(v: Value, r: &FunctionTotal) -> Money {
+    let of = |s: &Source| r.by_source.get(s).copied().unwrap_or_default();
+    match v {
+        Value::Total => r.total(),
+        Value::Basic => r.basic,
+        Value::Project => r.project,
+        Value::Prior => r.prior,
+        Value::Fiscal => Sources::Fiscal.list().iter().map(of).sum(),
+        Value::Source(s) => of(&s),
+        Value::ListedSources => Money::ZERO,
+    }
+}
+
+/// A value of the whole budget over `sources`.
+fn budget_value(v: Value, b: &Budget, sources: &[Source]) -> Money {
+    let sum = |f: fn(&Budget, Source) -> Money| sources.iter().map(|s| f(b, *s)).sum();
+    match v {
+        Value::Total => sum(Budget::total_of),
+        Value::Basic => sum(Budget::basic_of),
+        Value::Project => sum(Budget::project_of),
+        Value::Prior => sum(Budget::prior_of),
+        Value::Fiscal => Sources::Fiscal.list().iter().map(|s| b.total_of(*s)).sum(),
+        Value::Source(s) => b.total_of(s),
+        Value::ListedSources => Money::ZERO,
+    }
+}
+
+/// The cells of a fixed row.
+fn fixed_cells(g: &Grid, cells: &[Fixed], b: &Budget) -> Vec<Cell> {
+    cells
+        .iter()
+        .map(|c| match c {
+            Fixed::Text(t) => g.text(&fill(t, b, None)),
+            Fixed::Amount(v) => g.money(budget_value(*v, b, &Source::ALL)),
+        })
+        .collect()
+}
+
+/// One table of a template (every kind but the project goals, which are one table each).
+fn table(spec: &TableSpec, unit: MoneyUnit, body: &Body, b: &Budget) -> Table {
+    let fund = fund_of(body);
+    let listed = listed_sources(b);
     let mut g = Grid::new(
-        "表三",
-        format!("{y}年一般公共预算财政拨款基本支出预算表"),
-        wan,
+        &fill(&spec.number, b, fund),
+        fill(&spec.title, b, fund),
+        Some(unit),
     );
-    g.header(
-        &["经济分类科目", "", &format!("{y}年基本支出"), "", ""],
-        &[(0, 1, 2), (2, 1, 3)],
-    );
-    g.header(
-        &["科目编码", "科目名称", "总计", "人员经费", "日常公用经费"],
-        &[],
-    );
-    let personnel = b.staffing(Staffing::Personnel);
-    let public = b.staffing(Staffing::Public);
-    g.row(vec![
-        g.text("合计"),
-        g.text(""),
-        g.money(personnel + public),
-        g.money(personnel),
-        g.money(public),
-    ]);
-    economic_rows(&mut g, b);
-    out.push(g.done());
-
-    // 表四 三公经费
-    let t = &b.three_public;
-    let mut g = Grid::new("表四", format!("{y}年一般公共预算三公经费支出表"), wan);
-    g.header(&[&format!("{y}年预算数"), "", "", "", "", ""], &[(0, 1, 6)]);
-    g.header(
-        &[
-            "合计",
-            "因公出国（境）费",
-            "公务用车购置及运行费",
-            "",
-            "",
-            "公务接待费",
-        ],
-        &[(0, 2, 1), (1, 2, 1), (2, 1, 3), (5, 2, 1)],
-    );
-    g.header(
-        &["", "", "小计", "公务用车购置费", "公务用车运行费", ""],
-        &[],
-    );
-    g.row(vec![
-        g.money0(t.total()),
-        g.money0(t.abroad.amount),
-        g.money0(t.vehicles()),
-        g.money0(t.vehicle_purchase.amount),
-        g.money0(t.vehicle_operation.amount),
-        g.money0(t.reception.amount),
-    ]);
-    out.push(g.done());
-
-    // 表五 政府性基金预算支出表, 表九 国有资本经营预算支出表
-    let fund_table = |number: &str, source: Source| {
-        let name = source.label();
-        let mut g = Grid::new(number, format!("{y}年{name}支出表"), wan);
-        let heading = if source == Source::GovFund {
-            "本年政府性基金预算财政拨款支出".to_string()
-        } else {
-            "本年国有资本经营预算支出".to_string()
-        };
-        g.header(
-            &["科目编码", "科目名称", &heading, "", ""],
-            &[(0, 2, 1), (1, 2, 1), (2, 1, 3)],
-        );
-        g.header(&["", "", "总计", "基本支出", "项目支出"], &[]);
-        let rows = current(b.function_rows(&[source]));
-        function_rows(
-            &mut g,
-            &rows,
-            |r| vec![r.total(), r.basic, r.project],
-            vec![b.total_of(source), b.basic_of(source), b.project_of(source)],
-        );
-        if rows.is_empty() {
-            g.note(format!(
-                "备注：本{}无{name}收支，故此表无数据。",
-                b.unit.scope.label()
-            ));
-        }
-        g.done()
-    };
-    out.push(fund_table("表五", Source::GovFund));
-
-    // 表六 部门收支总表
-    let mut g = Grid::new("表六", format!("{y}年部门收支总表"), wan);
-    g.header(&["收入", "", "支出", ""], &[(0, 1, 2), (2, 1, 2)]);
-    g.header(&["项目", "预算数", "项目", "预算数"], &[]);
-    let total = b.total();
-    g.row(vec![
-        g.text("合计"),
-        g.money(total),
-        g.text("合计"),
-        g.money(total),
-    ]);
-    let sources = listed_sources(b);
-    let all_classes = classes(&all_rows);
-    for i in 0..sources.len().max(all_classes.len()) {
-        let mut cells = match sources.get(i) {
-            Some(s) => vec![g.text(&source_label(*s)), g.money(b.total_of(*s))],
-            None => vec![g.text(""), g.text("")],
-        };
-        match all_classes.get(i) {
-            Some(r) => cells.extend([g.text(&r.name), g.money(r.total())]),
-            None => cells.extend([g.text(""), g.text("")]),
-        }
-        g.row(cells);
+    for (i, row) in spec.header.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .flat_map(|c| match c.as_str() {
+                "{listed_sources}" => listed.iter().map(|s| source_label(*s)).collect(),
+                text => vec![fill(text, b, fund)],
+            })
+            .collect();
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let merges: Vec<(usize, usize, usize)> = spec
+            .merges
+            .iter()
+            .filter(|m| m[0] == i)
+            .map(|m| (m[1], m[2], m[3]))
+            .collect();
+        g.header(&cells, &merges);
     }
-    out.push(g.done());
+    match body {
+        Body::Function {
+            sources,
+            rows,
+            columns,
+            total,
+            empty_note,
+        } => {
+            let list = sources.list();
+            let mut lines = b.function_rows(list);
+            if *rows == Lines::Current {
+                lines.retain(|r| !r.total().is_zero());
+            }
+            let values = |each: &dyn Fn(Value) -> Money, of: &dyn Fn(Source) -> Money| {
+                columns
+                    .iter()
+                    .flat_map(|c| match c {
+                        Value::ListedSources => listed.iter().map(|s| of(*s)).collect(),
+                        v => vec![each(*v)],
+                    })
+                    .collect::<Vec<Money>>()
+            };
+            let totals = values(&|v| budget_value(v, b, list), &|s| b.total_of(s));
+            let label = |g: &Grid| [g.text("合计"), g.text("")];
+            if *total == Place::First {
+                let mut first = label(&g).to_vec();
+                first.extend(totals.iter().map(|m| g.money(*m)));
+                g.row(first);
+            }
+            for r in &lines {
+                let mut cells = vec![g.text(&r.code), g.text(&r.name)];
+                let v = values(&|v| line_value(v, r), &|s| line_value(Value::Source(s), r));
+                cells.extend(v.into_iter().map(|m| g.money(m)));
+                g.row(cells);
+            }
+            if *total == Place::Last {
+                let mut last = vec![g.text(""), g.text("合计")];
+                last.extend(totals.iter().map(|m| g.money(*m)));
+                g.row(last);
+            }
+            if let (true, Some(note)) = (lines.is_empty(), empty_note) {
+                g.note(fill(note, b, fund));
+            }
+        }
+        Body::Economic { total } => {
+            let personnel = b.staffing(Staffing::Personnel);
+            let public = b.staffing(Staffing::Public);
+            let sums = |g: &Grid| {
+                [
+                    g.money(personnel + public),
+                    g.money(personnel),
+                    g.money(public),
+                ]
+            };
+            if *total == Place::First {
+                let mut row = vec![g.text("合计"), g.text("")];
+                row.extend(sums(&g));
+                g.row(row);
+            }
+            economic_rows(&mut g, b);
+            if *total == Place::Last {
+                let mut row = vec![g.text(""), g.text("合计")];
+                row.extend(sums(&g));
+                g.row(row);
+            }
+        }
+        Body::ThreePublic { columns } => {
+            let t = &b.three_public;
+            let cells = columns
+                .iter()
+                .map(|c| {
+                    g.money0(match c {
+                        ThreePublicColumn::Total => t.total(),
+                        ThreePublicColumn::Abroad => t.abroad.amount,
+                        ThreePublicColumn::Vehicles => t.vehicles(),
+                        ThreePublicColumn::VehiclePurchase => t.vehicle_purchase.amount,
+                        ThreePublicColumn::VehicleOperation => t.vehicle_operation.amount,
+                        ThreePublicColumn::Reception => t.reception.amount,
+                        ThreePublicColumn::OperatingCost => b.operating_cost(),
+                    })
+                })
+                .collect();
+            g.row(cells);
+        }
+        Body::Summary {
+            first,
+            income,
+            expenditure,
+            last,
+        } => {
+            for row in first {
+                let cells = fixed_cells(&g, row, b);
+                g.row(cells);
+            }
+            let left: Vec<(String, Money)> = income
+                .iter()
+                .flat_map(|i| match (i.each, i.amount) {
+                    (Some(Each::Listed), _) => listed
+                        .iter()
+                        .map(|s| {
+                            let name = s.label().trim_end_matches("资金");
+                            (i.label.replace("{source}", name), b.total_of(*s))
+                        })
+                        .collect(),
+                    (None, Some(v)) => {
+                        vec![(fill(&i.label, b, None), budget_value(v, b, &Source::ALL))]
+                    }
+                    (None, None) => Vec::new(),
+                })
+                .collect();
+            let mut right: Vec<Vec<Cell>> = Vec::new();
+            if !expenditure.head.is_empty() {
+                right.push(fixed_cells(&g, &expenditure.head, b));
+            }
+            let lines: Vec<FunctionTotal> = b
+                .function_rows(expenditure.classes.list())
+                .into_iter()
+                .filter(|r| !r.total().is_zero())
+                .collect();
+            for (n, r) in classes(&lines).into_iter().enumerate() {
+                let label = expenditure
+                    .label
+                    .replace("{number}", &chinese_number(n as u32 + 1))
+                    .replace("{name}", &r.name);
+                let mut cells = vec![g.text(&label)];
+                cells.extend(
+                    expenditure
+                        .columns
+                        .iter()
+                        .map(|v| g.money(line_value(*v, r))),
+                );
+                right.push(cells);
+            }
+            let right_width = 1 + expenditure.columns.len();
+            for i in 0..left.len().max(right.len()) {
+                let mut cells = match left.get(i) {
+                    Some((l, m)) => vec![g.text(l), g.money(*m)],
+                    None => vec![g.text(""), g.text("")],
+                };
+                match right.get(i) {
+                    Some(r) => cells.extend(r.iter().cloned()),
+                    None => cells.extend((0..right_width).map(|_| g.text(""))),
+                }
+                g.row(cells);
+            }
+            for row in last {
+                let cells = fixed_cells(&g, row, b);
+                g.row(cells);
+            }
+        }
+        Body::DepartmentGoal => department_goal(&mut g, b),
+        Body::ProjectGoals { .. } => {}
+    }
+    g.done()
+}
 
-    // 表七 部门收入总表
-    let mut g = Grid::new("表七", format!("{y}年部门收入总表"), wan);
-    let labels: Vec<String> = sources.iter().map(|s| source_label(*s)).collect();
-    let mut head = vec!["科目编码", "科目名称", "合计"];
-    head.extend(labels.iter().map(String::as_str));
-    g.header(&head, &[]);
-    function_rows(
-        &mut g,
-        &all_rows,
-        |r| {
-            let mut v = vec![r.total()];
-            v.extend(sources.iter().map(|s| per_source(Some(r), *s)));
-            v
-        },
-        {
-            let mut v = vec![total];
-            v.extend(sources.iter().map(|s| b.total_of(*s)));
-            v
-        },
-    );
-    out.push(g.done());
-
-    // 表八 部门支出总表
-    let mut g = Grid::new("表八", format!("{y}年部门支出总表"), wan);
-    g.header(
-        &["科目编码", "科目名称", "总计", "基本支出", "项目支出"],
-        &[],
-    );
-    let (basic, project): (Money, Money) = (
-        b.items().map(|i| i.basic).sum(),
-        b.items().map(|i| i.project).sum(),
-    );
-    function_rows(
-        &mut g,
-        &all_rows,
-        |r| vec![r.total(), r.basic, r.project],
-        vec![total, basic, project],
-    );
-    out.push(g.done());
-
-    out.push(fund_table("表九", Source::StateCapital));
-
-    // 表十 整体绩效目标表
-    let mut g = Grid::new("表十", "整体绩效目标表".to_string(), wan);
-    let unit_label = if b.unit.code.is_empty() {
+/// The unit as goal tables name it: `103-重庆市…办公室`.
+fn unit_label(b: &Budget) -> String {
+    if b.unit.code.is_empty() {
         b.unit.name.clone()
     } else {
         format!("{}-{}", b.unit.code, b.unit.name)
-    };
+    }
+}
+
+/// 整体绩效目标表.
+fn department_goal(g: &mut Grid, b: &Budget) {
     g.row(vec![
         g.text(&format!("{}名称", b.unit.scope.label())),
-        g.text(&unit_label),
+        g.text(&unit_label(b)),
         g.text(&format!("{}支出预算数", b.unit.scope.label())),
-        text_cell(&wan_plain(total)),
+        text_cell(&wan_plain(b.total())),
     ]);
     g.row(vec![
         g.text("当年整体绩效目标"),
@@ -475,19 +444,21 @@ pub(crate) fn chongqing_tables(b: &Budget) -> Vec<Table> {
             g.text(&ind.weight.to_string()),
         ]);
     }
-    out.push(g.done());
+}
 
-    // 表十一.. 项目绩效目标表
+/// One 项目绩效目标表 per project, numbered on from `first_number`.
+fn project_goal_tables(spec: &TableSpec, first_number: u32, b: &Budget) -> Vec<Table> {
+    let unit_label = unit_label(b);
     let implementer = if b.unit.implementer.is_empty() {
         unit_label.clone()
     } else {
         b.unit.implementer.clone()
     };
+    let mut out = Vec::new();
     for (k, p) in b.projects.iter().enumerate() {
         let p = p.get_ref();
-        let number = format!("表{}", chinese_number(11 + k as u32));
-        let mut g = Grid::new(&number, "项目绩效目标表".to_string(), None);
-        g.table.notes.clear();
+        let number = format!("表{}", chinese_number(first_number + k as u32));
+        let mut g = Grid::new(&number, fill(&spec.title, b, None), None);
         g.row(vec![g.text("填报单位："), g.text(&implementer)]);
         let name = if p.code.is_empty() {
             p.name.clone()
@@ -635,294 +606,6 @@ fn economic_rows(g: &mut Grid, b: &Budget) {
         ];
         g.row(row);
     }
-}
-
-/// 一、二、… for the items of two-sided tables.
-fn enumerated(i: usize, label: &str) -> String {
-    format!("{}、{label}", chinese_number(i as u32 + 1))
-}
-
-/// Rows of a Shanghai function table: 类 / 款 / 项 with 合计 at the bottom.
-fn rows_total_last(
-    g: &mut Grid,
-    rows: &[FunctionTotal],
-    values: impl Fn(&FunctionTotal) -> Vec<Money>,
-    total: Vec<Money>,
-) {
-    for r in rows {
-        let mut cells = vec![g.text(&r.code), g.text(&r.name)];
-        cells.extend(values(r).into_iter().map(|m| g.money(m)));
-        g.row(cells);
-    }
-    let mut last = vec![g.text(""), g.text("合计")];
-    last.extend(total.into_iter().map(|m| g.money(m)));
-    g.row(last);
-}
-
-/// Shanghai district template: nine tables titled without numbers, amounts in 元 (the 三公
-/// table in 万元), 合计 at the bottom.
-pub(crate) fn shanghai_tables(b: &Budget) -> Vec<Table> {
-    let y = b.year;
-    let who = b.unit.scope.label();
-    let yuan = Some(MoneyUnit::Yuan);
-    let fiscal = [Source::General, Source::GovFund, Source::StateCapital];
-    let current = |rows: Vec<FunctionTotal>| -> Vec<FunctionTotal> {
-        rows.into_iter().filter(|r| !r.total().is_zero()).collect()
-    };
-    let all_rows = current(b.function_rows(&Source::ALL));
-    let fiscal_rows = current(b.function_rows(&fiscal));
-    let total = b.total();
-    let fiscal_total: Money = fiscal.iter().map(|s| b.total_of(*s)).sum();
-    let mut out = Vec::new();
-
-    // 财务收支预算总表
-    let mut g = Grid::new("", format!("{y}年{who}财务收支预算总表"), yuan);
-    g.header(&["本年收入", "", "本年支出", ""], &[(0, 1, 2), (2, 1, 2)]);
-    g.header(&["项目", "预算数", "项目", "预算数"], &[]);
-    let mut left: Vec<(String, Money)> = vec![("一、财政拨款收入".into(), fiscal_total)];
-    for (i, (label, s)) in [
-        ("一般公共预算资金", Source::General),
-        ("政府性基金", Source::GovFund),
-        ("国有资本经营预算", Source::StateCapital),
-    ]
-    .iter()
-    .enumerate()
-    {
-        left.push((format!("{}. {label}", i + 1), b.total_of(*s)));
-    }
-    for (i, s) in [Source::Business, Source::Operating, Source::Other]
-        .iter()
-        .enumerate()
-    {
-        left.push((enumerated(i + 1, s.label()), b.total_of(*s)));
-    }
-    let classes_all = classes(&all_rows);
-    for i in 0..left.len().max(classes_all.len()) {
-        let mut cells = match left.get(i) {
-            Some((l, m)) => vec![g.text(l), g.money(*m)],
-            None => vec![g.text(""), g.text("")],
-        };
-        match classes_all.get(i) {
-            Some(r) => cells.extend([g.text(&enumerated(i, &r.name)), g.money(r.total())]),
-            None => cells.extend([g.text(""), g.text("")]),
-        }
-        g.row(cells);
-    }
-    g.row(vec![
-        g.text("收入总计"),
-        g.money(total),
-        g.text("支出总计"),
-        g.money(total),
-    ]);
-    out.push(g.done());
-
-    // 收入预算总表
-    let mut g = Grid::new("", format!("{y}年{who}收入预算总表"), yuan);
-    g.header(
-        &["项目", "", "收入预算", "", "", "", ""],
-        &[(0, 1, 2), (2, 1, 5)],
-    );
-    g.header(
-        &[
-            "功能分类科目编码",
-            "功能分类科目名称",
-            "合计",
-            "财政拨款收入",
-            "事业收入",
-            "事业单位经营收入",
-            "其他收入",
-        ],
-        &[],
-    );
-    let others = [Source::Business, Source::Operating, Source::Other];
-    let by = |r: &FunctionTotal, s: Source| r.by_source.get(&s).copied().unwrap_or_default();
-    rows_total_last(
-        &mut g,
-        &all_rows,
-        |r| {
-            let mut v = vec![r.total(), fiscal.iter().map(|s| by(r, *s)).sum()];
-            v.extend(others.iter().map(|s| by(r, *s)));
-            v
-        },
-        {
-            let mut v = vec![total, fiscal_total];
-            v.extend(others.iter().map(|s| b.total_of(*s)));
-            v
-        },
-    );
-    out.push(g.done());
-
-    // 支出预算总表
-    let mut g = Grid::new("", format!("{y}年{who}支出预算总表"), yuan);
-    g.header(&["项目", "", "支出预算", "", ""], &[(0, 1, 2), (2, 1, 3)]);
-    g.header(
-        &[
-            "功能分类科目编码",
-            "功能分类科目名称",
-            "合计",
-            "基本支出",
-            "项目支出",
-        ],
-        &[],
-    );
-    let basic: Money = b.items().map(|i| i.basic).sum();
-    let project: Money = b.items().map(|i| i.project).sum();
-    rows_total_last(
-        &mut g,
-        &all_rows,
-        |r| vec![r.total(), r.basic, r.project],
-        vec![total, basic, project],
-    );
-    out.push(g.done());
-
-    // 财政拨款收支预算总表
-    let mut g = Grid::new("", format!("{y}年{who}财政拨款收支预算总表"), yuan);
-    g.header(
-        &["财政拨款收入", "", "财政拨款支出", "", "", "", ""],
-        &[(0, 1, 2), (2, 1, 5)],
-    );
-    g.header(
-        &[
-            "项目",
-            "预算数",
-            "项目",
-            "合计",
-            "一般公共预算",
-            "政府性基金预算",
-            "国有资本经营预算",
-        ],
-        &[],
-    );
-    let labels = ["一般公共预算资金", "政府性基金", "国有资本经营预算"];
-    let fclasses = classes(&fiscal_rows);
-    for i in 0..labels.len().max(fclasses.len()) {
-        let mut cells = match (labels.get(i), fiscal.get(i)) {
-            (Some(l), Some(s)) => vec![g.text(&enumerated(i, l)), g.money(b.total_of(*s))],
-            _ => vec![g.text(""), g.text("")],
-        };
-        match fclasses.get(i) {
-            Some(r) => {
-                cells.push(g.text(&enumerated(i, &r.name)));
-                cells.push(g.money(r.total()));
-                cells.extend(fiscal.iter().map(|s| g.money(by(r, *s))));
-            }
-            None => cells.extend((0..5).map(|_| g.text(""))),
-        }
-        g.row(cells);
-    }
-    let mut last = vec![
-        g.text("收入总计"),
-        g.money(fiscal_total),
-        g.text("支出总计"),
-        g.money(fiscal_total),
-    ];
-    last.extend(fiscal.iter().map(|s| g.money(b.total_of(*s))));
-    g.row(last);
-    out.push(g.done());
-
-    // 支出功能分类预算表 per fund
-    for (source, name) in [
-        (Source::General, "一般公共预算"),
-        (Source::GovFund, "政府性基金预算"),
-        (Source::StateCapital, "国有资本经营预算"),
-    ] {
-        let mut g = Grid::new("", format!("{y}年{who}{name}支出功能分类预算表"), yuan);
-        g.header(
-            &["项目", "", &format!("{name}支出"), "", ""],
-            &[(0, 1, 2), (2, 1, 3)],
-        );
-        g.header(
-            &[
-                "功能分类科目编码",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
-            &[],
-        );
-        let rows = current(b.function_rows(&[source]));
-        rows_total_last(
-            &mut g,
-            &rows,
-            |r| vec![r.total(), r.basic, r.project],
-            vec![b.total_of(source), b.basic_of(source), b.project_of(source)],
-        );
-        if rows.is_empty() {
-            g.note(format!(
-                "注:本{who}{y}年无{name}财政拨款安排的预算，故本表为空表。"
-            ));
-        }
-        out.push(g.done());
-    }
-
-    // 基本支出经济分类预算表
-    let mut g = Grid::new(
-        "",
-        format!("{y}年{who}一般公共预算基本支出部门预算经济分类预算表"),
-        yuan,
-    );
-    g.header(
-        &["项目", "", "一般公共预算基本支出", "", ""],
-        &[(0, 1, 2), (2, 1, 3)],
-    );
-    g.header(
-        &[
-            "经济分类科目编码",
-            "经济分类科目名称",
-            "合计",
-            "人员经费",
-            "公用经费",
-        ],
-        &[],
-    );
-    economic_rows(&mut g, b);
-    let personnel = b.staffing(Staffing::Personnel);
-    let public = b.staffing(Staffing::Public);
-    g.row(vec![
-        g.text(""),
-        g.text("合计"),
-        g.money(personnel + public),
-        g.money(personnel),
-        g.money(public),
-    ]);
-    out.push(g.done());
-
-    // “三公”经费和机关运行经费预算表 (万元)
-    let t = &b.three_public;
-    let mut g = Grid::new(
-        "",
-        format!("{y}年{who}“三公”经费和机关运行经费预算表"),
-        Some(MoneyUnit::WanYuan),
-    );
-    g.header(
-        &["“三公”经费预算数", "", "", "", "", "", "机关运行经费预算数"],
-        &[(0, 1, 6), (6, 3, 1)],
-    );
-    g.header(
-        &[
-            "合计",
-            "因公出国(境)费",
-            "公务接待费",
-            "公务用车购置及运行费",
-            "",
-            "",
-            "",
-        ],
-        &[(0, 2, 1), (1, 2, 1), (2, 2, 1), (3, 1, 3)],
-    );
-    g.header(&["", "", "", "小计", "购置费", "运行费", ""], &[]);
-    g.row(vec![
-        g.money0(t.total()),
-        g.money0(t.abroad.amount),
-        g.money0(t.reception.amount),
-        g.money0(t.vehicles()),
-        g.money0(t.vehicle_purchase.amount),
-        g.money0(t.vehicle_operation.amount),
-        g.money0(b.operating_cost()),
-    ]);
-    out.push(g.done());
-    out
 }
 
 #[cfg(test)]

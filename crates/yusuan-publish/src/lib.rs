@@ -11,6 +11,7 @@ pub mod html;
 mod narrative;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod template;
 pub mod text;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
@@ -18,12 +19,16 @@ pub mod xlsx;
 use yusuan_core::budget::Budget;
 use yusuan_core::{DocKind, Document, Span, Spanned};
 
-/// Region templates this crate can publish.
-pub const PROFILES: &[&str] = &["chongqing", "shanghai"];
+pub use template::{Template, TemplateError};
+
+/// The ids of the bundled region templates, for messages and choices.
+pub fn template_ids() -> Vec<&'static str> {
+    Template::builtin().iter().map(|t| t.id.as_str()).collect()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    #[error("不支持的地区模板“{0}”（可用：{list}）", list = PROFILES.join("、"))]
+    #[error("不支持的地区模板“{0}”（可用：{list}）", list = template_ids().join("、"))]
     UnknownProfile(String),
     #[error("生成 {format} 失败：{message}")]
     Render {
@@ -129,35 +134,35 @@ pub fn file_stem(budget: &Budget) -> String {
     .collect()
 }
 
-/// The disclosure of `budget` in the template of `profile` (the budget's region when `None`).
+/// The disclosure of `budget` in the template of `profile` (the budget's region when `None`,
+/// else Chongqing's), one of the bundled templates.
 pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, PublishError> {
-    let profile = profile
-        .map(str::to_string)
-        .or_else(|| (!budget.unit.region.is_empty()).then(|| budget.unit.region.clone()))
-        .unwrap_or_else(|| "chongqing".to_string());
-    let (sections, tables, after) = match profile.as_str() {
-        "chongqing" => (
-            narrative::chongqing(budget),
-            derive::chongqing_tables(budget),
-            Vec::new(),
-        ),
-        "shanghai" => (
+    let id = profile
+        .or_else(|| (!budget.unit.region.is_empty()).then_some(budget.unit.region.as_str()))
+        .unwrap_or("chongqing");
+    let template =
+        Template::find(id).ok_or_else(|| PublishError::UnknownProfile(id.to_string()))?;
+    Ok(derive_with(budget, template))
+}
+
+/// The disclosure of `budget` in `template` (a bundled one or one read from a file).
+pub fn derive_with(budget: &Budget, template: &Template) -> Document {
+    let (sections, after) = match template.narrative {
+        template::Narrative::Chongqing => (narrative::chongqing(budget), Vec::new()),
+        template::Narrative::Shanghai => (
             narrative::shanghai(budget),
-            derive::shanghai_tables(budget),
             narrative::shanghai_after(budget),
         ),
-        other => return Err(PublishError::UnknownProfile(other.to_string())),
     };
-    let title = match profile.as_str() {
-        "chongqing" => sections.get(1),
-        _ => sections.first(),
-    }
-    .map(|s| s.heading.clone());
+    let tables = derive::tables(template, budget);
+    let title = sections
+        .get(template.title_section)
+        .map(|s| s.heading.clone());
     let sections_after_tables = after.len();
     let sections = sections.into_iter().chain(after).collect();
-    Ok(Document {
+    Document {
         source: format!("{}（{} 年）", budget.unit.name, budget.year),
-        profile: Some(profile),
+        profile: Some(template.id.clone()),
         title: title.map(|t| Spanned {
             value: t,
             span: Span::default(),
@@ -176,7 +181,7 @@ pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, Publis
         tables,
         sections_after_tables,
         ..Document::default()
-    })
+    }
 }
 
 /// The printed form of a heading: "一、部门基本情况", "（一）收入预算。".

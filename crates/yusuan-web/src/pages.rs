@@ -57,14 +57,15 @@ label{margin-right:1em}
 @media print{header,form{display:none}.source{height:auto;overflow:visible}}
 "#;
 
+/// A region's short name, from its reading profile.
 fn region_label(region: &str) -> &str {
-    match region {
-        "chongqing" => "重庆",
-        "shanghai" => "上海",
-        "jiangsu" => "江苏",
-        "" => "未识别",
-        other => other,
+    if region.is_empty() {
+        return "未识别";
     }
+    yusuan_core::Profile::builtin()
+        .iter()
+        .find(|p| p.id == region)
+        .map_or(region, |p| p.region.as_str())
 }
 
 fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {

@@ -1,0 +1,134 @@
+//! A region's publishing template is a file: a test writes one for a region yusuan does not ship
+//! and publishes the example budget with it.
+
+use yusuan_core::budget::{Budget, Source};
+use yusuan_core::{CellValue, MoneyUnit};
+use yusuan_publish::{derive_with, Template};
+
+fn example() -> Budget {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/chongqing-dadukou-govoffice-2025/budget.toml"
+    );
+    let text = std::fs::read_to_string(path).expect("example budget");
+    Budget::from_toml(&text).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// A new region's template: four tables of its own, amounts in 元 but for the 三公 table.
+const DEMO: &str = r#"
+id = "demo"
+narrative = "chongqing"
+title_section = 1
+unit = "元"
+
+[[tables]]
+number = "附表1"
+title = "{year}年{scope}收支总表"
+header = [["收入", "金额", "支出", "金额"]]
+[tables.body]
+kind = "summary"
+income = [{ each = "listed", label = "{source}" }]
+expenditure = { classes = "all", label = "{number}、{name}", columns = ["total"] }
+last = [["收入合计", "=total", "支出合计", "=total"]]
+
+[[tables]]
+number = "附表2"
+title = "{year}年{scope}支出预算表（与{prior_year}年对比）"
+header = [
+  ["科目编码", "科目名称", "{prior_year}年", "{year}年", "", ""],
+  ["", "", "", "合计", "基本支出", "项目支出"],
+]
+merges = [[0, 0, 2, 1], [0, 1, 2, 1], [0, 2, 2, 1], [0, 3, 1, 3]]
+body = { kind = "function", sources = "all", rows = "with_prior", columns = ["prior", "total", "basic", "project"], total = "last" }
+
+[[tables]]
+number = "附表3"
+title = "{year}年{fund}支出表"
+header = [["科目编码", "科目名称", "合计"]]
+body = { kind = "function", sources = "gov_fund", columns = ["total"], total = "first", empty_note = "本{scope}{year}年没有{fund}支出。" }
+
+[[tables]]
+number = "附表4"
+title = "{year}年三公经费和机关运行经费"
+unit = "万元"
+header = [["三公经费合计", "公务接待费", "机关运行经费"]]
+body = { kind = "three_public", columns = ["total", "reception", "operating_cost"] }
+"#;
+
+#[test]
+fn a_template_file_written_here_publishes_the_budget() {
+    let dir = std::env::temp_dir().join(format!("yusuan-template-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("demo.publish.toml");
+    std::fs::write(&path, DEMO).expect("writes the template");
+    let text = std::fs::read_to_string(&path).expect("reads it back");
+    let _ = std::fs::remove_dir_all(&dir);
+    let template = Template::from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
+
+    let b = example();
+    let doc = derive_with(&b, &template);
+    assert_eq!(doc.profile.as_deref(), Some("demo"));
+    let titles: Vec<(Option<&str>, &str)> = doc
+        .tables
+        .iter()
+        .map(|t| (t.number.as_deref(), t.title.as_str()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            (Some("附表1"), "2025年部门收支总表"),
+            (Some("附表2"), "2025年部门支出预算表（与2024年对比）"),
+            (Some("附表3"), "2025年政府性基金预算支出表"),
+            (Some("附表4"), "2025年三公经费和机关运行经费"),
+        ]
+    );
+    let units: Vec<_> = doc.tables.iter().map(|t| t.unit).collect();
+    let (yuan, wan) = (Some(MoneyUnit::Yuan), Some(MoneyUnit::WanYuan));
+    assert_eq!(units, [yuan, yuan, yuan, wan]);
+
+    // The figures are the budget's, in the template's unit: the 合计 row of 附表2 last.
+    let fen = |c: &yusuan_core::Cell| match c.value {
+        CellValue::Amount(a) => Some(a.fen),
+        _ => None,
+    };
+    let last = doc.tables[1].rows.last().expect("a total row");
+    assert_eq!(last.cells[1].text, "合计");
+    let amounts: Vec<Option<i64>> = last.cells[2..].iter().map(fen).collect();
+    assert_eq!(
+        amounts,
+        [
+            Some(b.prior_total().fen()),
+            Some(b.total().fen()),
+            Some(Source::ALL.iter().map(|s| b.basic_of(*s).fen()).sum()),
+            Some(Source::ALL.iter().map(|s| b.project_of(*s).fen()).sum()),
+        ]
+    );
+    assert_eq!(doc.tables[1].header[0].cells[2].text, "2024年");
+    assert_eq!(doc.tables[1].merges.len(), 4);
+    // A fund the budget does not use prints its note.
+    assert_eq!(
+        doc.tables[2].notes[0].value,
+        "本部门2025年没有政府性基金预算支出。"
+    );
+
+    // The whole rendering, reviewed as a snapshot.
+    let rendered = yusuan_publish::text::render(&doc);
+    let tables = &rendered[rendered.find("附表1").expect("the tables are printed")..];
+    insta::assert_snapshot!("demo_template_tables", tables);
+}
+
+#[test]
+fn a_template_must_name_its_amounts_rightly() {
+    let bad = DEMO.replace(
+        "columns = [\"total\"], total = \"first\"",
+        "columns = [\"totals\"], total = \"first\"",
+    );
+    let e = Template::from_toml(&bad).unwrap_err().to_string();
+    assert!(e.contains("“totals”不是金额"), "{e}");
+    let bad = DEMO.replace(
+        "{ each = \"listed\", label = \"{source}\" }",
+        "{ label = \"x\" }",
+    );
+    let e = Template::from_toml(&bad).unwrap_err().to_string();
+    assert!(e.contains("要么给出 amount"), "{e}");
+}
