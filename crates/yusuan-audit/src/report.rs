@@ -26,16 +26,69 @@ impl Summary {
     }
 
     /// 通过 / 有错误 / 有警告 / 未核对.
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> Status {
         if !self.audited {
-            "未核对"
+            Status::Unchecked
         } else if self.errors > 0 {
-            "有错误"
+            Status::Errors
         } else if self.warnings > 0 {
-            "有警告"
+            Status::Warnings
         } else {
-            "通过"
+            Status::Passed
         }
+    }
+}
+
+/// What an audit concluded of a document as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// 通过: audited, no error and no warning.
+    Passed,
+    /// 有错误
+    Errors,
+    /// 有警告
+    Warnings,
+    /// 未核对: the layout was not recognised (or a 决算), so nothing was checked.
+    Unchecked,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Passed,
+        Status::Warnings,
+        Status::Errors,
+        Status::Unchecked,
+    ];
+
+    /// The stable code a store keeps: `passed`, `errors`, `warnings`, `unchecked`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Errors => "errors",
+            Status::Warnings => "warnings",
+            Status::Unchecked => "unchecked",
+        }
+    }
+
+    /// 通过 / 有错误 / 有警告 / 未核对.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Status::Passed => "通过",
+            Status::Errors => "有错误",
+            Status::Warnings => "有警告",
+            Status::Unchecked => "未核对",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// A status named by its label or its code (a filter in a query).
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.label() == name || s.code() == name)
     }
 }
 

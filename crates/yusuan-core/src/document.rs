@@ -39,6 +39,30 @@ pub enum DocKind {
     FinalAccounts,
 }
 
+impl DocKind {
+    /// The stable code a store keeps: `budget`, `final_accounts`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            DocKind::Budget => "budget",
+            DocKind::FinalAccounts => "final_accounts",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DocKind> {
+        [DocKind::Budget, DocKind::FinalAccounts]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+
+    /// 预算 or 决算.
+    pub const fn label(self) -> &'static str {
+        match self {
+            DocKind::Budget => "预算",
+            DocKind::FinalAccounts => "决算",
+        }
+    }
+}
+
 /// Department (部门, consolidated) or unit (单位).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,6 +73,20 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The stable code a store keeps: `department`, `unit`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Scope::Department => "department",
+            Scope::Unit => "unit",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Scope> {
+        [Scope::Department, Scope::Unit]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
     /// 部门 or 单位, as titles and sentences name it.
     pub fn label(self) -> &'static str {
         match self {

@@ -10,11 +10,13 @@
 //! pages never read a file twice. A write is acknowledged only after its transaction commits
 //! (SQLite in WAL mode with `synchronous = FULL`).
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::time::{SystemTime, UNIX_EPOCH};
+pub use yusuan_audit::report::Status;
+use yusuan_core::{DocKind, Scope};
 
 pub mod password;
 
@@ -30,6 +32,8 @@ pub enum StoreError {
     UserExists(String),
     #[error("系统随机数不可用：{0}")]
     Random(String),
+    #[error("数据库中的 {column} 值“{value}”无法识别")]
+    Corrupt { column: &'static str, value: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -105,26 +109,47 @@ pub struct User {
     pub units: Vec<String>,
 }
 
+/// What a stored document is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// A published or draft disclosure (PDF, text, workbook).
+    Disclosure,
+    /// A budget source (TOML), published on demand.
+    BudgetSource,
+}
+
+impl DocumentKind {
+    /// The stable code the store keeps (and the API names): `disclosure`, `budget`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            DocumentKind::Disclosure => "disclosure",
+            DocumentKind::BudgetSource => "budget",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DocumentKind> {
+        [DocumentKind::Disclosure, DocumentKind::BudgetSource]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
 /// A document to store, with what reading and auditing it produced.
 #[derive(Clone, Debug)]
 pub struct NewDocument {
     pub filename: String,
-    /// `disclosure` (a published or draft document) or `budget` (a budget source).
-    pub kind: String,
+    pub kind: DocumentKind,
     pub content: Vec<u8>,
     pub unit: String,
     pub year: Option<i32>,
     /// The region profile, or empty when the layout was not recognised.
     pub region: String,
-    /// 部门 / 单位.
-    pub scope: String,
-    /// 预算 / 决算.
-    pub stage: String,
+    pub scope: Scope,
+    pub stage: DocKind,
     pub errors: i64,
     pub warnings: i64,
     pub infos: i64,
-    /// 通过 / 有错误 / 有警告 / 未核对.
-    pub status: String,
+    pub status: Status,
     /// The text the findings' line numbers point into.
     pub source_text: String,
     pub document_json: String,
@@ -132,22 +157,28 @@ pub struct NewDocument {
     pub uploaded_by: Option<i64>,
 }
 
-/// A stored document without its bytes and its heavy JSON (lists and overviews).
+/// A stored document without its bytes and its heavy JSON (lists and overviews). In JSON the
+/// kind is its code and scope, stage and status their labels (部门, 预算, 通过), as the API has
+/// always said them.
 #[derive(Clone, Debug, Serialize)]
 pub struct DocumentSummary {
     pub hash: String,
     pub filename: String,
-    pub kind: String,
+    #[serde(serialize_with = "by_code")]
+    pub kind: DocumentKind,
     pub size: i64,
     pub unit: String,
     pub year: Option<i32>,
     pub region: String,
-    pub scope: String,
-    pub stage: String,
+    #[serde(serialize_with = "scope_label")]
+    pub scope: Scope,
+    #[serde(serialize_with = "stage_label")]
+    pub stage: DocKind,
     pub errors: i64,
     pub warnings: i64,
     pub infos: i64,
-    pub status: String,
+    #[serde(serialize_with = "status_label")]
+    pub status: Status,
     pub published: bool,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: i64,
@@ -167,6 +198,7 @@ pub struct StoredDocument {
 pub struct Filter {
     pub year: Option<i32>,
     pub region: Option<String>,
+    /// A status code (`passed` ...); a value no status has matches nothing.
     pub status: Option<String>,
     pub unit: Option<String>,
     pub kind: Option<String>,
@@ -199,6 +231,28 @@ pub fn random_token() -> Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+fn by_code<S: Serializer>(k: &DocumentKind, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(k.code())
+}
+
+fn scope_label<S: Serializer>(v: &Scope, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(v.label())
+}
+
+fn stage_label<S: Serializer>(v: &DocKind, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(v.label())
+}
+
+fn status_label<S: Serializer>(v: &Status, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(v.label())
+}
+
+/// A stored code read back as its type; a code no version wrote is an error, never a guess.
+fn decode<T>(row: &AnyRow, column: &'static str, from: fn(&str) -> Option<T>) -> Result<T> {
+    let value: String = row.try_get(column)?;
+    from(&value).ok_or(StoreError::Corrupt { column, value })
+}
+
 const SUMMARY_COLUMNS: &str = "hash, filename, kind, size, unit, year, region, scope, stage, \
      errors, warnings, infos, status, published, uploaded_by, uploaded_at";
 
@@ -206,19 +260,19 @@ fn summary_of(row: &AnyRow) -> Result<DocumentSummary> {
     Ok(DocumentSummary {
         hash: row.try_get("hash")?,
         filename: row.try_get("filename")?,
-        kind: row.try_get("kind")?,
+        kind: decode(row, "kind", DocumentKind::from_code)?,
         size: row.try_get("size")?,
         unit: row.try_get("unit")?,
         year: row
             .try_get::<Option<i64>, _>("year")?
             .and_then(|y| i32::try_from(y).ok()),
         region: row.try_get("region")?,
-        scope: row.try_get("scope")?,
-        stage: row.try_get("stage")?,
+        scope: decode(row, "scope", Scope::from_code)?,
+        stage: decode(row, "stage", DocKind::from_code)?,
         errors: row.try_get("errors")?,
         warnings: row.try_get("warnings")?,
         infos: row.try_get("infos")?,
-        status: row.try_get("status")?,
+        status: decode(row, "status", Status::from_code)?,
         published: row.try_get::<i64, _>("published")? != 0,
         uploaded_by: row.try_get("uploaded_by")?,
         uploaded_at: row.try_get("uploaded_at")?,
@@ -417,18 +471,18 @@ impl Store {
         )
         .bind(&hash)
         .bind(&doc.filename)
-        .bind(&doc.kind)
+        .bind(doc.kind.code())
         .bind(doc.content.len() as i64)
         .bind(&doc.content)
         .bind(&doc.unit)
         .bind(doc.year.map(i64::from))
         .bind(&doc.region)
-        .bind(&doc.scope)
-        .bind(&doc.stage)
+        .bind(doc.scope.code())
+        .bind(doc.stage.code())
         .bind(doc.errors)
         .bind(doc.warnings)
         .bind(doc.infos)
-        .bind(&doc.status)
+        .bind(doc.status.code())
         .bind(&doc.source_text)
         .bind(&doc.document_json)
         .bind(&doc.report_json)

@@ -1,21 +1,28 @@
 //! The same store tests on SQLite and PostgreSQL.
 
-use yusuan_store::{password, testing, Filter, NewDocument, Role, Store, StoreError};
+use yusuan_core::{DocKind, Scope};
+use yusuan_store::{
+    password, testing, DocumentKind, Filter, NewDocument, Role, Status, Store, StoreError,
+};
 
 fn doc(content: &str, unit: &str, year: i32, errors: i64) -> NewDocument {
     NewDocument {
         filename: format!("{unit}-{year}.txt"),
-        kind: "disclosure".into(),
+        kind: DocumentKind::Disclosure,
         content: content.as_bytes().to_vec(),
         unit: unit.into(),
         year: Some(year),
         region: "chongqing".into(),
-        scope: "部门".into(),
-        stage: "预算".into(),
+        scope: Scope::Department,
+        stage: DocKind::Budget,
         errors,
         warnings: 0,
         infos: 1,
-        status: if errors > 0 { "有错误" } else { "通过" }.into(),
+        status: if errors > 0 {
+            Status::Errors
+        } else {
+            Status::Passed
+        },
         source_text: content.into(),
         document_json: "{}".into(),
         report_json: "{\"findings\":[]}".into(),
@@ -96,7 +103,7 @@ async fn exercise(store: &Store) {
     };
     assert_eq!(store.list(&f).await.unwrap().len(), 2);
     let f = Filter {
-        status: Some("有错误".into()),
+        status: Some(Status::Errors.code().into()),
         ..Filter::default()
     };
     assert_eq!(store.list(&f).await.unwrap().len(), 1);
@@ -169,4 +176,51 @@ fn database_urls() {
         Backend::Postgres
     );
     assert!(database_url("mysql://h/db").is_err());
+}
+
+#[tokio::test]
+async fn labels_stored_by_the_first_version_become_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database made by the first version: its schema only, and a document as it stored one
+    // (scope, stage and status as labels).
+    let first = dir.path().join("first");
+    std::fs::create_dir(&first).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/sqlite/0001_initial.sql"
+        ),
+        first.join("0001_initial.sql"),
+    )
+    .unwrap();
+    let path = dir.path().join("old.sqlite3");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let migrator = sqlx::migrate::Migrator::new(first.as_path()).await.unwrap();
+    migrator.run(&pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO documents (hash, filename, kind, size, content, unit, year, region, scope, \
+         stage, errors, warnings, infos, status, source_text, document_json, report_json, \
+         uploaded_at) VALUES ('h', 'f.txt', 'disclosure', 1, x'00', '单位A', 2025, \
+         'chongqing', '单位', '预算', 1, 0, 0, '有错误', '', '{}', '{\"findings\":[]}', 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let store = Store::open(&path.display().to_string())
+        .await
+        .expect("opening migrates");
+    let all = store.list(&Filter::default()).await.unwrap();
+    assert_eq!(
+        (all[0].scope, all[0].stage, all[0].status),
+        (Scope::Unit, DocKind::Budget, Status::Errors)
+    );
+    let json = serde_json::to_value(&all[0]).unwrap();
+    assert_eq!(
+        (&json["scope"], &json["stage"], &json["status"]),
+        (&"单位".into(), &"预算".into(), &"有错误".into()),
+        "the API says labels, as it always did"
+    );
 }

@@ -6,12 +6,8 @@
 use yusuan_audit::report::Report;
 use yusuan_audit::Auditor;
 use yusuan_core::budget::Budget;
-use yusuan_core::{DocKind, Document, Scope};
-use yusuan_store::NewDocument;
-
-/// Kinds of stored documents.
-pub const DISCLOSURE: &str = "disclosure";
-pub const BUDGET: &str = "budget";
+use yusuan_core::Document;
+use yusuan_store::{DocumentKind, NewDocument};
 
 /// Whether the bytes are a budget source (TOML with a `[unit]` table) rather than a disclosure.
 pub fn is_budget_source(filename: &str, bytes: &[u8]) -> bool {
@@ -54,11 +50,11 @@ pub fn analyze(
         let checked = publication
             .text_checked(filename, auditor)
             .ok_or("生成的文本无法读回")?;
-        (BUDGET, checked)
+        (DocumentKind::BudgetSource, checked)
     } else {
         let checked =
             yusuan_pipeline::check(filename, &bytes, auditor).map_err(|e| e.to_string())?;
-        (DISCLOSURE, checked)
+        (DocumentKind::Disclosure, checked)
     };
     let o = checked.overview();
     let report_json = serde_json::to_string(&Report::new(&checked.doc, &checked.findings))
@@ -66,25 +62,17 @@ pub fn analyze(
     let document_json = serde_json::to_string(&checked.doc).map_err(|e| e.to_string())?;
     Ok(NewDocument {
         filename: filename.to_string(),
-        kind: kind.to_string(),
+        kind,
         content: bytes,
         unit: o.unit,
         year: o.year,
         region: o.region,
-        scope: match o.scope {
-            Scope::Department => "部门",
-            Scope::Unit => "单位",
-        }
-        .to_string(),
-        stage: match o.kind {
-            DocKind::Budget => "预算",
-            _ => "决算",
-        }
-        .to_string(),
+        scope: o.scope,
+        stage: o.kind,
         errors: o.summary.errors as i64,
         warnings: o.summary.warnings as i64,
         infos: o.summary.infos as i64,
-        status: o.summary.status().to_string(),
+        status: o.summary.status(),
         source_text: checked.text,
         document_json,
         report_json,

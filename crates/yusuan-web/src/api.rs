@@ -220,7 +220,9 @@ impl ListQuery {
         Filter {
             year: self.year,
             region: some(self.region),
-            status: some(self.status),
+            // A status named by its label (as pages and the API say it) or its code.
+            status: some(self.status)
+                .map(|s| yusuan_store::Status::from_name(&s).map_or(s, |st| st.code().to_string())),
             unit: some(self.unit),
             kind: some(self.kind),
             ..Filter::default()

@@ -238,9 +238,14 @@ pub struct Cell {
     pub hash: String,
     pub errors: i64,
     pub warnings: i64,
-    pub status: String,
+    #[serde(serialize_with = "status_label")]
+    pub status: yusuan_store::Status,
     /// How many documents that unit has for that year.
     pub documents: usize,
+}
+
+fn status_label<S: serde::Serializer>(s: &yusuan_store::Status, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s.label())
 }
 
 #[derive(Serialize)]
@@ -314,7 +319,7 @@ pub async fn unit(
     let mut seen = std::collections::BTreeSet::new();
     for d in &docs {
         let Some(year) = d.year else { continue };
-        if d.stage != "预算" || !seen.insert(year) {
+        if d.stage != yusuan_core::DocKind::Budget || !seen.insert(year) {
             continue;
         }
         if let Some(stored) = state.store.document(&d.hash).await? {
@@ -330,7 +335,7 @@ pub async fn unit(
 /// disclosure read back into a Budget): this year's figures become the prior year's.
 pub async fn next_year(state: &AppState, viewer: &Viewer, hash: &str) -> Result<String, Problem> {
     let d = visible(state, viewer, hash).await?;
-    if d.summary.kind == crate::analyze::BUDGET {
+    if d.summary.kind == yusuan_store::DocumentKind::BudgetSource {
         let content = state
             .store
             .content(hash)
@@ -363,7 +368,7 @@ pub async fn render(
     content: Vec<u8>,
     format: yusuan_pipeline::Format,
 ) -> Result<Vec<u8>, Problem> {
-    if stored.summary.kind != analyze::BUDGET {
+    if stored.summary.kind != yusuan_store::DocumentKind::BudgetSource {
         return Err(Problem::new(
             StatusCode::NOT_FOUND,
             "该文档不是预算源文件，不能生成",
@@ -383,7 +388,7 @@ pub async fn render(
 pub fn download_name(summary: &DocumentSummary, format: &str) -> String {
     let unit = analyze::clean_name(&summary.unit);
     let year = summary.year.map_or(String::new(), |y| format!("-{y}年"));
-    format!("{unit}{year}{}预算.{format}", summary.scope)
+    format!("{unit}{year}{}预算.{format}", summary.scope.label())
 }
 
 /// Percent-encode everything but unreserved ASCII (RFC 3986), for paths and RFC 5987 names.

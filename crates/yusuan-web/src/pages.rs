@@ -19,7 +19,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use yusuan_audit::report::StoredReport;
 use yusuan_audit::{Finding, Location, Severity};
-use yusuan_store::DocumentSummary;
+use yusuan_store::{DocumentSummary, Status};
 
 /// The example budget a new publication starts from.
 const EXAMPLE_BUDGET: &str =
@@ -36,8 +36,8 @@ table{border-collapse:collapse;background:#fff;margin:.5em 0 1em}
 th,td{border:1px solid #ccd;padding:.3em .6em;text-align:left}th{background:#eef0f4}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:0 .5em;border-radius:.7em;font-size:.9em}
-.s-通过{background:#dff0d8;color:#2b542c}.s-有错误{background:#f2dede;color:#a94442}
-.s-有警告{background:#fcf8e3;color:#8a6d3b}.s-未核对{background:#eee;color:#555}
+.s-passed{background:#dff0d8;color:#2b542c}.s-errors{background:#f2dede;color:#a94442}
+.s-warnings{background:#fcf8e3;color:#8a6d3b}.s-unchecked{background:#eee;color:#555}
 .error{color:#a94442}.warning{color:#8a6d3b}.info{color:#31708f}
 .msg{padding:.6em 1em;border-radius:4px;margin:1em 0}.msg.bad{background:#f2dede}.msg.good{background:#dff0d8}
 form.inline{display:inline}
@@ -133,8 +133,8 @@ fn bad_csrf(viewer: &Viewer) -> Response {
     )
 }
 
-fn status_badge(status: &str) -> Markup {
-    html! { span class=(format!("badge s-{status}")) { (status) } }
+fn status_badge(status: Status) -> Markup {
+    html! { span class=(format!("badge s-{}", status.code())) { (status.label()) } }
 }
 
 fn unit_href(unit: &str) -> String {
@@ -194,8 +194,8 @@ pub async fn overview(
             } }
             label { "状态 " select name="status" {
                 option value="" { "全部" }
-                @for s in ["通过", "有警告", "有错误", "未核对"] {
-                    option value=(s) selected[selected.2 == s] { (s) }
+                @for s in Status::ALL {
+                    option value=(s.label()) selected[selected.2 == s.label()] { (s.label()) }
                 }
             } }
             button type="submit" { "筛选" }
@@ -213,7 +213,7 @@ pub async fn overview(
                             @for y in &view.years {
                                 td {
                                     @if let Some(c) = cells.get(y) {
-                                        a href=(format!("/documents/{}", c.hash)) { (status_badge(&c.status)) }
+                                        a href=(format!("/documents/{}", c.hash)) { (status_badge(c.status)) }
                                         " 错误 " (c.errors) " · 警告 " (c.warnings)
                                         @if c.documents > 1 { " （" (c.documents) " 份）" }
                                     } @else { span.info { "—" } }
@@ -234,8 +234,8 @@ pub async fn overview(
                             td { a href=(format!("/documents/{}", d.hash)) { (d.filename) } }
                             td { @if d.unit.is_empty() { span.info { "（未识别）" } } @else { (d.unit) } }
                             td { @if let Some(y) = d.year { (y) "年" } }
-                            td { (d.scope) (d.stage) @if d.kind == crate::analyze::BUDGET { "（预算源文件）" } }
-                            td { (status_badge(&d.status)) }
+                            td { (d.scope.label()) (d.stage.label()) @if d.kind == yusuan_store::DocumentKind::BudgetSource { "（预算源文件）" } }
+                            td { (status_badge(d.status)) }
                         }
                     }
                 }
@@ -464,11 +464,11 @@ fn source_lines(text: &str) -> Vec<(u32, Option<usize>, &str)> {
 fn summary_line(d: &DocumentSummary) -> Markup {
     html! {
         p {
-            (status_badge(&d.status)) " "
+            (status_badge(d.status)) " "
             span.error { "错误 " (d.errors) } " · "
             span.warning { "警告 " (d.warnings) } " · "
             span.info { "提示 " (d.infos) }
-            " · " (region_label(&d.region)) " · " (d.scope) (d.stage)
+            " · " (region_label(&d.region)) " · " (d.scope.label()) (d.stage.label())
             @if let Some(y) = d.year { " · " (y) "年" }
             @if d.published { " · 已公开" }
         }
@@ -518,7 +518,7 @@ pub async fn report(
         p { "文件：" (s.filename) " · "
             a href=(format!("/documents/{}/file", s.hash)) { "下载原文件" }
             @if !s.unit.is_empty() { " · " a href=(unit_href(&s.unit)) { "查看该单位各年度" } }
-            @if s.kind == crate::analyze::BUDGET { " · " a href=(format!("/publish/{}", s.hash)) { "预览与下载生成的文档" } }
+            @if s.kind == yusuan_store::DocumentKind::BudgetSource { " · " a href=(format!("/publish/{}", s.hash)) { "预览与下载生成的文档" } }
         }
         (summary_line(s))
         @if viewer.can_set_published() {
@@ -683,8 +683,8 @@ pub async fn unit(
                     tr {
                         td { @if let Some(y) = d.year { (y) "年" } }
                         td { a href=(format!("/documents/{}", d.hash)) { (d.filename) } }
-                        td { (d.scope) (d.stage) @if d.kind == crate::analyze::BUDGET { "（预算源文件）" } }
-                        td { (status_badge(&d.status)) }
+                        td { (d.scope.label()) (d.stage.label()) @if d.kind == yusuan_store::DocumentKind::BudgetSource { "（预算源文件）" } }
+                        td { (status_badge(d.status)) }
                         td.num { (d.errors) } td.num { (d.warnings) }
                     }
                 }
@@ -822,7 +822,7 @@ pub async fn preview(
     Path(hash): Path<String>,
 ) -> Response {
     let d = match ops::visible(&state, &viewer, &hash).await {
-        Ok(d) if d.summary.kind == crate::analyze::BUDGET => d,
+        Ok(d) if d.summary.kind == yusuan_store::DocumentKind::BudgetSource => d,
         Ok(_) => {
             return error_page(
                 &viewer,
@@ -833,7 +833,7 @@ pub async fn preview(
     };
     let s = &d.summary;
     let body = html! {
-        h1 { (s.unit) @if let Some(y) = s.year { " " (y) "年" } (s.scope) "预算（生成稿）" }
+        h1 { (s.unit) @if let Some(y) = s.year { " " (y) "年" } (s.scope.label()) "预算（生成稿）" }
         (summary_line(s))
         p { "审核的是生成文档回读后的文本，与读者看到的一致。" a href=(format!("/documents/{}", s.hash)) { "查看审核结果" } }
         p.downloads {

@@ -47,7 +47,7 @@ fn row_of(file: &str, checked: &Checked) -> Row {
         errors: o.summary.errors,
         warnings: o.summary.warnings,
         infos: o.summary.infos,
-        status: o.summary.status().to_string(),
+        status: o.summary.status().label().to_string(),
         code: u8::from(o.summary.errors > 0),
     }
 }
