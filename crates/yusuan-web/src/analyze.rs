@@ -5,7 +5,7 @@
 
 use yusuan_audit::report::Report;
 use yusuan_audit::Auditor;
-use yusuan_core::budget::Budget;
+use yusuan_core::budget::{Budget, BudgetError};
 use yusuan_core::Document;
 use yusuan_store::{DocumentKind, NewDocument};
 
@@ -18,20 +18,32 @@ pub fn is_budget_source(filename: &str, bytes: &[u8]) -> bool {
         || text.lines().any(|l| l.trim() == "[unit]") && text.contains("year")
 }
 
-/// A budget source's problems, one per line with its TOML line number.
-pub fn budget(text: &str) -> Result<Budget, String> {
-    Budget::from_toml(text).map_err(|errors| {
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+/// Why an upload or a stored budget source cannot be used, said to the person who sent it.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    /// A budget source's problems, one per line with its TOML line number.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Source(Vec<BudgetError>),
+    #[error("预算源文件不是 UTF-8 文本")]
+    NotUtf8,
+    #[error(transparent)]
+    Publish(#[from] yusuan_publish::PublishError),
+    #[error(transparent)]
+    Read(#[from] yusuan_pipeline::ReadError),
+    #[error("生成的文本无法读回")]
+    ReadBack,
+    #[error("审核结果无法保存：{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// A budget source, checked.
+pub fn budget(text: &str) -> Result<Budget, AnalyzeError> {
+    Budget::from_toml(text).map_err(AnalyzeError::Source)
 }
 
 /// The disclosure a budget source publishes to (the profile its region names).
-pub fn published(budget: &Budget) -> Result<Document, String> {
-    yusuan_publish::derive(budget, None).map_err(|e| e.to_string())
+pub fn published(budget: &Budget) -> Result<Document, AnalyzeError> {
+    Ok(yusuan_publish::derive(budget, None)?)
 }
 
 /// Read and audit an upload. `Err` carries the reason it could not be read, for the person
@@ -41,25 +53,22 @@ pub fn analyze(
     bytes: Vec<u8>,
     auditor: &Auditor,
     uploaded_by: Option<i64>,
-) -> Result<NewDocument, String> {
+) -> Result<NewDocument, AnalyzeError> {
     let (kind, checked) = if is_budget_source(filename, &bytes) {
-        let source = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
-        let publication =
-            yusuan_pipeline::publish(&budget(source)?, None, &[]).map_err(|e| e.to_string())?;
+        let source = std::str::from_utf8(&bytes).map_err(|_| AnalyzeError::NotUtf8)?;
+        let publication = yusuan_pipeline::publish(&budget(source)?, None, &[])?;
         // Audit what a reader will see: the published text read back.
         let checked = publication
             .text_checked(filename, auditor)
-            .ok_or("生成的文本无法读回")?;
+            .ok_or(AnalyzeError::ReadBack)?;
         (DocumentKind::BudgetSource, checked)
     } else {
-        let checked =
-            yusuan_pipeline::check(filename, &bytes, auditor).map_err(|e| e.to_string())?;
+        let checked = yusuan_pipeline::check(filename, &bytes, auditor)?;
         (DocumentKind::Disclosure, checked)
     };
     let o = checked.overview();
-    let report_json = serde_json::to_string(&Report::new(&checked.doc, &checked.findings))
-        .map_err(|e| e.to_string())?;
-    let document_json = serde_json::to_string(&checked.doc).map_err(|e| e.to_string())?;
+    let report_json = serde_json::to_string(&Report::new(&checked.doc, &checked.findings))?;
+    let document_json = serde_json::to_string(&checked.doc)?;
     Ok(NewDocument {
         filename: filename.to_string(),
         kind,

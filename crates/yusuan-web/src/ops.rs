@@ -160,7 +160,7 @@ async fn store_once(
     })
     .await
     .map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "读取该文件时出错"))?
-    .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     unit_allowed(viewer, &analysed.unit)?;
     Ok(state.store.put_document(&analysed).await?.1)
 }
@@ -176,7 +176,7 @@ pub async fn check_budget(state: &AppState, text: String) -> Result<(), Problem>
     tokio::task::spawn_blocking(move || analyze::budget(&text).map(|_| ()))
         .await
         .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "预算源文件校验失败"))?
-        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))
+        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
 }
 
 /// A department user uploads only for its own units (the bureau for anyone): a document of
@@ -342,7 +342,7 @@ pub async fn next_year(state: &AppState, viewer: &Viewer, hash: &str) -> Result<
             .await?
             .ok_or_else(Problem::not_found)?;
         let b = crate::analyze::budget(&String::from_utf8_lossy(&content))
-            .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+            .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
         return draft(&b);
     }
     let doc: yusuan_core::Document = serde_json::from_str(&d.document_json)
@@ -375,13 +375,13 @@ pub async fn render(
         ));
     }
     tokio::task::spawn_blocking(move || {
-        let text = String::from_utf8(content).map_err(|e| e.to_string())?;
+        let text = String::from_utf8(content).map_err(|_| analyze::AnalyzeError::NotUtf8)?;
         let doc = analyze::published(&analyze::budget(&text)?)?;
-        yusuan_publish::render(&doc, format).map_err(|e| e.to_string())
+        Ok::<_, analyze::AnalyzeError>(yusuan_publish::render(&doc, format)?)
     })
     .await
     .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "生成文档时出错"))?
-    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e))
+    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 
 /// A download name for a published budget: `单位-2025年部门预算.pdf`, safe in a header.

@@ -119,7 +119,7 @@ pub fn user(cmd: UserCommand) -> Result<(), String> {
                     RoleArg::Public => Role::Public,
                 };
                 let store = Store::open(&db.database).await.map_err(|e| e.to_string())?;
-                let hash = password::hash(&password)?;
+                let hash = password::hash(&password).map_err(|e| e.to_string())?;
                 store
                     .create_user(&username, &hash, role, &units)
                     .await
