@@ -236,6 +236,36 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
                 )?;
             }
         }
+        // A binary workbook is streamed too: a range would be allocated for the sheet's whole
+        // extent before any cell is seen (a cell at the last row and column: 512 GiB).
+        Sheets::Xlsb(x) => {
+            let why = |e| crate::reason_detail("无法读取工作表", e);
+            // Formulas are their own pass over the sheet's records; their places are kept
+            // (as many as cells may be).
+            let mut formulas = std::collections::HashSet::new();
+            let mut reader = x.worksheet_cells_reader(name).map_err(why)?;
+            while let Some(c) = reader.next_formula().map_err(why)? {
+                if !c.get_value().is_empty() {
+                    if formulas.len() >= MAX_CELLS {
+                        return Err(format!("单元格超过 {MAX_CELLS} 个，不像一份预算公开表"));
+                    }
+                    formulas.insert(c.get_position());
+                }
+            }
+            drop(reader);
+            let mut reader = x.worksheet_cells_reader(name).map_err(why)?;
+            while let Some(c) = reader.next_cell().map_err(why)? {
+                let pos = c.get_position();
+                keep(
+                    SheetCell {
+                        pos,
+                        value: Data::from(c.get_value().clone()),
+                        formula: formulas.contains(&pos),
+                    },
+                    budget,
+                )?;
+            }
+        }
         other => {
             let range = other
                 .worksheet_range(name)

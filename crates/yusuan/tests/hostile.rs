@@ -421,6 +421,88 @@ fn a_far_off_cell_is_refused_before_a_grid_is_built() {
     );
 }
 
+/// One binary-workbook record (MS-XLSB 2.1.4): its type and size as 7-bit groups, then its body.
+fn xlsb_record(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
+    if typ < 0x80 {
+        out.push(typ as u8);
+    } else {
+        out.extend([(typ & 0x7F) as u8 | 0x80, (typ >> 7) as u8]);
+    }
+    let mut len = body.len();
+    loop {
+        let b = (len & 0x7F) as u8;
+        len >>= 7;
+        if len == 0 {
+            out.push(b);
+            break;
+        }
+        out.push(b | 0x80);
+    }
+    out.extend_from_slice(body);
+}
+
+/// A wide string (MS-XLSB 2.5.166): its length in UTF-16 units, then the units.
+fn xlsb_str(s: &str) -> Vec<u8> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let mut out = (units.len() as u32).to_le_bytes().to_vec();
+    out.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+    out
+}
+
+/// A binary workbook (.xlsb) of one sheet with a number at A1 and one at (`row`, `col`),
+/// 0-based, its dimension saying so.
+fn sparse_xlsb(row: u32, col: u32) -> Vec<u8> {
+    let mut workbook = Vec::new();
+    let mut sheet_entry = [0u32.to_le_bytes(), 1u32.to_le_bytes()].concat();
+    sheet_entry.extend(xlsb_str("rId1"));
+    sheet_entry.extend(xlsb_str("表一"));
+    xlsb_record(&mut workbook, 0x009C, &sheet_entry); // BrtBundleSh
+    xlsb_record(&mut workbook, 0x0090, &[]); // BrtEndBundleShs
+    xlsb_record(&mut workbook, 0x009D, &[]); // BrtCalcProp: no names follow
+    let mut sheet = Vec::new();
+    let dim = [0, row, 0, col].map(u32::to_le_bytes).concat();
+    xlsb_record(&mut sheet, 0x0094, &dim); // BrtWsDim
+    xlsb_record(&mut sheet, 0x0091, &[]); // BrtBeginSheetData
+    for (r, c) in [(0, 0), (row, col)] {
+        xlsb_record(&mut sheet, 0x0000, &r.to_le_bytes()); // BrtRowHdr
+        let mut cell = c.to_le_bytes().to_vec();
+        cell.extend([0u8; 4]);
+        cell.extend(1.0f64.to_le_bytes());
+        xlsb_record(&mut sheet, 0x0005, &cell); // BrtCellReal
+    }
+    xlsb_record(&mut sheet, 0x0092, &[]); // BrtEndSheetData
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, body) in [
+        ("xl/workbook.bin", workbook),
+        ("xl/_rels/workbook.bin.rels", rels.as_bytes().to_vec()),
+        ("xl/worksheets/sheet1.bin", sheet),
+    ] {
+        zip.start_file(name, opts).expect("start");
+        zip.write_all(&body).expect("write");
+    }
+    zip.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn a_far_off_cell_in_a_binary_workbook_is_refused_before_a_grid_is_built() {
+    // The last cell of a sheet: a grid of 17 billion cells if the range were built.
+    let p = temp("sparse-far.xlsb", &sparse_xlsb(1_048_575, 16_383));
+    refused(&p, "超出合理的表格范围");
+    let p = temp("sparse-ok.xlsb", &sparse_xlsb(39, 9));
+    let out = run(
+        &["read", p.to_str().expect("path"), "--format", "human"],
+        Duration::from_secs(20),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// An OpenDocument sheet whose one valued cell is repeated `rows` x `cols` times.
 fn repeated_ods(rows: u64, cols: u64) -> Vec<u8> {
     let content = format!(
