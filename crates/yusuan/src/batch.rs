@@ -214,7 +214,7 @@ pub fn run(
             match output {
                 Output::Csv => out.write_all(summary_csv_line(row).as_bytes())?,
                 Output::Json => {
-                    serde_json::to_writer(&mut *out, row).map_err(io::Error::other)?;
+                    serde_json::to_writer(&mut *out, row).map_err(render::json_error)?;
                     writeln!(out)?;
                 }
                 Output::Human { .. } => {}

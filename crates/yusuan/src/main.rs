@@ -374,7 +374,7 @@ fn main() -> ExitCode {
     let max = cli.max_size.saturating_mul(1 << 20);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let result = match cli.command {
+    match cli.command {
         Command::Check {
             files,
             format,
@@ -384,129 +384,144 @@ fn main() -> ExitCode {
             as_one,
         } => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let files = expand_dirs(&files);
-            if files.is_empty() {
-                return fail("没有找到可审核的文件（.pdf、.txt、.xlsx、.xls）");
-            }
             let output = match format {
                 CheckFormat::Human => batch::Output::Human { quiet, color },
                 CheckFormat::Json => batch::Output::Json,
                 CheckFormat::Csv => batch::Output::Csv,
             };
-            let jobs = jobs.unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-            });
-            let r = if as_one {
-                let joined = PathBuf::from(
-                    files
-                        .iter()
-                        .map(|f| f.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                );
-                batch::run(
-                    std::slice::from_ref(&joined),
-                    |_, auditor| check_as_one(&files, max, auditor),
-                    1,
-                    output,
-                    summary,
-                    false,
-                    &mut out,
-                )
-            } else {
-                let several = files.len() > 1;
-                batch::run(
-                    &files,
-                    |f, auditor| check_file(f, max, auditor),
-                    jobs,
-                    output,
-                    summary,
-                    several,
-                    &mut out,
-                )
-            };
-            return finish(r);
+            check(&files, output, summary, jobs, as_one, max, &mut out)
         }
         Command::Read {
             file,
             format,
             budget,
-        } => {
-            let (doc, _) = match load(&file, max) {
-                Ok(x) => x,
-                Err(e) => return fail(&e),
-            };
-            if budget {
-                let b = yusuan_read::budget::budget_of(&doc);
-                let toml = match b.to_toml() {
-                    Ok(t) => t,
-                    Err(e) => return fail(&format!("预算源无法写出：{e}")),
-                };
-                let r = write!(
-                    out,
-                    "# Budget read from {} by `yusuan read --budget`.\n\
-                     # Texts the document does not print as data (reasons, goals) are to be written.\n{}",
-                    doc.source, toml
-                );
-                return finish(r.map(|()| 0));
-            }
-            match format {
-                Format::Json => {
-                    let open = yusuan_audit::unresolved(&doc).len();
-                    if open > 0 {
-                        eprintln!(
-                            "注意：说明中有 {open} 个数字未能归属、无法与表格核对（--format human 列出）"
-                        );
-                    }
-                    serde_json::to_writer_pretty(&mut out, &doc)
-                        .map_err(std::io::Error::other)
-                        .and_then(|_| writeln!(out))
-                }
-                Format::Human => render::outline(&mut out, &doc),
-            }
-        }
+        } => read(&file, format, budget, max, &mut out),
         Command::Publish {
             budget,
             out,
             format,
             profile,
-        } => {
-            return match publish(&budget, &out, &format, profile.as_deref()) {
-                Ok(code) => ExitCode::from(code),
-                Err(e) => fail(&e),
-            };
-        }
-        Command::Serve(args) => {
-            return match server::serve(args) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&e),
-            };
-        }
-        Command::User(cmd) => {
-            return match server::user(cmd) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&e),
-            };
-        }
-        Command::Rules { format } => match format {
-            Format::Json => serde_json::to_writer_pretty(&mut out, RULES)
-                .map_err(std::io::Error::other)
-                .and_then(|_| writeln!(out)),
-            Format::Human => RULES.iter().try_for_each(|r| {
-                // The severities the rule emits besides info: "error", or "error/warning".
-                let severity = match r.weaker {
-                    Some(w) if w != r.severity => format!("{}/{}", r.severity.label(), w.label()),
-                    _ => r.severity.label().to_string(),
-                };
-                writeln!(
-                    out,
-                    "{:<28} {:<13} {:<14} {}\n{:<28} {}",
-                    r.id, severity, r.scope, r.title, "", r.doc
-                )
-            }),
+        } => match publish(&budget, &out, &format, profile.as_deref()) {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => fail(&e),
         },
+        Command::Serve(args) => match server::serve(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
+        Command::User(cmd) => match server::user(cmd) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
+        Command::Rules { format } => finish(rules(format, &mut out).map(|()| 0)),
+    }
+}
+
+/// `yusuan check`: the files (directories walked) one by one, or as one document.
+fn check(
+    files: &[PathBuf],
+    output: batch::Output,
+    summary: bool,
+    jobs: Option<usize>,
+    as_one: bool,
+    max: u64,
+    out: &mut impl Write,
+) -> ExitCode {
+    let files = expand_dirs(files);
+    if files.is_empty() {
+        return fail("没有找到可审核的文件（.pdf、.txt、.xlsx、.xls）");
+    }
+    let jobs = jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let r = if as_one {
+        let joined = PathBuf::from(
+            files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" + "),
+        );
+        batch::run(
+            std::slice::from_ref(&joined),
+            |_, auditor| check_as_one(&files, max, auditor),
+            1,
+            output,
+            summary,
+            false,
+            out,
+        )
+    } else {
+        let several = files.len() > 1;
+        batch::run(
+            &files,
+            |f, auditor| check_file(f, max, auditor),
+            jobs,
+            output,
+            summary,
+            several,
+            out,
+        )
     };
-    finish(result.map(|()| 0))
+    finish(r)
+}
+
+/// `yusuan read`: the Document model (JSON or an outline), or the Budget it states.
+fn read(file: &PathBuf, format: Format, budget: bool, max: u64, out: &mut impl Write) -> ExitCode {
+    let (doc, _) = match load(file, max) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    if budget {
+        let b = yusuan_read::budget::budget_of(&doc);
+        let toml = match b.to_toml() {
+            Ok(t) => t,
+            Err(e) => return fail(&format!("预算源无法写出：{e}")),
+        };
+        let r = write!(
+            out,
+            "# Budget read from {} by `yusuan read --budget`.\n\
+             # Texts the document does not print as data (reasons, goals) are to be written.\n{}",
+            doc.source, toml
+        );
+        return finish(r.map(|()| 0));
+    }
+    let r = match format {
+        Format::Json => {
+            let open = yusuan_audit::unresolved(&doc).len();
+            if open > 0 {
+                eprintln!(
+                    "注意：说明中有 {open} 个数字未能归属、无法与表格核对（--format human 列出）"
+                );
+            }
+            serde_json::to_writer_pretty(&mut *out, &doc)
+                .map_err(render::json_error)
+                .and_then(|_| writeln!(out))
+        }
+        Format::Human => render::outline(out, &doc),
+    };
+    finish(r.map(|()| 0))
+}
+
+/// `yusuan rules`: the catalog.
+fn rules(format: Format, out: &mut impl Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, RULES)
+            .map_err(render::json_error)
+            .and_then(|_| writeln!(out)),
+        Format::Human => RULES.iter().try_for_each(|r| {
+            // The severities the rule emits besides info: "error", or "error/warning".
+            let severity = match r.weaker {
+                Some(w) if w != r.severity => format!("{}/{}", r.severity.label(), w.label()),
+                _ => r.severity.label().to_string(),
+            };
+            writeln!(
+                out,
+                "{:<28} {:<13} {:<14} {}\n{:<28} {}",
+                r.id, severity, r.scope, r.title, "", r.doc
+            )
+        }),
+    }
 }
 
 /// The exit code of a command that wrote `written` (its own code when it wrote all).

@@ -6,7 +6,7 @@ use yusuan_audit::{Finding, Severity};
 use yusuan_core::Document;
 
 pub fn json(out: &mut impl Write, doc: &Document, findings: &[Finding]) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &Report::new(doc, findings)).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, &Report::new(doc, findings)).map_err(json_error)?;
     writeln!(out)
 }
 
@@ -171,4 +171,13 @@ pub fn outline(out: &mut impl Write, doc: &Document) -> io::Result<()> {
         writeln!(out, "注意：{}", n.message)?;
     }
     Ok(())
+}
+
+/// A JSON writer's failure as the I/O error it was, when it was one (a closed pipe stays a
+/// closed pipe, which ends the command quietly).
+pub fn json_error(e: serde_json::Error) -> io::Error {
+    match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    }
 }

@@ -481,3 +481,31 @@ fn read_lists_the_figures_it_could_not_attribute() {
         String::from_utf8_lossy(&json.stderr)
     );
 }
+
+/// `yusuan read FILE | head` ends quietly: a closed pipe is not an error, in JSON too (the JSON
+/// writer's failure keeps the pipe's kind).
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    let example = example();
+    for args in [
+        vec!["read", example.to_str().expect("path"), "--format", "json"],
+        vec!["check", example.to_str().expect("path"), "--format", "json"],
+        vec!["rules", "--format", "json"],
+    ] {
+        let mut child = bin()
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // Read one byte, then close the pipe while the command is still writing.
+        let mut first = [0u8; 1];
+        let mut stdout = child.stdout.take().expect("stdout");
+        std::io::Read::read_exact(&mut stdout, &mut first).expect("some output");
+        drop(stdout);
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("输出失败"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
