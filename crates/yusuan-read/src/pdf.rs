@@ -635,9 +635,10 @@ fn orient(chars: &[Char], rulings: &[Ruling]) -> (Vec<Glyph>, Vec<grid::Line>) {
     (glyphs, lines)
 }
 
-/// Lines: glyphs whose baselines are within a third of the font size; cells: runs of glyphs
-/// with gaps under half an em.
-fn group_lines(mut glyphs: Vec<Glyph>) -> Vec<PLine> {
+/// Glyphs grouped into printed lines, top first: glyphs whose baselines are within a third of
+/// the font size (that of the first glyph of the line, or the largest so far) are one line.
+/// Each line is its baseline, its largest font size and its glyphs from left to right.
+fn baselines(mut glyphs: Vec<Glyph>) -> Vec<(f32, f32, Vec<Glyph>)> {
     glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
     let mut lines: Vec<(f32, f32, Vec<Glyph>)> = Vec::new();
     for g in glyphs {
@@ -649,10 +650,17 @@ fn group_lines(mut glyphs: Vec<Glyph>) -> Vec<PLine> {
             _ => lines.push((g.y, g.size, vec![g])),
         }
     }
+    for (_, _, v) in &mut lines {
+        v.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
     lines
+}
+
+/// Lines (see [`baselines`]); cells: runs of glyphs with gaps under half an em.
+fn group_lines(glyphs: Vec<Glyph>) -> Vec<PLine> {
+    baselines(glyphs)
         .into_iter()
-        .map(|(y, size, mut v)| {
-            v.sort_by(|a, b| a.x.total_cmp(&b.x));
+        .map(|(y, size, v)| {
             let mut cells: Vec<PCell> = Vec::new();
             let mut last_end = f32::NEG_INFINITY;
             for g in v {

@@ -383,22 +383,10 @@ fn is_figure(text: &str) -> bool {
 }
 
 /// Group a cell's glyphs into pieces, one per printed line (top first).
-fn pieces(mut glyphs: Vec<Glyph>) -> Vec<Piece> {
-    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
-    let mut lines: Vec<(f32, f32, Vec<Glyph>)> = Vec::new();
-    for g in glyphs {
-        match lines.last_mut() {
-            Some((y, size, v)) if (*y - g.y).abs() <= size.max(g.size) * 0.35 => {
-                v.push(g);
-                *size = size.max(g.size);
-            }
-            _ => lines.push((g.y, g.size, vec![g])),
-        }
-    }
-    lines
+fn pieces(glyphs: Vec<Glyph>) -> Vec<Piece> {
+    super::baselines(glyphs)
         .into_iter()
-        .map(|(y, _, mut v)| {
-            v.sort_by(|a, b| a.x.total_cmp(&b.x));
+        .map(|(y, _, v)| {
             let mut text = String::new();
             let mut end = f32::NEG_INFINITY;
             for g in v {
