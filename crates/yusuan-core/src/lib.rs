@@ -13,5 +13,6 @@ pub use catalog::{Catalog, Classification, Lookup};
 pub use document::*;
 pub use money::{
     compare_same, compare_sum, format_fen, Agreement, Amount, AmountError, Money, MoneyUnit,
+    UnknownUnit,
 };
 pub use profile::Profile;

@@ -48,6 +48,26 @@ impl MoneyUnit {
     }
 }
 
+/// A unit written other than 万元 or 元 where one of them must be written (a budget source's
+/// `money_unit`, a template's `unit`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("金额单位只能是“万元”或“元”，而不是“{0}”")]
+pub struct UnknownUnit(pub String);
+
+impl std::str::FromStr for MoneyUnit {
+    type Err = UnknownUnit;
+
+    /// Exactly 万元 or 元 (a label to decide by, unlike [`MoneyUnit::from_label`], which finds
+    /// the unit in a printed line).
+    fn from_str(s: &str) -> Result<MoneyUnit, UnknownUnit> {
+        match s {
+            "万元" => Ok(MoneyUnit::WanYuan),
+            "元" => Ok(MoneyUnit::Yuan),
+            other => Err(UnknownUnit(other.to_string())),
+        }
+    }
+}
+
 /// An amount as printed: its exact value in fen, its unit and how many decimals were printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Amount {

@@ -19,6 +19,7 @@ pub mod xlsx;
 use yusuan_core::budget::Budget;
 use yusuan_core::{DocKind, Document, Span, Spanned};
 
+pub use narrative::NarrativeError;
 pub use template::{Template, TemplateError};
 
 /// The ids of the bundled region templates, for messages and choices.
@@ -37,6 +38,8 @@ pub enum PublishError {
     },
     #[error("写入文件失败：{0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Narrative(#[from] narrative::NarrativeError),
 }
 
 /// A format a disclosure is published in.
@@ -142,25 +145,20 @@ pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, Publis
         .unwrap_or("chongqing");
     let template =
         Template::find(id).ok_or_else(|| PublishError::UnknownProfile(id.to_string()))?;
-    Ok(derive_with(budget, template))
+    derive_with(budget, template)
 }
 
 /// The disclosure of `budget` in `template` (a bundled one or one read from a file).
-pub fn derive_with(budget: &Budget, template: &Template) -> Document {
-    let (sections, after) = match template.narrative {
-        template::Narrative::Chongqing => (narrative::chongqing(budget), Vec::new()),
-        template::Narrative::Shanghai => (
-            narrative::shanghai(budget),
-            narrative::shanghai_after(budget),
-        ),
-    };
+pub fn derive_with(budget: &Budget, template: &Template) -> Result<Document, PublishError> {
+    let sections = narrative::sections(budget, template, &template.sections)?;
+    let after = narrative::sections(budget, template, &template.after_tables)?;
     let tables = derive::tables(template, budget);
     let title = sections
         .get(template.title_section)
         .map(|s| s.heading.clone());
     let sections_after_tables = after.len();
     let sections = sections.into_iter().chain(after).collect();
-    Document {
+    Ok(Document {
         source: format!("{}（{} 年）", budget.unit.name, budget.year),
         profile: Some(template.id.clone()),
         title: title.map(|t| Spanned {
@@ -181,7 +179,7 @@ pub fn derive_with(budget: &Budget, template: &Template) -> Document {
         tables,
         sections_after_tables,
         ..Document::default()
-    }
+    })
 }
 
 /// The printed form of a heading: "一、部门基本情况", "（一）收入预算。".

@@ -8,7 +8,7 @@
 //! `{fund}` (一般公共预算, 政府性基金预算 ...). A header cell `{listed_sources}` stands for one cell
 //! per source the budget lists.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 use yusuan_core::budget::Source;
 use yusuan_core::MoneyUnit;
@@ -19,23 +19,58 @@ use yusuan_core::MoneyUnit;
 pub struct Template {
     /// The region it publishes for, as budgets name it in `unit.region` (chongqing).
     pub id: String,
-    /// The narrative's writer (its phrases are still code: see ARCHITECTURE.md).
-    pub narrative: Narrative,
     /// Which narrative section's heading is the document's title (0-based).
     #[serde(default)]
     pub title_section: usize,
     /// The unit of the tables' amounts unless a table says otherwise: 万元 or 元.
     #[serde(with = "unit_label")]
     pub unit: MoneyUnit,
+    /// The words of a change (增加 / 减少 / 持平, and its reason), for `change()` in texts.
+    #[serde(default)]
+    pub phrases: Option<Phrases>,
+    /// The narrative printed before the tables, section by section.
+    #[serde(default)]
+    pub sections: Vec<SectionSpec>,
+    /// The sections printed after the tables (Shanghai's 其他相关情况说明).
+    #[serde(default)]
+    pub after_tables: Vec<SectionSpec>,
+    /// The glossary (名词解释), given to the texts as `terms`.
+    #[serde(default)]
+    pub terms: Vec<Term>,
     pub tables: Vec<TableSpec>,
 }
 
-/// The narratives yusuan can write.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Narrative {
-    Chongqing,
-    Shanghai,
+/// One entry of a glossary.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub term: String,
+    pub meaning: String,
+}
+
+/// How a change is said. `increase`, `decrease` and `level` take `{prior_year}` and
+/// `{amount}` (the difference in 万元); `reason` takes `{change}` and `{reason}`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    pub increase: String,
+    pub decrease: String,
+    pub level: String,
+    pub reason: String,
+}
+
+/// One section of the narrative: its level (0 a title, 1 一、, 2 （一）), number and heading,
+/// and its text (minijinja over the budget's figures; see `narrative.rs`), one paragraph per
+/// line. A heading ending in 。 has its first paragraph printed on its line.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSpec {
+    pub level: u8,
+    #[serde(default)]
+    pub number: String,
+    pub heading: String,
+    #[serde(default)]
+    pub text: String,
 }
 
 /// One table of a template.
@@ -154,8 +189,8 @@ pub enum Value {
 }
 
 impl TryFrom<String> for Value {
-    type Error = String;
-    fn try_from(s: String) -> Result<Value, String> {
+    type Error = ValueError;
+    fn try_from(s: String) -> Result<Value, ValueError> {
         Ok(match s.as_str() {
             "total" => Value::Total,
             "basic" => Value::Basic,
@@ -168,13 +203,13 @@ impl TryFrom<String> for Value {
                     Source::ALL
                         .into_iter()
                         .find(|s| s.label() == label)
-                        .ok_or_else(|| format!("没有“{label}”这个资金来源"))?,
+                        .ok_or_else(|| ValueError(format!("没有“{label}”这个资金来源")))?,
                 ),
                 None => {
-                    return Err(format!(
+                    return Err(ValueError(format!(
                         "“{other}”不是金额：应为 total、basic、project、prior、fiscal、\
                          listed_sources 或 source:资金来源"
-                    ))
+                    )))
                 }
             },
         })
@@ -191,11 +226,13 @@ pub enum Fixed {
 }
 
 impl TryFrom<String> for Fixed {
-    type Error = String;
-    fn try_from(s: String) -> Result<Fixed, String> {
+    type Error = ValueError;
+    fn try_from(s: String) -> Result<Fixed, ValueError> {
         match s.strip_prefix('=') {
             Some(value) => match Value::try_from(value.to_string())? {
-                Value::ListedSources => Err("listed_sources 只能用于功能分类表的列".to_string()),
+                Value::ListedSources => Err(ValueError(
+                    "listed_sources 只能用于功能分类表的列".to_string(),
+                )),
                 v => Ok(Fixed::Amount(v)),
             },
             None => Ok(Fixed::Text(s)),
@@ -247,6 +284,11 @@ pub struct Expenditure {
     pub columns: Vec<Value>,
 }
 
+/// A cell value a template names wrongly (said inside the TOML parser's message).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ValueError(String);
+
 /// Why a template cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[error("发布模板有误：{0}")]
@@ -279,6 +321,20 @@ impl Template {
             }
             if let Some(m) = spec.merges.iter().find(|m| m[0] >= spec.header.len()) {
                 return Err(bad(&format!("合并单元格 {m:?} 不在表头中")));
+            }
+        }
+        let narrative = t.sections.iter().chain(&t.after_tables);
+        if narrative.clone().next().is_some() && t.phrases.is_none() {
+            return Err(TemplateError(
+                "有说明文字（sections）就要有 [phrases]：increase、decrease、level、reason".into(),
+            ));
+        }
+        let env = crate::narrative::environment(&t, 0);
+        for s in narrative {
+            for text in [&s.heading, &s.text] {
+                if let Err(e) = env.template_from_str(text) {
+                    return Err(TemplateError(format!("说明文字“{}”：{e}", s.heading)));
+                }
             }
         }
         Ok(t)
@@ -316,32 +372,23 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// A unit written as its label, 万元 or 元.
-fn unit_of(label: &str) -> Result<MoneyUnit, String> {
-    match label {
-        "万元" => Ok(MoneyUnit::WanYuan),
-        "元" => Ok(MoneyUnit::Yuan),
-        other => Err(format!("金额单位只能是“万元”或“元”，而不是“{other}”")),
-    }
-}
-
 mod unit_label {
     use serde::{Deserialize, Deserializer};
     use yusuan_core::MoneyUnit;
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<MoneyUnit, D::Error> {
-        super::unit_of(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
 mod opt_unit_label {
-    use serde::{Deserialize, Deserializer};
+    use serde::Deserializer;
     use yusuan_core::MoneyUnit;
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MoneyUnit>, D::Error> {
-        super::unit_of(&String::deserialize(d)?)
-            .map(Some)
-            .map_err(serde::de::Error::custom)
+        super::unit_label::deserialize(d).map(Some)
     }
 }
 
@@ -363,7 +410,6 @@ mod tests {
     fn a_mistake_in_a_template_is_named() {
         let bad = r#"
 id = "x"
-narrative = "chongqing"
 unit = "万元"
 [[tables]]
 title = "t"

@@ -14,12 +14,34 @@ fn example() -> Budget {
     Budget::from_toml(&text).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-/// A new region's template: four tables of its own, amounts in 元 but for the 三公 table.
+/// A new region's template: its narrative in its own words, and four tables of its own,
+/// amounts in 元 but for the 三公 table.
 const DEMO: &str = r#"
 id = "demo"
-narrative = "chongqing"
-title_section = 1
+title_section = 0
 unit = "元"
+
+# Its narrative: two sections in its own words, and its way of saying a change.
+[phrases]
+increase = "较上年多{amount}万元"
+decrease = "较上年少{amount}万元"
+level = "与上年相同"
+reason = "{change}（{reason}）"
+
+[[sections]]
+level = 0
+heading = "{{ name }}{{ year }}年{{ scope }}预算公开说明"
+
+[[sections]]
+level = 1
+number = "一"
+heading = "收支概况"
+text = '''
+{{ year }}年收入、支出预算均为{{ total.amount|wan }}万元，{{ change(total, reasons.income) }}。
+{% for c in classes %}
+{{ loop.index|chinese }}是{{ c.name }}{{ c.amount|wan }}万元。
+{% endfor %}
+'''
 
 [[tables]]
 number = "附表1"
@@ -66,8 +88,12 @@ fn a_template_file_written_here_publishes_the_budget() {
     let template = Template::from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
 
     let b = example();
-    let doc = derive_with(&b, &template);
+    let doc = derive_with(&b, &template).expect("publishes");
     assert_eq!(doc.profile.as_deref(), Some("demo"));
+    assert_eq!(
+        doc.title.as_ref().map(|t| t.value.as_str()),
+        Some("重庆市大渡口区人民政府办公室2025年部门预算公开说明")
+    );
     let titles: Vec<(Option<&str>, &str)> = doc
         .tables
         .iter()
@@ -111,10 +137,12 @@ fn a_template_file_written_here_publishes_the_budget() {
         "本部门2025年没有政府性基金预算支出。"
     );
 
-    // The whole rendering, reviewed as a snapshot.
+    // The whole rendering, reviewed as snapshots: the narrative in the template's words, the
+    // tables.
     let rendered = yusuan_publish::text::render(&doc);
-    let tables = &rendered[rendered.find("附表1").expect("the tables are printed")..];
-    insta::assert_snapshot!("demo_template_tables", tables);
+    let at = rendered.find("附表1").expect("the tables are printed");
+    insta::assert_snapshot!("demo_template_narrative", &rendered[..at]);
+    insta::assert_snapshot!("demo_template_tables", &rendered[at..]);
 }
 
 #[test]
@@ -131,4 +159,20 @@ fn a_template_must_name_its_amounts_rightly() {
     );
     let e = Template::from_toml(&bad).unwrap_err().to_string();
     assert!(e.contains("要么给出 amount"), "{e}");
+}
+
+#[test]
+fn a_narrative_that_names_a_figure_wrongly_is_refused_with_its_section() {
+    // A syntax error is found when the file is read.
+    let bad = DEMO.replace("{% endfor %}", "{% endfor");
+    let e = Template::from_toml(&bad).unwrap_err().to_string();
+    assert!(e.contains("收支概况"), "{e}");
+    // A figure the budget does not have is an error when publishing, never an empty string.
+    let bad = DEMO.replace("total.amount|wan", "totl.amount|wan");
+    let template = Template::from_toml(&bad).expect("parses");
+    let e = derive_with(&example(), &template).unwrap_err().to_string();
+    assert!(e.contains("收支概况") && e.contains("undefined"), "{e}");
+    // Sentences need their phrases.
+    let bad = DEMO.replace("[phrases]", "[phrasing]");
+    assert!(Template::from_toml(&bad).is_err());
 }

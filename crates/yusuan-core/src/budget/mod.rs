@@ -423,17 +423,15 @@ mod unit_label {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<MoneyUnit, D::Error> {
-        super::unit_from_label(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(|e: crate::money::UnknownUnit| serde::de::Error::custom(super::in_source(&e)))
     }
 }
 
-/// The unit a source names in `money_unit`.
-fn unit_from_label(label: &str) -> Result<MoneyUnit, String> {
-    match label {
-        "万元" => Ok(MoneyUnit::WanYuan),
-        "元" => Ok(MoneyUnit::Yuan),
-        other => Err(format!("money_unit 只能是“万元”或“元”，而不是“{other}”")),
-    }
+/// A unit a source's `money_unit` cannot be, said with the key's name.
+fn in_source(e: &crate::money::UnknownUnit) -> String {
+    format!("money_unit 只能是“万元”或“元”，而不是“{}”", e.0)
 }
 
 /// Totals of the line items by (class code) etc.

@@ -77,8 +77,9 @@ impl Budget {
             |e: toml::de::Error| vec![at(e.span().map(|s| s.start), e.message().to_string())];
         let head: Head = toml::from_str(text).map_err(to_err)?;
         if let Some(u) = &head.money_unit {
-            super::unit_from_label(u.get_ref())
-                .map_err(|message| vec![at(Some(u.span().start), message)])?;
+            u.get_ref()
+                .parse::<MoneyUnit>()
+                .map_err(|e| vec![at(Some(u.span().start), super::in_source(&e))])?;
         }
         let mut budget: Budget = toml::from_str(text).map_err(to_err)?;
         // Amounts were read as 万元; a source in 元 holds 1/10,000 of what was read.
