@@ -54,12 +54,20 @@ pub(crate) const OLD_NAME: Rule = rule!(
     "The narrative names a classification by a name its code no longer has in the document's year (医疗卫生与计划生育支出 for 210 卫生健康支出 in 2026)."
 );
 
+pub(crate) const COLON: Rule = rule!(
+    "edit.colon",
+    Warning,
+    "全部",
+    "“其中”后缺少冒号",
+    "A sentence that begins with 其中 to list the parts of what it follows takes a colon (其中：): “。其中拟购买货物334万元” lacks it, as does a paragraph that ends with “。其中” before its list. 其中， is accepted; 其中 inside a sentence (“，其中基本支出…”) is not asked."
+);
+
 pub(crate) const BLANK_PAGE: Rule = rule!(
     "edit.blank-page",
     Warning,
     "全部",
     "空白页",
-    "A page with no text between pages with text: a blank page left in, or a page that is only a picture (then its figures cannot be checked)."
+    "A page with no text between pages with text, or after the last one in a PDF (text cannot tell a blank last page from a final form feed): a blank page left in, or a page that is only a picture (then its figures cannot be checked)."
 );
 
 pub(crate) const CUT_LINE: Rule = rule!(
@@ -317,12 +325,15 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     scope_words(ctx, &pieces, sink);
     let mut wan_only: Vec<(Location, String)> = Vec::new();
     let mut car_names: Vec<(Location, String)> = Vec::new();
+    let mut colons: Vec<(Location, String)> = Vec::new();
     for piece in pieces.iter().filter(|p| p.para.is_some()) {
         money_unit(piece, &mut wan_only);
         three_public_name(piece, &mut car_names);
+        colon(piece, &mut colons);
     }
     for (rule, found, what) in [
         (&MONEY_UNIT, &wan_only, "：金额单位应为“万元”"),
+        (&COLON, &colons, "：句首的“其中”引出分项，其后应加冒号"),
         (
             &THREE_PUBLIC_NAME,
             &car_names,
@@ -364,23 +375,30 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             numbered.iter().map(|(l, _)| l.clone()).collect(),
         );
     }
-    // Table cells: markup and template words (a performance table's text cells).
+    // Table cells: markup and template words (a performance table's text cells, read as
+    // rows or kept as its texts).
     for t in &ctx.doc.tables {
-        for r in &t.rows {
-            for c in &r.cells {
-                // Markup or sentence punctuation: a text cell, not a figure or a name.
-                if !c.text.contains(['<', '。', '，', '；', '（', '(']) {
-                    continue;
-                }
-                let piece = Piece {
-                    text: &c.text,
-                    para: None,
-                    span: r.span,
-                    table: Some(t),
-                };
-                template(&piece, sink);
-                punctuation(&piece, sink);
+        let cells = t
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| (&c.text, r.span)));
+        let texts = t
+            .performance
+            .iter()
+            .flat_map(|p| p.texts.iter().map(|x| (&x.value, x.span)));
+        for (text, span) in cells.chain(texts) {
+            // Markup or sentence punctuation: a text cell, not a figure or a name.
+            if !text.contains(['<', '。', '，', '；', '（', '(']) {
+                continue;
             }
+            let piece = Piece {
+                text,
+                para: None,
+                span,
+                table: Some(t),
+            };
+            template(&piece, sink);
+            punctuation(&piece, sink);
         }
     }
 }
@@ -462,8 +480,10 @@ fn is_stop(c: char) -> bool {
 }
 
 fn punctuation(p: &Piece, sink: &mut Sink) {
-    // One pass: a stop whose next visible character is a stop too.
+    // One pass: a stop whose next visible character is a stop too. A text that does it again
+    // and again (a list pasted with its own stops) is one finding with every place.
     let mut prev: Option<(usize, char)> = None;
+    let mut found: Vec<(usize, char, char)> = Vec::new();
     for (i, d) in p.text.char_indices() {
         if d.is_whitespace() {
             continue;
@@ -471,21 +491,28 @@ fn punctuation(p: &Piece, sink: &mut Sink) {
         if let Some((at, c)) = prev {
             // (a list's "、" after "：" is not doubled punctuation)
             if is_stop(c) && is_stop(d) && !(c == '：' && d == '、') {
-                sink.emit(
-                    &PUNCTUATION,
-                    Level::Violated,
-                    format!(
-                        "“{}”：标点“{c}{d}”重复",
-                        around(p.text, at, c.len_utf8(), 12)
-                    ),
-                    vec![p.at(at)],
-                );
+                found.push((at, c, d));
                 prev = None;
                 continue;
             }
         }
         prev = Some((i, d));
     }
+    let Some(&(at, c, d)) = found.first() else {
+        return;
+    };
+    let mut locations: Vec<Location> = found.iter().map(|(i, ..)| p.at(*i)).collect();
+    locations.dedup();
+    sink.emit(
+        &PUNCTUATION,
+        Level::Violated,
+        format!(
+            "“{}”{}：标点“{c}{d}”重复",
+            around(p.text, at, c.len_utf8(), 12),
+            places_more(found.len())
+        ),
+        locations,
+    );
 }
 
 /// The visible characters of a text (whitespace dropped: a line break inside a word is the
@@ -758,6 +785,24 @@ fn money_unit(p: &Piece, found: &mut Vec<(Location, String)>) {
             continue;
         }
         found.push((p.at(i), around(p.text, i, '万'.len_utf8(), 12)));
+    }
+}
+
+/// A sentence opened by 其中 without its colon: “。其中拟购买货物…”, “…万元。其中” at the end of a
+/// paragraph (its list follows). What comes after is read past the layout's white space.
+fn colon(p: &Piece, found: &mut Vec<(Location, String)>) {
+    let v = visible(p.text);
+    for k in 0..v.len().saturating_sub(1) {
+        if !(v[k].1 == '其' && v[k + 1].1 == '中') {
+            continue;
+        }
+        if k.checked_sub(1).is_none_or(|j| v[j].1 != '。') {
+            continue;
+        }
+        if v.get(k + 2).is_some_and(|(_, c)| "：:，,".contains(*c)) {
+            continue;
+        }
+        found.push((p.at(v[k].0), around(p.text, v[k].0, "其中".len(), 10)));
     }
 }
 

@@ -86,6 +86,13 @@ fn function_tables<'t>(ctx: &Ctx<'t>) -> Vec<&'t Table> {
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     let tables = function_tables(ctx);
     if tables.is_empty() {
+        // A narrative published apart from its tables: its level marks are checked against
+        // the catalog.
+        for f in &ctx.doc.figures {
+            if let Subject::Unknown(label) = &f.subject {
+                catalog_level_slip(ctx.functional, f, &pieces(label), sink);
+            }
+        }
         return;
     }
     let mut indexes: Option<Vec<Index>> = None;
@@ -313,6 +320,58 @@ fn level_slip(f: &Figure, path: &[Piece], t: &Table, r: &crate::facts::CodedRow,
             );
             return;
         }
+    }
+}
+
+/// A level mark the catalog contradicts, where no function table is there to decide: a name
+/// the catalog never has at the level printed and has at exactly one other level, under one
+/// code, whose neighbours in the path (those the catalog knows) are its ancestors or
+/// descendants. “行政事业单位离退休（类）…（项）”: 20805 is a 款 (and the 项 after it is one of
+/// its own). Paths of one piece, or with codes printed, are left to the tables.
+fn catalog_level_slip(catalog: &yusuan_core::Catalog, f: &Figure, path: &[Piece], sink: &mut Sink) {
+    if path.len() < 2 || path.iter().any(|p| p.digits.is_some()) {
+        return;
+    }
+    let named = |name: &str| -> Vec<&str> {
+        [3, 5, 7]
+            .into_iter()
+            .flat_map(|n| catalog.codes_named(name, n))
+            .collect()
+    };
+    for (k, p) in path.iter().enumerate() {
+        if !catalog.codes_named(&p.name, p.level).is_empty() {
+            continue;
+        }
+        let [code] = named(&p.name)[..] else {
+            continue;
+        };
+        let related = |other: &str| other.starts_with(code) || code.starts_with(other);
+        let neighbours_fit = path
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != k)
+            .all(|(_, q)| {
+                let theirs = named(&q.name);
+                theirs.is_empty() || theirs.iter().any(|c| related(c))
+            });
+        if !neighbours_fit {
+            return;
+        }
+        sink.emit(
+            &ITEM_LEVEL,
+            Level::Violated,
+            format!(
+                "情况说明第{}行“{}（{}）”：{code} {}是{}级科目，应标注为（{}）",
+                f.span.line,
+                p.name,
+                level_word(p.level),
+                p.name,
+                level_word(code.len()),
+                level_word(code.len())
+            ),
+            vec![Location::new(f.span, None)],
+        );
+        return;
     }
 }
 

@@ -187,6 +187,7 @@ pub const RULES: &[Rule] = &[
     edit::DOC_NUMBER,
     edit::MONEY_UNIT,
     edit::THREE_PUBLIC_NAME,
+    edit::COLON,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,

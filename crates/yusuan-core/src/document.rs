@@ -519,6 +519,10 @@ pub struct Performance {
     /// header's column order be compared with the data's.
     pub positional: bool,
     pub indicators: Vec<IndicatorRow>,
+    /// The table's sentences as printed (the year's goal, a project's description): cells of
+    /// prose, for the editorial rules; their figures are not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub texts: Vec<Spanned<String>>,
 }
 
 /// One 三级 indicator as a goal table prints it (texts, as read); the indicator a budget decides

@@ -65,9 +65,16 @@ pub fn read_bytes_with_text(source: &str, bytes: &[u8]) -> Result<(Document, Str
 /// tables file): their texts joined with a page break, in order, under the names joined with
 /// " + ". Returns the document and the joined text its line numbers refer to.
 pub fn read_parts(parts: &[(String, Vec<u8>)]) -> Result<(Document, String), ReadError> {
-    let mut joined = Extracted::default();
+    let mut joined = Extracted {
+        pages: Some(0),
+        ..Extracted::default()
+    };
     for (name, bytes) in parts {
         let part = extract(name, bytes)?;
+        joined.pages = joined
+            .pages
+            .zip(part.pages)
+            .map(|(a, b)| a.saturating_add(b));
         let (pages_before, lines_before) = if joined.text.is_empty() {
             (0, 0)
         } else {
@@ -100,12 +107,27 @@ pub struct Extracted {
     pub text: String,
     /// Lines the page's clip cuts through (PDF only).
     pub cut_lines: Vec<yusuan_core::CutLine>,
+    /// How many pages were read, where the input has pages (PDF): text cannot tell a blank
+    /// last page from a final form feed, a PDF can.
+    pub pages: Option<u32>,
 }
 
 /// Read extracted text as a disclosure, keeping what the geometry said.
 pub fn read_extracted(source: &str, extracted: &Extracted) -> Document {
     let mut doc = read_text(source, &extracted.text);
     doc.cut_lines = extracted.cut_lines.clone();
+    // Pages after the last page with text are blank too, where the page count is known.
+    if let (Some(pages), Some(_)) = (extracted.pages, &doc.profile) {
+        let lines = lines::split_lines(&extracted.text);
+        let last_text = lines
+            .iter()
+            .filter(|l| !l.trimmed().is_empty() && !lines::is_page_number(l.trimmed()))
+            .filter_map(|l| l.page)
+            .max();
+        if let Some(last) = last_text {
+            doc.blank_pages.extend(last + 1..=pages);
+        }
+    }
     doc
 }
 
@@ -122,6 +144,7 @@ pub fn extract(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     let plain = |text: String| Extracted {
         text,
         cut_lines: Vec::new(),
+        pages: None,
     };
     #[cfg(feature = "excel")]
     if excel::looks_like_workbook(bytes) {

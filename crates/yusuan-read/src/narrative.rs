@@ -214,6 +214,17 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
                 p.unfinished = true;
             }
         }
+        // A sentence that stops, without its stop, right before a heading ("…预算为464.64万元"
+        // then "三、政府采购预算情况"). Only a sentence: clauses or an amount in it (a title, a
+        // "项目周期：…" field, a list's entry are not).
+        if open && !mid_clause && !centered && is_heading_line(t) {
+            if let Some((p, _)) = out.last_mut() {
+                let sentence = p.text.contains(['，', '；']) || AMOUNT.is_match(&p.text);
+                if sentence && !ITEM.is_match(&p.text) {
+                    p.unfinished = true;
+                }
+            }
+        }
         previous = Some(line);
         match out.last_mut() {
             Some((p, _)) if continues => {

@@ -893,6 +893,13 @@ fn read_performance(
             if t.is_empty() {
                 continue;
             }
+            // Prose (a goal, a description): sentence punctuation or markup in a cell.
+            if t.contains(['。', '；', '<']) {
+                perf.texts.push(Spanned {
+                    value: t.clone(),
+                    span,
+                });
+            }
             let amount = |v: String| Spanned {
                 value: cell_value(&v, true, unit),
                 span,

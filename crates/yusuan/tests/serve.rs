@@ -40,7 +40,7 @@ fn api_findings_are_those_of_check_json() {
         let api: Value = serde_json::from_slice(&body).unwrap();
         let report = &api["report"];
         if f.starts_with("chongqing") {
-            // Findings to compare: 5 errors and 8 warnings in this one.
+            // Findings to compare: 5 errors and 10 warnings in this one.
             assert_eq!(cli["summary"]["errors"], 5);
         }
         assert_eq!(report["findings"], cli["findings"], "{f}");
