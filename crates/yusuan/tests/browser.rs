@@ -256,7 +256,7 @@ fn sign_in_upload_review_compare_publish_download() {
     b.click("form[action='/upload'] button");
     b.wait("the report page", |b| b.url().contains("/documents/"));
     b.wait_text("错误（5）");
-    assert!(b.text().contains("警告（8）"));
+    assert!(b.text().contains("警告（10）"));
 
     // Follow a finding to its source line: highlighted, and the target of the link.
     b.click("a.loc[href='#L51']");
