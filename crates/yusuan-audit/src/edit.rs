@@ -62,6 +62,14 @@ pub(crate) const COLON: Rule = rule!(
     "A sentence that begins with 其中 to list the parts of what it follows takes a colon (其中：): “。其中拟购买货物334万元” lacks it, as does a paragraph that ends with “。其中” before its list. 其中， is accepted; 其中 inside a sentence (“，其中基本支出…”) is not asked."
 );
 
+pub(crate) const CONTENTS: Rule = rule!(
+    "edit.contents",
+    Warning,
+    "全部",
+    "目录与正文标题不一致",
+    "A part the table of contents (目录) names with a slip against the body's heading of the same number (目录 “第四部分 名称解释”, the body “第四部分 名词解释”): one or two characters changed, left out or added. Parts are matched by their number; a title worded otherwise is not compared."
+);
+
 pub(crate) const BLANK_PAGE: Rule = rule!(
     "edit.blank-page",
     Warning,
@@ -214,6 +222,66 @@ fn opens_entry(text: &str) -> bool {
     }
 }
 
+/// "第四部分名词解释" -> ("第四部分", "名词解释"): a part's number and its title, compacted.
+fn part(heading: &str) -> Option<(String, String)> {
+    let c: String = heading.chars().filter(|ch| !ch.is_whitespace()).collect();
+    let rest = c.strip_prefix('第')?;
+    let number = rest.trim_start_matches(|ch: char| "一二三四五六七八九十".contains(ch));
+    let title = number.strip_prefix("部分")?;
+    let head = &c[..c.len() - title.len()];
+    (head.chars().count() > 3).then(|| (head.to_string(), title.to_string()))
+}
+
+/// Each part the 目录 lists against the body's heading of the same number.
+fn contents(ctx: &Ctx, sink: &mut Sink) {
+    for entry in &ctx.doc.contents {
+        let Some((number, listed)) = part(&entry.value) else {
+            continue;
+        };
+        let body = ctx.doc.sections.iter().find_map(|s| {
+            part(&s.heading)
+                .filter(|(n, _)| *n == number)
+                .map(|(_, title)| (title, s.span))
+        });
+        let Some((printed, span)) = body else {
+            continue;
+        };
+        // The same title with a slip in it: a character or two changed, left out or added
+        // (名称解释 for 名词解释). A title worded otherwise (a shorter name of the unit), or a
+        // heading the body wraps, is not compared.
+        let (a, b): (Vec<char>, Vec<char>) = (listed.chars().collect(), printed.chars().collect());
+        let slips = edit_distance(&a, &b);
+        if slips == 0 || slips > 2 || a.len().min(b.len()) <= slips * 2 {
+            continue;
+        }
+        sink.emit(
+            &CONTENTS,
+            Level::Violated,
+            format!("目录中的“{number} {listed}”与正文标题“{number} {printed}”不一致"),
+            vec![Location::new(entry.span, None), Location::new(span, None)],
+        );
+    }
+}
+
+/// How many characters must change, go or come to turn `a` into `b` (Levenshtein).
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// A piece of text to read, with where it is.
 struct Piece<'a> {
     text: &'a str,
@@ -233,6 +301,7 @@ impl Piece<'_> {
 }
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    contents(ctx, sink);
     for &page in &ctx.doc.blank_pages {
         sink.emit(
             &BLANK_PAGE,

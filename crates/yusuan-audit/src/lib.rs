@@ -188,6 +188,7 @@ pub const RULES: &[Rule] = &[
     edit::MONEY_UNIT,
     edit::THREE_PUBLIC_NAME,
     edit::COLON,
+    edit::CONTENTS,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,

@@ -964,6 +964,24 @@ fn edit_colon() {
     assert!(!audit(&comma).iter().any(|f| f.rule == "edit.colon"));
 }
 
+/// The npc 2019 narrative's 目录 lists its four parts as the body titles them; a part renamed in
+/// the contents is found at the entry, and a title cut short there is not.
+#[test]
+fn edit_contents() {
+    let Some(text) = corpus("jiangsu-npc-office-2019-dept-budget-text.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, "第四部分 名词解释", "名词解释", "名称解释");
+    expect("edit.contents", Severity::Warning, &text, &variant, line);
+    let (cut, _) = edit(
+        &text,
+        "第三部分 2019年度部门预算情况说明",
+        "预算情况说明",
+        "预算",
+    );
+    assert!(!audit(&cut).iter().any(|f| f.rule == "edit.contents"));
+}
+
 #[test]
 fn edit_money_unit() {
     planted(

@@ -159,6 +159,10 @@ pub struct Document {
     /// a blank page left in, or a page that is only a picture.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blank_pages: Vec<u32>,
+    /// The entries of a table of contents (目录), as printed (without leader dots and page
+    /// numbers), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contents: Vec<Spanned<String>>,
     /// Lines of text the page cuts through: the PDF clips its text so that only part of each
     /// glyph shows (a line half shown at the foot of a page). Found from the page's geometry;
     /// a text input has none.

@@ -343,6 +343,7 @@ pub fn read_text(source: &str, text: &str) -> Document {
     doc.figures = n.figures;
     doc.counts = n.counts;
     doc.mentions = n.mentions;
+    doc.contents = n.contents;
     doc.mentions.extend(assembled.mentions);
     // A file of tables alone names its unit and year in the tables ("部门：…").
     if doc.unit_name.is_none() {

@@ -21,6 +21,8 @@ pub(crate) struct Narrative {
     pub figures: Vec<Figure>,
     pub counts: Vec<CountClaim>,
     pub mentions: Vec<Mention>,
+    /// The 目录's entries.
+    pub contents: Vec<Spanned<String>>,
 }
 
 static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
@@ -120,7 +122,7 @@ const FIRST_LINE_INDENT: usize = 1;
 /// line unless that one starts a heading or a numbered item (page breaks and wrapped lines),
 /// or the layout begins a new paragraph there (the line stops short of the text's right edge
 /// and the next is indented as a first line is); such a paragraph is marked `unfinished`.
-fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
+fn paragraphs(lines: &[Line], contents: &mut Vec<Spanned<String>>) -> Vec<(Paragraph, bool)> {
     let blocks = blocks(lines);
     let short = |l: &Line| {
         blocks
@@ -154,10 +156,31 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
             let entry = LEVEL1.is_match(t) || LEVEL2.is_match(t) || is_part_heading(&c);
             let again = toc_first.as_ref() == Some(&c);
             let sentence = t.contains(['。', '，']) && c.chars().count() > 30;
+            // The rest of an entry the contents' line wrapped ("十一、…培训费支" / "出预算表"):
+            // a few words after a long entry (a title after a short one ends the contents).
+            let wrapped = !entry
+                && !again
+                && !ends_sentence(t)
+                && c.chars().count() <= 12
+                && c.chars().any(|ch| !ch.is_ascii_digit())
+                && contents
+                    .last()
+                    .is_some_and(|l| compact(&l.value).chars().count() >= 20);
+            if let (true, Some(last)) = (wrapped, contents.last_mut()) {
+                last.value.push_str(toc_entry(t));
+                continue;
+            }
             if again || sentence || (indent >= 8 && !entry) {
                 in_toc = false;
             } else {
                 toc_first.get_or_insert(c);
+                let entry = toc_entry(t);
+                if !entry.is_empty() {
+                    contents.push(Spanned {
+                        value: entry.to_string(),
+                        span: Span::line(line.no, line.page),
+                    });
+                }
                 continue;
             }
         }
@@ -248,6 +271,12 @@ fn paragraphs(lines: &[Line]) -> Vec<(Paragraph, bool)> {
     out
 }
 
+/// A contents line without its leader dots and page number.
+fn toc_entry(t: &str) -> &str {
+    t.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch.is_whitespace())
+        .trim_end_matches(['.', '…', '·', '-', ' '])
+}
+
 /// "第一部分 部门概况": a part of the document.
 pub(crate) fn is_part_heading(c: &str) -> bool {
     c.strip_prefix('第')
@@ -309,7 +338,7 @@ fn split_heading(rest: &str) -> Option<(String, String)> {
 
 pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
     let mut n = Narrative::default();
-    let paras = paragraphs(lines);
+    let paras = paragraphs(lines, &mut n.contents);
     let mut title_parts: Vec<(String, Span)> = Vec::new();
     let mut in_preamble = true;
     for (mut p, centered) in paras {
