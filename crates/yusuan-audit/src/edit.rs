@@ -62,6 +62,14 @@ pub(crate) const COLON: Rule = rule!(
     "A sentence that begins with 其中 to list the parts of what it follows takes a colon (其中：): “。其中拟购买货物334万元” lacks it, as does a paragraph that ends with “。其中” before its list. 其中， is accepted; 其中 inside a sentence (“，其中基本支出…”) is not asked."
 );
 
+pub(crate) const BRACKET_WIDTH: Rule = rule!(
+    "edit.bracket-width",
+    Warning,
+    "全部",
+    "全角半角括号混用",
+    "One paragraph brackets Chinese words both ways: full-width （机关党委） and half-width (保卫处), or 检察（款）…事务(项). Chinese text takes the full-width pair; a paragraph that uses only one kind is not asked."
+);
+
 pub(crate) const CONTENTS: Rule = rule!(
     "edit.contents",
     Warning,
@@ -395,14 +403,21 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     let mut wan_only: Vec<(Location, String)> = Vec::new();
     let mut car_names: Vec<(Location, String)> = Vec::new();
     let mut colons: Vec<(Location, String)> = Vec::new();
+    let mut widths: Vec<(Location, String)> = Vec::new();
     for piece in pieces.iter().filter(|p| p.para.is_some()) {
         money_unit(piece, &mut wan_only);
         three_public_name(piece, &mut car_names);
         colon(piece, &mut colons);
+        bracket_width(piece, &mut widths);
     }
     for (rule, found, what) in [
         (&MONEY_UNIT, &wan_only, "：金额单位应为“万元”"),
         (&COLON, &colons, "：句首的“其中”引出分项，其后应加冒号"),
+        (
+            &BRACKET_WIDTH,
+            &widths,
+            "：同一段中全角括号“（）”与半角括号“()”混用，中文应使用全角括号",
+        ),
         (
             &THREE_PUBLIC_NAME,
             &car_names,
@@ -872,6 +887,34 @@ fn colon(p: &Piece, found: &mut Vec<(Location, String)>) {
             continue;
         }
         found.push((p.at(v[k].0), around(p.text, v[k].0, "其中".len(), 10)));
+    }
+}
+
+/// Chinese words in half-width brackets, in a paragraph that brackets Chinese words in
+/// full-width ones too: each half-width pair.
+fn bracket_width(p: &Piece, found: &mut Vec<(Location, String)>) {
+    // Pairs whose words are all Chinese characters (a few of them: a name, a level mark).
+    let pairs = |open: char, close: char| -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (i, _) in p.text.match_indices(open) {
+            let inner_start = i + open.len_utf8();
+            let Some(len) = p.text[inner_start..].find(close) else {
+                continue;
+            };
+            let inner = &p.text[inner_start..inner_start + len];
+            let n = inner.chars().count();
+            if (1..=12).contains(&n) && inner.chars().all(is_cjk) {
+                out.push((i, inner_start + len + close.len_utf8() - i));
+            }
+        }
+        out
+    };
+    let half = pairs('(', ')');
+    if half.is_empty() || pairs('（', '）').is_empty() {
+        return;
+    }
+    for (i, len) in half {
+        found.push((p.at(i), around(p.text, i, len, 6)));
     }
 }
 

@@ -189,6 +189,7 @@ pub const RULES: &[Rule] = &[
     edit::THREE_PUBLIC_NAME,
     edit::COLON,
     edit::CONTENTS,
+    edit::BRACKET_WIDTH,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,

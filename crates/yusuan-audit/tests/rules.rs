@@ -983,6 +983,27 @@ fn edit_contents() {
 }
 
 #[test]
+fn edit_bracket_width() {
+    planted(
+        "edit.bracket-width",
+        Severity::Warning,
+        "“三公”经费预算 29.7 万元",
+        "公务接待费 2.2 万元",
+        "公务接待费(含外宾) 2.2 万元",
+    );
+    // Half-width brackets around no Chinese words (a figure) are not asked.
+    let (figure, _) = edit(
+        &example(),
+        "“三公”经费预算 29.7 万元",
+        "公务接待费 2.2 万元",
+        "公务接待费(2) 2.2 万元",
+    );
+    assert!(!audit(&figure)
+        .iter()
+        .any(|f| f.rule == "edit.bracket-width"));
+}
+
+#[test]
 fn edit_money_unit() {
     planted(
         "edit.money-unit",
