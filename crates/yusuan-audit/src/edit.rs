@@ -404,11 +404,24 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     let mut car_names: Vec<(Location, String)> = Vec::new();
     let mut colons: Vec<(Location, String)> = Vec::new();
     let mut widths: Vec<(Location, String)> = Vec::new();
-    for piece in pieces.iter().filter(|p| p.para.is_some()) {
-        money_unit(piece, &mut wan_only);
-        three_public_name(piece, &mut car_names);
-        colon(piece, &mut colons);
-        bracket_width(piece, &mut widths);
+    let mut numbered: Vec<(Location, String)> = Vec::new();
+    for piece in &pieces {
+        template(piece, sink);
+        punctuation(piece, sink);
+        let v = visible(piece.text);
+        comparison(piece, &v, sink);
+        list_number_comma(piece, &v, &mut numbered);
+        doc_number(piece, &v, sink);
+        missing_figure(piece, sink);
+        half_width(piece, sink);
+        if let Some(p) = piece.para {
+            old_name(piece, &old_names, sink);
+            full_stop(p, sink);
+            money_unit(piece, &mut wan_only);
+            three_public_name(piece, &mut car_names);
+            colon(piece, &v, &mut colons);
+            bracket_width(piece, &mut widths);
+        }
     }
     for (rule, found, what) in [
         (&MONEY_UNIT, &wan_only, "：金额单位应为“万元”"),
@@ -431,21 +444,6 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                 format!("“{words}”{}{what}", places_more(found.len())),
                 found.iter().map(|(l, _)| l.clone()).collect(),
             );
-        }
-    }
-    let mut numbered: Vec<(Location, String)> = Vec::new();
-    for piece in &pieces {
-        template(piece, sink);
-        punctuation(piece, sink);
-        let v = visible(piece.text);
-        comparison(piece, &v, sink);
-        list_number_comma(piece, &v, &mut numbered);
-        doc_number(piece, &v, sink);
-        missing_figure(piece, sink);
-        half_width(piece, sink);
-        if let Some(p) = piece.para {
-            old_name(piece, &old_names, sink);
-            full_stop(p, sink);
         }
     }
     if let Some((_, words)) = numbered.first() {
@@ -874,8 +872,7 @@ fn money_unit(p: &Piece, found: &mut Vec<(Location, String)>) {
 
 /// A sentence opened by 其中 without its colon: “。其中拟购买货物…”, “…万元。其中” at the end of a
 /// paragraph (its list follows). What comes after is read past the layout's white space.
-fn colon(p: &Piece, found: &mut Vec<(Location, String)>) {
-    let v = visible(p.text);
+fn colon(p: &Piece, v: &[(usize, char)], found: &mut Vec<(Location, String)>) {
     for k in 0..v.len().saturating_sub(1) {
         if !(v[k].1 == '其' && v[k + 1].1 == '中') {
             continue;
