@@ -1,7 +1,8 @@
 //! Editorial slips a reviewer returns a document for (DOMAIN.md §8): template text left in,
 //! doubled punctuation, unbalanced quotes and brackets, a missing figure before 万元, half-width
 //! punctuation in Chinese text, a name from another year's catalog, 部门 / 单位 wording, a
-//! comparison phrased wrongly, a document number's brackets. Each is a warning: the
+//! comparison phrased wrongly, a document number's brackets, 其中 without its colon, brackets of
+//! both widths in one paragraph, a 目录 entry with a slip. Each is a warning: the
 //! document says something wrong or unfinished, but no figure is proven wrong by it.
 //!
 //! The rules read the narrative's paragraphs (re-joined across lines and pages) and the notes
