@@ -6,10 +6,12 @@
 # sanitizer and without cargo-fuzz itself (an ASAN build takes over 20 minutes on 2 cores;
 # Rust code needs none to be memory safe, and a panic or an abort is what the targets find).
 # Seeds come from the example and small generated inputs, so the run needs nothing beside the
-# repository. FUZZ_SECONDS (default 60) is each target's time.
+# repository. FUZZ_SECONDS (default 60) is each target's time; FUZZ_SEED (default 1) fixes
+# libFuzzer's random choices, so that CI fails for a regression, not for the draw of the day.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${FUZZ_SECONDS:-60}"
+seed="${FUZZ_SEED:-1}"
 triple="$(rustc -vV | sed -n 's/^host: //p')"
 # libfuzzer-sys needs unstable flags; the stable toolchain takes them with RUSTC_BOOTSTRAP.
 export RUSTC_BOOTSTRAP=1
@@ -61,7 +63,7 @@ for t in text_reader pdf_reader xlsx_reader narrative budget_source; do
   mkdir -p "$work" "artifacts/$t"
   echo "fuzz $t: ${seconds} s"
   # -timeout: one input over 20 s is a hang; -rss_limit_mb: over 1 GiB is a failure.
-  if ! "target/ci/$triple/release/$t" "$work" "$seeds/$t" -max_total_time="$seconds" \
+  if ! "target/ci/$triple/release/$t" "$work" "$seeds/$t" -max_total_time="$seconds" -seed="$seed" \
     -timeout=20 -rss_limit_mb=1024 -max_len=65536 -artifact_prefix="artifacts/$t/" \
     -print_final_stats=1 2>"$seeds/$t.log"; then
     echo "fuzz $t FAILED: input in fuzz/artifacts/$t/" >&2
