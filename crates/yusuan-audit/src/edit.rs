@@ -256,8 +256,11 @@ fn contents(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         // The same title with a slip in it: a character or two changed, left out or added
-        // (名称解释 for 名词解释). A title worded otherwise (a shorter name of the unit), or a
-        // heading the body wraps, is not compared.
+        // (名称解释 for 名词解释). A title worded otherwise (a shorter name of the unit) is not
+        // compared, nor one that a line cut short (in the contents or the body).
+        if printed.starts_with(&listed) || listed.starts_with(&printed) {
+            continue;
+        }
         let (a, b): (Vec<char>, Vec<char>) = (listed.chars().collect(), printed.chars().collect());
         let slips = edit_distance(&a, &b);
         if slips == 0 || slips > 2 || a.len().min(b.len()) <= slips * 2 {

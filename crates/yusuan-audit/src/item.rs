@@ -221,6 +221,18 @@ pub(crate) fn resolve<'t>(
     }
 }
 
+/// “…（类）”：20805 行政事业单位离退休是款级科目，应标注为（款）.
+fn level_message(f: &Figure, p: &Piece, code: &str) -> String {
+    let is = level_word(code.len());
+    format!(
+        "情况说明第{}行“{}（{}）”：{code} {}是{is}级科目，应标注为（{is}）",
+        f.span.line,
+        p.name,
+        level_word(p.level),
+        p.name,
+    )
+}
+
 fn level_word(n: usize) -> &'static str {
     match n {
         3 => "类",
@@ -306,16 +318,7 @@ fn level_slip(f: &Figure, path: &[Piece], t: &Table, r: &crate::facts::CodedRow,
             sink.emit(
                 &ITEM_LEVEL,
                 Level::Violated,
-                format!(
-                    "情况说明第{}行“{}（{}）”：{} {}是{}级科目，应标注为（{}）",
-                    f.span.line,
-                    p.name,
-                    level_word(p.level),
-                    &r.code[..n],
-                    p.name,
-                    level_word(n),
-                    level_word(n)
-                ),
+                level_message(f, p, &r.code[..n]),
                 vec![Location::new(f.span, None), loc(t, r.row.span)],
             );
             return;
@@ -360,15 +363,7 @@ fn catalog_level_slip(catalog: &yusuan_core::Catalog, f: &Figure, path: &[Piece]
         sink.emit(
             &ITEM_LEVEL,
             Level::Violated,
-            format!(
-                "情况说明第{}行“{}（{}）”：{code} {}是{}级科目，应标注为（{}）",
-                f.span.line,
-                p.name,
-                level_word(p.level),
-                p.name,
-                level_word(code.len()),
-                level_word(code.len())
-            ),
+            level_message(f, p, code),
             vec![Location::new(f.span, None)],
         );
         return;

@@ -150,8 +150,7 @@ pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, Publis
 
 /// The disclosure of `budget` in `template` (a bundled one or one read from a file).
 pub fn derive_with(budget: &Budget, template: &Template) -> Result<Document, PublishError> {
-    let sections = narrative::sections(budget, template, &template.sections)?;
-    let after = narrative::sections(budget, template, &template.after_tables)?;
+    let (sections, after) = narrative::write(budget, template)?;
     let tables = derive::tables(template, budget);
     let title = sections
         .get(template.title_section)

@@ -365,12 +365,12 @@ fn para(text: String) -> Paragraph {
     }
 }
 
-/// The sections `specs` say of `b`.
-pub(crate) fn sections(
+/// The narrative of `b` in `t`: the sections before the tables and those after them, rendered
+/// over one context.
+pub(crate) fn write(
     b: &Budget,
     t: &Template,
-    specs: &[SectionSpec],
-) -> Result<Vec<Section>, NarrativeError> {
+) -> Result<(Vec<Section>, Vec<Section>), NarrativeError> {
     let env = environment(t, b.year - 1);
     let ctx = minijinja::Value::from_serialize(context(b, t));
     let render = |spec: &SectionSpec, text: &str| {
@@ -379,21 +379,24 @@ pub(crate) fn sections(
             why: e.to_string(),
         })
     };
-    specs
-        .iter()
-        .map(|spec| {
-            let body = render(spec, &spec.text)?;
-            Ok(Section {
-                number: (!spec.number.is_empty()).then(|| spec.number.clone()),
-                level: spec.level,
-                heading: render(spec, &spec.heading)?,
-                span: Span::default(),
-                paragraphs: body
-                    .lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(|l| para(l.to_string()))
-                    .collect(),
+    let sections = |specs: &[SectionSpec]| -> Result<Vec<Section>, NarrativeError> {
+        specs
+            .iter()
+            .map(|spec| {
+                let body = render(spec, &spec.text)?;
+                Ok(Section {
+                    number: (!spec.number.is_empty()).then(|| spec.number.clone()),
+                    level: spec.level,
+                    heading: render(spec, &spec.heading)?,
+                    span: Span::default(),
+                    paragraphs: body
+                        .lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .map(|l| para(l.to_string()))
+                        .collect(),
+                })
             })
-        })
-        .collect()
+            .collect()
+    };
+    Ok((sections(&t.sections)?, sections(&t.after_tables)?))
 }

@@ -114,20 +114,8 @@ pub struct Extracted {
 
 /// Read extracted text as a disclosure, keeping what the geometry said.
 pub fn read_extracted(source: &str, extracted: &Extracted) -> Document {
-    let mut doc = read_text(source, &extracted.text);
+    let mut doc = read_paged(source, &extracted.text, extracted.pages);
     doc.cut_lines = extracted.cut_lines.clone();
-    // Pages after the last page with text are blank too, where the page count is known.
-    if let (Some(pages), Some(_)) = (extracted.pages, &doc.profile) {
-        let lines = lines::split_lines(&extracted.text);
-        let last_text = lines
-            .iter()
-            .filter(|l| !l.trimmed().is_empty() && !lines::is_page_number(l.trimmed()))
-            .filter_map(|l| l.page)
-            .max();
-        if let Some(last) = last_text {
-            doc.blank_pages.extend(last + 1..=pages);
-        }
-    }
     doc
 }
 
@@ -204,10 +192,10 @@ pub fn read_path(path: &std::path::Path) -> Result<Document, ReadError> {
     read_bytes(&path.display().to_string(), &bytes)
 }
 
-/// Read a disclosure from text.
 /// Pages between the first and the last page with text that hold none themselves (a page
-/// number alone counts as none).
-fn blank_pages(lines: &[lines::Line]) -> Vec<u32> {
+/// number alone counts as none), and, where the page count is known (a PDF), the pages after
+/// the last with text.
+fn blank_pages(lines: &[lines::Line], pages: Option<u32>) -> Vec<u32> {
     let Some(last) = lines.last().and_then(|l| l.page) else {
         return Vec::new();
     };
@@ -226,13 +214,21 @@ fn blank_pages(lines: &[lines::Line]) -> Vec<u32> {
     ) else {
         return Vec::new();
     };
+    let trailing = pages.map_or(0..0, |n| end + 1..n as usize + 1);
     (first..end)
         .filter(|&p| !has_text[p])
+        .chain(trailing)
         .filter_map(|p| u32::try_from(p).ok())
         .collect()
 }
 
+/// Read a disclosure from text.
 pub fn read_text(source: &str, text: &str) -> Document {
+    read_paged(source, text, None)
+}
+
+/// Read a disclosure from text of `pages` pages, where the input knows it.
+fn read_paged(source: &str, text: &str, pages: Option<u32>) -> Document {
     let lines = lines::split_lines(text);
     // Profiles are recognised by titles: the short lines, without their spaces.
     let titles: String = lines
@@ -289,7 +285,7 @@ pub fn read_text(source: &str, text: &str) -> Document {
         return doc;
     };
     doc.profile = Some(profile.id.clone());
-    doc.blank_pages = blank_pages(&lines);
+    doc.blank_pages = blank_pages(&lines, pages);
 
     let starts = titles::find_table_starts(&lines, profile);
     let narrative_end = starts.first().map_or(lines.len(), |s| s.first);
