@@ -30,7 +30,7 @@ pub(crate) struct Piece {
     pub(crate) digits: Option<String>,
 }
 
-fn pieces(label: &str) -> Vec<Piece> {
+pub(crate) fn pieces(label: &str) -> Vec<Piece> {
     // “（款)”: a half-width bracket closing a level mark reads as the full-width one (the slip
     // itself is edit.brackets').
     let l = label

@@ -43,6 +43,7 @@ mod facts;
 mod gate;
 mod item;
 mod perf;
+mod reason;
 pub mod report;
 mod table;
 mod text;
@@ -190,6 +191,8 @@ pub const RULES: &[Rule] = &[
     edit::COLON,
     edit::CONTENTS,
     edit::BRACKET_WIDTH,
+    reason::COPIED_ITEM,
+    reason::REASON_DIRECTION,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,
@@ -380,6 +383,7 @@ impl Auditor {
         item::run(&ctx, &mut sink);
         item::personnel(&ctx, &mut sink);
         edit::run(&ctx, &mut sink);
+        reason::run(&ctx, &mut sink);
         complete::run(&ctx, &mut sink);
         consistency::run(&ctx, &mut sink);
         class::run(&ctx, &mut sink);

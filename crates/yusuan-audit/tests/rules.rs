@@ -1473,3 +1473,38 @@ fn edit_doc_number() {
         "主要原因是机构改革后单位和人员数量增加（渝府办发（2024）3号）。",
     );
 }
+
+/// An item's reason naming the next item and not itself (the justice text's 普法宣传 explained
+/// by 公共法律服务); an item of another list mentioning a longer name is not one.
+#[test]
+fn edit_copied_item() {
+    let Some(text) = corpus("shanghai-putuo-justice-2026-dept-budget.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(
+        &text,
+        "主要原因是：法制宣传工作支出增加",
+        "法制宣传工作支出增加",
+        "公共法律服务经费增加",
+    );
+    expect("edit.copied-item", Severity::Warning, &text, &variant, line);
+    // The same name inside a longer noun is not the item's name.
+    let (inside, _) = edit(
+        &text,
+        "主要原因是：法制宣传工作支出增加",
+        "法制宣传工作支出增加",
+        "新设区公共法律服务中心站点增加",
+    );
+    assert!(!audit(&inside).iter().any(|f| f.rule == "edit.copied-item"));
+}
+
+#[test]
+fn edit_reason_direction() {
+    planted(
+        "edit.reason-direction",
+        Severity::Warning,
+        "一般公共预算财政拨款运行经费 392.1 万元",
+        "单位和人员数量增加",
+        "单位和人员数量减少",
+    );
+}
