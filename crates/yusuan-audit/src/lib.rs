@@ -42,6 +42,7 @@ mod edit;
 mod facts;
 mod gate;
 mod item;
+mod parts;
 mod perf;
 mod reason;
 pub mod report;
@@ -170,6 +171,7 @@ pub const RULES: &[Rule] = &[
     arith::RESTATED,
     arith::CHANGE_TWICE,
     arith::CHANGE_SUM,
+    parts::PARTS,
     item::ITEM,
     item::ITEM_LEVEL,
     item::PERSONNEL,
@@ -380,6 +382,7 @@ impl Auditor {
         cross::run(&ctx, &mut sink);
         text::run(&ctx, &mut sink);
         arith::run(&ctx, &mut sink);
+        parts::run(&ctx, &mut sink);
         item::run(&ctx, &mut sink);
         item::personnel(&ctx, &mut sink);
         edit::run(&ctx, &mut sink);

@@ -1508,3 +1508,22 @@ fn edit_reason_direction() {
         "单位和人员数量减少",
     );
 }
+
+/// The wanli 2025 text's 地上 area and its 计容 / 不计容 parts (8013 against 7998 + 105): with the
+/// whole made 8103 it is clean, as printed it is an error; a 其中 list of vehicles adding to more
+/// than their whole is a warning.
+#[test]
+fn text_parts() {
+    let Some(text) = corpus("shanghai-putuo-wanli-street-2025-dept-budget.layout.txt") else {
+        return;
+    };
+    let (fixed, line) = edit(&text, "地上建筑面积为8013平方米", "为8013", "为8103");
+    expect("text.parts", Severity::Error, &fixed, &text, line);
+    planted(
+        "text.parts",
+        Severity::Warning,
+        "本单位共有车辆 6 辆",
+        "6 辆，其中一般公务用车 6 辆、执勤执法用车 0 辆。2025",
+        "6 辆（其中一般公务用车 6 辆，执勤执法用车 1 辆）。2025",
+    );
+}

@@ -20,6 +20,7 @@ mod titles;
 pub use yusuan_core::profile::{self, Profile};
 
 /// Our words for a failure, the library's own message after them (see `yusuan_core::reason`).
+#[cfg(any(feature = "pdf", feature = "excel"))]
 pub(crate) fn reason_detail(what: &str, library: impl std::fmt::Display) -> String {
     yusuan_core::reason::detail(what, library)
 }
