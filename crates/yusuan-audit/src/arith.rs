@@ -721,15 +721,24 @@ enum Against {
 }
 
 /// The last of `words` in `text`, by where it ends.
-fn last_of<T: Copy>(text: &str, words: &[(&str, T)]) -> Option<T> {
-    words
-        .iter()
-        .filter_map(|(w, v)| text.rfind(w).map(|at| (at + w.len(), *v)))
-        .max_by_key(|(end, _)| *end)
-        .map(|(_, v)| v)
+/// The word of `words` that ends last in `text` (the first listed of those ending together),
+/// and where it starts.
+fn last_of<T: Copy>(text: &str, words: &[(&str, T)]) -> Option<(T, usize)> {
+    let mut best: Option<(usize, T, usize)> = None;
+    for (w, v) in words {
+        if let Some(at) = text.rfind(w) {
+            let end = at + w.len();
+            if best.is_none_or(|(e, _, _)| end > e) {
+                best = Some((end, *v, at));
+            }
+        }
+    }
+    best.map(|(_, v, at)| (v, at))
 }
 
 fn what_of(sentence: &str) -> What {
+    // The last fund word: 财政拨款 preceded by a fund's name ("一般公共预算财政拨款") is that
+    // fund's allocation. Found with one search per base word: this runs for every amount.
     let fund = last_of(
         sentence,
         &[
@@ -737,14 +746,24 @@ fn what_of(sentence: &str) -> What {
             ("一般公共预算", Fund::General),
             ("政府性基金", Fund::Government),
             ("国有资本经营", Fund::StateCapital),
-            // "一般公共预算财政拨款": the general budget's allocation (listed after 财政拨款,
-            // which ends where it ends, so that it wins).
-            ("一般公共预算财政拨款", Fund::General),
-            ("政府性基金预算财政拨款", Fund::Government),
-            ("国有资本经营预算财政拨款", Fund::StateCapital),
         ],
     )
+    .map(|(fund, at)| {
+        let before = &sentence[..at];
+        if fund != Fund::Fiscal {
+            fund
+        } else if before.ends_with("一般公共预算") {
+            Fund::General
+        } else if before.ends_with("政府性基金预算") {
+            Fund::Government
+        } else if before.ends_with("国有资本经营预算") {
+            Fund::StateCapital
+        } else {
+            Fund::Fiscal
+        }
+    })
     .unwrap_or_default();
+    // 收入、支出 / 收入和支出 / 收入与支出 end in 支出 and name both.
     let side = last_of(
         sentence,
         &[
@@ -752,12 +771,20 @@ fn what_of(sentence: &str) -> What {
             ("支出", Side::Expenditure),
             ("收支", Side::Both),
             ("收、支", Side::Both),
-            // Listed after 支出, which ends where they end, so that they win.
-            ("收入、支出", Side::Both),
-            ("收入和支出", Side::Both),
-            ("收入与支出", Side::Both),
         ],
     )
+    .map(|(side, at)| {
+        let before = &sentence[..at];
+        if side == Side::Expenditure
+            && ["收入、", "收入和", "收入与"]
+                .iter()
+                .any(|w| before.ends_with(w))
+        {
+            Side::Both
+        } else {
+            side
+        }
+    })
     .unwrap_or_default();
     let compared = sentence.rfind(['比', '较']).map_or("", |k| &sentence[k..]);
     let against = if compared.contains("执行") {
@@ -860,6 +887,17 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
         return Vec::new();
     }
     let (chars, offs) = compact(&p.text);
+    // The compacted text once, with each char's byte offset in it: a token's words are slices.
+    let ctext: String = chars.iter().collect();
+    let cb: Vec<usize> = ctext
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(ctext.len()))
+        .collect();
+    let slice = |from: usize, to: usize| &ctext[cb[from]..cb[to]];
+    // "2025年" and "2024年", formatted once rather than for every amount.
+    let year_words = year.map(|y| (format!("{y}年"), format!("{}年", y - 1)));
+    let years = year_words.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
     let mut out = Vec::new();
     let mut sentence = 0usize;
     let mut clause = 0usize;
@@ -909,8 +947,8 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
                 break;
             }
         }
-        let number: String = chars[start..j].iter().collect();
-        let rest: String = chars[j..(j + 3).min(chars.len())].iter().collect();
+        let number = slice(start, j);
+        let rest = slice(j, (j + 3).min(chars.len()));
         let (unit, ulen) = if rest.starts_with("万元") {
             (Some(MoneyUnit::WanYuan), 2)
         } else if rest.starts_with('元') && !rest.starts_with("元/") {
@@ -923,16 +961,16 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
             i = j;
             continue;
         }
-        let words: String = chars[clause_start..start].iter().collect();
-        let what = what_of(&chars[sentence_start..start].iter().collect::<String>());
+        let words = slice(clause_start, start);
+        let what = what_of(slice(sentence_start, start));
         if let Some(unit) = unit {
-            if let Ok(amount) = Amount::parse(&number, unit) {
-                let role = match ending_dir(&words) {
+            if let Ok(amount) = Amount::parse(number, unit) {
+                let role = match ending_dir(words) {
                     Some(d) if compared => Role::Change(d),
                     Some(_) => Role::Current { planned: false },
-                    None if is_prior(&words, year) => Role::Prior,
+                    None if is_prior(words, years) => Role::Prior,
                     None => Role::Current {
-                        planned: is_planned(&words, year),
+                        planned: is_planned(words, years),
                     },
                 };
                 out.push(Tok {
@@ -944,7 +982,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
                     offset,
                     text: format!("{number}{}", unit.label()),
                     what,
-                    words: words.clone(),
+                    words: words.to_string(),
                     lead: false,
                 });
             }
@@ -958,7 +996,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
                 let role = if let Some(k) = words.rfind('占') {
                     Some(Role::Share(words[k + '占'.len_utf8()..].to_string()))
                 } else {
-                    match ending_dir(&words) {
+                    match ending_dir(words) {
                         Some(d) if compared => Some(Role::Rate(d)),
                         _ => None,
                     }
@@ -975,7 +1013,7 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
                         offset,
                         text: format!("{number}%"),
                         what,
-                        words: words.clone(),
+                        words: words.to_string(),
                         lead: false,
                     });
                 }
@@ -989,20 +1027,20 @@ fn tokens(p: &Paragraph, year: Option<i32>) -> Vec<Tok> {
 }
 
 /// 上年预算数为 P, 2025年当年预算执行数为 P: the clause names the prior year and no comparison.
-fn is_prior(clause: &str, year: Option<i32>) -> bool {
+fn is_prior(clause: &str, years: Option<(&str, &str)>) -> bool {
     if COMPARED.iter().any(|w| clause.contains(w)) {
         return false;
     }
     clause.contains("上年")
         || clause.contains("上一年")
         || clause.contains("执行数")
-        || year.is_some_and(|y| clause.contains(&format!("{}年", y - 1)))
+        || years.is_some_and(|(_, prior)| clause.contains(prior))
 }
 
 /// 2026年预算安排 A, 本年预算数为 A.
-fn is_planned(clause: &str, year: Option<i32>) -> bool {
+fn is_planned(clause: &str, years: Option<(&str, &str)>) -> bool {
     let names_year =
-        clause.contains("本年") || year.is_some_and(|y| clause.contains(&format!("{y}年")));
+        clause.contains("本年") || years.is_some_and(|(this, _)| clause.contains(this));
     names_year
         && (clause.contains("安排") || clause.contains("预算数") || clause.contains("预算为"))
 }

@@ -412,7 +412,12 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for piece in &pieces {
         template(piece, sink);
         punctuation(piece, sink);
-        let v = visible(piece.text);
+        // The character-level checks need one of their marks in the text.
+        let v = if piece.text.contains(['比', '与', '（', '其']) {
+            visible(piece.text)
+        } else {
+            Vec::new()
+        };
         comparison(piece, &v, sink);
         list_number_comma(piece, &v, &mut numbered);
         doc_number(piece, &v, sink);
@@ -1038,6 +1043,9 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn half_width(p: &Piece, sink: &mut Sink) {
+    if !p.text.contains([',', ';', ':']) {
+        return;
+    }
     let chars: Vec<(usize, char)> = p.text.char_indices().collect();
     let mut spots: Vec<(usize, char)> = Vec::new();
     for w in chars.windows(3) {

@@ -175,17 +175,16 @@ fn at_row(findings: &[Finding], row: &yusuan_core::Row) -> bool {
 /// guess. A cell every fitting placing agrees on is not in doubt.
 pub type Ambiguous = std::collections::BTreeMap<u32, Vec<ColumnRole>>;
 
-pub fn ambiguous_rows(ctx: &Ctx) -> Ambiguous {
+pub fn ambiguous_rows(ctx: &Ctx, bases: &[Vec<Finding>]) -> Ambiguous {
     let mut out = Ambiguous::new();
-    for t in &ctx.doc.tables {
+    for (t, base) in ctx.doc.tables.iter().zip(bases) {
         if !t.rows.iter().any(|r| r.placed) {
             continue;
         }
-        let base = errors(ctx, t);
         // One copy of the table, its row placed otherwise and put back in turn.
         let mut scratch = t.clone();
         for (ri, row) in t.rows.iter().enumerate() {
-            if !row.placed || at_row(&base, row) {
+            if !row.placed || at_row(base, row) {
                 continue;
             }
             let mut roles: Vec<ColumnRole> = Vec::new();
@@ -260,10 +259,14 @@ fn label_like(t: &Table, row: &yusuan_core::Row) -> bool {
 }
 
 /// The tables whose reading is in doubt.
-pub fn doubts(ctx: &Ctx) -> Vec<Doubt> {
+/// Each table's own errors as read (its identities), which the gate's questions start from.
+pub fn base_errors(ctx: &Ctx) -> Vec<Vec<Finding>> {
+    ctx.doc.tables.iter().map(|t| errors(ctx, t)).collect()
+}
+
+pub fn doubts(ctx: &Ctx, bases: &[Vec<Finding>]) -> Vec<Doubt> {
     let mut out = Vec::new();
-    for (ti, t) in ctx.doc.tables.iter().enumerate() {
-        let base = errors(ctx, t);
+    for ((ti, t), base) in ctx.doc.tables.iter().enumerate().zip(bases) {
         if base.is_empty() {
             continue;
         }

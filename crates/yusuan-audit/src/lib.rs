@@ -376,8 +376,9 @@ impl Auditor {
         };
         let profile = ctx.profile;
         // Could our reading be wrong? Asked of every table before any finding is an error.
-        let doubts = gate::doubts(&ctx);
-        let ambiguous = gate::ambiguous_rows(&ctx);
+        let bases = gate::base_errors(&ctx);
+        let doubts = gate::doubts(&ctx, &bases);
+        let ambiguous = gate::ambiguous_rows(&ctx, &bases);
         table::run(&ctx, &mut sink);
         cross::run(&ctx, &mut sink);
         text::run(&ctx, &mut sink);

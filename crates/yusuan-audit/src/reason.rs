@@ -112,6 +112,9 @@ fn reasons(text: &str) -> Vec<(usize, usize)> {
 
 fn reason_direction(p: &Paragraph, sink: &mut Sink) {
     let text = p.text.as_str();
+    if !text.contains("原因") {
+        return;
+    }
     let mut before = 0;
     for (start, end) in reasons(text) {
         // The change the reason explains: the last comparison since the previous reason.

@@ -52,19 +52,50 @@ struct Stated<'t> {
     table: &'t Table,
     val: Val,
     loc: Location,
-    desc: String,
+    desc: Desc<'t>,
     /// The prior-year value, when the table has that column.
     prior: Option<Val>,
 }
 
-fn stated_total<'t>(t: &'t Table, role: ColumnRole, what: &str) -> Option<Stated<'t>> {
+/// How a table place is named in a message; written out only when a finding needs it (most
+/// figures agree, and formatting is the cost).
+#[derive(Clone)]
+enum Desc<'t> {
+    /// "表三合计行的“项目支出”"
+    TotalRow(&'t Table, ColumnRole),
+    /// "表一“收入总计”"
+    Label(&'t Table, String),
+    /// "表八“公务接待费”"
+    Column(&'t Table, ColumnRole),
+    /// "表三 201 一般公共服务支出的“总计”"
+    Row(&'t Table, &'t str, &'t str, &'static str),
+}
+
+impl Desc<'_> {
+    fn text(&self) -> String {
+        match self {
+            Desc::TotalRow(t, role) => format!("{}合计行的“{}”", t.label(), role.label()),
+            Desc::Label(t, label) => format!("{}“{}”", t.label(), label),
+            Desc::Column(t, role) => format!("{}“{}”", t.label(), role.label()),
+            Desc::Row(t, code, name, word) => format!("{} {code} {name}的“{word}”", t.label()),
+        }
+    }
+}
+
+impl std::fmt::Display for Desc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+fn stated_total<'t>(t: &'t Table, role: ColumnRole) -> Option<Stated<'t>> {
     t.col(role)?;
     let row = total_row(t)?;
     Some(Stated {
         table: t,
         val: Val::of(t.value(row, role)),
         loc: loc(t, row.span).in_column(role),
-        desc: format!("{}合计行的“{}”{}", t.label(), role.label(), what),
+        desc: Desc::TotalRow(t, role),
         prior: t
             .col(ColumnRole::Prior)
             .map(|_| Val::of(t.value(row, ColumnRole::Prior))),
@@ -92,7 +123,7 @@ fn side_item<'t>(
         } else {
             at.in_column(amount)
         },
-        desc: format!("{}“{}”", t.label(), label),
+        desc: Desc::Label(t, label),
         prior: None,
     })
 }
@@ -144,10 +175,11 @@ fn candidates<'t>(ctx: &Ctx<'t>, f: &Figure) -> Vec<Stated<'t>> {
     let fiscal_first = f.context == Context::Fiscal || f.context == Context::Performance;
     for fiscal in [fiscal_first, !fiscal_first] {
         for st in lookup_ordered(ctx, f, fiscal) {
-            if !out
-                .iter()
-                .any(|o| std::ptr::eq(o.table, st.table) && o.loc == st.loc && o.desc == st.desc)
-            {
+            if !out.iter().any(|o| {
+                std::ptr::eq(o.table, st.table)
+                    && o.loc == st.loc
+                    && o.desc.text() == st.desc.text()
+            }) {
                 out.push(st);
             }
         }
@@ -183,7 +215,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
             table: t4,
             val: Val::of(t4.value(row, role)),
             loc: loc(t4, row.span).in_column(role),
-            desc: format!("{}“{}”", t4.label(), role.label()),
+            desc: Desc::Column(t4, role),
             prior: None,
         })
     };
@@ -202,7 +234,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
                 })
             }),
         Subject::TotalExpenditure => t(DeptExpenditure)
-            .and_then(|x| stated_total(x, ColumnRole::Total, ""))
+            .and_then(|x| stated_total(x, ColumnRole::Total))
             .or_else(|| {
                 t(DeptSummary).and_then(|x| {
                     side_item(x, ColumnRole::ExpItem, ColumnRole::Total, |l| {
@@ -228,7 +260,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
             })
         }),
         Subject::GeneralBudgetExpenditure => {
-            t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Total, ""))
+            t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Total))
         }
         Subject::Basic | Subject::Project => {
             let (role, label) = if f.subject == Subject::Basic {
@@ -243,7 +275,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
             };
             let mut v: Vec<Stated<'t>> = order
                 .iter()
-                .filter_map(|k| t(*k).and_then(|x| stated_total(x, role, "")))
+                .filter_map(|k| t(*k).and_then(|x| stated_total(x, role)))
                 .collect();
             // 基本支出 as the total of the basic (economic) table.
             if role == ColumnRole::Basic {
@@ -255,7 +287,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
                 v.extend(
                     economic
                         .iter()
-                        .filter_map(|k| t(*k).and_then(|x| stated_total(x, ColumnRole::Total, ""))),
+                        .filter_map(|k| t(*k).and_then(|x| stated_total(x, ColumnRole::Total))),
                 );
             }
             // The 支出用途 side of a 收支总表 ("一、基本支出").
@@ -269,7 +301,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
             return v;
         }
         Subject::PerformanceFunds => {
-            t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Project, ""))
+            t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Project))
         }
         Subject::FunctionClass(name) => {
             let order = if fiscal {
@@ -286,7 +318,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
                         table: x,
                         val: Val::of(x.value(c.row, ColumnRole::Total)),
                         loc: loc(x, c.row.span).in_column(ColumnRole::Total),
-                        desc: format!("{} {} {}的“总计”", x.label(), c.code, c.name),
+                        desc: Desc::Row(x, c.code, c.name, "总计"),
                         prior: x
                             .col(ColumnRole::Prior)
                             .map(|_| Val::of(x.value(c.row, ColumnRole::Prior))),
@@ -321,10 +353,8 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
         // Where the 三公 table has a 机关运行经费 column (Shanghai), that is the figure.
         Subject::OperatingCost => three(ColumnRole::OperatingCost)
             .filter(|st| st.table.col(ColumnRole::OperatingCost).is_some())
-            .or_else(|| t(OperatingCost).and_then(|x| stated_total(x, ColumnRole::Total, "")))
-            .or_else(|| {
-                t(BasicByEconomic).and_then(|x| stated_total(x, ColumnRole::PublicUse, ""))
-            }),
+            .or_else(|| t(OperatingCost).and_then(|x| stated_total(x, ColumnRole::Total)))
+            .or_else(|| t(BasicByEconomic).and_then(|x| stated_total(x, ColumnRole::PublicUse))),
         Subject::FiscalIncome => t(FiscalSummary).and_then(|x| {
             side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
                 side_label(l) == SideLabel::Grand
@@ -348,7 +378,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
                         side_label(l) == SideLabel::Grand
                     })
                 })
-                .or_else(|| t(kind).and_then(|x| stated_total(x, ColumnRole::Total, "")))
+                .or_else(|| t(kind).and_then(|x| stated_total(x, ColumnRole::Total)))
         }
         Subject::FunctionPath(path) => {
             [GeneralBudgetByFunction, GovFundByFunction, DeptExpenditure]
@@ -381,7 +411,7 @@ fn path_row<'t>(t: &'t Table, path: &[String]) -> Option<Stated<'t>> {
         table: t,
         val: Val::of(t.value(r.row, ColumnRole::Total)),
         loc: loc(t, r.row.span).in_column(ColumnRole::Total),
-        desc: format!("{} {} {}的“合计”", t.label(), r.code, r.name),
+        desc: Desc::Row(t, r.code, r.name, "合计"),
         prior: None,
     })
 }
@@ -463,7 +493,7 @@ fn figure_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
             loc: || Location::new(f.span, None),
         },
         Side {
-            desc: || st.desc.clone(),
+            desc: || st.desc.text(),
             val: st.val,
             loc: || Location::clone(&st.loc),
         },
@@ -481,7 +511,7 @@ fn partial_performance_funds(ctx: &Ctx, f: &Figure, amount: Amount, sink: &mut S
     .find_map(|k| {
         ctx.facts
             .table(*k)
-            .and_then(|x| stated_total(x, ColumnRole::Project, ""))
+            .and_then(|x| stated_total(x, ColumnRole::Project))
     }) else {
         return;
     };
@@ -507,13 +537,13 @@ fn change_vs_table(ctx: &Ctx, f: &Figure, sink: &mut Sink) {
         | Subject::GeneralBudgetIncome => (
             ctx.facts
                 .table(TableKind::GeneralBudgetByFunction)
-                .and_then(|x| stated_total(x, ColumnRole::Total, "")),
+                .and_then(|x| stated_total(x, ColumnRole::Total)),
             Level::Violated,
         ),
         Subject::TotalIncome | Subject::TotalExpenditure => (
             ctx.facts
                 .table(TableKind::GeneralBudgetByFunction)
-                .and_then(|x| stated_total(x, ColumnRole::Total, "")),
+                .and_then(|x| stated_total(x, ColumnRole::Total)),
             Level::Weaker,
         ),
         // The table with a prior-year column.

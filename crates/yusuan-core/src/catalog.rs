@@ -42,6 +42,9 @@ pub enum Lookup {
 #[derive(Debug, Default)]
 pub struct Catalog {
     entries: HashMap<String, Vec<CatalogEntry>>,
+    /// Every name and alias, normalised, to the codes bearing it (sorted, each once): rules
+    /// look names up for every item of a narrative.
+    by_name: HashMap<String, Vec<String>>,
 }
 
 const FUNCTIONAL_CSV: &str = include_str!("../../../catalogs/functional.csv");
@@ -86,7 +89,20 @@ impl Catalog {
             };
             entries.entry(entry.code.clone()).or_default().push(entry);
         }
-        Catalog { entries }
+        let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+        for e in entries.values().flatten() {
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                by_name
+                    .entry(normalize_name(n))
+                    .or_default()
+                    .push(e.code.clone());
+            }
+        }
+        for codes in by_name.values_mut() {
+            codes.sort_unstable();
+            codes.dedup();
+        }
+        Catalog { entries, by_name }
     }
 
     pub fn len(&self) -> usize {
@@ -160,37 +176,31 @@ impl Catalog {
 
     /// Find the code of a 类 (level 1) by its name.
     pub fn code_of_class(&self, name: &str) -> Option<&str> {
-        let printed = normalize_name(name);
-        self.entries
-            .values()
-            .flatten()
-            .find(|e| {
-                e.level == 1
-                    && (normalize_name(&e.name) == printed
-                        || e.aliases.iter().any(|a| normalize_name(a) == printed))
+        let codes = self.by_name.get(&normalize_name(name))?;
+        codes
+            .iter()
+            .find(|c| {
+                self.entries
+                    .get(*c)
+                    .is_some_and(|es| es.iter().any(|e| e.level == 1))
             })
-            .map(|e| e.code.as_str())
+            .map(String::as_str)
     }
 }
 
 impl Catalog {
     /// The codes of one length that bear a name (any year), sorted.
     pub fn codes_named(&self, name: &str, len: usize) -> Vec<&str> {
-        let printed = normalize_name(name);
-        let mut v: Vec<&str> = self
-            .entries
-            .values()
-            .flatten()
-            .filter(|e| {
-                e.code.len() == len
-                    && (normalize_name(&e.name) == printed
-                        || e.aliases.iter().any(|a| normalize_name(a) == printed))
+        self.by_name
+            .get(&normalize_name(name))
+            .map(|codes| {
+                codes
+                    .iter()
+                    .filter(|c| c.len() == len)
+                    .map(String::as_str)
+                    .collect()
             })
-            .map(|e| e.code.as_str())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+            .unwrap_or_default()
     }
 }
 
