@@ -71,6 +71,13 @@ pub(crate) const BRACKET_WIDTH: Rule = rule!(
     "One paragraph brackets Chinese words both ways: full-width （机关党委） and half-width (保卫处), or 检察（款）…事务(项). Chinese text takes the full-width pair; a paragraph that uses only one kind is not asked."
 );
 
+pub(crate) const CONTENTS_ORDER: Rule = rule!(
+    "edit.contents-order",
+    Warning,
+    "全部",
+    "目录中表格顺序与正文不一致",
+    "The tables the table of contents (目录) lists, each found in the body by its title, come in the body in the order the 目录 lists them; the entries out of place are named with where the body has them. Entries that name no table, or more than one, are left out."
+);
 pub(crate) const CONTENTS: Rule = rule!(
     "edit.contents",
     Warning,
@@ -275,6 +282,133 @@ fn contents(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
+/// A 目录 entry's or a table's title without its numbering, year and spaces: "十一、 一般公共预算
+/// “三公”经费支出预算表" -> "一般公共预算“三公”经费支出预算表".
+fn bare_title(text: &str) -> String {
+    let c: String = text.chars().filter(|ch| !ch.is_whitespace()).collect();
+    let c = c.strip_prefix("表").unwrap_or(&c);
+    let rest =
+        c.trim_start_matches(|ch: char| "一二三四五六七八九十0123456789、.．（）()-—".contains(ch));
+    // "2018年政府采购预算表": the year is not part of the name.
+    let digits = rest.len()
+        - rest
+            .trim_start_matches(|ch: char| ch.is_ascii_digit())
+            .len();
+    let rest = if digits == 4 {
+        rest[digits..].strip_prefix('年').unwrap_or(rest)
+    } else {
+        rest
+    };
+    rest.to_string()
+}
+
+/// The tables the 目录 lists, found in the body by title, in the order the body binds them.
+fn contents_order(ctx: &Ctx, sink: &mut Sink) {
+    if ctx.doc.contents.len() < 3 || ctx.doc.tables.len() < 3 {
+        return;
+    }
+    let titles: Vec<String> = ctx
+        .doc
+        .tables
+        .iter()
+        .map(|t| bare_title(&t.title))
+        .collect();
+    let find = |entry: &str| -> Option<usize> {
+        if entry.chars().count() < 4 {
+            return None;
+        }
+        let exact: Vec<usize> = (0..titles.len()).filter(|&i| titles[i] == entry).collect();
+        if let [i] = exact[..] {
+            return Some(i);
+        }
+        if !exact.is_empty() {
+            return None;
+        }
+        let near: Vec<usize> = (0..titles.len())
+            .filter(|&i| {
+                titles[i].chars().count() >= 4
+                    && (titles[i].contains(entry) || entry.contains(titles[i].as_str()))
+            })
+            .collect();
+        match near[..] {
+            [i] => Some(i),
+            _ => None,
+        }
+    };
+    // (entry, table index), in the 目录's order; a table listed twice is not an order.
+    let mut listed: Vec<(&yusuan_core::Spanned<String>, usize)> = Vec::new();
+    for e in &ctx.doc.contents {
+        if let Some(i) = find(&bare_title(&e.value)) {
+            if listed.iter().any(|(_, j)| *j == i) {
+                return;
+            }
+            listed.push((e, i));
+        }
+    }
+    if listed.len() < 3 {
+        return;
+    }
+    // The longest run that is in order; the rest are out of place.
+    let n = listed.len();
+    let mut best = vec![1usize; n];
+    let mut from = vec![usize::MAX; n];
+    for k in 0..n {
+        for j in 0..k {
+            if listed[j].1 < listed[k].1 && best[j] + 1 > best[k] {
+                best[k] = best[j] + 1;
+                from[k] = j;
+            }
+        }
+    }
+    let Some(mut k) = (0..n).max_by_key(|&k| (best[k], usize::MAX - k)) else {
+        return;
+    };
+    let mut kept = vec![false; n];
+    loop {
+        kept[k] = true;
+        if from[k] == usize::MAX {
+            break;
+        }
+        k = from[k];
+    }
+    let out: Vec<usize> = (0..n).filter(|&k| !kept[k]).collect();
+    if out.is_empty() {
+        return;
+    }
+    let said: Vec<String> = out
+        .iter()
+        .map(|&k| {
+            let (e, i) = listed[k];
+            let t = &ctx.doc.tables[i];
+            let page = t
+                .span
+                .page
+                .map(|p| format!("，第{p}页"))
+                .unwrap_or_default();
+            format!(
+                "“{}”在正文中是第{}张表（{}{page}）",
+                e.value.split_whitespace().collect::<Vec<_>>().join(""),
+                i + 1,
+                t.title
+            )
+        })
+        .collect();
+    let mut locations: Vec<Location> = out
+        .iter()
+        .map(|&k| Location::new(listed[k].0.span, None))
+        .collect();
+    locations.extend(
+        out.iter()
+            .map(|&k| Location::new(ctx.doc.tables[listed[k].1].span, None)),
+    );
+    sink.emit(
+        &CONTENTS_ORDER,
+        Level::Violated,
+        format!("目录所列表格的顺序与正文不一致：{}", said.join("；")),
+        locations,
+    );
+}
+
 /// How many characters must change, go or come to turn `a` into `b` (Levenshtein).
 fn edit_distance(a: &[char], b: &[char]) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -314,6 +448,7 @@ impl Piece<'_> {
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     contents(ctx, sink);
+    contents_order(ctx, sink);
     for &page in &ctx.doc.blank_pages {
         sink.emit(
             &BLANK_PAGE,

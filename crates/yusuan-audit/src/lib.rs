@@ -192,6 +192,7 @@ pub const RULES: &[Rule] = &[
     edit::THREE_PUBLIC_NAME,
     edit::COLON,
     edit::CONTENTS,
+    edit::CONTENTS_ORDER,
     edit::BRACKET_WIDTH,
     reason::COPIED_ITEM,
     reason::REASON_DIRECTION,

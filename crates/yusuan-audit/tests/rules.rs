@@ -1527,3 +1527,32 @@ fn text_parts() {
         "6 辆（其中一般公务用车 6 辆，执勤执法用车 1 辆）。2025",
     );
 }
+
+/// The npc 2018 目录 lists its tables in the order they are bound; with two entries swapped
+/// (七 and 十), the 目录 no longer follows the body.
+#[test]
+fn edit_contents_order() {
+    let Some(text) = corpus("jiangsu-npc-office-2018-dept-budget.layout.txt") else {
+        return;
+    };
+    // Either entry is out of place; the rule names the later one.
+    let (once, line) = edit(
+        &text,
+        "十、政府性基金财政拨款支出预算表",
+        "政府性基金财政拨款支出预算表",
+        "一般公共预算支出预算表",
+    );
+    let (variant, _) = edit(
+        &once,
+        "七、一般公共预算支出预算表",
+        "一般公共预算支出预算表",
+        "政府性基金财政拨款支出预算表",
+    );
+    expect(
+        "edit.contents-order",
+        Severity::Warning,
+        &text,
+        &variant,
+        line,
+    );
+}
