@@ -24,7 +24,35 @@ pub(crate) const HIERARCHY: Rule = rule!(
     "A 项 is printed under a 款 (or a 款 under a 类) whose code is not its prefix."
 );
 
+pub(crate) const SHORT_CODE: Rule = rule!(
+    "class.short-code",
+    Warning,
+    "全部",
+    "科目编码位数不全",
+    "A code whose 款 or 项 part is printed with one digit (“301 2 津贴补贴” for 30102): each part of a code is printed with its two digits. Read from the printed text, so a workbook's numeric cells are not judged."
+);
+
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    for t in &ctx.doc.tables {
+        if let Some(first) = t.short_codes.first() {
+            let more = if t.short_codes.len() > 1 {
+                format!("等{}处", t.short_codes.len())
+            } else {
+                String::new()
+            };
+            sink.emit(
+                &SHORT_CODE,
+                Level::Violated,
+                format!(
+                    "{}中科目编码“{}”{more}的款级或项级编码只印了一位数字，应为两位（“{}”）",
+                    t.label(),
+                    first.value,
+                    two_digit(&first.value)
+                ),
+                t.short_codes.iter().map(|c| loc(t, c.span)).collect(),
+            );
+        }
+    }
     let year = ctx.doc.year.as_ref().map(|y| y.value);
     for t in &ctx.doc.tables {
         let catalog: &Catalog = match t.kind {
@@ -135,4 +163,20 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// "301 2" -> "301 02": the code as it should be printed.
+fn two_digit(printed: &str) -> String {
+    printed
+        .split(' ')
+        .enumerate()
+        .map(|(i, p)| {
+            if i > 0 && p.len() == 1 {
+                format!("0{p}")
+            } else {
+                p.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

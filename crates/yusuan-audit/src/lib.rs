@@ -207,6 +207,7 @@ pub const RULES: &[Rule] = &[
     class::UNKNOWN_CODE,
     class::NAME,
     class::HIERARCHY,
+    class::SHORT_CODE,
     perf::WEIGHTS,
     perf::FUNDS,
     perf::QUALITATIVE,

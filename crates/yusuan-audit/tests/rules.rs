@@ -1556,3 +1556,14 @@ fn edit_contents_order() {
         line,
     );
 }
+
+/// The wanli 2025 economic table prints “301   02 津贴补贴”; printed “301   2” (as wanli 2024
+/// does), the 款 has lost its leading zero.
+#[test]
+fn class_short_code() {
+    let Some(text) = corpus("shanghai-putuo-wanli-street-2025-dept-budget.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, " 301   02    津贴补贴", "301   02 ", "301   2  ");
+    expect("class.short-code", Severity::Warning, &text, &variant, line);
+}

@@ -460,6 +460,10 @@ pub struct Table {
     /// only the text in the first cell).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merges: Vec<Merge>,
+    /// Codes printed with a 款 or 项 part of one digit ("301 2" for 30102), as printed; the
+    /// row's code cell holds the code read with its zero.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub short_codes: Vec<Spanned<String>>,
 }
 
 /// A header cell covering `rows` x `cols` grid cells from (`row`, `col`) of the header.

@@ -159,6 +159,22 @@ pub(crate) fn apply(map: &[Vec<usize>], cells: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// A code printed in pieces with a 款 or 项 piece of one digit ("301", "2"), as printed
+/// ("301 2"); `None` for a code printed whole or with two-digit pieces.
+pub(crate) fn short_code(cols: &[usize], cells: &[String]) -> Option<String> {
+    let pieces: Vec<&str> = cols
+        .iter()
+        .filter_map(|&j| cells.get(j))
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    (pieces.len() >= 2
+        && pieces.iter().all(|t| digits(t))
+        && pieces[1..].iter().any(|t| t.len() == 1))
+    .then(|| pieces.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -264,11 +264,31 @@ fn is_part(role: ColumnRole) -> bool {
 }
 
 /// Align space-aligned data rows to `roles`: one string per role (blank where nothing printed).
+#[cfg(test)]
 pub(crate) fn align(
     header: &[Vec<RawCell>],
     rows: &[Vec<RawCell>],
     roles: &[ColumnRole],
 ) -> Vec<Vec<String>> {
+    align_rows(header, rows, roles)
+        .into_iter()
+        .map(|r| r.cells)
+        .collect()
+}
+
+/// One aligned row: a string per role, and the code as printed when a 款 or 项 part of it was
+/// printed with one digit ("301 2", read as 30102).
+pub(crate) struct Aligned {
+    pub(crate) cells: Vec<String>,
+    pub(crate) short_code: Option<String>,
+}
+
+/// [`align`], with what each row's code looked like where it was printed short.
+pub(crate) fn align_rows(
+    header: &[Vec<RawCell>],
+    rows: &[Vec<RawCell>],
+    roles: &[ColumnRole],
+) -> Vec<Aligned> {
     let amount_cols: Vec<usize> = (0..roles.len()).filter(|&i| roles[i].is_amount()).collect();
     let item_cols: Vec<usize> = (0..roles.len())
         .filter(|&i| {
@@ -351,6 +371,7 @@ pub(crate) fn align(
     toks.iter()
         .map(|ts| {
             let mut out = vec![String::new(); roles.len()];
+            let mut short_code: Option<String> = None;
             // Figures.
             let am = amounts(ts);
             let xs: Vec<f64> = match &refs {
@@ -414,17 +435,24 @@ pub(crate) fn align(
                 .collect();
             if let Some(cc) = code_col {
                 let mut code = String::new();
+                let mut printed: Vec<&str> = Vec::new();
+                let mut padded = false;
                 let mut i = 0;
                 while i < rest.len() && rest[i].kind == Kind::Int && code.len() < 7 {
                     // 款 and 项 are two digits; some tables drop the leading zero ("301 2").
                     let piece = &rest[i].text;
                     if i > 0 && piece.len() == 1 {
                         code.push('0');
+                        padded = true;
                     }
                     code.push_str(piece);
+                    printed.push(piece);
                     i += 1;
                 }
                 if is_code(&code) {
+                    if padded {
+                        short_code = Some(printed.join(" "));
+                    }
                     out[cc] = code;
                 } else {
                     i = 0;
@@ -475,7 +503,10 @@ pub(crate) fn align(
                     }
                 }
             }
-            out
+            Aligned {
+                cells: out,
+                short_code,
+            }
         })
         .collect()
 }

@@ -72,6 +72,7 @@ pub fn read_parts(parts: &[(String, Vec<u8>)]) -> Result<(Document, String), Rea
     };
     for (name, bytes) in parts {
         let part = extract(name, bytes)?;
+        joined.values |= part.values;
         joined.pages = joined
             .pages
             .zip(part.pages)
@@ -111,12 +112,20 @@ pub struct Extracted {
     /// How many pages were read, where the input has pages (PDF): text cannot tell a blank
     /// last page from a final form feed, a PDF can.
     pub pages: Option<u32>,
+    /// The text holds a workbook's cell values, not printed text: a code piece 2 in a cell may
+    /// show as 02 by its format, so a short code is not a printing slip.
+    pub values: bool,
 }
 
 /// Read extracted text as a disclosure, keeping what the geometry said.
 pub fn read_extracted(source: &str, extracted: &Extracted) -> Document {
     let mut doc = read_paged(source, &extracted.text, extracted.pages);
     doc.cut_lines = extracted.cut_lines.clone();
+    if extracted.values {
+        for t in &mut doc.tables {
+            t.short_codes.clear();
+        }
+    }
     doc
 }
 
@@ -132,12 +141,15 @@ pub fn extract(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     }
     let plain = |text: String| Extracted {
         text,
-        cut_lines: Vec::new(),
-        pages: None,
+        ..Extracted::default()
     };
     #[cfg(feature = "excel")]
     if excel::looks_like_workbook(bytes) {
-        return excel::workbook_to_text(source, bytes).map(plain);
+        return excel::workbook_to_text(source, bytes).map(|text| Extracted {
+            text,
+            values: true,
+            ..Extracted::default()
+        });
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ReadError::NotUtf8(source.to_string()))?;
     if text.contains('\0') {

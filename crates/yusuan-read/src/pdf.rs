@@ -369,6 +369,7 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
         text: out,
         cut_lines,
         pages: u32::try_from(read.len()).ok(),
+        values: false,
     })
 }
 

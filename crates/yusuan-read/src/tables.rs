@@ -428,10 +428,17 @@ fn read_grid(
     if !pending.is_empty() {
         let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
         let raw: Vec<Vec<RawCell>> = pending.iter().map(|(_, c)| c.clone()).collect();
-        let aligned = crate::layout::align(&header_cells, &raw, &roles);
+        let aligned = crate::layout::align_rows(&header_cells, &raw, &roles);
         let row_unit = unit.unwrap_or(profile.money_unit);
-        for ((k, _), texts) in pending.iter().zip(aligned) {
-            let cells: Vec<RawCell> = texts
+        for ((k, _), aligned) in pending.iter().zip(aligned) {
+            if let Some(printed) = aligned.short_code {
+                table.short_codes.push(Spanned {
+                    value: printed,
+                    span: table.rows[*k].span,
+                });
+            }
+            let cells: Vec<RawCell> = aligned
+                .cells
                 .into_iter()
                 .map(|text| RawCell {
                     text,
@@ -462,7 +469,18 @@ fn read_grid(
         let body: Vec<Vec<String>> = tabbed.iter().map(|(_, t)| t.clone()).collect();
         if let Some(map) = crate::columns::map_tabbed(&header, &body, &roles) {
             let row_unit = unit.unwrap_or(profile.money_unit);
+            let code_cols = roles
+                .iter()
+                .position(|r| *r == ColumnRole::Code)
+                .and_then(|c| map.get(c));
             for (k, texts) in &tabbed {
+                if let Some(printed) = code_cols.and_then(|c| crate::columns::short_code(c, texts))
+                {
+                    table.short_codes.push(Spanned {
+                        value: printed,
+                        span: table.rows[*k].span,
+                    });
+                }
                 let cells: Vec<RawCell> = crate::columns::apply(&map, texts)
                     .into_iter()
                     .map(|text| RawCell {
