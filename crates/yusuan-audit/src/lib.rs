@@ -39,12 +39,12 @@ mod complete;
 mod consistency;
 mod cross;
 mod edit;
+mod explain;
 mod facts;
 mod gate;
 mod item;
 mod parts;
 mod perf;
-mod reason;
 pub mod report;
 mod table;
 mod text;
@@ -194,8 +194,8 @@ pub const RULES: &[Rule] = &[
     edit::CONTENTS,
     edit::CONTENTS_ORDER,
     edit::BRACKET_WIDTH,
-    reason::COPIED_ITEM,
-    reason::REASON_DIRECTION,
+    explain::COPIED_ITEM,
+    explain::REASON_DIRECTION,
     complete::NUMBERING,
     complete::TABLES,
     complete::SECTIONS,
@@ -389,7 +389,7 @@ impl Auditor {
         item::run(&ctx, &mut sink);
         item::personnel(&ctx, &mut sink);
         edit::run(&ctx, &mut sink);
-        reason::run(&ctx, &mut sink);
+        explain::run(&ctx, &mut sink);
         complete::run(&ctx, &mut sink);
         consistency::run(&ctx, &mut sink);
         class::run(&ctx, &mut sink);

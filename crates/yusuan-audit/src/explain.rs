@@ -1,6 +1,6 @@
-//! What the words around a figure say about it: an item's purpose and reason naming another
-//! item of the list (text copied from the item above and not adapted), and a reason whose
-//! direction contradicts the change it explains ("减少2.98%。主要原因是：…经费增加").
+//! The explanations around a figure: an item's purpose and reason naming another item of the
+//! list (text copied from the item above and not adapted), and a reason whose direction
+//! contradicts the change it explains ("减少2.98%。主要原因是：…经费增加").
 //!
 //! Both are warnings: the figures may all be right, the words are not.
 
