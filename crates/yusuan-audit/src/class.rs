@@ -104,6 +104,18 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
                     ),
                     vec![loc(t, r.row.span)],
                 ),
+                Lookup::NameMismatch(names) if wrapped(r.name, &names, &rows, i) => sink.emit(
+                    &NAME,
+                    Level::Info,
+                    format!(
+                        "{} 科目编码{}的名称读作“{}”，像是目录名称“{}”因换行与相邻行的名称错位拼接，名称未能准确读取，无法核验",
+                        t.label(),
+                        r.code,
+                        r.name,
+                        names.join("”或“")
+                    ),
+                    vec![loc(t, r.row.span)],
+                ),
                 Lookup::NameMismatch(names) => {
                     // The printed name may be another code's (under the same parent): then
                     // it is the code that was misprinted, or the name.
@@ -179,4 +191,49 @@ fn two_digit(printed: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A printed name made only of pieces (two characters or more) of its catalog name and of the
+/// names of the rows next to it, with at least one piece of its own: a name the layout wrapped
+/// and the text reader joined out of order or with a neighbour's line ("事业单位离退休机关事业
+/// 单位", "基本养老保险缴费支出机关事业单位", "业支出"). Such a name says nothing about the
+/// document; a name of other words still is an error. An empty name is one the reader lost.
+fn wrapped(printed: &str, names: &[String], rows: &[crate::facts::CodedRow], i: usize) -> bool {
+    let printed = yusuan_core::catalog::normalize_name(printed);
+    if printed.is_empty() {
+        return true;
+    }
+    let own: Vec<String> = names
+        .iter()
+        .map(|n| yusuan_core::catalog::normalize_name(n))
+        .collect();
+    let neighbours: Vec<String> = [i.checked_sub(1), Some(i + 1)]
+        .into_iter()
+        .flatten()
+        .filter_map(|j| rows.get(j))
+        .map(|r| yusuan_core::catalog::normalize_name(r.name))
+        .collect();
+    let chars: Vec<char> = printed.chars().collect();
+    let mut at = 0;
+    let mut from_own = false;
+    while at < chars.len() {
+        // The longest piece starting here that one of the names holds.
+        let mut best = 0;
+        let mut best_own = false;
+        for end in (at + 2..=chars.len()).rev() {
+            let piece: String = chars[at..end].iter().collect();
+            let in_own = own.iter().any(|n| n.contains(&piece));
+            if in_own || neighbours.iter().any(|n| n.contains(&piece)) {
+                best = end - at;
+                best_own = in_own;
+                break;
+            }
+        }
+        if best == 0 {
+            return false;
+        }
+        from_own |= best_own;
+        at += best;
+    }
+    from_own
 }

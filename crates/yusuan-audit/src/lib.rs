@@ -147,6 +147,7 @@ pub const RULES: &[Rule] = &[
     crate::READ_UNKNOWN_TABLE,
     crate::READ_DOUBT,
     crate::READ_UNREADABLE,
+    crate::READ_PARTIAL,
     table::HIERARCHY,
     table::ROW_TOTAL,
     table::THREE_PUBLIC,
@@ -239,6 +240,13 @@ pub(crate) const READ_UNKNOWN_TABLE: Rule = rule!(
     "A numbered table whose title the profile does not know."
 );
 pub(crate) const READ_DOUBT: Rule = rule!("read.doubt", Warning, "全部", "表格读取存疑", "A table whose own identities fail in a pattern a misreading explains (figures one column off, a label read as a row, most rows failing): said once, and the findings drawn from it are kept as info.");
+pub(crate) const READ_PARTIAL: Rule = rule!(
+    "read.partial",
+    Info,
+    "决算",
+    "部分审核",
+    "A 决算 is audited so far by its tables' own identities (总表 balance with 年初 / 年末结转和结余, 类 = Σ款 = Σ项, row totals) and its codes; its narrative and the equalities between its tables are not checked yet: said once, so that a clean result is not read as a full audit."
+);
 pub(crate) const READ_UNREADABLE: Rule = rule!("read.unreadable", Info, "全部", "无法核验", "A cell or figure that a rule needs could not be read as an amount, so the rule cannot verify it.");
 
 /// Look a rule up by id.
@@ -336,16 +344,17 @@ impl Default for Auditor {
 impl Auditor {
     /// The narrative amounts no rule can tie to what they are of ([`Unresolved`]).
     pub fn unresolved(&self, doc: &Document) -> Vec<Unresolved> {
+        // A 决算's narrative figures are not tied to its tables yet (read.partial says so).
+        if doc.kind == yusuan_core::DocKind::FinalAccounts {
+            return Vec::new();
+        }
         self.context(doc)
             .map_or_else(Vec::new, |ctx| item::unresolved(&ctx))
     }
 
-    /// What the rules read a budget with; none for a layout no profile recognised or a 决算.
+    /// What the rules read a document with; none for a layout no profile recognised.
     fn context<'a>(&'a self, doc: &'a Document) -> Option<Ctx<'a>> {
         let profile_id = doc.profile.as_ref()?;
-        if doc.kind == yusuan_core::DocKind::FinalAccounts {
-            return None;
-        }
         Some(Ctx {
             doc,
             profile: self.profiles.iter().find(|p| &p.id == profile_id),
@@ -382,18 +391,30 @@ impl Auditor {
         let doubts = gate::doubts(&ctx, &bases);
         let ambiguous = gate::ambiguous_rows(&ctx, &bases);
         table::run(&ctx, &mut sink);
-        cross::run(&ctx, &mut sink);
-        text::run(&ctx, &mut sink);
-        arith::run(&ctx, &mut sink);
-        parts::run(&ctx, &mut sink);
-        item::run(&ctx, &mut sink);
-        item::personnel(&ctx, &mut sink);
-        edit::run(&ctx, &mut sink);
-        explain::run(&ctx, &mut sink);
-        complete::run(&ctx, &mut sink);
-        consistency::run(&ctx, &mut sink);
-        class::run(&ctx, &mut sink);
-        perf::run(&ctx, &mut sink);
+        if doc.kind == yusuan_core::DocKind::FinalAccounts {
+            // A 决算 is audited so far by its tables' own identities and its codes; the
+            // narrative's and the cross-table rules read a budget's words and columns.
+            class::run(&ctx, &mut sink);
+            sink.emit(
+                &READ_PARTIAL,
+                Level::Violated,
+                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）和科目编码；情况说明和表间关系尚未核对".to_string(),
+                vec![Location::new(Span::line(1, None), None)],
+            );
+        } else {
+            cross::run(&ctx, &mut sink);
+            text::run(&ctx, &mut sink);
+            arith::run(&ctx, &mut sink);
+            parts::run(&ctx, &mut sink);
+            item::run(&ctx, &mut sink);
+            item::personnel(&ctx, &mut sink);
+            edit::run(&ctx, &mut sink);
+            explain::run(&ctx, &mut sink);
+            complete::run(&ctx, &mut sink);
+            consistency::run(&ctx, &mut sink);
+            class::run(&ctx, &mut sink);
+            perf::run(&ctx, &mut sink);
+        }
         let mut findings = sink.findings;
         gate::apply(doc, &doubts, &ambiguous, &mut findings);
         point_at_unit_lines(doc, profile, &mut findings);

@@ -3,7 +3,7 @@
 
 use crate::{Finding, Severity};
 use serde::{Deserialize, Serialize};
-use yusuan_core::{DocKind, Document};
+use yusuan_core::Document;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -21,7 +21,7 @@ impl Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
-            audited: doc.profile.is_some() && doc.kind == DocKind::Budget,
+            audited: doc.profile.is_some(),
         }
     }
 

@@ -117,8 +117,13 @@ fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 unit,
             );
         }
-        // 合计 = Σ 类.
-        if let Some(total) = total_row(t) {
+        // 合计 = Σ 类. A 合计 row read without a single figure had its figures printed apart
+        // from its label (a line above it, beside the header): nothing to compare.
+        if let Some(total) = total_row(t).filter(|r| {
+            r.cells
+                .iter()
+                .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
+        }) {
             let classes: Vec<_> = rows.iter().filter(|r| r.code.len() == 3).collect();
             if classes.is_empty() {
                 continue;
@@ -156,9 +161,15 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             // Jiangsu adds 单位预留机动经费 and 结转下年 to the total.
             let mut parts = vec![ColumnRole::Basic, ColumnRole::Project];
             parts.extend(
-                [ColumnRole::Reserve, ColumnRole::CarryOver]
-                    .into_iter()
-                    .filter(|r| has(*r)),
+                [
+                    ColumnRole::Reserve,
+                    ColumnRole::CarryOver,
+                    ColumnRole::PaymentToSuperior,
+                    ColumnRole::OperatingExpenditure,
+                    ColumnRole::SubsidyToSubordinate,
+                ]
+                .into_iter()
+                .filter(|r| has(*r)),
             );
             g.push((parts, "基本支出与项目支出等"));
         }
@@ -649,6 +660,18 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             );
         }
     }
+    // 总计 = 本年收入合计 + the carry lines (年初结转和结余, 使用非财政拨款结余; 上年结转), on
+    // each side: the carry line's own figure, or its items where it prints none.
+    for (side, amount_of, what) in [
+        (
+            &income,
+            &inc_val as &dyn Fn(&yusuan_core::Row) -> Val,
+            "收入",
+        ),
+        (&expense, &|r: &yusuan_core::Row| exp_total(t, r), "支出"),
+    ] {
+        carry_balance(sink, t, side, amount_of, what, unit);
+    }
     // Expenditure: 类 rows of the current section sum to 本年支出 (or 合计), per column.
     let esections = split_sections(&expense);
     let current_out = expense
@@ -693,6 +716,62 @@ fn balance(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// 总计 = 本年合计 + carry lines, on one side of a 收支总表, where both totals and at least one
+/// carry line with a figure are printed.
+fn carry_balance(
+    sink: &mut Sink,
+    t: &Table,
+    side: &[(String, &yusuan_core::Row)],
+    amount_of: &dyn Fn(&yusuan_core::Row) -> Val,
+    what: &str,
+    unit: yusuan_core::MoneyUnit,
+) {
+    let find = |l: SideLabel| side.iter().find(|(x, _)| side_label(x) == l);
+    let (Some((current_label, current)), Some((_, grand))) =
+        (find(SideLabel::Current), find(SideLabel::Grand))
+    else {
+        return;
+    };
+    // The carry lines and, under a carry line that prints no figure, its items.
+    let mut parts: Vec<Val> = vec![amount_of(current)];
+    let mut heading_blank = false;
+    let mut any_carry = false;
+    for (l, r) in side {
+        match side_label(l) {
+            SideLabel::Carry => {
+                let v = amount_of(r);
+                heading_blank = matches!(v, Val::Blank);
+                any_carry |= !heading_blank;
+                parts.push(v);
+            }
+            // Items after the current total belong to the carry section.
+            SideLabel::Item if heading_blank && r.span.line > current.span.line => {
+                let v = amount_of(r);
+                any_carry |= !matches!(v, Val::Blank);
+                parts.push(v);
+            }
+            SideLabel::Grand => heading_blank = false,
+            _ => {}
+        }
+    }
+    if !any_carry {
+        return;
+    }
+    check_sum(
+        sink,
+        &BALANCE,
+        Side {
+            desc: || format!("{} {what}方“总计”", t.label()),
+            val: amount_of(grand),
+            loc: || loc(t, grand.span),
+        },
+        &parts,
+        &format!("“{current_label}”与结转结余各行"),
+        Some(&loc(t, current.span.to(grand.span))),
+        unit,
+    );
 }
 
 /// Items of the current-year section (before any 结转 heading), and of the carry section.

@@ -1567,3 +1567,22 @@ fn class_short_code() {
     let (variant, line) = edit(&text, " 301   02    津贴补贴", "301   02 ", "301   2  ");
     expect("class.short-code", Severity::Warning, &text, &variant, line);
 }
+
+/// A 决算 (the finance bureau's, as laid-out text): its 总表 balances with 年初 / 年末结转和结余,
+/// and what is not yet checked is said once (read.partial). A changed 年初结转和结余 breaks the
+/// balance.
+#[test]
+fn final_accounts_tables() {
+    let Some(text) = corpus("shanghai-putuo-finance-bureau-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let partial: Vec<_> = audit(&text)
+        .into_iter()
+        .filter(|f| f.rule == "read.partial")
+        .collect();
+    assert_eq!(partial.len(), 1, "{}", show(&partial));
+    assert_eq!(partial[0].severity, Severity::Info);
+    insta::assert_snapshot!("read_partial", show(&partial));
+    let (variant, line) = edit(&text, " 年初结转和结余", "49.14", "49.41");
+    expect("table.balance", Severity::Error, &text, &variant, line);
+}

@@ -309,6 +309,13 @@ pub enum ColumnRole {
     UseItem,
     /// 单位预留机动经费 (Jiangsu).
     Reserve,
+    /// 决算: 年初结转和结余 and 年末结转和结余 of a row.
+    BeginningBalance,
+    EndingBalance,
+    /// 决算 expenditure besides 基本 and 项目: 上缴上级支出, 经营支出, 对附属单位补助支出.
+    PaymentToSuperior,
+    OperatingExpenditure,
+    SubsidyToSubordinate,
     /// A column the profile names but no rule uses.
     Other,
 }
@@ -394,6 +401,11 @@ impl ColumnRole {
             OperatingCost => "机关运行经费",
             UseItem => "支出用途",
             Reserve => "单位预留机动经费",
+            BeginningBalance => "年初结转和结余",
+            EndingBalance => "年末结转和结余",
+            PaymentToSuperior => "上缴上级支出",
+            OperatingExpenditure => "经营支出",
+            SubsidyToSubordinate => "对附属单位补助支出",
             Other => "其他",
         }
     }

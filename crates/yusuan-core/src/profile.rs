@@ -71,6 +71,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("shanghai", include_str!("../../../profiles/shanghai.toml")),
     ("jiangsu", include_str!("../../../profiles/jiangsu.toml")),
+    (
+        "shanghai-final",
+        include_str!("../../../profiles/shanghai-final.toml"),
+    ),
 ];
 
 impl Profile {

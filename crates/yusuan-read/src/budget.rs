@@ -60,6 +60,21 @@ fn stated(doc: &Document, subject: &Subject) -> Option<Compared> {
     })
 }
 
+/// Why a document cannot seed a budget source.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("这是一份决算，不能作为预算底稿（决算的数字是执行结果，不是预算安排）")]
+    FinalAccounts,
+}
+
+/// The budget a published budget states, to seed next year's source from; a 决算 is refused.
+pub fn seed(doc: &Document) -> Result<Budget, SeedError> {
+    if doc.kind == yusuan_core::DocKind::FinalAccounts {
+        return Err(SeedError::FinalAccounts);
+    }
+    Ok(budget_of(doc))
+}
+
 pub fn budget_of(doc: &Document) -> Budget {
     let mut b = Budget {
         year: doc.year.as_ref().map_or(0, |y| y.value),

@@ -53,6 +53,12 @@ fn is_blank_mark(t: &str) -> bool {
     matches!(t, "-" | "—" | "－" | "--" | "——" | "无" | "/")
 }
 
+/// The level labels a code column is headed by: printed in the header, or on the first body
+/// row beside 合计 ("类 | 款 | 项 | 合计 | 2,946.25 …", a 决算's header fused with its total row).
+fn is_level_label(t: &str) -> bool {
+    matches!(t, "类" | "款" | "项")
+}
+
 fn classify(header: &[Vec<String>], body: &[Vec<String>], j: usize) -> Class {
     let leaf = leaf_label(header, j);
     let header_any = header
@@ -61,14 +67,16 @@ fn classify(header: &[Vec<String>], body: &[Vec<String>], j: usize) -> Class {
     let values: Vec<String> = body
         .iter()
         .filter_map(|row| row.get(j).map(|t| compact(t)))
-        .filter(|t| !t.is_empty() && !is_blank_mark(t) && !is_total_label(t))
+        .filter(|t| !t.is_empty() && !is_blank_mark(t) && !is_total_label(t) && !is_level_label(t))
         .collect();
-    if values.is_empty() && !header_any {
+    let level_in_body = body
+        .iter()
+        .any(|row| row.get(j).is_some_and(|t| is_level_label(&compact(t))));
+    if values.is_empty() && !header_any && !level_in_body {
         return Class::Spacer;
     }
-    let code_header = matches!(leaf.as_str(), "类" | "款" | "项")
-        || leaf.contains("编码")
-        || leaf.contains("代码");
+    let code_header =
+        is_level_label(&leaf) || level_in_body || leaf.contains("编码") || leaf.contains("代码");
     let digits = |t: &String| t.len() <= 7 && t.bytes().all(|b| b.is_ascii_digit());
     if code_header && values.iter().all(digits) {
         return Class::Code;
@@ -146,7 +154,12 @@ pub(crate) fn apply(map: &[Vec<usize>], cells: &[String]) -> Vec<String> {
     map.iter()
         .map(|cols| {
             let mut out = String::new();
-            for (i, t) in cols.iter().filter_map(|&j| cells.get(j)).enumerate() {
+            // A level label (类 / 款 / 项) printed in a code column is a header, not a code.
+            let pieces = cols
+                .iter()
+                .filter_map(|&j| cells.get(j))
+                .filter(|t| !(cols.len() > 1 && is_level_label(t.trim())));
+            for (i, t) in pieces.enumerate() {
                 let t = t.trim();
                 if i > 0 && t.len() == 1 && t.bytes().all(|b| b.is_ascii_digit()) && !out.is_empty()
                 {

@@ -365,7 +365,7 @@ pub(crate) fn align_rows(
         .collect();
     let item_centers: Vec<f64> = leaves
         .iter()
-        .filter(|l| l.text == "项目" || l.text.ends_with("名称"))
+        .filter(|l| l.text.ends_with("项目") || l.text.ends_with("名称"))
         .map(Tok::center)
         .collect();
     toks.iter()

@@ -347,6 +347,10 @@ fn read_paged(source: &str, text: &str, pages: Option<u32>) -> Document {
     doc.unit_name = n.unit_name;
     doc.year = n.year;
     doc.kind = n.kind;
+    // A profile of 决算 reads only 决算 (its tables say so whatever the cover's words).
+    if profile.doc_kind == DocKind::FinalAccounts {
+        doc.kind = DocKind::FinalAccounts;
+    }
     doc.scope = n.scope;
     doc.sections = n.sections;
     doc.figures = n.figures;

@@ -278,23 +278,9 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     if pages == 0 {
         return Err(bad("文件没有页面".to_string()));
     }
-    // A 决算 is recognised from its cover and not audited: its first pages are enough.
     let fonts = Fonts::default();
     let first = page_layout(&doc, &fonts, 0)
         .map_err(|e| bad(yusuan_core::reason::detail("第1页无法读取文字", e)))?;
-    // The cover's title: its first characters (a table of contents after it names 预算
-    // columns of a 决算).
-    let cover: String = first
-        .text()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .take(60)
-        .collect();
-    let pages = if cover.contains("决算") && !cover.contains("预算") {
-        pages.min(2)
-    } else {
-        pages
-    };
     // Pages are independent: read them on the machine's cores, then join in order.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -384,10 +370,6 @@ struct Page {
 }
 
 impl Page {
-    fn text(&self) -> String {
-        self.laid_out().0
-    }
-
     /// The page's text, and for each cut line the line of that text printed just above it
     /// (counted from 0; the first line when none is above).
     fn laid_out(&self) -> (String, Vec<usize>) {

@@ -347,7 +347,9 @@ pub async fn next_year(state: &AppState, viewer: &Viewer, hash: &str) -> Result<
     }
     let doc: yusuan_core::Document = serde_json::from_str(&d.document_json)
         .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    draft(&yusuan_read::budget::budget_of(&doc))
+    let b = yusuan_read::budget::seed(&doc)
+        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    draft(&b)
 }
 
 fn draft(b: &yusuan_core::budget::Budget) -> Result<String, Problem> {

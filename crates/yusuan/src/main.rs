@@ -473,7 +473,10 @@ fn read(file: &PathBuf, format: Format, budget: bool, max: u64, out: &mut impl W
         Err(e) => return fail(&e),
     };
     if budget {
-        let b = yusuan_read::budget::budget_of(&doc);
+        let b = match yusuan_read::budget::seed(&doc) {
+            Ok(b) => b,
+            Err(e) => return fail(&format!("{}：{e}", doc.source)),
+        };
         let toml = match b.to_toml() {
             Ok(t) => t,
             Err(e) => return fail(&format!("预算源无法写出：{e}")),

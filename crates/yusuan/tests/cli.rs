@@ -220,17 +220,28 @@ fn unsupported_layouts_say_so_and_exit_0() {
 }
 
 #[test]
-fn final_accounts_are_recognised_and_not_audited_as_a_budget() {
+fn final_accounts_are_audited_by_their_tables_and_never_seed_a_budget() {
     let Some(p) = corpus("shanghai-putuo-finance-bureau-2024-final-accounts.pdf") else {
         return;
     };
     let out = run(&["check", "--format", "json", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["summary"]["audited"], false);
-    let f = &v["findings"][0];
-    assert_eq!(f["rule"], "read.unsupported");
-    assert!(f["message"].as_str().unwrap().contains("决算"));
+    assert_eq!(v["summary"]["audited"], true);
+    assert_eq!(v["summary"]["errors"], 0);
+    // What was not checked is said, once.
+    let partial: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "read.partial")
+        .collect();
+    assert_eq!(partial.len(), 1);
+    assert!(partial[0]["message"].as_str().unwrap().contains("决算"));
+    // Its figures are what was spent, not a plan: no budget source from it.
+    let seed = run(&["read", "--budget", p.to_str().unwrap()]);
+    assert_eq!(seed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&seed.stderr).contains("决算"));
 }
 
 /// A minimal PDF of one empty page (no text: what a scan looks like to a text reader).
