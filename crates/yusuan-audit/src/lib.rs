@@ -41,6 +41,7 @@ mod cross;
 mod edit;
 mod explain;
 mod facts;
+mod final_accounts;
 mod gate;
 mod item;
 mod parts;
@@ -148,6 +149,8 @@ pub const RULES: &[Rule] = &[
     crate::READ_DOUBT,
     crate::READ_UNREADABLE,
     crate::READ_PARTIAL,
+    final_accounts::EXECUTION,
+    final_accounts::TOTAL,
     table::HIERARCHY,
     table::ROW_TOTAL,
     table::THREE_PUBLIC,
@@ -395,10 +398,11 @@ impl Auditor {
             // A 决算 is audited so far by its tables' own identities and its codes; the
             // narrative's and the cross-table rules read a budget's words and columns.
             class::run(&ctx, &mut sink);
+            final_accounts::run(&ctx, &mut sink);
             sink.emit(
                 &READ_PARTIAL,
                 Level::Violated,
-                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）和科目编码；情况说明和表间关系尚未核对".to_string(),
+                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）、科目编码、说明中的总额和各项预算完成率；说明中的其他数字和表间关系尚未核对".to_string(),
                 vec![Location::new(Span::line(1, None), None)],
             );
         } else {

@@ -1586,3 +1586,31 @@ fn final_accounts_tables() {
     let (variant, line) = edit(&text, " 年初结转和结余", "49.14", "49.41");
     expect("table.balance", Severity::Error, &text, &variant, line);
 }
+
+/// The finance bureau's 决算 narrative (laid-out text): “完成年初预算的98.20%” of 2993.92 and
+/// 2940.05; printed 98.02% it is an error; “决算数小于预算数” turned into 大于 is one too.
+#[test]
+fn final_execution() {
+    let Some(text) = corpus("shanghai-putuo-finance-bureau-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (rate, line) = edit(&text, "成年初预算的98.20%", "98.20%", "98.02%");
+    expect("final.execution", Severity::Error, &text, &rate, line);
+    let (word, line) = edit(
+        &text,
+        "成年初预算的98.20%",
+        "决算数小于预算数",
+        "决算数大于预算数",
+    );
+    expect("final.execution", Severity::Error, &text, &word, line);
+}
+
+/// The narrative's 收入支出总计 (2995.39) is the 总表's 总计; changed, it is an error.
+#[test]
+fn final_total() {
+    let Some(text) = corpus("shanghai-putuo-finance-bureau-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, "年度收入支出总计2995.39万元", "2995.39", "2959.39");
+    expect("final.total", Severity::Error, &text, &variant, line);
+}

@@ -24,7 +24,6 @@ fn read(name: &str) -> Option<(Document, Vec<Finding>)> {
     Some((doc, findings))
 }
 
-
 fn corpus_pdfs() -> Vec<String> {
     corpus_files()
         .iter()
@@ -211,10 +210,17 @@ fn final_accounts_are_audited_by_their_tables() {
     // All nine tables, each recognised with its kind.
     assert_eq!(doc.tables.len(), 9);
     assert!(doc.tables.iter().all(|t| t.kind.is_some()));
-    // Its tables balance as printed (rounding differences are info), and what is not yet
+    // Its tables balance as printed (rounding differences are info); its one error is the
+    // narrative's 财政拨款收入支出总计 (0.3 万元 against the table's 2,961.68); what is not yet
     // checked is said once.
-    assert!(
-        findings.iter().all(|f| f.severity == Severity::Info),
+    let loud: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .map(|f| (f.rule.as_ref(), f.severity))
+        .collect();
+    assert_eq!(
+        loud,
+        [("consistency.money-unit", Severity::Error)],
         "{}",
         show(&findings)
     );

@@ -1,0 +1,318 @@
+//! A 决算's narrative against itself and its tables (DOMAIN.md §9): each item's "年初预算为 A
+//! 万元，支出决算为 B 万元，完成年初预算的 P%" with its reason word (决算数大于 / 小于 / 等于预算数),
+//! and the totals it states (收入支出总计, 财政拨款收入支出总计, 本年收入合计, 本年支出合计)
+//! against the 总表s.
+
+use crate::facts::{check_same, loc, side_items, side_label, Side, SideLabel, Val};
+use crate::{Ctx, Level, Location, Rule, Sink};
+use yusuan_core::{format_fen, Amount, ColumnRole, MoneyUnit, Paragraph, Span, TableKind};
+
+pub(crate) const EXECUTION: Rule = rule!(
+    "final.execution",
+    Error,
+    "决算",
+    "预算完成率与增减说法",
+    "“年初预算为 A 万元，支出决算为 B 万元，完成年初预算的 P%”: P is B / A at the printed precision of all three (or B / 全年预算 where the 全年预算 is stated), and the reason's word (决算数大于 / 小于 / 等于预算数, 持平) agrees with A and B."
+);
+pub(crate) const TOTAL: Rule = rule!(
+    "final.total",
+    Error,
+    "决算",
+    "说明中的决算总额与总表一致",
+    "The totals the narrative states (收入支出总计, 财政拨款收入支出总计, 本年收入合计, 本年支出合计) are the 总计 and 本年合计 rows of the 收入支出决算总表 and the 财政拨款收入支出决算总表."
+);
+
+pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    for s in &ctx.doc.sections {
+        for p in &s.paragraphs {
+            let c = Compact::new(&p.text);
+            execution(p, &c, sink);
+            totals(ctx, p, &c, sink);
+        }
+    }
+}
+
+/// A paragraph's text without white space (a PDF's line breaks split "支出决算为 / 446.11"),
+/// with each character's byte offset in the paragraph.
+struct Compact {
+    text: String,
+    offsets: Vec<usize>,
+}
+
+impl Compact {
+    fn new(text: &str) -> Compact {
+        let mut out = String::new();
+        let mut offsets = Vec::new();
+        for (o, ch) in text.char_indices() {
+            if ch.is_whitespace() {
+                continue;
+            }
+            for _ in 0..ch.len_utf8() {
+                offsets.push(o);
+            }
+            out.push(ch);
+        }
+        Compact { text: out, offsets }
+    }
+
+    fn line(&self, p: &Paragraph, at: usize) -> Location {
+        let o = self.offsets.get(at).copied().unwrap_or(0);
+        Location::new(Span::line(p.line_at(o), p.span.page), None)
+    }
+}
+
+/// The amount printed right after byte `at` ("2993.92万元"): the amount, its text and the byte
+/// after it.
+fn amount_at(text: &str, at: usize) -> Option<(Amount, &str, usize)> {
+    let rest = &text[at..];
+    let len = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .last()
+        .map(|(i, c)| i + c.len_utf8())?;
+    let number = &rest[..len];
+    let unit_len = if rest[len..].starts_with("万元") {
+        "万元".len()
+    } else {
+        return None;
+    };
+    let amount = Amount::parse(number, MoneyUnit::WanYuan).ok()?;
+    Some((amount, number, at + len + unit_len))
+}
+
+/// The first amount after the word `word` within `window` bytes from `from`.
+fn stated(text: &str, from: usize, window: usize, word: &str) -> Option<(Amount, String, usize)> {
+    let end = (from + window).min(text.len());
+    let end = (end..=text.len()).find(|&e| text.is_char_boundary(e))?;
+    let at = text[from..end].find(word)? + from + word.len();
+    let at = text[at..]
+        .strip_prefix('为')
+        .map_or(at, |r| text.len() - r.len());
+    let (a, s, _) = amount_at(text, at)?;
+    Some((a, s.to_string(), at))
+}
+
+/// A percentage right after a word: its value in units of 10^-decimals percent, and decimals.
+fn percent_after(text: &str, from: usize, window: usize, word: &str) -> Option<(i64, u32, usize)> {
+    let end = (from + window).min(text.len());
+    let end = (end..=text.len()).find(|&e| text.is_char_boundary(e))?;
+    let at = text[from..end].find(word)? + from + word.len();
+    let rest = &text[at..];
+    let len = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+        .last()
+        .map(|(i, c)| i + c.len_utf8())?;
+    if !rest[len..].starts_with(['%', '％']) {
+        return None;
+    }
+    let number = &rest[..len];
+    let decimals = number.split('.').nth(1).map_or(0, str::len) as u32;
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    Some((digits.parse().ok()?, decimals, at))
+}
+
+/// Whether the percentage P (value, decimals) can be B / A given every printed half step.
+fn rate_fits(b: Amount, a: Amount, p: (i64, u32)) -> bool {
+    if a.fen <= 0 {
+        return false;
+    }
+    let (ha, hb) = (a.half_step() as f64, b.half_step() as f64);
+    let (a, b) = (a.fen as f64, b.fen as f64);
+    let low = (b - hb).max(0.0) / (a + ha) * 100.0;
+    let high = if a - ha > 0.0 {
+        (b + hb) / (a - ha) * 100.0
+    } else {
+        f64::INFINITY
+    };
+    let scale = 10f64.powi(p.1 as i32);
+    let half = 0.5 / scale;
+    let v = p.0 as f64 / scale;
+    v + half >= low - 1e-9 && v - half <= high + 1e-9
+}
+
+fn execution(p: &Paragraph, c: &Compact, sink: &mut Sink) {
+    let text = c.text.as_str();
+    let mut from = 0;
+    while let Some(k) = text[from..].find("年初预算为").map(|k| k + from) {
+        from = k + "年初预算为".len();
+        let Some((a, a_text, _)) = amount_at(text, from) else {
+            continue;
+        };
+        // The sentence's 全年预算 (adjusted budget) and 决算 within the next words.
+        let full = stated(text, from, 90, "全年预算");
+        let Some((b, b_text, b_at)) = stated(text, from, 150, "决算") else {
+            continue;
+        };
+        let bases: Vec<(Amount, &str)> = std::iter::once((a, "年初预算"))
+            .chain(full.as_ref().map(|f| (f.0, "全年预算")))
+            .collect();
+        if let Some((pv, pd, p_at)) = percent_after(text, b_at, 60, "的") {
+            let fits = bases.iter().any(|(base, _)| rate_fits(b, *base, (pv, pd)));
+            let computable = bases.iter().any(|(base, _)| base.fen > 0);
+            if computable && !fits {
+                let (base, name) = bases
+                    .iter()
+                    .rev()
+                    .find(|(base, _)| base.fen > 0)
+                    .copied()
+                    .unwrap_or((a, "年初预算"));
+                let shown = format!(
+                    "{}.{:0w$}",
+                    pv / 10i64.pow(pd),
+                    pv % 10i64.pow(pd),
+                    w = pd as usize
+                );
+                let shown = if pd == 0 { pv.to_string() } else { shown };
+                // Cut rather than rounded (95.4571 printed 95.45): a rounding difference.
+                let exact = b.fen as f64 / base.fen as f64 * 100.0 * 10f64.powi(pd as i32);
+                let level = if exact.floor() as i64 == pv {
+                    Level::Info
+                } else {
+                    Level::Violated
+                };
+                sink.emit(
+                    &EXECUTION,
+                    level,
+                    format!(
+                        "情况说明称{name}{}万元、支出决算{}万元，完成{shown}%，但按金额计算应为{:.2}%（{} ÷ {}）{}",
+                        if name == "年初预算" { a_text } else { full.as_ref().map_or("", |f| f.1.as_str()) },
+                        b_text,
+                        b.fen as f64 / base.fen as f64 * 100.0,
+                        format_fen(b.fen, MoneyUnit::WanYuan),
+                        format_fen(base.fen, MoneyUnit::WanYuan),
+                        if level == Level::Info { "，系截尾而非四舍五入，属尾差" } else { "" },
+                    ),
+                    vec![c.line(p, p_at)],
+                );
+            }
+        }
+        // The reason's word: 决算数大于 / 小于 / 等于预算数.
+        let window_end = (b_at + 120).min(text.len());
+        let window_end = (window_end..=text.len())
+            .find(|&e| text.is_char_boundary(e))
+            .unwrap_or(text.len());
+        let tail = &text[b_at..window_end];
+        let Some(w) = tail.find("决算数") else {
+            continue;
+        };
+        let after = &tail[w + "决算数".len()..];
+        let said = if after.starts_with("大于") || after.starts_with("超过") {
+            Some(std::cmp::Ordering::Greater)
+        } else if after.starts_with("小于") || after.starts_with("低于") {
+            Some(std::cmp::Ordering::Less)
+        } else if after.starts_with("等于")
+            || after.starts_with("同预算数持平")
+            || after.starts_with("与预算数持平")
+            || after.starts_with("与预算数相等")
+        {
+            Some(std::cmp::Ordering::Equal)
+        } else {
+            None
+        };
+        let Some(said) = said else { continue };
+        let agrees = bases.iter().any(|(base, _)| b.fen.cmp(&base.fen) == said);
+        if !agrees {
+            let word = |o: std::cmp::Ordering| match o {
+                std::cmp::Ordering::Greater => "大于",
+                std::cmp::Ordering::Less => "小于",
+                std::cmp::Ordering::Equal => "等于",
+            };
+            sink.emit(
+                &EXECUTION,
+                Level::Violated,
+                format!(
+                    "情况说明称决算数{}预算数，但年初预算{a_text}万元、支出决算{b_text}万元，决算数{}预算数",
+                    word(said),
+                    word(b.fen.cmp(&a.fen))
+                ),
+                vec![c.line(p, b_at + w)],
+            );
+        }
+    }
+}
+
+/// The narrative's totals against the 总表s.
+fn totals(ctx: &Ctx, p: &Paragraph, c: &Compact, sink: &mut Sink) {
+    let text = c.text.as_str();
+    for (word, fiscal, label) in [
+        ("财政拨款收入支出总计", true, SideLabel::Grand),
+        ("收入支出总计", false, SideLabel::Grand),
+        ("本年收入合计", false, SideLabel::Current),
+    ] {
+        let mut from = 0;
+        while let Some(k) = text[from..].find(word).map(|k| k + from) {
+            from = k + word.len();
+            // "财政拨款收入支出总计" also holds "收入支出总计": the longer word takes it.
+            if !fiscal && text[..k].ends_with("财政拨款") {
+                continue;
+            }
+            // The amount right after the word (为 / 是 between), not a comparison's.
+            let mut at = from;
+            for lead in ["为", "是", "："] {
+                if let Some(r) = text[at..].strip_prefix(lead) {
+                    at = text.len() - r.len();
+                }
+            }
+            let Some((amount, _, _)) = amount_at(text, at) else {
+                continue;
+            };
+            let kind = if fiscal {
+                TableKind::FiscalSummary
+            } else {
+                TableKind::DeptSummary
+            };
+            let Some(t) = ctx.facts.table(kind) else {
+                continue;
+            };
+            let Some((row_label, row)) = side_items(t, ColumnRole::IncomeItem)
+                .into_iter()
+                .map(|(l, _, r)| (l, r))
+                .find(|(l, _)| side_label(l) == label)
+            else {
+                continue;
+            };
+            let shown_word = word.to_string();
+            check_same(
+                sink,
+                &TOTAL,
+                Level::Violated,
+                Side {
+                    desc: || format!("情况说明所称{shown_word}"),
+                    val: Val::Amt(amount),
+                    loc: || c.line(p, k),
+                },
+                Side {
+                    desc: || format!("{}“{}”", t.label(), row_label),
+                    val: Val::of(t.value(row, ColumnRole::IncomeAmount)),
+                    loc: || loc(t, row.span),
+                },
+                MoneyUnit::WanYuan,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_fit_at_the_printed_precision() {
+        let (Ok(a), Ok(b)) = (
+            Amount::parse("10210.34", MoneyUnit::WanYuan),
+            Amount::parse("9746.50", MoneyUnit::WanYuan),
+        ) else {
+            panic!("amounts");
+        };
+        assert!(rate_fits(b, a, (9546, 2)));
+        // 95.4571 cut to 95.45 is outside; the rule calls it a rounding difference.
+        assert!(!rate_fits(b, a, (9545, 2)));
+        assert!(!rate_fits(b, a, (9555, 2)));
+        let c = Compact::new("年初预算为 452.40 万元，支出决算为\n446.11 万元");
+        assert_eq!(
+            stated(&c.text, 0, 150, "决算").map(|s| s.1),
+            Some("446.11".to_string())
+        );
+    }
+}
