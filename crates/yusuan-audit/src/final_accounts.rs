@@ -22,7 +22,16 @@ pub(crate) const TOTAL: Rule = rule!(
     "The totals the narrative states (收入支出总计, 财政拨款收入支出总计, 本年收入合计, 本年支出合计) are the 总计 and 本年合计 rows of the 收入支出决算总表 and the 财政拨款收入支出决算总表."
 );
 
+pub(crate) const CROSS: Rule = rule!(
+    "final.cross",
+    Error,
+    "决算",
+    "决算表间关系",
+    "The 合计 of the 收入决算表 is the 总表's 本年收入合计 (and its 财政拨款 the 财政拨款总表's); the 合计 of the 支出决算表 is the 总表's 本年支出合计; the 合计 of the 一般公共预算财政拨款支出决算表 is the 财政拨款总表's 本年支出合计 of 一般公共预算."
+);
+
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    cross(ctx, sink);
     for s in &ctx.doc.sections {
         for p in &s.paragraphs {
             let c = Compact::new(&p.text);
@@ -229,6 +238,77 @@ fn execution(p: &Paragraph, c: &Compact, sink: &mut Sink) {
                 vec![c.line(p, b_at + w)],
             );
         }
+    }
+}
+
+/// A 收支总表's 本年收入合计 (income) or 本年支出合计 (expenditure) in column `role`.
+fn current_total(
+    t: &yusuan_core::Table,
+    item: ColumnRole,
+    role: ColumnRole,
+) -> Option<(Val, &yusuan_core::Row, String)> {
+    let (label, _, row) = side_items(t, item)
+        .into_iter()
+        .find(|(l, _, _)| side_label(l) == SideLabel::Current)?;
+    t.col(role)?;
+    Some((Val::of(t.value(row, role)), row, label))
+}
+
+/// The 合计 row of a by-class table in column `role`.
+fn class_total(t: &yusuan_core::Table, role: ColumnRole) -> Option<(Val, &yusuan_core::Row)> {
+    t.col(role)?;
+    let row = crate::facts::total_row(t)?;
+    row.cells
+        .iter()
+        .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
+        .then(|| (Val::of(t.value(row, role)), row))
+}
+
+fn cross(ctx: &Ctx, sink: &mut Sink) {
+    use ColumnRole::*;
+    use TableKind::*;
+    let table = |k| ctx.facts.table(k);
+    // (by-class table, its column, 总表, side, 总表 column)
+    let pairs = [
+        (DeptIncome, Total, DeptSummary, IncomeItem, IncomeAmount),
+        (DeptIncome, Fiscal, FiscalSummary, IncomeItem, IncomeAmount),
+        (DeptExpenditure, Total, DeptSummary, ExpItem, Total),
+        (
+            GeneralBudgetByFunction,
+            Total,
+            FiscalSummary,
+            ExpItem,
+            GeneralBudget,
+        ),
+    ];
+    for (by_class, col, summary, side, summary_col) in pairs {
+        let (Some(a), Some(b)) = (table(by_class), table(summary)) else {
+            continue;
+        };
+        let (Some((va, ra)), Some((vb, rb, label))) =
+            (class_total(a, col), current_total(b, side, summary_col))
+        else {
+            continue;
+        };
+        check_same(
+            sink,
+            &CROSS,
+            Level::Violated,
+            Side {
+                desc: || format!("{}合计行的“{}”", a.label(), col.label()),
+                val: va,
+                loc: || loc(a, ra.span).in_column(col),
+            },
+            Side {
+                desc: || match summary_col {
+                    IncomeAmount | Total => format!("{}“{label}”", b.label()),
+                    _ => format!("{}“{label}”的“{}”", b.label(), summary_col.label()),
+                },
+                val: vb,
+                loc: || loc(b, rb.span),
+            },
+            ctx.facts.unit(a),
+        );
     }
 }
 

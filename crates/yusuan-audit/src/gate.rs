@@ -408,7 +408,7 @@ pub fn doubts(ctx: &Ctx, bases: &[Vec<Finding>]) -> Vec<Doubt> {
 /// across tables, narrative against tables, money units) that names it or points inside it.
 /// What is missing or misnamed does not rest on figures.
 fn rests_on(f: &Finding, t: &Table) -> bool {
-    let of_figures = ["table.", "cross.", "text."]
+    let of_figures = ["table.", "cross.", "text.", "final."]
         .iter()
         .any(|p| f.rule.starts_with(p))
         || f.rule == crate::consistency::MONEY_UNIT.id;

@@ -151,6 +151,7 @@ pub const RULES: &[Rule] = &[
     crate::READ_PARTIAL,
     final_accounts::EXECUTION,
     final_accounts::TOTAL,
+    final_accounts::CROSS,
     table::HIERARCHY,
     table::ROW_TOTAL,
     table::THREE_PUBLIC,
@@ -248,7 +249,7 @@ pub(crate) const READ_PARTIAL: Rule = rule!(
     Info,
     "决算",
     "部分审核",
-    "A 决算 is audited so far by its tables' own identities (总表 balance with 年初 / 年末结转和结余, 类 = Σ款 = Σ项, row totals) and its codes; its narrative and the equalities between its tables are not checked yet: said once, so that a clean result is not read as a full audit."
+    "A 决算 is audited so far by its tables' own identities (总表 balance with 年初 / 年末结转和结余, 类 = Σ款 = Σ项, row totals), its codes, the 合计 of its 收入 / 支出 / 一般公共预算 tables against the 总表s, and the narrative's totals and 完成率 (final.*); its other narrative figures are not checked yet: said once, so that a clean result is not read as a full audit."
 );
 pub(crate) const READ_UNREADABLE: Rule = rule!("read.unreadable", Info, "全部", "无法核验", "A cell or figure that a rule needs could not be read as an amount, so the rule cannot verify it.");
 
@@ -395,14 +396,15 @@ impl Auditor {
         let ambiguous = gate::ambiguous_rows(&ctx, &bases);
         table::run(&ctx, &mut sink);
         if doc.kind == yusuan_core::DocKind::FinalAccounts {
-            // A 决算 is audited so far by its tables' own identities and its codes; the
-            // narrative's and the cross-table rules read a budget's words and columns.
+            // A 决算 is audited so far by its tables' own identities, its codes and its own
+            // rules (final_accounts); the budget's narrative and cross-table rules read a
+            // budget's words and columns.
             class::run(&ctx, &mut sink);
             final_accounts::run(&ctx, &mut sink);
             sink.emit(
                 &READ_PARTIAL,
                 Level::Violated,
-                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）、科目编码、说明中的总额和各项预算完成率；说明中的其他数字和表间关系尚未核对".to_string(),
+                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）、科目编码、主要表间关系、说明中的总额和各项预算完成率；说明中的其他数字尚未核对".to_string(),
                 vec![Location::new(Span::line(1, None), None)],
             );
         } else {

@@ -1614,3 +1614,25 @@ fn final_total() {
     let (variant, line) = edit(&text, "年度收入支出总计2995.39万元", "2995.39", "2959.39");
     expect("final.total", Severity::Error, &text, &variant, line);
 }
+
+/// The social work department's 收入决算表 合计 (307.82) is the 总表's 本年收入合计; changed (and
+/// its first 类 with it, so that the table still adds up), the two tables disagree.
+#[test]
+fn final_cross() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (once, line) = edit(
+        &text,
+        "             合计             307.82",
+        "307.82    307.82",
+        "317.82    317.82",
+    );
+    let (variant, _) = edit(
+        &once,
+        "201       一般公共服务支出          264.87",
+        "264.87    264.87",
+        "274.87    274.87",
+    );
+    expect("final.cross", Severity::Error, &text, &variant, line);
+}
