@@ -22,6 +22,13 @@ pub(crate) const TOTAL: Rule = rule!(
     "The totals the narrative states (收入支出总计, 财政拨款收入支出总计, 本年收入合计, 本年支出合计) are the 总计 and 本年合计 rows of the 收入支出决算总表 and the 财政拨款收入支出决算总表."
 );
 
+pub(crate) const ITEM: Rule = rule!(
+    "final.item",
+    Error,
+    "决算",
+    "说明中科目的决算数与表格一致",
+    "An item the narrative names by its 类 / 款 / 项 path (“1、一般公共服务支出（类）财政事务（款）行政运行（项）…支出决算为 B 万元”) spends B: the 合计 of that row of the 一般公共预算财政拨款支出决算表."
+);
 pub(crate) const CROSS: Rule = rule!(
     "final.cross",
     Error,
@@ -35,7 +42,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for s in &ctx.doc.sections {
         for p in &s.paragraphs {
             let c = Compact::new(&p.text);
-            execution(p, &c, sink);
+            execution(ctx, p, &c, sink);
             totals(ctx, p, &c, sink);
         }
     }
@@ -140,8 +147,10 @@ fn rate_fits(b: Amount, a: Amount, p: (i64, u32)) -> bool {
     v + half >= low - 1e-9 && v - half <= high + 1e-9
 }
 
-fn execution(p: &Paragraph, c: &Compact, sink: &mut Sink) {
+fn execution(ctx: &Ctx, p: &Paragraph, c: &Compact, sink: &mut Sink) {
     let text = c.text.as_str();
+    let general = ctx.facts.table(TableKind::GeneralBudgetByFunction);
+    let index = general.map(crate::item::Index::new);
     let mut from = 0;
     while let Some(k) = text[from..].find("年初预算为").map(|k| k + from) {
         from = k + "年初预算为".len();
@@ -153,6 +162,10 @@ fn execution(p: &Paragraph, c: &Compact, sink: &mut Sink) {
         let Some((b, b_text, b_at)) = stated(text, from, 150, "决算") else {
             continue;
         };
+        // The item the sentence is of: the 类 / 款 / 项 path printed before it.
+        if let (Some(t), Some(ix)) = (general, index.as_ref()) {
+            item_against_table(t, ix, p, c, k, (b, &b_text, b_at), sink);
+        }
         let bases: Vec<(Amount, &str)> = std::iter::once((a, "年初预算"))
             .chain(full.as_ref().map(|f| (f.0, "全年预算")))
             .collect();
@@ -239,6 +252,63 @@ fn execution(p: &Paragraph, c: &Compact, sink: &mut Sink) {
             );
         }
     }
+}
+
+/// The path printed before byte `k` of the paragraph ("…行政运行（项）。主要用于…年初预算为"),
+/// resolved to its row of the 一般公共预算 table, against the stated 决算数.
+fn item_against_table(
+    t: &yusuan_core::Table,
+    ix: &crate::item::Index,
+    p: &Paragraph,
+    c: &Compact,
+    k: usize,
+    (b, b_text, b_at): (Amount, &str, usize),
+    sink: &mut Sink,
+) {
+    let text = &c.text[..k];
+    // The last level mark before the sentence, and the path that ends with it.
+    let Some(end) = ["（项）", "（款）", "（类）"]
+        .iter()
+        .filter_map(|m| text.rfind(m).map(|at| at + m.len()))
+        .max()
+    else {
+        return;
+    };
+    // The path starts after the sentence or list number before it.
+    let start = text[..end]
+        .rfind(['。', '；', '：', '、', '.', '．'])
+        .map_or(0, |s| {
+            s + text[s..].chars().next().map_or(1, char::len_utf8)
+        });
+    // Only a path that names the sentence's item: no full stop between it and 年初预算 other
+    // than the one after it (“…（项）。主要用于：…。年初预算为…”).
+    if text[end..].matches('。').count() > 2 {
+        return;
+    }
+    let path = crate::item::pieces(&text[start..end]);
+    if path.len() < 2 {
+        return;
+    }
+    let Some((row, true)) = crate::item::resolve(ix, &path) else {
+        return;
+    };
+    check_same(
+        sink,
+        &ITEM,
+        Level::Violated,
+        Side {
+            desc: || format!("情况说明所称“{}”支出决算", &c.text[start..end]),
+            val: Val::Amt(b),
+            loc: || c.line(p, b_at),
+        },
+        Side {
+            desc: || format!("{} {} {}的“合计”", t.label(), row.code, row.name),
+            val: Val::of(t.value(row.row, ColumnRole::Total)),
+            loc: || loc(t, row.row.span).in_column(ColumnRole::Total),
+        },
+        MoneyUnit::WanYuan,
+    );
+    let _ = b_text;
 }
 
 /// A 收支总表's 本年收入合计 (income) or 本年支出合计 (expenditure) in column `role`.

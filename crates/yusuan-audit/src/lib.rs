@@ -152,6 +152,7 @@ pub const RULES: &[Rule] = &[
     final_accounts::EXECUTION,
     final_accounts::TOTAL,
     final_accounts::CROSS,
+    final_accounts::ITEM,
     table::HIERARCHY,
     table::ROW_TOTAL,
     table::THREE_PUBLIC,

@@ -1636,3 +1636,14 @@ fn final_cross() {
     );
     expect("final.cross", Severity::Error, &text, &variant, line);
 }
+
+/// The finance bureau's item “行政运行（项）… 支出决算为1511.89万元” is its row of the 一般公共预算
+/// 财政拨款支出决算表; printed 1511.98, the narrative and the table disagree.
+#[test]
+fn final_item() {
+    let Some(text) = corpus("shanghai-putuo-finance-bureau-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, "支出决算为1511.89万", "1511.89", "1511.98");
+    expect("final.item", Severity::Error, &text, &variant, line);
+}
