@@ -8,7 +8,7 @@ use crate::{Level, Rule};
 
 pub(crate) const NUMBERING: Rule = rule!("complete.numbering", Error, weaker: Warning, "预算 部门/单位", "表格编号连续", "Tables are numbered without gaps (表一, 表二, ...); a gap is a missing table (an error), a repeated or reversed number a warning.");
 
-pub(crate) const TABLES: Rule = rule!("complete.tables", Error, weaker: Warning, "预算 部门/单位", "必备表格", "Every table the region profile makes mandatory is present (an error); a file holding only the tables or only the narrative says so once (a warning).");
+pub(crate) const TABLES: Rule = rule!("complete.tables", Error, weaker: Warning, "全部", "必备表格", "Every table the region profile makes mandatory is present (an error); a file holding only the tables or only the narrative says so once (a warning).");
 
 pub(crate) const SECTIONS: Rule = rule!("complete.sections", Error, weaker: Warning, "预算 部门/单位", "必备说明内容", "Every section the region profile makes mandatory is present in the narrative (an error); a glossary term it must explain is missing (a warning).");
 

@@ -38,6 +38,7 @@ pub(crate) const CROSS: Rule = rule!(
 );
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
+    mandatory(ctx, sink);
     cross(ctx, sink);
     for s in &ctx.doc.sections {
         for p in &s.paragraphs {
@@ -309,6 +310,46 @@ fn item_against_table(
         MoneyUnit::WanYuan,
     );
     let _ = b_text;
+}
+
+/// Every table the profile makes mandatory is printed: one finding names the missing ones, at
+/// the place where the first of them belongs (from the table the profile lists before it to
+/// the one after).
+fn mandatory(ctx: &Ctx, sink: &mut Sink) {
+    let Some(profile) = ctx.profile else { return };
+    let specs: Vec<&yusuan_core::profile::TableSpec> =
+        profile.tables.iter().filter(|t| t.mandatory).collect();
+    let missing: Vec<usize> = (0..specs.len())
+        .filter(|&i| ctx.facts.table(specs[i].kind).is_none())
+        .collect();
+    let Some(&first) = missing.first() else {
+        return;
+    };
+    // Nothing read at all is a reading problem (another note says so), not nine missing tables.
+    if ctx.doc.tables.is_empty() {
+        return;
+    }
+    let before = specs[..first]
+        .iter()
+        .rev()
+        .find_map(|s| ctx.facts.table(s.kind));
+    let after = specs[first + 1..]
+        .iter()
+        .find_map(|s| ctx.facts.table(s.kind));
+    // The table before it (which may have taken in the missing one's lines) up to the next.
+    let from = before.map_or(Span::line(1, None), |t| t.span);
+    let to = after.map_or(from, |t| Span::line(t.span.line, t.span.page));
+    let at = Location::new(from.to(to), None);
+    let names: Vec<&str> = missing
+        .iter()
+        .filter_map(|&i| specs[i].title.first().map(String::as_str))
+        .collect();
+    sink.emit(
+        &crate::complete::TABLES,
+        Level::Violated,
+        format!("缺少必备表格：{}", names.join("、")),
+        vec![at],
+    );
 }
 
 /// A 收支总表's 本年收入合计 (income) or 本年支出合计 (expenditure) in column `role`.

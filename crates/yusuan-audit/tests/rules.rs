@@ -1647,3 +1647,19 @@ fn final_item() {
     let (variant, line) = edit(&text, "支出决算为1511.89万", "1511.89", "1511.98");
     expect("final.item", Severity::Error, &text, &variant, line);
 }
+
+/// A 决算 whose 国有资本经营预算财政拨款收入支出决算表 is gone (its title no longer a table's)
+/// lacks a mandatory table, named where it belongs.
+#[test]
+fn final_mandatory_tables() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(
+        &text,
+        "                国有资本经营预算财政拨款收入支出决算表",
+        "收入支出决算表",
+        "收入支出情况",
+    );
+    expect("complete.tables", Severity::Error, &text, &variant, line);
+}
