@@ -29,6 +29,13 @@ pub(crate) const ITEM: Rule = rule!(
     "说明中科目的决算数与表格一致",
     "An item the narrative names by its 类 / 款 / 项 path (“1、一般公共服务支出（类）财政事务（款）行政运行（项）…支出决算为 B 万元”) spends B: the 合计 of that row of the 一般公共预算财政拨款支出决算表."
 );
+pub(crate) const YEAR: Rule = rule!(
+    "final.year",
+    Warning,
+    "决算",
+    "决算年度",
+    "Every “YYYY年度” the 决算 prints (title, headings, table titles, narrative) is its year or the year it is compared with (the one before); a heading or title naming the 部门决算 of another year too."
+);
 pub(crate) const CROSS: Rule = rule!(
     "final.cross",
     Error,
@@ -39,6 +46,7 @@ pub(crate) const CROSS: Rule = rule!(
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     mandatory(ctx, sink);
+    years(ctx, sink);
     cross(ctx, sink);
     for s in &ctx.doc.sections {
         for p in &s.paragraphs {
@@ -310,6 +318,75 @@ fn item_against_table(
         MoneyUnit::WanYuan,
     );
     let _ = b_text;
+}
+
+/// "YYYY年度" in `text` at years other than `year` and the one before: (byte offset, year).
+fn other_years(text: &str, year: i32) -> Vec<(usize, i32)> {
+    let c: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, ch)| !ch.is_whitespace())
+        .collect();
+    let mut out = Vec::new();
+    for k in 0..c.len().saturating_sub(5) {
+        let digits: String = c[k..k + 4].iter().map(|(_, ch)| *ch).collect();
+        let starts = k == 0 || !c[k - 1].1.is_ascii_digit();
+        if starts
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && c[k + 4].1 == '年'
+            && c[k + 5].1 == '度'
+        {
+            if let Ok(y) = digits.parse::<i32>() {
+                if y != year && y != year - 1 {
+                    out.push((c[k].0, y));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The 决算's year throughout: headings, table titles, narrative.
+fn years(ctx: &Ctx, sink: &mut Sink) {
+    let Some(year) = ctx.doc.year.as_ref().map(|y| y.value) else {
+        return;
+    };
+    let mut spots: Vec<(Location, String)> = Vec::new();
+    for s in &ctx.doc.sections {
+        for (_, y) in other_years(&s.heading, year) {
+            spots.push((
+                Location::new(s.span, None),
+                format!("标题“{}”写作{y}年度", s.heading.trim()),
+            ));
+        }
+        for p in &s.paragraphs {
+            for (at, y) in other_years(&p.text, year) {
+                let shown: String = p.text[at..].chars().take(16).collect();
+                spots.push((
+                    Location::new(Span::line(p.line_at(at), p.span.page), None),
+                    format!("“{shown}”写作{y}年度"),
+                ));
+            }
+        }
+    }
+    for t in &ctx.doc.tables {
+        for (_, y) in other_years(&t.title, year) {
+            spots.push((loc(t, t.span), format!("{}写作{y}年度", t.title)));
+        }
+    }
+    let Some((_, first)) = spots.first() else {
+        return;
+    };
+    let more = if spots.len() > 1 {
+        format!("等{}处", spots.len())
+    } else {
+        String::new()
+    };
+    sink.emit(
+        &YEAR,
+        Level::Violated,
+        format!("本文件是{year}年度决算，{first}{more}：既不是决算年度，也不是比较的上一年度"),
+        spots.into_iter().map(|(l, _)| l).collect(),
+    );
 }
 
 /// Every table the profile makes mandatory is printed: one finding names the missing ones, at

@@ -153,6 +153,7 @@ pub const RULES: &[Rule] = &[
     final_accounts::TOTAL,
     final_accounts::CROSS,
     final_accounts::ITEM,
+    final_accounts::YEAR,
     table::HIERARCHY,
     table::ROW_TOTAL,
     table::THREE_PUBLIC,

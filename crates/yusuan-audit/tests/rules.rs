@@ -1663,3 +1663,19 @@ fn final_mandatory_tables() {
     );
     expect("complete.tables", Severity::Error, &text, &variant, line);
 }
+
+/// The social work department's 2024 决算 names its year throughout; one “2024 年度” turned
+/// into 2022 is a year that is neither the 决算's nor the one it is compared with.
+#[test]
+fn final_year() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(
+        &text,
+        "     纳入中共上海市普陀区委社会工作部 2024 年度部门决算编制范",
+        "2024 年度",
+        "2022 年度",
+    );
+    expect("final.year", Severity::Warning, &text, &variant, line);
+}
