@@ -341,12 +341,27 @@ pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
     let paras = paragraphs(lines, &mut n.contents);
     let mut title_parts: Vec<(String, Span)> = Vec::new();
     let mut in_preamble = true;
-    for (mut p, centered) in paras {
+    let names_budget = |t: &str| YEAR.is_match(t) && (t.contains("预算") || t.contains("决算"));
+    let next_is_title: Vec<bool> = (0..paras.len())
+        .map(|i| paras.get(i + 1).is_some_and(|(q, _)| names_budget(&q.text)))
+        .collect();
+    for (i, (mut p, centered)) in paras.into_iter().enumerate() {
         let t = p.text.clone();
         // A centred title line ("上海市普陀区人民政府办公室主要职能") opens a section; in the
-        // preamble, one naming a year's 预算 is part of the document title.
+        // preamble, one naming a year's 预算 is part of the document title, and so is a short
+        // line between the unit's name and that one (a cover that wraps the name: "上海市普陀区
+        // 规划和自然" / "资源局" / "2024年度部门决算").
         if centered {
-            let is_title = YEAR.is_match(&t) && (t.contains("预算") || t.contains("决算"));
+            let is_title = names_budget(&t);
+            let wrapped_name = in_preamble
+                && !title_parts.is_empty()
+                && next_is_title[i]
+                && compact(&t).chars().count() <= 12
+                && !t.contains(['：', ':', '。', '，']);
+            if wrapped_name {
+                title_parts.push((t, p.span));
+                continue;
+            }
             if !(in_preamble && is_title) {
                 in_preamble = false;
                 n.sections.push(Section {
@@ -391,6 +406,22 @@ pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
                 n.sections.push(section);
                 continue;
             }
+        }
+        // "第一部分 …概况" opens the body, however it is laid out.
+        let part = compact(&t)
+            .strip_prefix('第')
+            .map(|r| r.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c)))
+            .is_some_and(|r| r.starts_with("部分"));
+        if in_preamble && part && !title_parts.is_empty() {
+            in_preamble = false;
+            n.sections.push(Section {
+                number: None,
+                level: 0,
+                heading: compact(&t),
+                span: Span::line(p.span.line, p.span.page),
+                paragraphs: Vec::new(),
+            });
+            continue;
         }
         if in_preamble {
             title_parts.push((t, p.span));
@@ -511,6 +542,26 @@ fn read_title(n: &mut Narrative, parts: &[(String, Span)]) {
             n.unit_name = Some(Spanned {
                 value: pc.clone(),
                 span: *span,
+            });
+        }
+    }
+    // A cover that wraps the unit's name before its year line ("上海市普陀区规划和自然" /
+    // "资源局" / "2024年度部门决算"): the lines before the year's are the one name.
+    let lead: Vec<&(String, Span)> = parts
+        .iter()
+        .take_while(|(t, _)| !YEAR.is_match(&compact(t)))
+        .collect();
+    if (2..=3).contains(&lead.len()) && lead.len() < parts.len() {
+        let joined: String = lead.iter().map(|(t, _)| compact(t)).collect();
+        let plain = !joined.contains(['：', ':', '。', '，']);
+        let first_is_name = n
+            .unit_name
+            .as_ref()
+            .is_some_and(|u| u.value == compact(&lead[0].0));
+        if plain && first_is_name && joined.chars().count() <= 40 {
+            n.unit_name = Some(Spanned {
+                value: joined,
+                span: lead[0].1.to(lead[lead.len() - 1].1),
             });
         }
     }
