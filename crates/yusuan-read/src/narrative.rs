@@ -407,22 +407,6 @@ pub(crate) fn read(lines: &[Line], class_names: &[String]) -> Narrative {
                 continue;
             }
         }
-        // "第一部分 …概况" opens the body, however it is laid out.
-        let part = compact(&t)
-            .strip_prefix('第')
-            .map(|r| r.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c)))
-            .is_some_and(|r| r.starts_with("部分"));
-        if in_preamble && part && !title_parts.is_empty() {
-            in_preamble = false;
-            n.sections.push(Section {
-                number: None,
-                level: 0,
-                heading: compact(&t),
-                span: Span::line(p.span.line, p.span.page),
-                paragraphs: Vec::new(),
-            });
-            continue;
-        }
         if in_preamble {
             title_parts.push((t, p.span));
             continue;
