@@ -213,17 +213,23 @@ fn wrapped(printed: &str, names: &[String], rows: &[crate::facts::CodedRow], i: 
         .filter_map(|j| rows.get(j))
         .map(|r| yusuan_core::catalog::normalize_name(r.name))
         .collect();
-    let chars: Vec<char> = printed.chars().collect();
+    // Byte offsets of the printed name's characters: pieces are slices, nothing is built.
+    let bounds: Vec<usize> = printed
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(printed.len()))
+        .collect();
+    let n = bounds.len() - 1;
     let mut at = 0;
     let mut from_own = false;
-    while at < chars.len() {
+    while at < n {
         // The longest piece starting here that one of the names holds.
         let mut best = 0;
         let mut best_own = false;
-        for end in (at + 2..=chars.len()).rev() {
-            let piece: String = chars[at..end].iter().collect();
-            let in_own = own.iter().any(|n| n.contains(&piece));
-            if in_own || neighbours.iter().any(|n| n.contains(&piece)) {
+        for end in (at + 2..=n).rev() {
+            let piece = &printed[bounds[at]..bounds[end]];
+            let in_own = own.iter().any(|o| o.contains(piece));
+            if in_own || neighbours.iter().any(|o| o.contains(piece)) {
                 best = end - at;
                 best_own = in_own;
                 break;

@@ -239,18 +239,19 @@ pub fn side_label(label: &str) -> SideLabel {
         SideLabel::Current
     } else if is_total_label(l) || l.ends_with("合计") || l.ends_with("总计") {
         SideLabel::Grand
-    } else if [
-        "上年结转",
-        "结转下年",
-        "年终结转",
-        "年初结转",
-        "年末结转",
-        "使用非财政拨款结余",
-        "结余分配",
-    ]
-    .iter()
-    .any(|w| l.starts_with(w))
-        || l.contains("结转和结余")
+    } else if l.contains('结')
+        && ([
+            "上年结转",
+            "结转下年",
+            "年终结转",
+            "年初结转",
+            "年末结转",
+            "使用非财政拨款结余",
+            "结余分配",
+        ]
+        .iter()
+        .any(|w| l.starts_with(w))
+            || l.contains("结转和结余"))
     {
         SideLabel::Carry
     } else {

@@ -203,10 +203,12 @@ pub fn ambiguous_rows(ctx: &Ctx, bases: &[Vec<Finding>]) -> Ambiguous {
                 // A placing that would put no new column in doubt need not be tried. Another
                 // placing fits when it breaks nothing at the row nor anywhere else in the
                 // table: one that makes a sum fail elsewhere is not a reading of this table.
-                let fits = !(any && moved.iter().all(|r| roles.contains(r))) && {
-                    let e = errors(ctx, &scratch);
-                    !at_row(&e, row) && e.len() <= base.len()
-                };
+                let fits = !(any && moved.iter().all(|r| roles.contains(r)))
+                    && !crate::table::row_fails(ctx, &scratch, ri)
+                    && {
+                        let e = errors(ctx, &scratch);
+                        !at_row(&e, row) && e.len() <= base.len()
+                    };
                 scratch.rows[ri] = row.clone();
                 if !fits {
                     continue;

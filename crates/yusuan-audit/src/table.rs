@@ -151,6 +151,26 @@ fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     }
 }
 
+/// Whether row `ri` breaks its own row identity (总计 = its parts): the gate asks it of every
+/// placing before it checks the whole table, which no such placing can fit.
+pub(crate) fn row_fails(ctx: &Ctx, t: &Table, ri: usize) -> bool {
+    let Some(row) = t.rows.get(ri) else {
+        return false;
+    };
+    let one = Table {
+        kind: t.kind,
+        unit: t.unit,
+        columns: t.columns.clone(),
+        rows: vec![row.clone()],
+        ..Table::default()
+    };
+    let mut sink = Sink::default();
+    row_totals(ctx, &one, &mut sink);
+    sink.findings
+        .iter()
+        .any(|f| f.severity == crate::Severity::Error)
+}
+
 /// Row identities: 总计 = 基本 + 项目; 总计 = 人员 + 公用; 合计 = Σ sources.
 fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     let unit = ctx.facts.unit(t);
@@ -221,7 +241,8 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
         return;
     }
     for row in &t.rows {
-        let label = {
+        // Written only for a finding: the gate runs this for every placing it tries.
+        let label = || {
             let c = t.col(ColumnRole::Code).map_or("", |i| row.text(i));
             let n = t
                 .col(ColumnRole::Name)
@@ -235,7 +256,7 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 sink,
                 &ROW_TOTAL,
                 Side {
-                    desc: || format!("{} {}的“总计”", t.label(), label),
+                    desc: || format!("{} {}的“总计”", t.label(), label()),
                     val: Val::of(t.value(row, ColumnRole::Total)),
                     loc: || loc(t, row.span),
                 },
@@ -728,7 +749,17 @@ fn carry_balance(
     what: &str,
     unit: yusuan_core::MoneyUnit,
 ) {
-    let find = |l: SideLabel| side.iter().find(|(x, _)| side_label(x) == l);
+    // Each label's kind once: this runs for every placing the gate tries.
+    let labels: Vec<SideLabel> = side.iter().map(|(l, _)| side_label(l)).collect();
+    if !labels.contains(&SideLabel::Carry) {
+        return;
+    }
+    let find = |want: SideLabel| {
+        labels
+            .iter()
+            .position(|l| *l == want)
+            .map(|i| (&side[i].0, side[i].1))
+    };
     let (Some((current_label, current)), Some((_, grand))) =
         (find(SideLabel::Current), find(SideLabel::Grand))
     else {
@@ -738,8 +769,8 @@ fn carry_balance(
     let mut parts: Vec<Val> = vec![amount_of(current)];
     let mut heading_blank = false;
     let mut any_carry = false;
-    for (l, r) in side {
-        match side_label(l) {
+    for ((_, r), label) in side.iter().zip(&labels) {
+        match label {
             SideLabel::Carry => {
                 let v = amount_of(r);
                 heading_blank = matches!(v, Val::Blank);
