@@ -203,12 +203,13 @@ pub fn ambiguous_rows(ctx: &Ctx, bases: &[Vec<Finding>]) -> Ambiguous {
                 // A placing that would put no new column in doubt need not be tried. Another
                 // placing fits when it breaks nothing at the row nor anywhere else in the
                 // table: one that makes a sum fail elsewhere is not a reading of this table.
-                let fits = !(any && moved.iter().all(|r| roles.contains(r)))
-                    && !crate::table::row_fails(ctx, &scratch, ri)
-                    && {
-                        let e = errors(ctx, &scratch);
-                        !at_row(&e, row) && e.len() <= base.len()
-                    };
+                // A placing that breaks its own row's total cannot fit: the whole table is
+                // checked only for the others.
+                let untried = any && moved.iter().all(|r| roles.contains(r));
+                let fits = !untried && !crate::table::row_fails(ctx, &scratch, ri) && {
+                    let e = errors(ctx, &scratch);
+                    !at_row(&e, row) && e.len() <= base.len()
+                };
                 scratch.rows[ri] = row.clone();
                 if !fits {
                     continue;
