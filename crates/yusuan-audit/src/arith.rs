@@ -852,7 +852,7 @@ fn ending_dir(clause: &str) -> Option<Dir> {
 
 /// Whitespace removed, full-width digits and signs made ASCII, with each kept char's byte
 /// offset in the original.
-fn compact(text: &str) -> (Vec<char>, Vec<usize>) {
+pub(crate) fn compact(text: &str) -> (Vec<char>, Vec<usize>) {
     let mut chars = Vec::new();
     let mut offs = Vec::new();
     for (o, c) in text.char_indices() {

@@ -66,15 +66,13 @@ struct Compact {
 
 impl Compact {
     fn new(text: &str) -> Compact {
-        let mut out = String::new();
-        let mut offsets = Vec::new();
-        for (o, ch) in text.char_indices() {
-            if ch.is_whitespace() {
-                continue;
-            }
-            for _ in 0..ch.len_utf8() {
-                offsets.push(o);
-            }
+        // The narrative tokenizer's compaction (white space out, full-width digits in), with an
+        // offset for every byte of the compacted text.
+        let (chars, offs) = crate::arith::compact(text);
+        let mut out = String::with_capacity(text.len());
+        let mut offsets = Vec::with_capacity(text.len());
+        for (ch, o) in chars.into_iter().zip(offs) {
+            offsets.extend(std::iter::repeat_n(o, ch.len_utf8()));
             out.push(ch);
         }
         Compact { text: out, offsets }
@@ -173,7 +171,7 @@ fn execution(ctx: &Ctx, p: &Paragraph, c: &Compact, sink: &mut Sink) {
         };
         // The item the sentence is of: the 类 / 款 / 项 path printed before it.
         if let (Some(t), Some(ix)) = (general, index.as_ref()) {
-            item_against_table(t, ix, p, c, k, (b, &b_text, b_at), sink);
+            item_against_table(t, ix, p, c, k, (b, b_at), sink);
         }
         let bases: Vec<(Amount, &str)> = std::iter::once((a, "年初预算"))
             .chain(full.as_ref().map(|f| (f.0, "全年预算")))
@@ -271,7 +269,7 @@ fn item_against_table(
     p: &Paragraph,
     c: &Compact,
     k: usize,
-    (b, b_text, b_at): (Amount, &str, usize),
+    (b, b_at): (Amount, usize),
     sink: &mut Sink,
 ) {
     let text = &c.text[..k];
@@ -317,7 +315,6 @@ fn item_against_table(
         },
         MoneyUnit::WanYuan,
     );
-    let _ = b_text;
 }
 
 /// "YYYY年度" in `text` at years other than `year` and the one before: (byte offset, year).
@@ -511,8 +508,10 @@ fn totals(ctx: &Ctx, p: &Paragraph, c: &Compact, sink: &mut Sink) {
         let mut from = 0;
         while let Some(k) = text[from..].find(word).map(|k| k + from) {
             from = k + word.len();
-            // "财政拨款收入支出总计" also holds "收入支出总计": the longer word takes it.
-            if !fiscal && text[..k].ends_with("财政拨款") {
+            // "财政拨款收入支出总计" also holds "收入支出总计": the longer word takes it. A
+            // sentence of 财政拨款 may say 本年收入合计 of that money alone: not compared.
+            let sentence = text[..k].rfind('。').map_or(0, |e| e + '。'.len_utf8());
+            if !fiscal && text[sentence..k].contains("财政拨款") {
                 continue;
             }
             // The amount right after the word (为 / 是 between), not a comparison's.

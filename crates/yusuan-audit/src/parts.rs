@@ -87,18 +87,22 @@ const UNITS: &[&str] = &[
     "项",
 ];
 
+/// Where the figure that ends `s` starts (digits, a decimal point, thousands separators).
+fn figure_start(s: &str) -> Option<usize> {
+    s.char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .last()
+        .map(|(i, _)| i)
+}
+
 /// A number and its unit ending at byte `end` of `text`: (value, unit, start byte).
 fn quantity_before(text: &str, end: usize) -> Option<(i64, &'static str, usize)> {
     let head = text[..end].trim_end();
     let unit = UNITS.iter().find(|u| head.ends_with(**u))?;
     let num_end = head.len() - unit.len();
     let num_text = head[..num_end].trim_end();
-    let start = num_text
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == ',')
-        .last()
-        .map(|(i, _)| i)?;
+    let start = figure_start(num_text)?;
     let value = figure(&num_text[start..])?;
     // A figure run into a longer number or a code ("2024年") is not a quantity.
     if num_text[..start]
@@ -115,12 +119,7 @@ fn quantity_before(text: &str, end: usize) -> Option<(i64, &'static str, usize)>
 fn part<'a>(s: &'a str, unit: &str) -> Option<(&'a str, i64)> {
     let s = s.trim().trim_end_matches(['。', '；']);
     let s = s.strip_suffix(unit).unwrap_or(s).trim_end();
-    let digits_at = s
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == ',')
-        .last()
-        .map(|(i, _)| i)?;
+    let digits_at = figure_start(s)?;
     let label = s[..digits_at].trim().trim_end_matches(['：', ':', '为']);
     if label.is_empty() || !label.chars().all(is_unit_char) {
         return None;
