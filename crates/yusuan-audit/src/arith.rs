@@ -9,7 +9,9 @@
 //! inside the interval but not the correctly rounded one is info.
 
 use crate::{Ctx, Level, Location, Rule, Sink};
-use yusuan_core::{format_fen, Amount, MoneyUnit, Paragraph, Span, Subject};
+use yusuan_core::{
+    format_fen, Amount, CellValue, ColumnRole, MoneyUnit, Paragraph, Span, Subject, TableKind,
+};
 
 pub(crate) const RATE: Rule = rule!(
     "text.rate",
@@ -1617,6 +1619,22 @@ struct Named {
     three_public: Option<Amount>,
     expenditure: Option<Amount>,
     income: Option<Amount>,
+    /// The 收支总表's 本年支出合计 / 本年收入合计 rows: what “占本年支出合计的” names. A 决算's
+    /// 收入支出总计 also holds the 年初 / 年末结转和结余, so the narrative's total is not it.
+    current_expenditure: Option<Amount>,
+    current_income: Option<Amount>,
+}
+
+/// The 收支总表's 本年收入合计 (income side) or 本年支出合计 (expenditure side), when read.
+fn summary_current(ctx: &Ctx, item: ColumnRole, amount: ColumnRole) -> Option<Amount> {
+    let t = ctx.facts.table(TableKind::DeptSummary)?;
+    let (_, _, row) = crate::facts::side_items(t, item)
+        .into_iter()
+        .find(|(l, _, _)| crate::facts::side_label(l) == crate::facts::SideLabel::Current)?;
+    match t.value(row, amount)? {
+        CellValue::Amount(a) => Some(*a),
+        _ => None,
+    }
 }
 
 impl Named {
@@ -1632,12 +1650,18 @@ impl Named {
             three_public: find(&Subject::ThreePublicTotal),
             expenditure: find(&Subject::TotalExpenditure),
             income: find(&Subject::TotalIncome),
+            current_expenditure: summary_current(ctx, ColumnRole::ExpItem, ColumnRole::Total),
+            current_income: summary_current(ctx, ColumnRole::IncomeItem, ColumnRole::IncomeAmount),
         }
     }
 
     fn total(&self, of: &str) -> Option<(Amount, &'static str)> {
         if of.contains("三公") {
             self.three_public.map(|a| (a, "“三公”经费"))
+        } else if of.contains("本年支出合计") && self.current_expenditure.is_some() {
+            self.current_expenditure.map(|a| (a, "本年支出合计"))
+        } else if of.contains("本年收入合计") && self.current_income.is_some() {
+            self.current_income.map(|a| (a, "本年收入合计"))
         } else if of.contains("支出合计") || of.contains("总支出") || of.contains("支出总")
         {
             self.expenditure.map(|a| (a, "支出合计"))

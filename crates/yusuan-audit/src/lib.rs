@@ -403,10 +403,11 @@ impl Auditor {
             // budget's words and columns.
             class::run(&ctx, &mut sink);
             final_accounts::run(&ctx, &mut sink);
+            arith::run(&ctx, &mut sink);
             sink.emit(
                 &READ_PARTIAL,
                 Level::Violated,
-                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）、科目编码、主要表间关系、说明中的总额和各项预算完成率；说明中的其他数字尚未核对".to_string(),
+                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）、科目编码、主要表间关系，以及说明中的总额、各科目决算数、占比、增减率和预算完成率；基本支出决算表的人员经费、公用经费明细和“三公”经费决算数尚未核对".to_string(),
                 vec![Location::new(Span::line(1, None), None)],
             );
         } else {

@@ -1648,6 +1648,41 @@ fn final_item() {
     expect("final.item", Severity::Error, &text, &variant, line);
 }
 
+/// The social work department's structure paragraph: “住房保障支出（类）29.42 万元” is that 类's
+/// row; printed 92.42 it is an error at its line. Its item 3 states only a 全年预算 and its
+/// 决算 (202.24 each) and says 持平: a 决算 of 212.24 makes the word wrong.
+#[test]
+fn final_item_class_and_full_year() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, "住房保障支出（类）29.42", "29.42", "92.42");
+    expect("final.item", Severity::Error, &text, &variant, line);
+    let (variant, line) = edit(
+        &text,
+        "支出决算为 202.24 万元",
+        "支出决算为 202.24",
+        "支出决算为 212.24",
+    );
+    expect("final.execution", Severity::Error, &text, &variant, line);
+}
+
+/// The narrative's 一般公共预算财政拨款支出 (307.82) is the 合计 row of the 一般公共预算财政拨款
+/// 支出决算表; printed 370.82 it is an error at its line.
+#[test]
+fn final_total_by_class_table() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(
+        &text,
+        "一般公共预算财政拨款支出 307.82 万元，主要",
+        "307.82",
+        "370.82",
+    );
+    expect("final.total", Severity::Error, &text, &variant, line);
+}
+
 /// A 决算 whose 国有资本经营预算财政拨款收入支出决算表 is gone (its title no longer a table's)
 /// lacks a mandatory table, named where it belongs.
 #[test]

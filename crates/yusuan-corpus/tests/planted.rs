@@ -186,7 +186,7 @@ fn every_corpus_text_catches_changed_figures_that_have_a_counterpart() {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if !name.ends_with(".txt") || name.contains("final-accounts") {
+        if !name.ends_with(".txt") {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&path) else {
@@ -254,7 +254,17 @@ fn every_corpus_text_catches_changed_figures_that_have_a_counterpart() {
         // a 政府采购 table in space-aligned text read as a tree from its sums). Left: figures
         // whose only counterpart is a cell of a row in doubt, totals printed in a table the
         // reader could not place, dates.
-        if caught * 6 < planted * 5 {
+        //
+        // The 决算 (planted since 2026-12-06: 18, 20 and 20 / 24) are bounded at 3 / 4: their
+        // 基本支出 table (人员经费 and 公用经费 side by side) is recognised without its columns,
+        // the 绩效 statements are not compared with each other, and the finance bureau's laid-out
+        // text garbles two tables (said once as read.doubt, so a change there is info).
+        let bound = if name.contains("final-accounts") {
+            caught * 4 < planted * 3
+        } else {
+            caught * 6 < planted * 5
+        };
+        if bound {
             weak.push(format!("{name}: {caught}/{planted}"));
         }
     }
@@ -265,5 +275,73 @@ fn every_corpus_text_catches_changed_figures_that_have_a_counterpart() {
         report.join("\n"),
         weak.join("\n")
     );
-    assert!(total.0 * 100 >= total.1 * 93, "{} / {}", total.0, total.1);
+    assert!(total.0 * 100 >= total.1 * 94, "{} / {}", total.0, total.1);
+}
+
+/// The three corpus 决算 (their laid-out text): a deleted table, a reason word turned round
+/// and a year changed are each caught at their place.
+#[test]
+fn final_accounts_catch_a_deleted_table_a_turned_reason_and_a_wrong_year() {
+    let mut seen = 0;
+    for path in corpus_files() {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !(name.contains("final-accounts") && name.ends_with(".txt")) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        seen += 1;
+        let base = audit(&text);
+        let caught = |variant: &str, line: usize| {
+            let after = audit(variant);
+            let new = new_findings(&base, &after);
+            assert!(
+                new.iter().any(|f| covers(f, line)),
+                "{name}: line {line} went unnoticed:\n{}",
+                show(&new)
+            );
+        };
+        // The 一般公共预算财政拨款支出决算表, from its title to the next table's.
+        let title = |t: &str| {
+            text.lines()
+                .position(|l| l.trim() == t)
+                .map(|i| i + 1)
+                .unwrap_or_else(|| panic!("{name}: no title {t}"))
+        };
+        let first = title("一般公共预算财政拨款支出决算表");
+        let next = title("一般公共预算财政拨款基本支出决算表");
+        caught(&delete(&text, first, next - 1), first);
+        // The first reason word, turned round.
+        let (variant, line) = if text.contains("决算数小于") {
+            edit(&text, "决算数小于", "决算数小于", "决算数大于")
+        } else {
+            edit(&text, "决算数大于", "决算数大于", "决算数小于")
+        };
+        caught(&variant, line);
+        // The year of the last heading that names the 部门决算 (the narrative's part heading).
+        let line = text
+            .lines()
+            .collect::<Vec<_>>()
+            .iter()
+            .rposition(|l| l.contains("年度部门决算") && l.contains("2024"))
+            .map(|i| i + 1)
+            .unwrap_or_else(|| panic!("{name}: no heading with its year"));
+        let variant: Vec<String> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i + 1 == line {
+                    l.replacen("2024", "2022", 1)
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        caught(&variant.join("\n"), line);
+    }
+    assert!(seen >= 3 || std::env::var_os("CI").is_none(), "{seen} 决算");
 }

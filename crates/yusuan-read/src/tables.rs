@@ -239,6 +239,13 @@ fn read_grid(
         if last_on_page && crate::lines::is_page_number(&c) {
             continue;
         }
+        // "第三部分 …情况说明": a part of the document ends any table, even one that printed no
+        // data and whose last line was a note (an empty 国有资本经营 table right before the
+        // narrative).
+        if crate::narrative::is_part_heading(&c) {
+            resume = Some(idx);
+            break;
+        }
         let cells = line.cells();
         if !seen_data {
             // "编制部门：上海市…办公室   单位：元": the unit's name, then maybe the money unit.
@@ -405,7 +412,9 @@ fn read_grid(
         if !has_amount && table.header.iter().any(|h| compact_row(&h.cells) == c) {
             continue;
         }
-        // The narrative resumes after the last table ("其他相关情况说明").
+        // The narrative resumes after the last table ("其他相关情况说明"). A part heading
+        // ("第三部分 …情况说明") ends even a table that printed no data (an empty 国有资本经营
+        // table right before the narrative).
         if seen_data && !line.is_tabbed() && resumes_narrative(line, &c, !tabbed.is_empty()) {
             resume = Some(idx);
             break;
@@ -670,10 +679,6 @@ fn resumes_narrative(line: &Line, compact_line: &str, grid: bool) -> bool {
         || compact_line.starts_with("备注")
     {
         return false;
-    }
-    // "第三部分 2018年度部门预算情况说明": a part of the document, never a row.
-    if crate::narrative::is_part_heading(compact_line) {
-        return true;
     }
     if grid {
         let heading = matches!(
