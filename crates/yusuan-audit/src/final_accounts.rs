@@ -176,13 +176,25 @@ fn rate_fits(b: Amount, a: Amount, p: (i64, u32)) -> bool {
     v + half >= low - 1e-9 && v - half <= high + 1e-9
 }
 
-fn execution(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
+/// One "年初预算为 A 万元，[全年预算为 F 万元，]支出决算为 B 万元" of the narrative (or an item's
+/// "全年预算为 F 万元，支出决算为 B 万元" without its 年初预算): byte offsets into its [`Compact`].
+struct Sentence {
+    /// Where the sentence's first budget word starts (年初 / 全年).
+    k: usize,
+    a: Amount,
+    a_text: String,
+    a_name: &'static str,
+    a_at: usize,
+    full: Option<(Amount, String, usize)>,
+    b: Amount,
+    b_text: String,
+    b_at: usize,
+}
+
+fn sentences(c: &Compact) -> Vec<Sentence> {
     let text = c.text.as_str();
-    let general = ctx.facts.table(TableKind::GeneralBudgetByFunction);
-    let index = general.map(crate::item::Index::new);
+    let mut out = Vec::new();
     let mut from = 0;
-    // "年初预算为 A 万元，[全年预算为 F 万元，]支出决算为 B 万元", or an item's "全年预算为 F 万元，
-    // 支出决算为 B 万元" without its 年初预算.
     while let Some(k) = text[from..].find("预算为").map(|k| k + from) {
         from = k + "预算为".len();
         let a_name = if text[..k].ends_with("年初") {
@@ -193,6 +205,7 @@ fn execution(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
             continue;
         };
         let k = k - "年初".len();
+        let a_at = from;
         let Some((a, a_text, _)) = amount_at(text, from) else {
             continue;
         };
@@ -206,6 +219,38 @@ fn execution(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
             continue;
         };
         from = b_at;
+        out.push(Sentence {
+            k,
+            a,
+            a_text: a_text.to_string(),
+            a_name,
+            a_at,
+            full,
+            b,
+            b_text,
+            b_at,
+        });
+    }
+    out
+}
+
+fn execution(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
+    let text = c.text.as_str();
+    let general = ctx.facts.table(TableKind::GeneralBudgetByFunction);
+    let index = general.map(crate::item::Index::new);
+    for st in sentences(c) {
+        let Sentence {
+            k,
+            a,
+            ref a_text,
+            a_name,
+            ref full,
+            b,
+            ref b_text,
+            b_at,
+            ..
+        } = st;
+        let a_text = a_text.as_str();
         // The item the sentence is of: the 类 / 款 / 项 path printed before it.
         if let (Some(t), Some(ix)) = (general, index.as_ref()) {
             item_against_table(t, ix, c, k, (b, b_at), sink);
@@ -308,8 +353,21 @@ fn execution(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
     }
 }
 
-/// The path printed before byte `k` of the paragraph ("…行政运行（项）。主要用于…年初预算为"),
-/// resolved to its row of the 一般公共预算 table, against the stated 决算数.
+/// The path printed before byte `k` ("…行政运行（项）。主要用于…年初预算为"): where it ends.
+fn sentence_path_end(c: &Compact, k: usize) -> Option<usize> {
+    let text = &c.text[..k];
+    // The last level mark before the sentence, and the path that ends with it.
+    let end = LEVEL_MARKS
+        .iter()
+        .filter_map(|m| text.rfind(m).map(|at| at + m.len()))
+        .max()?;
+    // Only a path that names the sentence's item: no full stop between it and 年初预算 other
+    // than the one after it (“…（项）。主要用于：…。年初预算为…”).
+    (text[end..].matches('。').count() <= 2).then_some(end)
+}
+
+/// The path printed before byte `k` of the paragraph, resolved to its row of the 一般公共预算
+/// table, against the stated 决算数.
 fn item_against_table(
     t: &yusuan_core::Table,
     ix: &crate::item::Index,
@@ -318,36 +376,21 @@ fn item_against_table(
     spent: (Amount, usize),
     sink: &mut Sink,
 ) {
-    let text = &c.text[..k];
-    // The last level mark before the sentence, and the path that ends with it.
-    let Some(end) = LEVEL_MARKS
-        .iter()
-        .filter_map(|m| text.rfind(m).map(|at| at + m.len()))
-        .max()
-    else {
-        return;
-    };
-    // Only a path that names the sentence's item: no full stop between it and 年初预算 other
-    // than the one after it (“…（项）。主要用于：…。年初预算为…”).
-    if text[end..].matches('。').count() > 2 {
-        return;
+    if let Some(end) = sentence_path_end(c, k) {
+        path_against_table(t, ix, c, end, spent, 2, sink);
     }
-    path_against_table(t, ix, c, end, spent, 2, sink);
 }
 
 const LEVEL_MARKS: [&str; 3] = ["（项）", "（款）", "（类）"];
 
-/// The path that ends at byte `end` (after its level mark), resolved to its row of the
-/// 一般公共预算 table when it has at least `min` levels, against the amount stated for it.
-fn path_against_table(
-    t: &yusuan_core::Table,
-    ix: &crate::item::Index,
+/// The path that ends at byte `end` (after its level mark) and has at least `min` levels,
+/// resolved to its row of the 一般公共预算 table: the row and where the path starts.
+fn path_row<'t>(
+    ix: &crate::item::Index<'t>,
     c: &Compact,
     end: usize,
-    (b, b_at): (Amount, usize),
     min: usize,
-    sink: &mut Sink,
-) {
+) -> Option<(crate::facts::CodedRow<'t>, usize)> {
     let text = &c.text[..end];
     // The path starts after the sentence, clause or list number before it.
     let start = text
@@ -357,9 +400,25 @@ fn path_against_table(
         });
     let path = crate::item::pieces(&text[start..end]);
     if path.len() < min {
-        return;
+        return None;
     }
-    let Some((row, true)) = crate::item::resolve(ix, &path) else {
+    match crate::item::resolve(ix, &path) {
+        Some((row, true)) => Some((row, start)),
+        _ => None,
+    }
+}
+
+/// The path that ends at byte `end`, against the amount stated for it.
+fn path_against_table(
+    t: &yusuan_core::Table,
+    ix: &crate::item::Index,
+    c: &Compact,
+    end: usize,
+    (b, b_at): (Amount, usize),
+    min: usize,
+    sink: &mut Sink,
+) {
+    let Some((row, start)) = path_row(ix, c, end, min) else {
         return;
     };
     check_same(
@@ -378,6 +437,53 @@ fn path_against_table(
         },
         MoneyUnit::WanYuan,
     );
+}
+
+/// What a 决算's narrative states of one 科目's execution (or of the whole 一般公共预算财政拨款
+/// 支出, `code` None): its 年初预算, 全年预算 and 决算, each with where it is printed.
+pub struct StatedExecution {
+    pub code: Option<String>,
+    pub initial: Option<(Amount, Location)>,
+    pub full_year: Option<(Amount, Location)>,
+    pub actual: (Amount, Location),
+}
+
+/// Every execution statement of the narrative tied to its 科目 (or to the whole).
+pub(crate) fn stated_execution(ctx: &Ctx) -> Vec<StatedExecution> {
+    let Some(t) = ctx.facts.table(TableKind::GeneralBudgetByFunction) else {
+        return Vec::new();
+    };
+    let ix = crate::item::Index::new(t);
+    let mut out = Vec::new();
+    for s in &ctx.doc.sections {
+        let c = Compact::new(&s.paragraphs);
+        for st in sentences(&c) {
+            let code = if c.text[..st.k].ends_with("一般公共预算财政拨款支出") {
+                None
+            } else {
+                let Some(end) = sentence_path_end(&c, st.k) else {
+                    continue;
+                };
+                let Some((row, _)) = path_row(&ix, &c, end, 2) else {
+                    continue;
+                };
+                Some(row.code.to_string())
+            };
+            let initial = (st.a_name == "年初预算").then(|| (st.a, c.line(st.a_at)));
+            let full_year = if st.a_name == "全年预算" {
+                Some((st.a, c.line(st.a_at)))
+            } else {
+                st.full.as_ref().map(|f| (f.0, c.line(f.2)))
+            };
+            out.push(StatedExecution {
+                code,
+                initial,
+                full_year,
+                actual: (st.b, c.line(st.b_at)),
+            });
+        }
+    }
+    out
 }
 
 /// The structure's figures: "一般公共服务支出（类）264.87万元，占86.05%", an amount right

@@ -39,6 +39,7 @@ mod complete;
 mod consistency;
 mod cross;
 mod edit;
+pub mod execution;
 mod explain;
 mod facts;
 mod final_accounts;
@@ -368,6 +369,28 @@ impl Auditor {
             economic: self.economic,
             facts: Facts::new(doc),
         })
+    }
+
+    /// A 决算's execution, 科目 by 科目, and (given the same unit's 预算 of that year) the 科目
+    /// whose 年初预算 the 决算 states other than the 预算 prints.
+    pub fn execution(
+        &self,
+        final_accounts: &Document,
+        budget: Option<&Document>,
+    ) -> Result<execution::Execution, execution::ExecutionError> {
+        let Some(f) = self.context(final_accounts) else {
+            return Err(execution::ExecutionError::NotFinalAccounts(
+                final_accounts.source.clone(),
+            ));
+        };
+        let b = match budget {
+            Some(d) => Some(
+                self.context(d)
+                    .ok_or_else(|| execution::ExecutionError::NotBudget(d.source.clone()))?,
+            ),
+            None => None,
+        };
+        execution::compare(&f, b.as_ref())
     }
 
     pub fn check(&self, doc: &Document) -> Vec<Finding> {

@@ -2,6 +2,7 @@
 //! This binary is thin: argument parsing and output; the work is in the library crates.
 
 mod batch;
+mod compare;
 mod render;
 mod server;
 mod usage;
@@ -124,6 +125,20 @@ yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt
         /// Region template (default: the budget's unit.region, else chongqing).
         #[arg(long)]
         profile: Option<String>,
+    },
+    /// A 决算 against its plan: every 科目 of its 一般公共预算财政拨款支出 with 年初预算, 全年预算,
+    /// 决算数 and 执行率; given the same unit's 预算 of that year too, every 科目 whose 年初预算
+    /// the 决算 states other than the 预算 prints, located in both. Exit code: 0 all agree, 1
+    /// mismatches, 2 unreadable input or not a 决算 (and 预算) of one unit and year.
+    #[command(after_help = "Examples:\n  yusuan compare 2024年度部门决算.pdf\n  \
+yusuan compare 2024年部门预算.pdf 2024年度部门决算.pdf\n  \
+yusuan compare 预算.pdf 决算.pdf --format json")]
+    Compare {
+        /// The 决算, and optionally the 预算 of the same unit and year (either order).
+        #[arg(required = true, num_args = 1..=2)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Start the web workspace: upload and audit, overview of units and years, publishing;
     /// pages in Chinese and a JSON API (/api/openapi.json). Stops on Ctrl-C or SIGTERM, after
@@ -405,6 +420,7 @@ fn main() -> ExitCode {
             Ok(code) => ExitCode::from(code),
             Err(e) => fail(&e),
         },
+        Command::Compare { files, format } => compare(&files, format, max, &mut out),
         Command::Serve(args) => match server::serve(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
@@ -415,6 +431,47 @@ fn main() -> ExitCode {
         },
         Command::Rules { format } => finish(rules(format, &mut out).map(|()| 0)),
     }
+}
+
+/// `yusuan compare`: the 决算 (and the 预算) read, their execution compared.
+fn compare(files: &[PathBuf], format: Format, max: u64, out: &mut impl Write) -> ExitCode {
+    let mut docs = Vec::new();
+    for f in files {
+        match load(f, max) {
+            Ok((doc, text)) => docs.push((f.display().to_string(), doc, text)),
+            Err(e) => return fail(&e),
+        }
+    }
+    let is_final = |d: &Document| d.kind == yusuan_core::DocKind::FinalAccounts;
+    let finals = docs.iter().filter(|(_, d, _)| is_final(d)).count();
+    if finals != 1 {
+        return fail(if finals == 0 {
+            "没有决算：yusuan compare 需要一份部门（单位）决算，可另加同一单位同一年度的预算"
+        } else {
+            "给出了两份决算：请给出一份决算和（可选）同一单位同一年度的一份预算"
+        });
+    }
+    let (fin, budget): (Vec<_>, Vec<_>) = docs.iter().partition(|(_, d, _)| is_final(d));
+    let fin = fin[0];
+    let budget = budget.first().copied();
+    let auditor = Auditor::default();
+    let execution = match auditor.execution(&fin.1, budget.map(|b| &b.1)) {
+        Ok(e) => e,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let code = u8::from(!execution.mismatches.is_empty());
+    let written = match format {
+        Format::Json => serde_json::to_writer(&mut *out, &execution)
+            .map_err(render::json_error)
+            .and_then(|()| writeln!(out)),
+        Format::Human => compare::human(
+            out,
+            &execution,
+            (&fin.0, &fin.2),
+            budget.map(|b| (b.0.as_str(), b.2.as_str())),
+        ),
+    };
+    finish(written.map(|()| code))
 }
 
 /// `yusuan check`: the files (directories walked) one by one, or as one document.

@@ -522,3 +522,110 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
     }
 }
+
+/// The 2024 budget of the finance bureau, made from the 年初预算 its 决算 states for each 项
+/// (the corpus has no 预算 of that unit and year): published as text with the Shanghai template.
+/// The 决算 prints each 项 and the whole rounded to 0.01 万元 (the 项 add up to 2,993.93, the
+/// whole is 2,993.92), so two 项 are planned half a 分 of 万元 below their printed figures.
+fn finance_bureau_budget(dir: &Path, changed: Option<(&str, &str)>) -> PathBuf {
+    let mut toml = String::from(
+        "year = 2024\nmoney_unit = \"万元\"\n\n[unit]\nname = \"上海市普陀区财政局\"\ncode = \"001\"\n\
+         scope = \"部门\"\nregion = \"shanghai\"\n",
+    );
+    for (code, amount) in [
+        ("2010601", "1560.045"),
+        ("2010602", "10.00"),
+        ("2010607", "135.90"),
+        ("2010608", "450.515"),
+        ("2080501", "85.55"),
+        ("2080505", "161.62"),
+        ("2080506", "80.81"),
+        ("2080599", "0.94"),
+        ("2101101", "62.29"),
+        ("2210201", "187.75"),
+        ("2210203", "258.50"),
+    ] {
+        let amount = match changed {
+            Some((c, a)) if c == code => a,
+            _ => amount,
+        };
+        toml.push_str(&format!(
+            "\n[[items]]\ncode = \"{code}\"\nbasic = {amount}\n"
+        ));
+    }
+    std::fs::create_dir_all(dir).expect("dir");
+    let source = dir.join("budget.toml");
+    std::fs::write(&source, toml).expect("write source");
+    let out = run(&[
+        "publish",
+        source.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--format",
+        "txt",
+    ]);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "txt"))
+        .expect("published text")
+}
+
+#[test]
+fn compare_shows_a_final_account_against_its_plan() {
+    let Some(fin) = corpus("shanghai-putuo-finance-bureau-2024-final-accounts.pdf") else {
+        return;
+    };
+    // Alone: every 项 with its 年初预算, 决算 and 执行率 (1,511.89 of 1,560.05: 96.91%).
+    let out = run(&["compare", fin.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("2010601"))
+        .expect("行政运行");
+    assert!(
+        row.contains("1,560.05") && row.contains("1,511.89") && row.contains("96.91%"),
+        "{row}"
+    );
+    assert!(
+        text.contains("2,993.92") && text.contains("98.20%"),
+        "{text}"
+    );
+    // With the unit's 预算 of that year, as the 决算 states it: all agree.
+    let dir = std::env::temp_dir().join(format!("yusuan-compare-{}", std::process::id()));
+    let budget = finance_bureau_budget(&dir.join("same"), None);
+    let out = run(&["compare", budget.to_str().unwrap(), fin.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("一致"), "{text}");
+    // A 预算 that planned 1,500.05 for 行政运行: the mismatch, located in both documents.
+    let budget = finance_bureau_budget(&dir.join("other"), Some(("2010601", "1500.05")));
+    let out = run(&["compare", fin.to_str().unwrap(), budget.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("2010601 行政运行：决算所称年初预算为1,560.05万元，预算文件为1,500.05万元，相差60.00万元"),
+        "{text}"
+    );
+    // The whole differs too (2,993.92 against 2,933.92); each place is named in its file.
+    assert_eq!(text.matches("error[").count(), 2, "{text}");
+    assert!(text.contains("final-accounts.pdf:"), "{text}");
+    assert!(text.contains(".txt:"), "{text}");
+    // As JSON: the same lines, amounts in fen.
+    let out = run(&["compare", fin.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["total"]["rate_bp"], 9820);
+    assert_eq!(v["with_budget"], false);
+    // Two budgets, or a 决算 of another year, are refused.
+    let out = run(&["compare", budget.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有决算"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
