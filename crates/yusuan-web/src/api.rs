@@ -328,14 +328,24 @@ pub async fn units(
     Ok(Json(ops::overview(&state, &viewer, q.filter()).await?).into_response())
 }
 
-/// `GET /api/units/{unit}`: a unit's documents and the comparison of its years.
+/// `GET /api/units/{unit}`: a unit's documents, the comparison of its years and, for each year
+/// with a 决算, its execution against the plan.
 pub async fn unit(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(unit): Path<String>,
 ) -> ApiResult {
-    let (documents, comparison) = ops::unit(&state, &viewer, &unit).await?;
-    Ok(Json(json!({ "documents": documents, "comparison": comparison })).into_response())
+    let (documents, comparison, executions) = ops::unit(&state, &viewer, &unit).await?;
+    let execution: Vec<serde_json::Value> = executions
+        .into_iter()
+        .map(|(year, e)| json!({ "year": year, "execution": e }))
+        .collect();
+    Ok(Json(json!({
+        "documents": documents,
+        "comparison": comparison,
+        "execution": execution,
+    }))
+    .into_response())
 }
 
 /// `POST /api/publish` with a budget source (TOML) as the body.

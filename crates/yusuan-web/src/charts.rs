@@ -8,8 +8,8 @@ const COLORS: [&str; 6] = [
     "#9db4d0", "#2f5d8c", "#c0504d", "#8064a2", "#4bacc6", "#f79646",
 ];
 
-/// A grouped bar chart of `lines` over `years`, amounts in 万元.
-pub fn bars(title: &str, years: &[i32], lines: &[Line]) -> Markup {
+/// A grouped bar chart of `lines`, one bar per series ("2024年", or 预算 / 决算), amounts in 万元.
+pub fn bars(title: &str, series: &[String], lines: &[Line]) -> Markup {
     let max = lines
         .iter()
         .flat_map(|l| l.values.iter().flatten())
@@ -19,7 +19,7 @@ pub fn bars(title: &str, years: &[i32], lines: &[Line]) -> Markup {
         .max(1);
     let (left, top, height) = (10.0, 28.0, 160.0);
     let bar_w = 18.0;
-    let group_w = (bar_w * years.len().max(1) as f64 + 24.0).max(84.0);
+    let group_w = (bar_w * series.len().max(1) as f64 + 24.0).max(84.0);
     let width = left * 2.0 + group_w * lines.len().max(1) as f64;
     let total_h = top + height + 46.0 + 18.0;
     html! {
@@ -38,20 +38,20 @@ pub fn bars(title: &str, years: &[i32], lines: &[Line]) -> Markup {
                         rect x=(format!("{x:.1}")) y=(format!("{:.1}", top + height - h))
                             width=(bar_w - 3.0) height=(format!("{h:.1}"))
                             fill=(COLORS[i % COLORS.len()]) {
-                            title { (years.get(i).copied().unwrap_or(0)) "年：" (wan(*v)) "万元" }
+                            title { (series.get(i).map_or("", String::as_str)) "：" (wan(*v)) "万元" }
                         }
                     }
                 }
-                text x=(format!("{:.1}", gx + bar_w * years.len() as f64 / 2.0)) y=(top + height + 16.0)
+                text x=(format!("{:.1}", gx + bar_w * series.len() as f64 / 2.0)) y=(top + height + 16.0)
                     text-anchor="middle" class="chart-label" {
                     (short(&line.label))
                 }
             }
-            @for (i, y) in years.iter().enumerate() {
+            @for (i, y) in series.iter().enumerate() {
                 rect x=(format!("{:.0}", left + 70.0 * i as f64)) y=(total_h - 14.0) width="10"
                     height="10" fill=(COLORS[i % COLORS.len()]) {}
                 text x=(format!("{:.0}", left + 14.0 + 70.0 * i as f64)) y=(total_h - 5.0)
-                    class="chart-label" { (y) "年" }
+                    class="chart-label" { (y) }
             }
         }
     }

@@ -302,7 +302,7 @@ pub async fn unit(
     state: &AppState,
     viewer: &Viewer,
     unit: &str,
-) -> Result<(Vec<DocumentSummary>, Comparison), Problem> {
+) -> Result<(Vec<DocumentSummary>, Comparison, Executions), Problem> {
     let filter = Filter {
         unit: Some(unit.to_string()),
         ..Filter::default()
@@ -314,22 +314,46 @@ pub async fn unit(
             "没有该单位的文档（或您无权查看）",
         ));
     }
-    // The newest budget document of each year, read back into a Budget.
+    // The newest budget and 决算 document of each year, read back.
     let mut per_year = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
+    let mut budgets: std::collections::BTreeMap<i32, Document> = Default::default();
+    let mut finals: std::collections::BTreeMap<i32, Document> = Default::default();
     for d in &docs {
         let Some(year) = d.year else { continue };
-        if d.stage != yusuan_core::DocKind::Budget || !seen.insert(year) {
+        let slot = match d.stage {
+            yusuan_core::DocKind::Budget => &mut budgets,
+            yusuan_core::DocKind::FinalAccounts => &mut finals,
+        };
+        if slot.contains_key(&year) {
             continue;
         }
         if let Some(stored) = state.store.document(&d.hash).await? {
             if let Ok(doc) = serde_json::from_str::<Document>(&stored.document_json) {
-                per_year.push((year, yusuan_read::budget::budget_of(&doc)));
+                slot.insert(year, doc);
             }
         }
     }
-    Ok((docs, compare(unit, &per_year)))
+    for (year, doc) in &budgets {
+        per_year.push((*year, yusuan_read::budget::budget_of(doc)));
+    }
+    // Each 决算 against its plan: with the 预算 of its year where the two can be compared (same
+    // unit, year and scope), else alone.
+    let mut executions = Vec::new();
+    for (year, fin) in &finals {
+        let with = state.auditor.execution(fin, budgets.get(year));
+        let e = match with {
+            Ok(e) => Ok(e),
+            Err(_) => state.auditor.execution(fin, None),
+        };
+        if let Ok(e) = e {
+            executions.push((*year, e));
+        }
+    }
+    Ok((docs, compare(unit, &per_year), executions))
 }
+
+/// Each year's 决算 against its plan.
+pub type Executions = Vec<(i32, yusuan_audit::execution::Execution)>;
 
 /// A draft budget source for the year after a stored document (a budget source or a
 /// disclosure read back into a Budget): this year's figures become the prior year's.

@@ -659,8 +659,87 @@ fn comparison_tables(c: &Comparison) -> Markup {
                     }
                 }
             }
-            (charts::bars(&g.title, &c.years, &g.lines))
+            @let series: Vec<String> = c.years.iter().map(|y| format!("{y}年")).collect();
+            (charts::bars(&g.title, &series, &g.lines))
         }
+    }
+}
+
+/// A year's 决算 against its plan: the whole and every 科目, 执行率, the 科目 whose 年初预算 the
+/// 决算 states other than the 预算, and a chart of plan against spending.
+fn execution_table(year: i32, e: &yusuan_audit::execution::Execution) -> Markup {
+    use yusuan_audit::execution::{show_rate, Placed};
+    let amount = |p: &Option<Placed>| p.as_ref().map(|p| p.amount.fen);
+    let cell = |p: &Option<Placed>| match amount(p) {
+        Some(v) => wan(v),
+        None => "—".to_string(),
+    };
+    let plan = |l: &yusuan_audit::execution::Line| {
+        amount(&l.full_year)
+            .or(amount(&l.initial))
+            .or(amount(&l.budget))
+    };
+    // The chart: the whole and the 科目 with a plan and a 决算, the largest first.
+    let mut charted: Vec<&yusuan_audit::execution::Line> = e
+        .lines
+        .iter()
+        .filter(|l| plan(l).is_some() && l.actual.is_some())
+        .collect();
+    charted.sort_by_key(|l| std::cmp::Reverse(amount(&l.actual)));
+    charted.truncate(8);
+    let chart_lines: Vec<crate::compare::Line> = std::iter::once(&e.total)
+        .chain(charted)
+        .map(|l| crate::compare::Line {
+            label: if l.code.is_empty() {
+                "合计".to_string()
+            } else {
+                format!("{} {}", l.code, l.name)
+            },
+            values: vec![plan(l), amount(&l.actual)],
+        })
+        .collect();
+    let where_ = |p: &Placed| {
+        let page = p.at.page.map_or(String::new(), |n| format!("第{n}页"));
+        format!("{page}第{}行", p.at.line)
+    };
+    html! {
+        h2 { (year) "年度预算执行（决算）（万元）" }
+        table.compare.execution {
+            thead { tr {
+                th { "科目编码" } th { "科目名称" }
+                @if e.with_budget { th { "预算数（预算）" } }
+                th { "年初预算（决算）" } th { "全年预算" } th { "决算数" } th { "执行率" }
+            } }
+            tbody {
+                @for l in std::iter::once(&e.total).chain(&e.lines) {
+                    tr {
+                        td { (l.code) } td { (l.name) }
+                        @if e.with_budget { td.num { (cell(&l.budget)) } }
+                        td.num { (cell(&l.initial)) } td.num { (cell(&l.full_year)) }
+                        td.num { (cell(&l.actual)) }
+                        td.num { @if let Some(r) = l.rate_bp { (show_rate(r)) } @else { "—" } }
+                    }
+                }
+            }
+        }
+        @if e.with_budget {
+            @if e.mismatches.is_empty() {
+                p.ok { "决算所称各科目年初预算与预算文档一致。" }
+            } @else {
+                ul.mismatches {
+                    @for m in &e.mismatches {
+                        li.bad {
+                            (m.what) "：决算（" (where_(&m.in_final)) "）所称年初预算为" (wan(m.in_final.amount.fen)) "万元，"
+                            @if m.missing { "预算文档的一般公共预算支出表没有该科目" }
+                            @else { "预算文档（" (where_(&m.in_budget)) "）为" (wan(m.in_budget.amount.fen)) "万元" }
+                        }
+                    }
+                }
+            }
+        } @else {
+            p { "执行率为决算数 ÷ 全年预算（未说明的为年初预算）。上传同一单位同年度的预算文档后，可逐科目核对决算所称年初预算。" }
+        }
+        (charts::bars(&format!("{year}年度预算与决算"), &["预算".to_string(), "决算".to_string()], &chart_lines))
     }
 }
 
@@ -669,7 +748,7 @@ pub async fn unit(
     viewer: Viewer,
     Path(unit): Path<String>,
 ) -> Response {
-    let (docs, comparison) = match ops::unit(&state, &viewer, &unit).await {
+    let (docs, comparison, executions) = match ops::unit(&state, &viewer, &unit).await {
         Ok(x) => x,
         Err(p) => return error_page(&viewer, p),
     };
@@ -695,6 +774,9 @@ pub async fn unit(
         } @else {
             p { "以下数字取自各年度最新一份预算文档的表格；“较上年”比较最近两个年度。" }
             div.comparison { (comparison_tables(&comparison)) }
+        }
+        @for (year, e) in &executions {
+            (execution_table(*year, e))
         }
     };
     respond(StatusCode::OK, page(&viewer, &unit, body))

@@ -341,6 +341,28 @@ async fn exercise(store: Store) {
         assert_eq!(c.get(unit, Some(&dept)).await.status, StatusCode::NOT_FOUND);
     }
 
+    // A unit's 决算: its execution against the plan, 科目 by 科目, with a chart.
+    if let Some(fin) = corpus("shanghai-putuo-finance-bureau-2024-final-accounts.pdf") {
+        let r = c
+            .post("/api/documents?filename=final.pdf", Some(&bureau), fin)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        // 上海市普陀区财政局
+        let unit = "/api/units/%E4%B8%8A%E6%B5%B7%E5%B8%82%E6%99%AE%E9%99%80%E5%8C%BA%E8%B4%A2%E6%94%BF%E5%B1%80";
+        let u = c.get(unit, Some(&bureau)).await.json();
+        let e = &u["execution"][0];
+        assert_eq!(e["year"], 2024, "{u}");
+        // 2,940.05 of 2,993.92: 98.20%.
+        assert_eq!(e["execution"]["total"]["rate_bp"], 9820, "{u}");
+        let page = c.get(&unit.replace("/api", ""), Some(&bureau)).await.text();
+        assert!(page.contains("2024年度预算执行（决算）"), "{page}");
+        assert!(
+            page.contains("2010601") && page.contains("96.91%"),
+            "{page}"
+        );
+        assert!(page.contains("2024年度预算与决算"), "the chart");
+    }
+
     // Publish the example budget: clean by construction, downloadable in every format.
     let example = include_str!("../../../examples/chongqing-dadukou-govoffice-2025/budget.toml");
     let r = c
