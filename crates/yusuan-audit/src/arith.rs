@@ -726,16 +726,17 @@ enum Against {
 /// The word of `words` that ends last in `text` (the first listed of those ending together),
 /// and where it starts.
 fn last_of<T: Copy>(text: &str, words: &[(&str, T)]) -> Option<(T, usize)> {
-    let mut best: Option<(usize, T, usize)> = None;
-    for (w, v) in words {
-        if let Some(at) = text.rfind(w) {
-            let end = at + w.len();
-            if best.is_none_or(|(e, _, _)| end > e) {
-                best = Some((end, *v, at));
-            }
-        }
-    }
-    best.map(|(_, v, at)| (v, at))
+    // The word that ends last (the first of the list among those ending at one place): one scan
+    // back from the end, comparing bytes, instead of a searcher built per word (this runs for
+    // every amount of the narrative).
+    let b = text.as_bytes();
+    (1..=b.len()).rev().find_map(|end| {
+        words.iter().find_map(|(w, v)| {
+            b[..end]
+                .ends_with(w.as_bytes())
+                .then(|| (*v, end - w.len()))
+        })
+    })
 }
 
 fn what_of(sentence: &str) -> What {
@@ -855,8 +856,9 @@ fn ending_dir(clause: &str) -> Option<Dir> {
 /// Whitespace removed, full-width digits and signs made ASCII, with each kept char's byte
 /// offset in the original.
 pub(crate) fn compact(text: &str) -> (Vec<char>, Vec<usize>) {
-    let mut chars = Vec::new();
-    let mut offs = Vec::new();
+    // At most one char per byte; Chinese text has about one per three.
+    let mut chars = Vec::with_capacity(text.len() / 2 + 8);
+    let mut offs = Vec::with_capacity(text.len() / 2 + 8);
     for (o, c) in text.char_indices() {
         if c.is_whitespace() || c == '\u{3000}' {
             continue;

@@ -250,15 +250,24 @@ fn part(heading: &str) -> Option<(String, String)> {
 
 /// Each part the 目录 lists against the body's heading of the same number.
 fn contents(ctx: &Ctx, sink: &mut Sink) {
+    if ctx.doc.contents.is_empty() {
+        return;
+    }
+    // The body's parts, once.
+    let parts: Vec<(String, String, Span)> = ctx
+        .doc
+        .sections
+        .iter()
+        .filter_map(|s| part(&s.heading).map(|(n, title)| (n, title, s.span)))
+        .collect();
     for entry in &ctx.doc.contents {
         let Some((number, listed)) = part(&entry.value) else {
             continue;
         };
-        let body = ctx.doc.sections.iter().find_map(|s| {
-            part(&s.heading)
-                .filter(|(n, _)| *n == number)
-                .map(|(_, title)| (title, s.span))
-        });
+        let body = parts
+            .iter()
+            .find(|(n, _, _)| *n == number)
+            .map(|(_, title, span)| (title.clone(), *span));
         let Some((printed, span)) = body else {
             continue;
         };
@@ -1210,7 +1219,15 @@ fn half_width(p: &Piece, sink: &mut Sink) {
     );
 }
 
-type OldNames = std::sync::Arc<Vec<(String, String, String)>>;
+/// A year's superseded catalog names (old name, code, the year's name), with one automaton over
+/// the old names: every paragraph is searched for all of them in one pass.
+#[derive(Default)]
+struct OldNameSet {
+    names: Vec<(String, String, String)>,
+    finder: Option<aho_corasick::AhoCorasick>,
+}
+
+type OldNames = std::sync::Arc<OldNameSet>;
 
 /// Names a code had before it was renamed, for the document's year: (old name, code, name now).
 /// Computed once per year for the bundled catalog.
@@ -1229,7 +1246,9 @@ fn old_names(ctx: &Ctx) -> OldNames {
             return v;
         }
     }
-    let v = std::sync::Arc::new(old_names_of(ctx, year));
+    let names = old_names_of(ctx, year);
+    let finder = aho_corasick::AhoCorasick::new(names.iter().map(|(old, _, _)| old)).ok();
+    let v = std::sync::Arc::new(OldNameSet { names, finder });
     if builtin {
         if let Ok(mut c) = CACHE.lock() {
             c.insert(year, v.clone());
@@ -1269,9 +1288,18 @@ fn old_names_of(ctx: &Ctx, year: i32) -> Vec<(String, String, String)> {
     out
 }
 
-fn old_name(p: &Piece, names: &[(String, String, String)], sink: &mut Sink) {
-    for (old, code, now) in names {
-        if let Some(i) = p.text.find(old.as_str()) {
+fn old_name(p: &Piece, set: &OldNameSet, sink: &mut Sink) {
+    let Some(finder) = &set.finder else { return };
+    // Each old name at its first place in the text, in the order of the names.
+    let mut first: Vec<Option<usize>> = vec![None; set.names.len()];
+    for m in finder.find_overlapping_iter(p.text) {
+        let k = m.pattern().as_usize();
+        if first[k].is_none() {
+            first[k] = Some(m.start());
+        }
+    }
+    for ((old, code, now), at) in set.names.iter().zip(first) {
+        if let Some(i) = at {
             sink.emit(
                 &OLD_NAME,
                 Level::Violated,

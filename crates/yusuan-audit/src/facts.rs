@@ -1,6 +1,7 @@
 //! Access to the document's tables by meaning, and the comparisons every rule shares.
 
 use crate::{Level, Location, Rule, Sink};
+use std::borrow::Cow;
 use yusuan_core::label::{is_code, is_total_label};
 use yusuan_core::{
     catalog::normalize_name, compare_same, compare_sum, format_fen, Agreement, Amount, CellValue,
@@ -68,6 +69,49 @@ pub struct Facts<'a> {
     pub doc: &'a Document,
     /// Whether all the unit's money is 一般公共预算 (asked for every narrative figure).
     only_general_budget: std::sync::OnceLock<Option<bool>>,
+    /// Each document table's sides (income, expenditure, use), labelled once: every narrative
+    /// figure looks its candidates up there.
+    sides: Vec<[std::sync::OnceLock<Vec<SideEntry>>; 3]>,
+}
+
+/// One label of a side of a 收支 table: without its enumeration, its level, what it means and
+/// its row's index.
+#[derive(Clone)]
+pub struct SideEntry {
+    pub label: String,
+    pub level: u8,
+    pub kind: SideLabel,
+    pub row: usize,
+}
+
+fn side_slot(item: ColumnRole) -> Option<usize> {
+    match item {
+        ColumnRole::IncomeItem => Some(0),
+        ColumnRole::ExpItem => Some(1),
+        ColumnRole::UseItem => Some(2),
+        _ => None,
+    }
+}
+
+fn side_entries_of(table: &Table, item: ColumnRole) -> Vec<SideEntry> {
+    let Some(i) = table.col(item) else {
+        return Vec::new();
+    };
+    table
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(k, r)| {
+            let raw = yusuan_core::label::compact_cow(r.text(i));
+            let (label, level) = strip_enumeration(&raw);
+            (!label.is_empty()).then(|| SideEntry {
+                kind: side_label(label),
+                label: label.to_string(),
+                level,
+                row: k,
+            })
+        })
+        .collect()
 }
 
 impl<'a> Facts<'a> {
@@ -75,6 +119,24 @@ impl<'a> Facts<'a> {
         Facts {
             doc,
             only_general_budget: std::sync::OnceLock::new(),
+            sides: doc.tables.iter().map(|_| Default::default()).collect(),
+        }
+    }
+
+    /// The side `item` of `table`: worked out once for a table of the document, each time for
+    /// another (a variant the gate tries).
+    pub fn side_entries(&self, table: &Table, item: ColumnRole) -> Cow<'_, [SideEntry]> {
+        let slot = side_slot(item).and_then(|s| {
+            let k = self
+                .doc
+                .tables
+                .iter()
+                .position(|t| std::ptr::eq(t, table))?;
+            Some(&self.sides[k][s])
+        });
+        match slot {
+            Some(cell) => Cow::Borrowed(cell.get_or_init(|| side_entries_of(table, item))),
+            None => Cow::Owned(side_entries_of(table, item)),
         }
     }
 
@@ -186,25 +248,25 @@ pub fn side_items(table: &Table, item: ColumnRole) -> Vec<(String, u8, &Row)> {
         .rows
         .iter()
         .filter_map(|r| {
-            let raw = yusuan_core::label::compact(r.text(i));
+            let raw = yusuan_core::label::compact_cow(r.text(i));
             let (label, level) = strip_enumeration(&raw);
-            (!label.is_empty()).then_some((label, level, r))
+            (!label.is_empty()).then(|| (label.to_string(), level, r))
         })
         .collect()
 }
 
 /// "一、财政拨款收入" -> ("财政拨款收入", 1); "1.一般公共预算资金" -> ("一般公共预算资金", 2).
-pub fn strip_enumeration(s: &str) -> (String, u8) {
+pub fn strip_enumeration(s: &str) -> (&str, u8) {
     let han = s.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
     if han.len() < s.len() {
         if let Some(r) = han.strip_prefix('、') {
-            return (r.to_string(), 1);
+            return (r, 1);
         }
     }
     let digits = s.trim_start_matches(|c: char| c.is_ascii_digit());
     if digits.len() < s.len() {
         if let Some(r) = digits.strip_prefix(['.', '．', '、']) {
-            return (r.to_string(), 2);
+            return (r, 2);
         }
     }
     if let Some(r) = s.strip_prefix(['（', '(']) {
@@ -213,11 +275,11 @@ pub fn strip_enumeration(s: &str) -> (String, u8) {
                 && n.chars()
                     .all(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit())
             {
-                return (rest.to_string(), 2);
+                return (rest, 2);
             }
         }
     }
-    (s.to_string(), 1)
+    (s, 1)
 }
 
 /// What a label on a 收支 table means.

@@ -1,8 +1,7 @@
 //! The narrative against the tables, and against itself.
 
 use crate::facts::{
-    check_same, check_sum, class_row_by_name, loc, side, side_label, source_of, total_row, Side,
-    SideLabel, Val,
+    check_same, check_sum, class_row_by_name, loc, source_of, total_row, Side, SideLabel, Val,
 };
 use crate::{Ctx, Location, Sink};
 use yusuan_core::{
@@ -103,12 +102,15 @@ fn stated_total<'t>(t: &'t Table, role: ColumnRole) -> Option<Stated<'t>> {
 }
 
 fn side_item<'t>(
+    facts: &crate::facts::Facts,
     t: &'t Table,
     item: ColumnRole,
     amount: ColumnRole,
-    pick: impl Fn(&str) -> bool,
+    pick: impl Fn(&str, SideLabel) -> bool,
 ) -> Option<Stated<'t>> {
-    let (label, row) = side(t, item).into_iter().find(|(l, _)| pick(l))?;
+    let sides = facts.side_entries(t, item);
+    let e = sides.iter().find(|e| pick(&e.label, e.kind))?;
+    let (label, row) = (e.label.clone(), t.rows.get(e.row)?);
     // An expenditure total may be printed across the columns: no one cell is meant.
     let at = loc(t, row.span);
     Some(Stated {
@@ -222,42 +224,72 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
     let single = match &f.subject {
         Subject::TotalIncome => t(DeptSummary)
             .and_then(|x| {
-                side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
-                    side_label(l) == SideLabel::Grand
-                })
+                side_item(
+                    &ctx.facts,
+                    x,
+                    ColumnRole::IncomeItem,
+                    ColumnRole::IncomeAmount,
+                    |_, k| k == SideLabel::Grand,
+                )
             })
             .or_else(|| {
                 t(FiscalSummary).and_then(|x| {
-                    side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
-                        side_label(l) == SideLabel::Grand
-                    })
+                    side_item(
+                        &ctx.facts,
+                        x,
+                        ColumnRole::IncomeItem,
+                        ColumnRole::IncomeAmount,
+                        |_, k| k == SideLabel::Grand,
+                    )
                 })
             }),
         Subject::TotalExpenditure => t(DeptExpenditure)
             .and_then(|x| stated_total(x, ColumnRole::Total))
             .or_else(|| {
                 t(DeptSummary).and_then(|x| {
-                    side_item(x, ColumnRole::ExpItem, ColumnRole::Total, |l| {
-                        side_label(l) == SideLabel::Grand
-                    })
+                    side_item(
+                        &ctx.facts,
+                        x,
+                        ColumnRole::ExpItem,
+                        ColumnRole::Total,
+                        |_, k| k == SideLabel::Grand,
+                    )
                 })
             }),
         Subject::SourceIncome(role) => {
             let role = *role;
             let pick =
-                move |l: &str| side_label(l) == SideLabel::Item && source_of(l) == Some(role);
+                move |l: &str, k: SideLabel| k == SideLabel::Item && source_of(l) == Some(role);
             t(DeptSummary)
-                .and_then(|x| side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, pick))
+                .and_then(|x| {
+                    side_item(
+                        &ctx.facts,
+                        x,
+                        ColumnRole::IncomeItem,
+                        ColumnRole::IncomeAmount,
+                        pick,
+                    )
+                })
                 .or_else(|| {
                     t(FiscalSummary).and_then(|x| {
-                        side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, pick)
+                        side_item(
+                            &ctx.facts,
+                            x,
+                            ColumnRole::IncomeItem,
+                            ColumnRole::IncomeAmount,
+                            pick,
+                        )
                     })
                 })
         }
         Subject::GeneralBudgetIncome => t(FiscalSummary).and_then(|x| {
-            side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
-                side_label(l) == SideLabel::Item && source_of(l) == Some(ColumnRole::GeneralBudget)
-            })
+            side_item(
+                &ctx.facts,
+                x,
+                ColumnRole::IncomeItem,
+                ColumnRole::IncomeAmount,
+                |l, k| k == SideLabel::Item && source_of(l) == Some(ColumnRole::GeneralBudget),
+            )
         }),
         Subject::GeneralBudgetExpenditure => {
             t(GeneralBudgetByFunction).and_then(|x| stated_total(x, ColumnRole::Total))
@@ -291,11 +323,23 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
                 );
             }
             // The 支出用途 side of a 收支总表 ("一、基本支出").
-            let is_use = |l: &str| side_label(l) == SideLabel::Item && l == label;
+            let is_use = |l: &str, k: SideLabel| k == SideLabel::Item && l == label;
             for k in [DeptSummary, FiscalSummary] {
                 if let Some(x) = t(k) {
-                    v.extend(side_item(x, ColumnRole::UseItem, ColumnRole::Other, is_use));
-                    v.extend(side_item(x, ColumnRole::ExpItem, ColumnRole::Total, is_use));
+                    v.extend(side_item(
+                        &ctx.facts,
+                        x,
+                        ColumnRole::UseItem,
+                        ColumnRole::Other,
+                        is_use,
+                    ));
+                    v.extend(side_item(
+                        &ctx.facts,
+                        x,
+                        ColumnRole::ExpItem,
+                        ColumnRole::Total,
+                        is_use,
+                    ));
                 }
             }
             return v;
@@ -327,12 +371,13 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
                 .collect();
             // The expenditure side of a 收支总表 names each 类 too.
             let n = yusuan_core::catalog::normalize_name(name);
-            let is_class = |l: &str| {
-                side_label(l) == SideLabel::Item && yusuan_core::catalog::normalize_name(l) == n
+            let is_class = |l: &str, k: SideLabel| {
+                k == SideLabel::Item && yusuan_core::catalog::normalize_name(l) == n
             };
             for k in [DeptSummary, FiscalSummary] {
                 if let Some(x) = t(k) {
                     v.extend(side_item(
+                        &ctx.facts,
                         x,
                         ColumnRole::ExpItem,
                         ColumnRole::Total,
@@ -356,14 +401,22 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
             .or_else(|| t(OperatingCost).and_then(|x| stated_total(x, ColumnRole::Total)))
             .or_else(|| t(BasicByEconomic).and_then(|x| stated_total(x, ColumnRole::PublicUse))),
         Subject::FiscalIncome => t(FiscalSummary).and_then(|x| {
-            side_item(x, ColumnRole::IncomeItem, ColumnRole::IncomeAmount, |l| {
-                side_label(l) == SideLabel::Grand
-            })
+            side_item(
+                &ctx.facts,
+                x,
+                ColumnRole::IncomeItem,
+                ColumnRole::IncomeAmount,
+                |_, k| k == SideLabel::Grand,
+            )
         }),
         Subject::FiscalExpenditure => t(FiscalSummary).and_then(|x| {
-            side_item(x, ColumnRole::ExpItem, ColumnRole::Total, |l| {
-                side_label(l) == SideLabel::Grand
-            })
+            side_item(
+                &ctx.facts,
+                x,
+                ColumnRole::ExpItem,
+                ColumnRole::Total,
+                |_, k| k == SideLabel::Grand,
+            )
         }),
         Subject::GovFundExpenditure | Subject::StateCapitalExpenditure => {
             let (role, kind) = if f.subject == Subject::GovFundExpenditure {
@@ -374,8 +427,8 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
             t(FiscalSummary)
                 .filter(|x| x.col(role).is_some())
                 .and_then(|x| {
-                    side_item(x, ColumnRole::ExpItem, role, |l| {
-                        side_label(l) == SideLabel::Grand
+                    side_item(&ctx.facts, x, ColumnRole::ExpItem, role, |_, k| {
+                        k == SideLabel::Grand
                     })
                 })
                 .or_else(|| t(kind).and_then(|x| stated_total(x, ColumnRole::Total)))

@@ -3,13 +3,18 @@
 
 /// Remove all white space (including the ideographic space).
 pub fn compact(s: &str) -> String {
+    compact_cow(s).into_owned()
+}
+
+/// [`compact`], borrowing the text when it has no white space to remove.
+pub fn compact_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let drop = |c: char| c.is_whitespace() || c == '\u{feff}';
     if !s.chars().any(drop) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     out.extend(s.chars().filter(|c| !drop(*c)));
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A function or economic code: 3, 5 or 7 digits.
@@ -21,7 +26,11 @@ pub fn is_code(s: &str) -> bool {
 /// Labels that mark total rows.
 pub fn is_total_label(s: &str) -> bool {
     // Asked of every label of every table, many times over: compared without building the
-    // compacted string.
+    // compacted string, and most labels (names of items) turned away by their first character.
+    let first = s.chars().find(|c| !(c.is_whitespace() || *c == '\u{feff}'));
+    if !matches!(first, Some('合' | '总' | '收' | '支')) {
+        return false;
+    }
     let kept = s
         .chars()
         .filter(|c| !(c.is_whitespace() || *c == '\u{feff}'));
