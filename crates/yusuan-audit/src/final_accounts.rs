@@ -36,6 +36,13 @@ pub(crate) const YEAR: Rule = rule!(
     "决算年度",
     "Every “YYYY年度” the 决算 prints (title, headings, table titles, narrative) is its year or the year it is compared with (the one before); a heading or title naming the 部门决算 of another year too."
 );
+pub(crate) const UNIT_NAME: Rule = rule!(
+    "final.unit-name",
+    Warning,
+    "决算",
+    "决算单位名称一致",
+    "The unit a heading, table title or sentence names before “YYYY年度” (“中共上海市普陀区委社会工作部2024年度部门决算表”) is the unit of the cover: a name ending like a unit's (部, 局, 委, 办公室, 中心…) that neither holds the cover's name nor is part of it is another unit's."
+);
 pub(crate) const CROSS: Rule = rule!(
     "final.cross",
     Error,
@@ -47,6 +54,7 @@ pub(crate) const CROSS: Rule = rule!(
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     mandatory(ctx, sink);
     years(ctx, sink);
+    unit_names(ctx, sink);
     cross(ctx, sink);
     for s in &ctx.doc.sections {
         // A section's paragraphs as one text: a PDF's blank lines split an item's path
@@ -528,6 +536,156 @@ fn other_years(text: &str, year: i32) -> Vec<(usize, i32)> {
         }
     }
     out
+}
+
+/// The name printed right before each "YYYY年度" of `text` (after the last punctuation before
+/// it, white space out): (byte offset of the year, the name).
+fn names_before_years(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for k in 0..chars.len() {
+        let (at, c) = chars[k];
+        let starts = c.is_ascii_digit() && (k == 0 || !chars[k - 1].1.is_ascii_digit());
+        if !starts {
+            continue;
+        }
+        // Four digits, white space allowed before 年度.
+        let digits = chars[k..]
+            .iter()
+            .take_while(|(_, ch)| ch.is_ascii_digit())
+            .count();
+        if digits != 4 {
+            continue;
+        }
+        let rest: String = chars[k + 4..]
+            .iter()
+            .map(|(_, ch)| *ch)
+            .filter(|ch| !ch.is_whitespace())
+            .take(2)
+            .collect();
+        if rest != "年度" {
+            continue;
+        }
+        let before = &text[..at];
+        let start = before
+            .rfind(|ch: char| ch.is_ascii_punctuation() || "。，、；：（）“”《》\u{c}".contains(ch))
+            .map_or(0, |s| {
+                s + before[s..].chars().next().map_or(1, char::len_utf8)
+            });
+        let name: String = before[start..]
+            .chars()
+            .filter(|ch| !ch.is_whitespace())
+            .collect();
+        // A list number run into the name ("2 上海市…") is not part of it.
+        let name = last_name(name.trim_start_matches(|ch: char| ch.is_ascii_digit())).to_string();
+        out.push((at, name));
+    }
+    out
+}
+
+const ENDINGS: [&str; 16] = [
+    "部",
+    "局",
+    "委",
+    "委员会",
+    "办公室",
+    "办",
+    "中心",
+    "院",
+    "厅",
+    "署",
+    "处",
+    "所",
+    "站",
+    "队",
+    "馆",
+    "会",
+];
+
+/// The last unit name of a run of names a layout joined ("…服务中心上海市普陀区委统战部"): the
+/// shortest tail that starts right after a unit's ending with a place and is itself a name of
+/// five or more characters.
+fn last_name(name: &str) -> &str {
+    let mut best = name;
+    for e in ENDINGS {
+        for (i, _) in name.match_indices(e) {
+            let tail = &name[i + e.len()..];
+            // A name starts with its place (上海市…, 中共…), not in the middle of one
+            // (…区委 / 社会工作部).
+            let placed =
+                tail.starts_with("中共") || tail.chars().take(4).any(|c| "省市区县".contains(c));
+            if placed
+                && tail.chars().count() >= 5
+                && ENDINGS.iter().any(|x| tail.ends_with(x))
+                && tail.len() < best.len()
+            {
+                best = tail;
+            }
+        }
+    }
+    best
+}
+
+/// Whether `name` reads as a unit's name and is not the cover's `unit`.
+fn other_unit(name: &str, unit: &str) -> bool {
+    name.chars().count() >= 5
+        && ENDINGS.iter().any(|e| name.ends_with(e))
+        && !name.contains(unit)
+        && !unit.contains(name)
+        // "纳入中共…工作部" / "本部门" and the like hold the name after a verb.
+        && !unit.chars().count().le(&2)
+}
+
+/// One unit throughout: the names printed before "YYYY年度" in headings, table titles and
+/// sentences against the cover's.
+fn unit_names(ctx: &Ctx, sink: &mut Sink) {
+    let Some(unit) = ctx
+        .doc
+        .unit_name
+        .as_ref()
+        .map(|u| yusuan_core::label::compact(&u.value))
+    else {
+        return;
+    };
+    let mut spots: Vec<(Location, String)> = Vec::new();
+    for s in &ctx.doc.sections {
+        for (_, name) in names_before_years(&s.heading) {
+            if other_unit(&name, &unit) {
+                spots.push((Location::new(s.span, None), name));
+            }
+        }
+        for p in &s.paragraphs {
+            for (at, name) in names_before_years(&p.text) {
+                if other_unit(&name, &unit) {
+                    spots.push((
+                        Location::new(Span::line(p.line_at(at), p.span.page), None),
+                        name,
+                    ));
+                }
+            }
+        }
+    }
+    for t in &ctx.doc.tables {
+        for (_, name) in names_before_years(&t.title) {
+            if other_unit(&name, &unit) {
+                spots.push((loc(t, t.span), name));
+            }
+        }
+    }
+    let Some((_, first)) = spots.first() else {
+        return;
+    };
+    let more = if spots.len() > 1 {
+        format!("等{}处", spots.len())
+    } else {
+        String::new()
+    };
+    sink.emit(
+        &UNIT_NAME,
+        Level::Violated,
+        format!("本文件是{unit}的决算，但“{first}”{more}写作另一单位的名称"),
+        spots.into_iter().map(|(l, _)| l).collect(),
+    );
 }
 
 /// The 决算's year throughout: headings, table titles, narrative.

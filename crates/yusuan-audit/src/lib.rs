@@ -155,6 +155,7 @@ pub const RULES: &[Rule] = &[
     final_accounts::CROSS,
     final_accounts::ITEM,
     final_accounts::YEAR,
+    final_accounts::UNIT_NAME,
     table::HIERARCHY,
     table::ROW_TOTAL,
     table::THREE_PUBLIC,

@@ -1683,6 +1683,22 @@ fn final_total_by_class_table() {
     expect("final.total", Severity::Error, &text, &variant, line);
 }
 
+/// The social work department's 决算 names itself before every “2024 年度”; its tables' heading
+/// naming another unit is a warning at that line.
+#[test]
+fn final_unit_name() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(
+        &text,
+        "     中共上海市普陀区委社会工作部 2024 年度部门决算表",
+        "中共上海市普陀区委社会工作部",
+        "上海市普陀区委统战部",
+    );
+    expect("final.unit-name", Severity::Warning, &text, &variant, line);
+}
+
 /// A 决算 whose 国有资本经营预算财政拨款收入支出决算表 is gone (its title no longer a table's)
 /// lacks a mandatory table, named where it belongs.
 #[test]
