@@ -672,6 +672,18 @@ fn unit_names(ctx: &Ctx, sink: &mut Sink) {
             }
         }
     }
+    emit_spots(sink, &UNIT_NAME, spots, |first, more| {
+        format!("本文件是{unit}的决算，但“{first}”{more}写作另一单位的名称")
+    });
+}
+
+/// Places of one slip as one finding, its message naming the first of them and how many.
+fn emit_spots(
+    sink: &mut Sink,
+    rule: &'static Rule,
+    spots: Vec<(Location, String)>,
+    message: impl FnOnce(&str, &str) -> String,
+) {
     let Some((_, first)) = spots.first() else {
         return;
     };
@@ -680,10 +692,11 @@ fn unit_names(ctx: &Ctx, sink: &mut Sink) {
     } else {
         String::new()
     };
+    let text = message(first, &more);
     sink.emit(
-        &UNIT_NAME,
+        rule,
         Level::Violated,
-        format!("本文件是{unit}的决算，但“{first}”{more}写作另一单位的名称"),
+        text,
         spots.into_iter().map(|(l, _)| l).collect(),
     );
 }
@@ -716,20 +729,9 @@ fn years(ctx: &Ctx, sink: &mut Sink) {
             spots.push((loc(t, t.span), format!("{}写作{y}年度", t.title)));
         }
     }
-    let Some((_, first)) = spots.first() else {
-        return;
-    };
-    let more = if spots.len() > 1 {
-        format!("等{}处", spots.len())
-    } else {
-        String::new()
-    };
-    sink.emit(
-        &YEAR,
-        Level::Violated,
-        format!("本文件是{year}年度决算，{first}{more}：既不是决算年度，也不是比较的上一年度"),
-        spots.into_iter().map(|(l, _)| l).collect(),
-    );
+    emit_spots(sink, &YEAR, spots, |first, more| {
+        format!("本文件是{year}年度决算，{first}{more}：既不是决算年度，也不是比较的上一年度")
+    });
 }
 
 /// Every table the profile makes mandatory is printed: one finding names the missing ones, at
