@@ -1122,7 +1122,7 @@ fn overlaps(a: (Frac, Frac), b: (Frac, Frac)) -> bool {
 }
 
 /// num / den as a percentage rounded half away from zero to `d` decimals, scaled by 10^d.
-fn rounded_pct(num: i64, den: i64, d: u8) -> i64 {
+pub(crate) fn rounded_pct(num: i64, den: i64, d: u8) -> i64 {
     let scale = 100 * 10i128.pow(u32::from(d));
     let n = i128::from(num) * scale * 2;
     let den = i128::from(den);
@@ -1135,7 +1135,7 @@ fn rounded_pct(num: i64, den: i64, d: u8) -> i64 {
     }
 }
 
-fn show_pct(v: i64, d: u8) -> String {
+pub(crate) fn show_pct(v: i64, d: u8) -> String {
     if d == 0 {
         return format!("{v}%");
     }

@@ -10,7 +10,7 @@ use crate::{Ctx, Location};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use yusuan_core::label::compact;
-use yusuan_core::{Amount, CellValue, ColumnRole, DocKind, Document, Scope, TableKind};
+use yusuan_core::{Agreement, Amount, CellValue, ColumnRole, DocKind, Document, Scope, TableKind};
 
 /// Why two documents cannot be compared.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -146,18 +146,15 @@ fn same_unit(a: &str, b: &str) -> bool {
     short.chars().count() >= 4 && long.ends_with(short.as_str())
 }
 
-/// Two printed figures that are one quantity: equal within their rounding.
+/// Two printed figures that are one quantity: equal, or (printed at different precisions, 元 and
+/// 万元) within their rounding, as every rule compares them.
 fn same(a: Amount, b: Amount) -> bool {
-    (a.fen - b.fen).abs() <= a.half_step() + b.half_step()
+    matches!(yusuan_core::compare_same(a, b), Agreement::Equal)
 }
 
-/// num / den in hundredths of a percent, rounded half up.
+/// num / den in hundredths of a percent, rounded as arith rounds every rate.
 fn rate_bp(num: i64, den: i64) -> Option<i64> {
-    if den <= 0 || num < 0 {
-        return None;
-    }
-    let (n, d) = (i128::from(num) * 20_000, i128::from(den));
-    i64::try_from((n + d) / (2 * d)).ok()
+    (den > 0 && num >= 0).then(|| crate::arith::rounded_pct(num, den, 2))
 }
 
 pub(crate) fn compare(
@@ -293,7 +290,7 @@ pub(crate) fn compare(
 
 /// "95.46%" from hundredths of a percent.
 pub fn show_rate(bp: i64) -> String {
-    format!("{}.{:02}%", bp / 100, bp % 100)
+    crate::arith::show_pct(bp, 2)
 }
 
 #[cfg(test)]

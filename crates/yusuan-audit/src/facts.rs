@@ -241,17 +241,9 @@ pub fn side(table: &Table, item: ColumnRole) -> Vec<(String, &Row)> {
 
 /// One side with each label's level: 1 for "一、…" (or none), 2 for "1. …" / "（一）…".
 pub fn side_items(table: &Table, item: ColumnRole) -> Vec<(String, u8, &Row)> {
-    let Some(i) = table.col(item) else {
-        return Vec::new();
-    };
-    table
-        .rows
-        .iter()
-        .filter_map(|r| {
-            let raw = yusuan_core::label::compact_cow(r.text(i));
-            let (label, level) = strip_enumeration(&raw);
-            (!label.is_empty()).then(|| (label.to_string(), level, r))
-        })
+    side_entries_of(table, item)
+        .into_iter()
+        .filter_map(|e| Some((e.label, e.level, table.rows.get(e.row)?)))
         .collect()
 }
 

@@ -56,15 +56,24 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     years(ctx, sink);
     unit_names(ctx, sink);
     cross(ctx, sink);
+    // The 一般公共预算 table the narrative's items are found in, indexed once.
+    let general = ctx.facts.table(TableKind::GeneralBudgetByFunction);
+    let index = general.map(crate::item::Index::new);
+    let items = general.zip(index.as_ref());
     for s in &ctx.doc.sections {
         // A section's paragraphs as one text: a PDF's blank lines split an item's path
         // ("1、…行政运行（项）" / "。" / "主要用于…全年预算为") over several paragraphs.
         let c = Compact::new(&s.paragraphs);
-        execution(ctx, &c, sink);
-        class_figures(ctx, &c, sink);
+        execution(items, &c, sink);
+        if let Some((t, ix)) = items {
+            class_figures(t, ix, &c, sink);
+        }
         totals(ctx, &c, sink);
     }
 }
+
+/// The 一般公共预算 table and its index of rows by code and name.
+type Items<'a, 't> = Option<(&'t yusuan_core::Table, &'a crate::item::Index<'t>)>;
 
 /// Paragraphs' text without white space (a PDF's line breaks split "支出决算为 / 446.11"), with
 /// the source line of each byte.
@@ -242,10 +251,8 @@ fn sentences(c: &Compact) -> Vec<Sentence> {
     out
 }
 
-fn execution(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
+fn execution(items: Items, c: &Compact, sink: &mut Sink) {
     let text = c.text.as_str();
-    let general = ctx.facts.table(TableKind::GeneralBudgetByFunction);
-    let index = general.map(crate::item::Index::new);
     for st in sentences(c) {
         let Sentence {
             k,
@@ -260,7 +267,7 @@ fn execution(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
         } = st;
         let a_text = a_text.as_str();
         // The item the sentence is of: the 类 / 款 / 项 path printed before it.
-        if let (Some(t), Some(ix)) = (general, index.as_ref()) {
+        if let Some((t, ix)) = items {
             item_against_table(t, ix, c, k, (b, b_at), sink);
         }
         let bases: Vec<(Amount, &str)> = std::iter::once((a, a_name))
@@ -496,18 +503,14 @@ pub(crate) fn stated_execution(ctx: &Ctx) -> Vec<StatedExecution> {
 
 /// The structure's figures: "一般公共服务支出（类）264.87万元，占86.05%", an amount right
 /// after a level mark, against that row of the 一般公共预算 table.
-fn class_figures(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
-    let Some(t) = ctx.facts.table(TableKind::GeneralBudgetByFunction) else {
-        return;
-    };
-    let ix = crate::item::Index::new(t);
+fn class_figures(t: &yusuan_core::Table, ix: &crate::item::Index, c: &Compact, sink: &mut Sink) {
     let text = c.text.as_str();
     for mark in LEVEL_MARKS {
         let mut from = 0;
         while let Some(k) = text[from..].find(mark).map(|k| k + from) {
             from = k + mark.len();
             if let Some((amount, _, _)) = amount_at(text, from) {
-                path_against_table(t, &ix, c, from, (amount, from), 1, sink);
+                path_against_table(t, ix, c, from, (amount, from), 1, sink);
             }
         }
     }
@@ -630,10 +633,9 @@ fn last_name(name: &str) -> &str {
 fn other_unit(name: &str, unit: &str) -> bool {
     name.chars().count() >= 5
         && ENDINGS.iter().any(|e| name.ends_with(e))
+        // "纳入中共…工作部" holds the cover's name after a verb; "区财政局" is part of it.
         && !name.contains(unit)
         && !unit.contains(name)
-        // "纳入中共…工作部" / "本部门" and the like hold the name after a verb.
-        && !unit.chars().count().le(&2)
 }
 
 /// One unit throughout: the names printed before "YYYY年度" in headings, table titles and
