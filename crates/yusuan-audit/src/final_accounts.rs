@@ -5,7 +5,9 @@
 
 use crate::facts::{check_same, loc, side_items, side_label, Side, SideLabel, Val};
 use crate::{Ctx, Level, Location, Rule, Sink};
-use yusuan_core::{format_fen, Amount, ColumnRole, MoneyUnit, Paragraph, Span, TableKind};
+use yusuan_core::{
+    format_fen, Amount, Basis, CellValue, ColumnRole, MoneyUnit, Paragraph, Span, TableKind,
+};
 
 pub(crate) const EXECUTION: Rule = rule!(
     "final.execution",
@@ -43,6 +45,13 @@ pub(crate) const UNIT_NAME: Rule = rule!(
     "决算单位名称一致",
     "The unit a heading, table title or sentence names before “YYYY年度” (“中共上海市普陀区委社会工作部2024年度部门决算表”) is the unit of the cover: a name ending like a unit's (部, 局, 委, 办公室, 中心…) that neither holds the cover's name nor is part of it is another unit's."
 );
+pub(crate) const THREE_PUBLIC: Rule = rule!(
+    "final.three-public",
+    Error,
+    "决算",
+    "说明中的“三公”经费与决算表一致",
+    "What the “三公” sections state is the 财政拨款“三公”经费支出决算表's: the 年初预算 of the whole and of a part (因公出国（境）费, 公务用车购置及运行（维护）费 and its 购置 / 运行 parts, 公务接待费) is its 预算数, its 决算 (“支出决算为 B 万元”, “支出 B 万元”) its 决算数, a part's 完成预算的 P% is its 决算数 / 预算数, and its 占 S% its share of the 决算数 合计, each at the printed precision. 国内公务接待 and 外宾接待 are parts of 公务接待费 and not compared."
+);
 pub(crate) const CROSS: Rule = rule!(
     "final.cross",
     Error,
@@ -60,7 +69,14 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
     let general = ctx.facts.table(TableKind::GeneralBudgetByFunction);
     let index = general.map(crate::item::Index::new);
     let items = general.zip(index.as_ref());
+    // The headings a section is under (a subsection "（一）" printed apart from its words is
+    // still the 三公 section's).
+    let mut under: Vec<(u8, &str)> = Vec::new();
     for s in &ctx.doc.sections {
+        while under.last().is_some_and(|(level, _)| *level >= s.level) {
+            under.pop();
+        }
+        under.push((s.level, s.heading.as_str()));
         // A section's paragraphs as one text: a PDF's blank lines split an item's path
         // ("1、…行政运行（项）" / "。" / "主要用于…全年预算为") over several paragraphs.
         let c = Compact::new(&s.paragraphs);
@@ -69,7 +85,254 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
             class_figures(t, ix, &c, sink);
         }
         totals(ctx, &c, sink);
+        if under.iter().any(|(_, h)| h.contains("三公")) {
+            three_public(ctx, &c, sink);
+        }
     }
+}
+
+/// The words that name the 三公 parts in a narrative, the most specific first where one starts
+/// another (“公务用车购置及运行” before “公务用车购置”).
+const THREE_PUBLIC_PARTS: [(&str, ColumnRole); 6] = [
+    ("三公", ColumnRole::Total),
+    ("因公出国", ColumnRole::Abroad),
+    ("公务用车购置及运行", ColumnRole::CarSubtotal),
+    ("公务用车购置", ColumnRole::CarPurchase),
+    ("公务用车运行", ColumnRole::CarOperation),
+    ("公务接待", ColumnRole::Reception),
+];
+
+/// One part named in a 三公 section: where its name starts and ends, and its column.
+struct PartMention {
+    at: usize,
+    end: usize,
+    role: ColumnRole,
+}
+
+fn part_mentions(text: &str) -> Vec<PartMention> {
+    let mut out: Vec<PartMention> = Vec::new();
+    for (word, role) in THREE_PUBLIC_PARTS {
+        for (at, _) in text.match_indices(word) {
+            let end = at + word.len();
+            let before = &text[..at];
+            let skip = match role {
+                // 购置 alone, not the start of 购置及运行.
+                ColumnRole::CarPurchase => text[end..].starts_with('及'),
+                // 国内公务接待 / 外宾接待 are parts of 公务接待费.
+                ColumnRole::Reception => before.ends_with("国内") || before.ends_with("国（境）外"),
+                _ => false,
+            };
+            if !skip && !out.iter().any(|m| m.at <= at && at < m.end) {
+                out.push(PartMention { at, end, role });
+            }
+        }
+    }
+    out.sort_by_key(|m| m.at);
+    out
+}
+
+/// A 三公 section's figures against the 三公 决算 table: each part's 年初预算 against its 预算数
+/// column, its 决算 against its 决算数 column, its 完成预算的 P% and 占 S%.
+fn three_public(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
+    let Some(t) = ctx.facts.table(TableKind::ThreePublic) else {
+        return;
+    };
+    if !t.has_budget_columns() {
+        return;
+    }
+    // The table's one row of figures; a table that prints none ("本表无数据") is not compared.
+    let Some(row) = t.rows.iter().find(|r| {
+        r.cells
+            .iter()
+            .any(|c| matches!(c.value, CellValue::Amount(_)))
+    }) else {
+        return;
+    };
+    let unit = ctx.facts.unit(t);
+    let cell = |role: ColumnRole, basis: Basis| Val::of(t.value_in(row, role, basis));
+    let at_cell = |role: ColumnRole| {
+        let mut l = loc(t, row.span);
+        l.column = Some(role);
+        l
+    };
+    let text = c.text.as_str();
+    let mentions = part_mentions(text);
+    for (i, m) in mentions.iter().enumerate() {
+        if t.col_in(m.role, Basis::Own).is_none() {
+            continue;
+        }
+        // The clause about this part: up to the next part named, 其中, or the sentence's end.
+        let next = mentions.get(i + 1).map_or(text.len(), |n| n.at);
+        let clause_end = text[m.end..next]
+            .find(['；', '。'])
+            .into_iter()
+            .chain(text[m.end..next].find("其中"))
+            .min()
+            .map_or(next, |e| m.end + e);
+        let shown_name = if m.role == ColumnRole::Total {
+            "“三公”经费"
+        } else {
+            m.role.label()
+        };
+        let mut from = m.end;
+        let mut actual: Option<(Amount, usize)> = None;
+        let mut budget_stated = false;
+        while let Some((amount, at, after)) = next_amount(text, from, clause_end) {
+            let prefix = &text[from..at];
+            from = after;
+            // A change against the prior year or a budget other than 年初 ends what is read.
+            if [
+                "比", "增加", "减少", "增长", "下降", "上年", "全年", "调整", "占",
+            ]
+            .iter()
+            .any(|w| prefix.contains(w))
+            {
+                break;
+            }
+            let ends = |words: &[&str]| words.iter().any(|w| prefix.ends_with(w));
+            let basis = if ends(&["预算为", "预算", "预算数为", "预算数"]) {
+                budget_stated = true;
+                Basis::Budget
+            } else if ends(&[
+                "决算为",
+                "决算",
+                "决算数为",
+                "决算数",
+                "支出为",
+                "支出",
+                "费为",
+                "费",
+            ]) {
+                actual = Some((amount, after));
+                Basis::Own
+            } else {
+                continue;
+            };
+            check_same(
+                sink,
+                &THREE_PUBLIC,
+                Level::Violated,
+                Side {
+                    desc: || {
+                        format!(
+                            "情况说明所称{shown_name}{}",
+                            if basis == Basis::Budget {
+                                "年初预算"
+                            } else {
+                                "决算"
+                            }
+                        )
+                    },
+                    val: Val::Amt(amount),
+                    loc: || c.line(at),
+                },
+                Side {
+                    desc: || {
+                        let col = if m.role == ColumnRole::Total {
+                            "合计"
+                        } else {
+                            m.role.label()
+                        };
+                        format!("{}“{col}”的{}", t.label(), basis.final_word())
+                    },
+                    val: cell(m.role, basis),
+                    loc: || at_cell(m.role),
+                },
+                unit,
+            );
+            if basis == Basis::Own {
+                break;
+            }
+        }
+        let Some((b, b_end)) = actual else { continue };
+        // A 决算 the table contradicts is reported above; its rate and share are not judged on it.
+        let unit_zero = Val::Blank.amount_or_zero(unit);
+        let in_table = match cell(m.role, Basis::Own) {
+            Val::Amt(x) => Some(x),
+            Val::Blank => unit_zero,
+            Val::Unreadable(_) => None,
+        };
+        if in_table.is_some_and(|x| {
+            matches!(
+                yusuan_core::compare_same(b, x),
+                yusuan_core::Agreement::Differs(_)
+            )
+        }) {
+            continue;
+        }
+        // 完成预算的 P%: the printed 年初预算 sentence is final.execution's; a part's rate is its
+        // 决算数 over its 预算数 in the table.
+        if !budget_stated {
+            let rate = ["完成预算的", "完成年初预算的"]
+                .iter()
+                .find_map(|w| percent_after(&text[..clause_end], b_end, 40, w));
+            if let (Some((pv, pd, p_at)), Val::Amt(base)) = (rate, cell(m.role, Basis::Budget)) {
+                if base.fen > 0 && !rate_fits(b, base, (pv, pd)) {
+                    sink.emit(
+                        &THREE_PUBLIC,
+                        Level::Violated,
+                        format!(
+                            "情况说明称{shown_name}决算{}万元，完成预算的{}%，但{}的{shown_name}预算数为{}万元，应为{:.2}%",
+                            format_fen(b.fen, MoneyUnit::WanYuan),
+                            show_percent(pv, pd),
+                            t.label(),
+                            format_fen(base.fen, MoneyUnit::WanYuan),
+                            b.fen as f64 / base.fen as f64 * 100.0,
+                        ),
+                        vec![c.line(p_at), at_cell(m.role)],
+                    );
+                }
+            }
+        }
+        // 占 S%: its share of the 决算数 合计.
+        if m.role != ColumnRole::Total {
+            if let (Some((sv, sd, s_at)), Val::Amt(whole)) = (
+                percent_after(&text[..clause_end], b_end, 12, "占"),
+                cell(ColumnRole::Total, Basis::Own),
+            ) {
+                if whole.fen > 0 && !rate_fits(b, whole, (sv, sd)) {
+                    sink.emit(
+                        &THREE_PUBLIC,
+                        Level::Violated,
+                        format!(
+                            "情况说明称{shown_name}决算{}万元，占{}%，但“三公”经费决算合计{}万元，应占{:.2}%",
+                            format_fen(b.fen, MoneyUnit::WanYuan),
+                            show_percent(sv, sd),
+                            format_fen(whole.fen, MoneyUnit::WanYuan),
+                            b.fen as f64 / whole.fen as f64 * 100.0,
+                        ),
+                        vec![c.line(s_at), at_cell(ColumnRole::Total)],
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The next "N万元" between `from` and `end`: the amount, where it starts and the byte after its
+/// unit.
+fn next_amount(text: &str, from: usize, end: usize) -> Option<(Amount, usize, usize)> {
+    let mut at = from;
+    while at < end {
+        let d = text[at..end].find(|ch: char| ch.is_ascii_digit())? + at;
+        if let Some((a, _, after)) = amount_at(text, d) {
+            return Some((a, d, after));
+        }
+        // Past this run of digits (a year, a count).
+        at = d + text[d..]
+            .find(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == ','))
+            .unwrap_or(text.len() - d);
+    }
+    None
+}
+
+/// A percentage's printed form from its digits and decimals.
+fn show_percent(v: i64, decimals: u32) -> String {
+    if decimals == 0 {
+        return v.to_string();
+    }
+    let scale = 10i64.pow(decimals);
+    format!("{}.{:0w$}", v / scale, v % scale, w = decimals as usize)
 }
 
 /// The 一般公共预算 table and its index of rows by code and name.
@@ -283,13 +546,7 @@ fn execution(items: Items, c: &Compact, sink: &mut Sink) {
                     .find(|(base, _)| base.fen > 0)
                     .copied()
                     .unwrap_or((a, a_name));
-                let shown = format!(
-                    "{}.{:0w$}",
-                    pv / 10i64.pow(pd),
-                    pv % 10i64.pow(pd),
-                    w = pd as usize
-                );
-                let shown = if pd == 0 { pv.to_string() } else { shown };
+                let shown = show_percent(pv, pd);
                 // Outside the interval the printed figures allow: an error, even when the
                 // percentage was cut rather than rounded (95.4571 printed 95.45), as DOMAIN.md
                 // §7 and text.rate have it.

@@ -153,6 +153,7 @@ pub const RULES: &[Rule] = &[
     final_accounts::EXECUTION,
     final_accounts::TOTAL,
     final_accounts::CROSS,
+    final_accounts::THREE_PUBLIC,
     final_accounts::ITEM,
     final_accounts::YEAR,
     final_accounts::UNIT_NAME,
@@ -431,7 +432,7 @@ impl Auditor {
             sink.emit(
                 &READ_PARTIAL,
                 Level::Violated,
-                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）、科目编码、主要表间关系，以及说明中的总额、各科目决算数、占比、增减率和预算完成率；基本支出决算表的人员经费、公用经费明细和“三公”经费决算数尚未核对".to_string(),
+                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）、科目编码、主要表间关系，以及说明中的总额、各科目决算数、占比、增减率、预算完成率，以及“三公”经费决算表（预算数、决算数）与说明中的“三公”经费；基本支出决算表的人员经费、公用经费明细尚未核对".to_string(),
                 vec![Location::new(Span::line(1, None), None)],
             );
         } else {

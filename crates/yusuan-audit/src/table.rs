@@ -4,7 +4,7 @@ use crate::facts::{
     check_sum, coded_rows, exp_total, loc, side_items, side_label, total_row, Side, SideLabel, Val,
 };
 use crate::{Ctx, Sink};
-use yusuan_core::{ColumnRole, Table, TableKind};
+use yusuan_core::{Basis, ColumnRole, Table, TableKind};
 
 use crate::{Level, Rule};
 
@@ -15,9 +15,9 @@ pub(crate) const ROW_TOTAL: Rule = rule!("table.row-total", Error, "预算 部�
 pub(crate) const THREE_PUBLIC: Rule = rule!(
     "table.three-public",
     Error,
-    "预算 部门/单位",
+    "预算 决算 部门/单位",
     "三公经费表合计",
-    "三公 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 小计 = 购置费 + 运行费."
+    "三公 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 小计 = 购置费 + 运行费. In a 决算, the 预算数 columns and the 决算数 columns each."
 );
 
 pub(crate) const PROCUREMENT: Rule = rule!("table.procurement", Error, "预算 部门/单位", "政府采购预算表合计", "In a 政府采购预算表 printed as a tree (合计; 一、货物 / 二、工程 / 三、服务; each 专项 and 经济科目 line; its items with their 采购组织形式): 合计 = the classes, each class = its lines or its items, and each line = its items when the class's lines or items add up. The tree is read from where each row's label begins; in a table read without its columns (space-aligned text) from its sums: lines each followed by the items that add up to it, and one line that does not add up to the items before the next line that reads so again is the error.");
@@ -572,42 +572,55 @@ struct Misfit {
 
 fn three_public(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     let unit = ctx.facts.unit(t);
+    // A 决算 prints each part's 预算数 beside its 决算数: both add up.
+    let bases: &[Basis] = if t.has_budget_columns() {
+        &[Basis::Budget, Basis::Own]
+    } else {
+        &[Basis::Own]
+    };
     for row in &t.rows {
-        let v = |r: ColumnRole| Val::of(t.value(row, r));
-        if t.col(ColumnRole::Total).is_none() {
-            return;
-        }
-        check_sum(
-            sink,
-            &THREE_PUBLIC,
-            Side {
-                desc: || format!("{} “三公”经费合计", t.label()),
-                val: v(ColumnRole::Total),
-                loc: || loc(t, row.span),
-            },
-            &[
-                v(ColumnRole::Abroad),
-                v(ColumnRole::CarSubtotal),
-                v(ColumnRole::Reception),
-            ],
-            "因公出国（境）费、公务用车购置及运行费、公务接待费",
-            None,
-            unit,
-        );
-        if t.col(ColumnRole::CarSubtotal).is_some() {
+        for &basis in bases {
+            let v = |r: ColumnRole| Val::of(t.value_in(row, r, basis));
+            if t.col_in(ColumnRole::Total, basis).is_none() {
+                continue;
+            }
+            let of = if t.has_budget_columns() {
+                format!("（{}）", basis.final_word())
+            } else {
+                String::new()
+            };
             check_sum(
                 sink,
                 &THREE_PUBLIC,
                 Side {
-                    desc: || format!("{} 公务用车购置及运行费小计", t.label()),
-                    val: v(ColumnRole::CarSubtotal),
+                    desc: || format!("{} “三公”经费合计{of}", t.label()),
+                    val: v(ColumnRole::Total),
                     loc: || loc(t, row.span),
                 },
-                &[v(ColumnRole::CarPurchase), v(ColumnRole::CarOperation)],
-                "公务用车购置费与运行费",
+                &[
+                    v(ColumnRole::Abroad),
+                    v(ColumnRole::CarSubtotal),
+                    v(ColumnRole::Reception),
+                ],
+                "因公出国（境）费、公务用车购置及运行费、公务接待费",
                 None,
                 unit,
             );
+            if t.col_in(ColumnRole::CarSubtotal, basis).is_some() {
+                check_sum(
+                    sink,
+                    &THREE_PUBLIC,
+                    Side {
+                        desc: || format!("{} 公务用车购置及运行费小计{of}", t.label()),
+                        val: v(ColumnRole::CarSubtotal),
+                        loc: || loc(t, row.span),
+                    },
+                    &[v(ColumnRole::CarPurchase), v(ColumnRole::CarOperation)],
+                    "公务用车购置费与运行费",
+                    None,
+                    unit,
+                );
+            }
         }
     }
 }

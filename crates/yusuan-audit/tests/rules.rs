@@ -1699,6 +1699,52 @@ fn final_unit_name() {
     expect("final.unit-name", Severity::Warning, &text, &variant, line);
 }
 
+/// The planning bureau's 三公 决算 table prints each part's 预算数 and 决算数: a 合计 that is not
+/// the parts' sum is an error in either column.
+#[test]
+fn final_three_public_table() {
+    let Some(text) = corpus("shanghai-putuo-planning-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let row = "     2.85 0.39 0.00 0.00  0.00              0.00    0.00    0.00    0.00    0.00    2.85    0.39";
+    // The 预算数 合计, then the 决算数 合计.
+    let (variant, line) = edit(&text, row, "2.85 0.39 0.00", "2.95 0.39 0.00");
+    expect("table.three-public", Severity::Error, &text, &variant, line);
+    let (variant, line) = edit(&text, row, "2.85 0.39 0.00", "2.85 0.49 0.00");
+    expect("table.three-public", Severity::Error, &text, &variant, line);
+}
+
+/// The planning bureau's 三公 section against its table: the whole's 年初预算, a part's 决算,
+/// its 完成预算的 and its 占.
+#[test]
+fn final_three_public_narrative() {
+    let Some(text) = corpus("shanghai-putuo-planning-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    for (needle, from, to) in [
+        (
+            "  “三公”经费财政拨款支出年初预算为 2.85 万元，支出决",
+            "2.85 万元",
+            "2.58 万元",
+        ),
+        (
+            "出决算为 0.39 万元，完成预算的 13.68%。2024 年度“三公”经",
+            "0.39 万元",
+            "0.93 万元",
+        ),
+        (
+            "出决算为 0.39 万元，完成预算的 13.68%。2024 年度“三公”经",
+            "13.68%",
+            "31.68%",
+        ),
+        ("  3、公务接待费支出 0.39 万元。其中：", "0.39", "0.36"),
+        ("100.00%。具体情况如下：", "100.00%", "10.00%"),
+    ] {
+        let (variant, line) = edit(&text, needle, from, to);
+        expect("final.three-public", Severity::Error, &text, &variant, line);
+    }
+}
+
 /// A 决算 whose 国有资本经营预算财政拨款收入支出决算表 is gone (its title no longer a table's)
 /// lacks a mandatory table, named where it belongs.
 #[test]

@@ -411,11 +411,61 @@ impl ColumnRole {
     }
 }
 
+/// Which figure of its role a column prints: the document's own (预算数 in a 预算, 决算数 in a
+/// 决算), or the 预算数 a 决算 prints beside its 决算数 (the 三公 决算 table's pairs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    #[default]
+    Own,
+    Budget,
+}
+
+impl Basis {
+    pub fn is_own(&self) -> bool {
+        *self == Basis::Own
+    }
+
+    /// The column's word in a 决算 (预算数 / 决算数).
+    pub fn final_word(self) -> &'static str {
+        match self {
+            Basis::Own => "决算数",
+            Basis::Budget => "预算数",
+        }
+    }
+}
+
+/// A column as a profile declares it: its role and, in a 决算 table printing 预算数 / 决算数
+/// pairs, its basis. Written `"total"` (the document's own figure) or `"budget:total"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ColumnSpec {
+    pub role: ColumnRole,
+    pub basis: Basis,
+}
+
+impl TryFrom<String> for ColumnSpec {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        use serde::de::IntoDeserializer;
+        let (basis, role) = match s.split_once(':') {
+            Some(("budget", role)) => (Basis::Budget, role),
+            Some((other, _)) => return Err(format!("unknown column basis `{other}` in `{s}`")),
+            None => (Basis::Own, s.as_str()),
+        };
+        let role = ColumnRole::deserialize(role.into_deserializer())
+            .map_err(|e: serde::de::value::Error| e.to_string())?;
+        Ok(ColumnSpec { role, basis })
+    }
+}
+
 /// A resolved column.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     pub role: ColumnRole,
     pub label: String,
+    #[serde(default, skip_serializing_if = "Basis::is_own")]
+    pub basis: Basis,
 }
 
 /// A printed cell. A blank cell is [`CellValue::Blank`], never zero.
@@ -488,14 +538,36 @@ pub struct Merge {
 }
 
 impl Table {
-    /// Index of the first column with this role.
+    /// Index of the first column with this role printing the document's own figure.
     pub fn col(&self, role: ColumnRole) -> Option<usize> {
-        self.columns.iter().position(|c| c.role == role)
+        self.col_in(role, Basis::Own)
+    }
+
+    /// Index of the first column with this role and basis.
+    pub fn col_in(&self, role: ColumnRole, basis: Basis) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| c.role == role && c.basis == basis)
+    }
+
+    /// Whether some column prints a 预算数 beside the 决算数 (the 三公 决算 table).
+    pub fn has_budget_columns(&self) -> bool {
+        self.columns.iter().any(|c| c.basis == Basis::Budget)
     }
 
     /// The value of `row` in the column with `role`; a missing trailing cell is blank.
     pub fn value<'a>(&self, row: &'a Row, role: ColumnRole) -> Option<&'a CellValue> {
-        let i = self.col(role)?;
+        self.value_in(row, role, Basis::Own)
+    }
+
+    /// [`Table::value`] in the column with this basis.
+    pub fn value_in<'a>(
+        &self,
+        row: &'a Row,
+        role: ColumnRole,
+        basis: Basis,
+    ) -> Option<&'a CellValue> {
+        let i = self.col_in(role, basis)?;
         Some(row.cells.get(i).map_or(&CellValue::Blank, |c| &c.value))
     }
 

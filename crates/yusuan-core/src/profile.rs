@@ -2,7 +2,7 @@
 //! canonical table kinds and column meanings, and list its mandatory tables and sections.
 //! A new region is a new profile file plus one line in `BUILTIN` (read by [`Profile::builtin`]).
 
-use crate::{ColumnRole, DocKind, MoneyUnit, TableKind};
+use crate::{ColumnSpec, DocKind, MoneyUnit, TableKind};
 use serde::Deserialize;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -45,7 +45,7 @@ pub struct TableSpec {
     #[serde(default)]
     pub mandatory: bool,
     #[serde(default)]
-    pub columns: Vec<ColumnRole>,
+    pub columns: Vec<ColumnSpec>,
     /// Header words that select this spec among specs with the same title (a table printed in
     /// two layouts, e.g. the 单位 收支总表 with 人员经费 / 公用经费 columns).
     #[serde(default)]

@@ -8,7 +8,7 @@
 
 use crate::lines::RawCell;
 use crate::tables::is_code;
-use yusuan_core::ColumnRole;
+use yusuan_core::{Basis, ColumnRole};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kind {
@@ -270,7 +270,7 @@ pub(crate) fn align(
     rows: &[Vec<RawCell>],
     roles: &[ColumnRole],
 ) -> Vec<Vec<String>> {
-    align_rows(header, rows, roles)
+    align_rows(header, rows, roles, &vec![Basis::Own; roles.len()])
         .into_iter()
         .map(|r| r.cells)
         .collect()
@@ -288,6 +288,7 @@ pub(crate) fn align_rows(
     header: &[Vec<RawCell>],
     rows: &[Vec<RawCell>],
     roles: &[ColumnRole],
+    bases: &[Basis],
 ) -> Vec<Aligned> {
     let amount_cols: Vec<usize> = (0..roles.len()).filter(|&i| roles[i].is_amount()).collect();
     let item_cols: Vec<usize> = (0..roles.len())
@@ -341,16 +342,20 @@ pub(crate) fn align_rows(
         }
     };
     // Amount columns that total others (by index among the amount columns): 总计 of 基本/项目 or
-    // of the sources, 三公 合计 of its parts, 小计 of 购置/运行.
+    // of the sources, 三公 合计 of its parts, 小计 of 购置/运行; a 预算数 column totals 预算数
+    // columns (the 三公 决算 table's pairs).
+    let basis = |c: usize| bases.get(c).copied().unwrap_or_default();
+    let cols = &amount_cols;
     let totals: Vec<(usize, Vec<usize>)> = amount_cols
         .iter()
         .enumerate()
         .filter_map(|(j, &c)| {
+            let after = || (j + 1..cols.len()).filter(move |&k| basis(cols[k]) == basis(c));
             let parts: Vec<usize> = match roles[c] {
-                ColumnRole::Total => (j + 1..amount_cols.len())
+                ColumnRole::Total => after()
                     .filter(|&k| is_part(roles[amount_cols[k]]))
                     .collect(),
-                ColumnRole::CarSubtotal => (j + 1..amount_cols.len())
+                ColumnRole::CarSubtotal => after()
                     .filter(|&k| {
                         matches!(
                             roles[amount_cols[k]],

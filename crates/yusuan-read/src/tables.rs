@@ -5,8 +5,9 @@ use crate::profile::{Profile, TableSpec};
 use crate::titles::TableStart;
 pub use yusuan_core::label::{is_code, is_total_label};
 use yusuan_core::{
-    Amount, Cell, CellValue, Column, ColumnRole, IndicatorRow, Mention, MentionKind, MoneyUnit,
-    Performance, ReadNote, ReadNoteKind, Row, Span, Spanned, Table, TableKind,
+    Amount, Basis, Cell, CellValue, Column, ColumnRole, ColumnSpec, IndicatorRow, Mention,
+    MentionKind, MoneyUnit, Performance, ReadNote, ReadNoteKind, Row, Span, Spanned, Table,
+    TableKind,
 };
 
 /// Parse a Chinese numeral from 一 to 九十九.
@@ -131,8 +132,7 @@ pub(crate) fn assemble(lines: &[Line], starts: &[TableStart], profile: &Profile)
             span: span_of(lines, start.first, start.first),
             ..Table::default()
         };
-        let columns: Vec<ColumnRole> = spec.map(|s| s.columns.clone()).unwrap_or_default();
-        table.columns = columns_of(&columns);
+        table.columns = columns_of(spec.map_or(&[][..], |s| &s.columns));
         let body = start.body.min(end);
         let is_perf = matches!(
             kind,
@@ -437,7 +437,8 @@ fn read_grid(
     if !pending.is_empty() {
         let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
         let raw: Vec<Vec<RawCell>> = pending.iter().map(|(_, c)| c.clone()).collect();
-        let aligned = crate::layout::align_rows(&header_cells, &raw, &roles);
+        let bases: Vec<Basis> = table.columns.iter().map(|c| c.basis).collect();
+        let aligned = crate::layout::align_rows(&header_cells, &raw, &roles, &bases);
         let row_unit = unit.unwrap_or(profile.money_unit);
         for ((k, _), aligned) in pending.iter().zip(aligned) {
             if let Some(printed) = aligned.short_code {
@@ -703,12 +704,16 @@ fn resumes_narrative(line: &Line, compact_line: &str, grid: bool) -> bool {
 }
 
 /// Columns with their meaning, in printed order.
-fn columns_of(roles: &[ColumnRole]) -> Vec<Column> {
-    roles
+fn columns_of(specs: &[ColumnSpec]) -> Vec<Column> {
+    specs
         .iter()
-        .map(|r| Column {
-            role: *r,
-            label: r.label().to_string(),
+        .map(|c| Column {
+            role: c.role,
+            label: match c.basis {
+                Basis::Own => c.role.label().to_string(),
+                Basis::Budget => format!("{}（预算数）", c.role.label()),
+            },
+            basis: c.basis,
         })
         .collect()
 }
@@ -1091,7 +1096,7 @@ pub(crate) fn adopt_fragments(tables: &mut [Table], notes: &mut [ReadNote], prof
         t.columns = columns_of(&spec.columns);
         for row in &mut t.rows {
             for (i, cell) in row.cells.iter_mut().enumerate() {
-                let amount = spec.columns.get(i).is_some_and(|r| r.is_amount());
+                let amount = spec.columns.get(i).is_some_and(|c| c.role.is_amount());
                 cell.value = cell_value(&cell.text, amount, unit);
             }
         }
