@@ -10,7 +10,9 @@ use crate::{Ctx, Location};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use yusuan_core::label::compact;
-use yusuan_core::{Agreement, Amount, CellValue, ColumnRole, DocKind, Document, Scope, TableKind};
+use yusuan_core::{
+    Agreement, Amount, Basis, CellValue, ColumnRole, DocKind, Document, Scope, TableKind,
+};
 
 /// Why two documents cannot be compared.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -60,11 +62,14 @@ pub struct Line {
     pub rate_bp: Option<i64>,
 }
 
-/// A 科目 whose 年初预算 the 决算 states other than the 预算 prints.
+/// A 科目 (or a 三公 part) whose 年初预算 the 决算 states other than the 预算 prints.
 #[derive(Clone, Debug, Serialize)]
 pub struct Mismatch {
-    /// The 科目 ("2010101 行政运行"), or 一般公共预算财政拨款支出 for the whole.
+    /// The 科目 ("2010101 行政运行"), 一般公共预算财政拨款支出 for the whole, or a 三公 part
+    /// ("“三公”经费 公务接待费").
     pub what: String,
+    /// How the 决算 prints it: 决算所称年初预算 (its narrative) or its 三公 table's 预算数.
+    pub stated_as: &'static str,
     /// The 决算's 年初预算 for it.
     pub in_final: Placed,
     /// The 预算's figure for it: its row, or (`missing`) 0 at its table, which has no such row.
@@ -83,6 +88,10 @@ pub struct Execution {
     pub total: Line,
     /// Every 科目, by code (类 before its 款 before its 项).
     pub lines: Vec<Line>,
+    /// The 财政拨款“三公”经费 (合计, then each part; code empty): the 决算 table's 预算数 as
+    /// `initial`, its 决算数 as `actual`, the 预算's 三公 table as `budget`. Empty when the 决算
+    /// prints no 三公 table with 预算数 columns.
+    pub three_public: Vec<Line>,
     pub mismatches: Vec<Mismatch>,
 }
 
@@ -234,6 +243,7 @@ pub(crate) fn compare(
         match (&initial, &budget_fig, &planned) {
             (Some(i), Some(b), _) if !same(i.amount, b.amount) => mismatches.push(Mismatch {
                 what: what(),
+                stated_as: "决算所称年初预算",
                 in_final: i.clone(),
                 in_budget: b.clone(),
                 missing: false,
@@ -242,6 +252,7 @@ pub(crate) fn compare(
             (Some(i), None, Some(p)) if code.is_some() && plan.is_none() && i.amount.fen != 0 => {
                 mismatches.push(Mismatch {
                     what: what(),
+                    stated_as: "决算所称年初预算",
                     in_final: i.clone(),
                     in_budget: Placed {
                         amount: Amount { fen: 0, ..i.amount },
@@ -278,14 +289,106 @@ pub(crate) fn compare(
     };
     let total = line_of(None);
     let lines: Vec<Line> = codes.iter().map(|c| line_of(Some(c))).collect();
+    let three_public = three_public(
+        &final_ctx.facts,
+        budget_ctx.map(|b| &b.facts),
+        &mut mismatches,
+    );
     Ok(Execution {
         unit: unit_of(fin).unwrap_or_default(),
         year: fin.year.as_ref().map(|y| y.value),
         with_budget: planned.is_some(),
         total,
         lines,
+        three_public,
         mismatches,
     })
+}
+
+/// The 三公 parts as the 决算 prints them, in its table's order.
+const THREE_PUBLIC_PARTS: [ColumnRole; 6] = [
+    ColumnRole::Total,
+    ColumnRole::Abroad,
+    ColumnRole::CarSubtotal,
+    ColumnRole::CarPurchase,
+    ColumnRole::CarOperation,
+    ColumnRole::Reception,
+];
+
+/// A document's 三公 table and its row of figures.
+fn three_public_row<'a>(
+    facts: &Facts<'a>,
+) -> Option<(&'a yusuan_core::Table, &'a yusuan_core::Row)> {
+    let t = facts.table(TableKind::ThreePublic)?;
+    let row = t.rows.iter().find(|r| {
+        r.cells
+            .iter()
+            .any(|c| matches!(c.value, CellValue::Amount(_)))
+    })?;
+    Some((t, row))
+}
+
+/// Each 三公 part: the 决算's 预算数 and 决算数, the 预算's figure, and 决算 / 预算数 (else the
+/// 预算's figure); a 预算数 the 预算 prints otherwise is a mismatch. A blank cell is 0.
+fn three_public(fin: &Facts, budget: Option<&Facts>, mismatches: &mut Vec<Mismatch>) -> Vec<Line> {
+    let Some((t, row)) = three_public_row(fin).filter(|(t, _)| t.has_budget_columns()) else {
+        return Vec::new();
+    };
+    let plan = budget.and_then(three_public_row);
+    let cell = |t: &yusuan_core::Table, row: &yusuan_core::Row, role, basis| -> Option<Placed> {
+        let unit = t.unit.unwrap_or(yusuan_core::MoneyUnit::WanYuan);
+        let amount = crate::facts::Val::of(t.value_in(row, role, basis)).amount_or_zero(unit)?;
+        Some(Placed {
+            amount,
+            at: crate::facts::loc(t, row.span).in_column(role),
+        })
+    };
+    THREE_PUBLIC_PARTS
+        .iter()
+        .filter(|&&role| t.col_in(role, Basis::Own).is_some())
+        .map(|&role| {
+            let name = if role == ColumnRole::Total {
+                "“三公”经费合计".to_string()
+            } else {
+                role.label().to_string()
+            };
+            let initial = cell(t, row, role, Basis::Budget);
+            let actual = cell(t, row, role, Basis::Own);
+            let planned = plan.and_then(|(pt, pr)| {
+                pt.col(role)?;
+                cell(pt, pr, role, Basis::Own)
+            });
+            if let (Some(i), Some(b)) = (&initial, &planned) {
+                if !same(i.amount, b.amount) {
+                    mismatches.push(Mismatch {
+                        what: format!("“三公”经费 {name}"),
+                        stated_as: "决算“三公”经费支出决算表所列预算数",
+                        in_final: i.clone(),
+                        in_budget: b.clone(),
+                        missing: false,
+                    });
+                }
+            }
+            let base = initial
+                .as_ref()
+                .or(planned.as_ref())
+                .map(|p| p.amount.fen)
+                .filter(|&f| f > 0);
+            let rate = match (&actual, base) {
+                (Some(a), Some(b)) => rate_bp(a.amount.fen, b),
+                _ => None,
+            };
+            Line {
+                code: String::new(),
+                name,
+                budget: planned,
+                initial,
+                full_year: None,
+                actual,
+                rate_bp: rate,
+            }
+        })
+        .collect()
 }
 
 /// "95.46%" from hundredths of a percent.

@@ -722,14 +722,34 @@ fn execution_table(year: i32, e: &yusuan_audit::execution::Execution) -> Markup 
                 }
             }
         }
+        @if !e.three_public.is_empty() {
+            h3 { "财政拨款“三公”经费（万元）" }
+            table.compare.three-public {
+                thead { tr {
+                    th { "项目" }
+                    @if e.with_budget { th { "预算数（预算）" } }
+                    th { "预算数（决算）" } th { "决算数" } th { "执行率" }
+                } }
+                tbody {
+                    @for l in &e.three_public {
+                        tr {
+                            td { (l.name) }
+                            @if e.with_budget { td.num { (cell(&l.budget)) } }
+                            td.num { (cell(&l.initial)) } td.num { (cell(&l.actual)) }
+                            td.num { @if let Some(r) = l.rate_bp { (show_rate(r)) } @else { "—" } }
+                        }
+                    }
+                }
+            }
+        }
         @if e.with_budget {
             @if e.mismatches.is_empty() {
-                p.ok { "决算所称各科目年初预算与预算文档一致。" }
+                p.ok { "决算所称各科目年初预算、所列“三公”经费预算数与预算文档一致。" }
             } @else {
                 ul.mismatches {
                     @for m in &e.mismatches {
                         li.bad {
-                            (m.what) "：决算（" (where_(&m.in_final)) "）所称年初预算为" (wan(m.in_final.amount.fen)) "万元，"
+                            (m.what) "：" (m.stated_as) "（" (where_(&m.in_final)) "）为" (wan(m.in_final.amount.fen)) "万元，"
                             @if m.missing { "预算文档的一般公共预算支出表没有该科目" }
                             @else { "预算文档（" (where_(&m.in_budget)) "）为" (wan(m.in_budget.amount.fen)) "万元" }
                         }

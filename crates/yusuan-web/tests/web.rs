@@ -361,6 +361,12 @@ async fn exercise(store: Store) {
             "{page}"
         );
         assert!(page.contains("2024年度预算与决算"), "the chart");
+        // The 三公: 预算数 0.95 (公务接待费), nothing spent.
+        assert_eq!(
+            e["execution"]["three_public"][0]["initial"]["amount"]["fen"], 950_000,
+            "{u}"
+        );
+        assert!(page.contains("财政拨款“三公”经费（万元）"), "{page}");
     }
 
     // Publish the example budget: clean by construction, downloadable in every format.

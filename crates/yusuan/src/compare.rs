@@ -1,7 +1,7 @@
 //! `yusuan compare`: a 决算's execution 科目 by 科目, against the same unit's 预算 when given.
 
 use std::io::{self, Write};
-use yusuan_audit::execution::{show_rate, Execution, Placed};
+use yusuan_audit::execution::{show_rate, Execution, Line, Placed};
 use yusuan_audit::Location;
 use yusuan_core::{format_fen, MoneyUnit};
 
@@ -23,6 +23,52 @@ fn wan(p: Option<&Placed>) -> String {
         || "—".to_string(),
         |p| format_fen(p.amount.fen, MoneyUnit::WanYuan),
     )
+}
+
+/// One line of the table: code, name, the 预算's figure (when given), 年初预算, 全年预算, 决算,
+/// 执行率.
+fn row(e: &Execution, l: &Line) -> [String; 7] {
+    [
+        l.code.clone(),
+        l.name.clone(),
+        if e.with_budget {
+            wan(l.budget.as_ref())
+        } else {
+            String::new()
+        },
+        wan(l.initial.as_ref()),
+        if l.code.is_empty() && l.full_year.is_none() && !l.name.starts_with("一般公共预算") {
+            String::new()
+        } else {
+            wan(l.full_year.as_ref())
+        },
+        wan(l.actual.as_ref()),
+        l.rate_bp.map_or_else(|| "—".to_string(), show_rate),
+    ]
+}
+
+/// Rows padded to their columns (names left, figures right); the 预算 column only with a 预算.
+fn print_rows(out: &mut impl Write, rows: &[[String; 7]], with_budget: bool) -> io::Result<()> {
+    let widths: Vec<usize> = (0..7)
+        .map(|k| rows.iter().map(|r| width(&r[k])).max().unwrap_or(0))
+        .collect();
+    for r in rows {
+        let mut line = String::new();
+        for (k, cell) in r.iter().enumerate() {
+            if (k == 2 && !with_budget) || widths[k] == 0 {
+                continue;
+            }
+            let cell = if k < 2 {
+                pad_right(cell, widths[k])
+            } else {
+                pad_left(cell, widths[k])
+            };
+            line.push_str(&cell);
+            line.push_str("  ");
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
 /// The table of every 科目, then each mismatch with where it is in both documents.
@@ -51,39 +97,25 @@ pub fn human(
         "决算数".into(),
         "执行率".into(),
     ]];
-    for l in std::iter::once(&e.total).chain(&e.lines) {
-        rows.push([
-            l.code.clone(),
-            l.name.clone(),
+    rows.extend(std::iter::once(&e.total).chain(&e.lines).map(|l| row(e, l)));
+    print_rows(out, &rows, e.with_budget)?;
+    if !e.three_public.is_empty() {
+        writeln!(out, "\n财政拨款“三公”经费支出执行情况（单位：万元）")?;
+        let mut rows: Vec<[String; 7]> = vec![[
+            String::new(),
+            "项目".into(),
             if e.with_budget {
-                wan(l.budget.as_ref())
+                "预算数（预算）".into()
             } else {
                 String::new()
             },
-            wan(l.initial.as_ref()),
-            wan(l.full_year.as_ref()),
-            wan(l.actual.as_ref()),
-            l.rate_bp.map_or_else(|| "—".to_string(), show_rate),
-        ]);
-    }
-    let widths: Vec<usize> = (0..7)
-        .map(|k| rows.iter().map(|r| width(&r[k])).max().unwrap_or(0))
-        .collect();
-    for r in &rows {
-        let mut line = String::new();
-        for (k, cell) in r.iter().enumerate() {
-            if k == 2 && !e.with_budget {
-                continue;
-            }
-            let cell = if k < 2 {
-                pad_right(cell, widths[k])
-            } else {
-                pad_left(cell, widths[k])
-            };
-            line.push_str(&cell);
-            line.push_str("  ");
-        }
-        writeln!(out, "{}", line.trim_end())?;
+            "预算数（决算）".into(),
+            String::new(),
+            "决算数".into(),
+            "执行率".into(),
+        ]];
+        rows.extend(e.three_public.iter().map(|l| row(e, l)));
+        print_rows(out, &rows, e.with_budget)?;
     }
     if !e.with_budget {
         writeln!(
@@ -94,7 +126,10 @@ pub fn human(
     }
     writeln!(out)?;
     if e.mismatches.is_empty() {
-        writeln!(out, "决算所称各科目年初预算与预算文件一致。")?;
+        writeln!(
+            out,
+            "决算所称各科目年初预算、所列“三公”经费预算数与预算文件一致。"
+        )?;
         return Ok(());
     }
     let lines = |text: &str| -> Vec<String> {
@@ -129,8 +164,9 @@ pub fn human(
         } else {
             writeln!(
                 out,
-                "error[预算与决算不一致]: {}：决算所称年初预算为{}万元，预算文件为{}万元，相差{}万元",
+                "error[预算与决算不一致]: {}：{}为{}万元，预算文件为{}万元，相差{}万元",
                 m.what,
+                m.stated_as,
                 format_fen(m.in_final.amount.fen, MoneyUnit::WanYuan),
                 format_fen(m.in_budget.amount.fen, MoneyUnit::WanYuan),
                 format_fen(diff, MoneyUnit::WanYuan)
@@ -142,9 +178,5 @@ pub fn human(
         }
         writeln!(out)?;
     }
-    writeln!(
-        out,
-        "{} 个科目的年初预算与预算文件不一致",
-        e.mismatches.len()
-    )
+    writeln!(out, "{} 项年初预算与预算文件不一致", e.mismatches.len())
 }

@@ -526,11 +526,12 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
 /// The 2024 budget of the finance bureau, made from the 年初预算 its 决算 states for each 项
 /// (the corpus has no 预算 of that unit and year): published as text with the Shanghai template.
 /// The 决算 prints each 项 and the whole rounded to 0.01 万元 (the 项 add up to 2,993.93, the
-/// whole is 2,993.92), so two 项 are planned half a 分 of 万元 below their printed figures.
-fn finance_bureau_budget(dir: &Path, changed: Option<(&str, &str)>) -> PathBuf {
-    let mut toml = String::from(
+/// whole is 2,993.92), so two 项 are planned half a 分 of 万元 below their printed figures. Its
+/// 三公 are the 预算数 of the 决算's 三公 table (公务接待费 0.95), or `reception` instead.
+fn finance_bureau_budget(dir: &Path, changed: Option<(&str, &str)>, reception: &str) -> PathBuf {
+    let mut toml = format!(
         "year = 2024\nmoney_unit = \"万元\"\n\n[unit]\nname = \"上海市普陀区财政局\"\ncode = \"001\"\n\
-         scope = \"部门\"\nregion = \"shanghai\"\n",
+         scope = \"部门\"\nregion = \"shanghai\"\n\n[three_public.reception]\namount = {reception}\n",
     );
     for (code, amount) in [
         ("2010601", "1560.045"),
@@ -600,13 +601,19 @@ fn compare_shows_a_final_account_against_its_plan() {
     );
     // With the unit's 预算 of that year, as the 决算 states it: all agree.
     let dir = std::env::temp_dir().join(format!("yusuan-compare-{}", std::process::id()));
-    let budget = finance_bureau_budget(&dir.join("same"), None);
+    let budget = finance_bureau_budget(&dir.join("same"), None, "0.95");
     let out = run(&["compare", budget.to_str().unwrap(), fin.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("一致"), "{text}");
-    // A 预算 that planned 1,500.05 for 行政运行: the mismatch, located in both documents.
-    let budget = finance_bureau_budget(&dir.join("other"), Some(("2010601", "1500.05")));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("公务接待费") && l.contains("0.95")),
+        "{text}"
+    );
+    // A 预算 that planned 1,500.05 for 行政运行 and 1.20 for 公务接待: the mismatches, located
+    // in both documents.
+    let budget = finance_bureau_budget(&dir.join("other"), Some(("2010601", "1500.05")), "1.20");
     let out = run(&["compare", fin.to_str().unwrap(), budget.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
@@ -614,8 +621,13 @@ fn compare_shows_a_final_account_against_its_plan() {
         text.contains("2010601 行政运行：决算所称年初预算为1,560.05万元，预算文件为1,500.05万元，相差60.00万元"),
         "{text}"
     );
-    // The whole differs too (2,993.92 against 2,933.92); each place is named in its file.
-    assert_eq!(text.matches("error[").count(), 2, "{text}");
+    assert!(
+        text.contains("“三公”经费 公务接待费：决算“三公”经费支出决算表所列预算数为0.95万元，预算文件为1.20万元"),
+        "{text}"
+    );
+    // The whole differs too (2,993.92 against 2,933.92), and the 三公 合计; each place is named
+    // in its file.
+    assert_eq!(text.matches("error[").count(), 4, "{text}");
     assert!(text.contains("final-accounts.pdf:"), "{text}");
     assert!(text.contains(".txt:"), "{text}");
     // As JSON: the same lines, amounts in fen.
