@@ -50,6 +50,14 @@ extra = [dict(code="210", kind="function", level="1", name="医疗卫生与计�
          dict(code="310", kind="econ_dept", level="1", name="其他资本性支出", aliases="",
               years="2017", source="shared/DOMAIN.md §8 (the 2017 economic catalog; printed in jiangsu-npc-office-2017 and jiangsu-procuratorate-2017)")]
 
+# 30311 was 住房公积金 in the 2017 economic catalog and is 代缴社会保险费 since the 2018 one
+# (住房公积金 moved to 30113): the evidence pairs both names with the code, the 2024 决算 of the
+# corpus print 代缴社会保险费.
+if "30311" in rows:
+    rows["30311"].update(years="2017")
+    extra.append(dict(code="30311", kind="econ_dept", level="2", name="代缴社会保险费", aliases="",
+                      years="2024", source="observed-codes.csv (other name in 2024) and the corpus 2024 决算"))
+
 fields = ["code", "level", "name", "aliases", "years", "source"]
 for kind, fname in (("function", "functional.csv"), ("econ_dept", "economic.csv")):
     out = [r for r in rows.values() if r["kind"] == kind] + [r for r in extra if r["kind"] == kind]

@@ -178,6 +178,13 @@ pub fn coded_rows(table: &Table) -> Vec<CodedRow<'_>> {
 }
 
 /// The 合计 / 总计 row of a coded table.
+/// A row that closes a block of a table printed in blocks side by side ("人员经费合计"): a
+/// label that names what it totals and ends with 合计, or 合计 itself.
+pub fn closes_block(label: &str) -> bool {
+    let l = yusuan_core::label::compact(label);
+    l.ends_with("合计") || l.ends_with("总计")
+}
+
 pub fn total_row(table: &Table) -> Option<&Row> {
     let ci = table.col(ColumnRole::Code);
     let ni = table.col(ColumnRole::Name);

@@ -57,7 +57,7 @@ pub(crate) const CROSS: Rule = rule!(
     Error,
     "决算",
     "决算表间关系",
-    "The 合计 of the 收入决算表 is the 总表's 本年收入合计 (and its 财政拨款 the 财政拨款总表's); the 合计 of the 支出决算表 is the 总表's 本年支出合计; the 合计 of the 一般公共预算财政拨款支出决算表 is the 财政拨款总表's 本年支出合计 of 一般公共预算."
+    "The 合计 of the 收入决算表 is the 总表's 本年收入合计 (and its 财政拨款 the 财政拨款总表's); the 合计 of the 支出决算表 is the 总表's 本年支出合计; the 合计 of the 一般公共预算财政拨款支出决算表 is the 财政拨款总表's 本年支出合计 of 一般公共预算, and its 基本支出 the 人员经费合计 plus the 公用经费合计 of the 一般公共预算财政拨款基本支出决算表."
 );
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
@@ -361,6 +361,16 @@ impl Compact {
             }
         }
         Compact { text, at }
+    }
+
+    /// The lines from byte `from` to byte `to` (a word and its amount a line break apart).
+    fn lines(&self, from: usize, to: usize) -> Location {
+        let mut l = self.line(from);
+        let end = self.line(to);
+        if end.page == l.page && end.line > l.line {
+            l.end_line = end.line;
+        }
+        l
     }
 
     fn line(&self, at: usize) -> Location {
@@ -1102,6 +1112,52 @@ fn cross(ctx: &Ctx, sink: &mut Sink) {
             ctx.facts.unit(a),
         );
     }
+    // 人员经费合计 + 公用经费合计 of the 基本支出 table = the 基本支出 of the 一般公共预算 table.
+    if let (Some(basic), Some(general)) = (table(BasicByEconomic), table(GeneralBudgetByFunction)) {
+        let closing: Vec<&yusuan_core::Row> = basic
+            .col(Name)
+            .map(|ni| {
+                basic
+                    .rows
+                    .iter()
+                    .filter(|r| crate::facts::closes_block(r.text(ni)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let (true, Some((vg, rg))) = (closing.len() >= 2, class_total(general, Basic)) {
+            let parts: Vec<Val> = closing
+                .iter()
+                .map(|r| Val::of(basic.value(r, Total)))
+                .collect();
+            let names: Vec<String> = closing
+                .iter()
+                .filter_map(|r| basic.col(Name).map(|ni| r.text(ni)))
+                .map(|l| l.trim_end_matches("合计").to_string())
+                .collect();
+            let first = closing[0].span;
+            crate::facts::check_sum(
+                sink,
+                &CROSS,
+                Side {
+                    desc: || format!("{}合计行的“基本支出”", general.label()),
+                    val: vg,
+                    loc: || loc(general, rg.span).in_column(Basic),
+                },
+                &parts,
+                &format!("{}的{}", basic.label(), names.join("、")),
+                Some(&loc(basic, first)),
+                ctx.facts.unit(general),
+            );
+        }
+    }
+}
+
+/// The row of `t` whose label is `label` (人员经费合计), with a figure.
+fn block_total<'t>(t: &'t yusuan_core::Table, label: &str) -> Option<&'t yusuan_core::Row> {
+    let ni = t.col(ColumnRole::Name)?;
+    t.rows
+        .iter()
+        .find(|r| yusuan_core::label::compact(r.text(ni)) == label)
 }
 
 /// Where a total the narrative states is printed.
@@ -1111,6 +1167,8 @@ enum Target {
     Summary(TableKind, ColumnRole, SideLabel, ColumnRole),
     /// The 合计 row of a by-class table, in one column.
     ClassTotal(TableKind, ColumnRole),
+    /// The row of a by-class table that closes a block (人员经费合计), in its 合计 column.
+    BlockTotal(TableKind, &'static str),
 }
 
 /// One total the narrative states, by the words before its amount.
@@ -1120,6 +1178,8 @@ struct Stated {
     not_fiscal: bool,
     /// Words the sentence must say before it (“本年支出合计…其中：基本支出 X”).
     after: Option<&'static str>,
+    /// Those words may end the sentence before (“基本支出 X 万元。其中：人员经费 P 万元”).
+    after_back: bool,
     target: Target,
 }
 
@@ -1132,55 +1192,79 @@ const STATED: &[Stated] = {
             word: "财政拨款收入支出总计",
             not_fiscal: false,
             after: None,
+            after_back: false,
             target: Summary(FiscalSummary, IncomeItem, SideLabel::Grand, IncomeAmount),
         },
         Stated {
             word: "收入支出总计",
             not_fiscal: true,
             after: None,
+            after_back: false,
             target: Summary(DeptSummary, IncomeItem, SideLabel::Grand, IncomeAmount),
         },
         Stated {
             word: "本年收入合计",
             not_fiscal: true,
             after: None,
+            after_back: false,
             target: Summary(DeptSummary, IncomeItem, SideLabel::Current, IncomeAmount),
         },
         Stated {
             word: "本年支出合计",
             not_fiscal: true,
             after: None,
+            after_back: false,
             target: Summary(DeptSummary, ExpItem, SideLabel::Current, Total),
         },
         Stated {
             word: "财政拨款收入",
             not_fiscal: false,
             after: Some("本年收入合计"),
+            after_back: false,
             target: ClassTotal(DeptIncome, Fiscal),
         },
         Stated {
             word: "基本支出",
             not_fiscal: true,
             after: Some("本年支出合计"),
+            after_back: false,
             target: ClassTotal(DeptExpenditure, Basic),
         },
         Stated {
             word: "项目支出",
             not_fiscal: true,
             after: Some("本年支出合计"),
+            after_back: false,
             target: ClassTotal(DeptExpenditure, Project),
         },
         Stated {
             word: "一般公共预算财政拨款支出",
             not_fiscal: false,
             after: None,
+            after_back: false,
             target: ClassTotal(GeneralBudgetByFunction, Total),
         },
         Stated {
             word: "一般公共预算财政拨款基本支出",
             not_fiscal: false,
             after: None,
+            after_back: false,
             target: ClassTotal(GeneralBudgetByFunction, Basic),
+        },
+        // “一般公共预算财政拨款基本支出 X 万元，其中：人员经费 P 万元…；公用经费 Q 万元”.
+        Stated {
+            word: "人员经费",
+            not_fiscal: false,
+            after: Some("基本支出"),
+            after_back: true,
+            target: BlockTotal(BasicByEconomic, "人员经费合计"),
+        },
+        Stated {
+            word: "公用经费",
+            not_fiscal: false,
+            after: Some("基本支出"),
+            after_back: true,
+            target: BlockTotal(BasicByEconomic, "公用经费合计"),
         },
     ]
 };
@@ -1200,7 +1284,14 @@ fn totals(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
             if st.not_fiscal && before.contains("财政拨款") {
                 continue;
             }
-            if st.after.is_some_and(|w| !before.contains(w)) {
+            let back = if st.after_back {
+                text[..sentence.saturating_sub('。'.len_utf8())]
+                    .rfind('。')
+                    .map_or(0, |e| e + '。'.len_utf8())
+            } else {
+                sentence
+            };
+            if st.after.is_some_and(|w| !text[back..k].contains(w)) {
                 continue;
             }
             // The amount right after the word (为 / 是 between), not a comparison's.
@@ -1236,6 +1327,15 @@ fn totals(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
                     };
                     (t, format!("合计行的“{}”", col.label()), row, col)
                 }
+                Target::BlockTotal(kind, label) => {
+                    let Some(t) = ctx.facts.table(kind) else {
+                        continue;
+                    };
+                    let Some(row) = block_total(t, label) else {
+                        continue;
+                    };
+                    (t, format!("“{label}”"), row, ColumnRole::Total)
+                }
             };
             if t.col(col).is_none() {
                 continue;
@@ -1247,12 +1347,14 @@ fn totals(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
                 Side {
                     desc: || format!("情况说明所称{word}"),
                     val: Val::Amt(amount),
-                    loc: || c.line(k),
+                    loc: || c.lines(k, at),
                 },
                 Side {
                     desc: || match st.target {
                         Target::Summary(..) => format!("{}“{row_label}”", t.label()),
-                        Target::ClassTotal(..) => format!("{}{row_label}", t.label()),
+                        Target::ClassTotal(..) | Target::BlockTotal(..) => {
+                            format!("{}{row_label}", t.label())
+                        }
                     },
                     val: Val::of(t.value(row, col)),
                     loc: || loc(t, row.span).in_column(col),

@@ -429,10 +429,23 @@ impl Auditor {
             class::run(&ctx, &mut sink);
             final_accounts::run(&ctx, &mut sink);
             arith::run(&ctx, &mut sink);
+            // What could not be read is said here: a 基本支出 table printed in blocks whose
+            // figures and 科目 the text put on different lines.
+            let basic_unread = ctx
+                .facts
+                .table(yusuan_core::TableKind::BasicByEconomic)
+                .is_some_and(|t| t.columns.is_empty());
             sink.emit(
                 &READ_PARTIAL,
                 Level::Violated,
-                "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计）、科目编码、主要表间关系，以及说明中的总额、各科目决算数、占比、增减率、预算完成率，以及“三公”经费决算表（预算数、决算数）与说明中的“三公”经费；基本支出决算表的人员经费、公用经费明细尚未核对".to_string(),
+                format!(
+                    "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计，人员经费、公用经费合计）、科目编码、主要表间关系，说明中的总额、各科目决算数、占比、增减率、预算完成率，以及“三公”经费决算表（预算数、决算数）与说明中的“三公”经费{}；绩效自评结果尚未核对",
+                    if basic_unread {
+                        "；一般公共预算财政拨款基本支出决算表的数字与科目未能按行读取（文本中不在同一行），该表未核对"
+                    } else {
+                        ""
+                    }
+                ),
                 vec![Location::new(Span::line(1, None), None)],
             );
         } else {

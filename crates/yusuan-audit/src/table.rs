@@ -8,7 +8,7 @@ use yusuan_core::{Basis, ColumnRole, Table, TableKind};
 
 use crate::{Level, Rule};
 
-pub(crate) const HIERARCHY: Rule = rule!("table.hierarchy", Error, "预算 部门/单位", "科目层级合计", "Each 类 equals the sum of its 款, each 款 the sum of its 项, and 合计 the sum of the 类, in every amount column.");
+pub(crate) const HIERARCHY: Rule = rule!("table.hierarchy", Error, "预算 部门/单位", "科目层级合计", "Each 类 equals the sum of its 款, each 款 the sum of its 项, and 合计 the sum of the 类, in every amount column; in a table printed in blocks side by side (the 决算 基本支出 table), each block's 合计 (人员经费合计, 公用经费合计) the sum of its 类.");
 
 pub(crate) const ROW_TOTAL: Rule = rule!("table.row-total", Error, "预算 部门/单位", "行内合计", "In each row 总计 = 基本支出 + 项目支出, 总计 = 人员经费 + 公用经费, 合计 = the sum of the funding sources.");
 
@@ -45,6 +45,7 @@ pub fn check_table(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             | TableKind::FiscalBasicByEconomic
             | TableKind::OperatingCost => {
                 hierarchy(ctx, t, sink);
+                block_totals(ctx, t, sink);
                 row_totals(ctx, t, sink);
             }
             TableKind::ThreePublic => three_public(ctx, t, sink),
@@ -148,6 +149,59 @@ fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
                 unit,
             );
         }
+    }
+}
+
+/// A table printed in blocks side by side (the 决算 基本支出 table), read block by block: each
+/// row that closes a block (人员经费合计, 公用经费合计) is the sum of the 类 since the last.
+fn block_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
+    let Some(ni) = t.col(ColumnRole::Name) else {
+        return;
+    };
+    let closing = |r: &yusuan_core::Row| crate::facts::closes_block(r.text(ni));
+    if t.rows.iter().filter(|r| closing(r)).count() < 2 {
+        return;
+    }
+    let unit = ctx.facts.unit(t);
+    let rows = coded_rows(t);
+    let mut from = 0;
+    for (i, row) in t.rows.iter().enumerate() {
+        if !closing(row) {
+            continue;
+        }
+        let classes: Vec<_> = rows
+            .iter()
+            .filter(|r| r.code.len() == 3)
+            .filter(|r| {
+                let at = t.rows.iter().position(|x| std::ptr::eq(x, r.row));
+                at.is_some_and(|a| a >= from && a < i)
+            })
+            .collect();
+        from = i + 1;
+        let (Some(first), Some(last)) = (classes.first(), classes.last()) else {
+            continue;
+        };
+        let parts: Vec<Val> = classes
+            .iter()
+            .map(|c| Val::of(t.value(c.row, ColumnRole::Total)))
+            .collect();
+        let names: Vec<String> = classes
+            .iter()
+            .map(|c| format!("{} {}", c.code, c.name))
+            .collect();
+        check_sum(
+            sink,
+            &HIERARCHY,
+            Side {
+                desc: || format!("{} {}", t.label(), row.text(ni)),
+                val: Val::of(t.value(row, ColumnRole::Total)),
+                loc: || loc(t, row.span),
+            },
+            &parts,
+            &names.join("、"),
+            Some(&loc(t, first.row.span.to(last.row.span))),
+            unit,
+        );
     }
 }
 

@@ -1745,6 +1745,26 @@ fn final_three_public_narrative() {
     }
 }
 
+/// The social work department's 决算 基本支出 table, read block by block: a 人员经费合计 that
+/// is not its 类' sum breaks the block (and the 一般公共预算 table's 基本支出); the narrative's
+/// 人员经费 is that row.
+#[test]
+fn final_basic_blocks() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(
+        &text,
+        "      人员经费合计       95.36       公用经费合计",
+        "95.36",
+        "95.63",
+    );
+    expect("table.hierarchy", Severity::Error, &text, &variant, line);
+    expect("final.cross", Severity::Error, &text, &variant, line);
+    let (variant, line) = edit(&text, "95.36 万元，主要包括", "95.36", "96.35");
+    expect("final.total", Severity::Error, &text, &variant, line);
+}
+
 /// A 决算 whose 国有资本经营预算财政拨款收入支出决算表 is gone (its title no longer a table's)
 /// lacks a mandatory table, named where it belongs.
 #[test]

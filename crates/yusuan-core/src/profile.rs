@@ -50,6 +50,12 @@ pub struct TableSpec {
     /// two layouts, e.g. the 单位 收支总表 with 人员经费 / 公用经费 columns).
     #[serde(default)]
     pub header_has: Vec<String>,
+    /// The columns are printed as blocks side by side, each block these columns (the 决算
+    /// 基本支出 table: 人员经费 on the left, 公用经费 on the right, each 编码 / 名称 / 决算数).
+    /// The reader counts the blocks in the header (its 名称 labels) and reads the rows block
+    /// by block, each block's 合计 row closing it.
+    #[serde(default)]
+    pub side_by_side: bool,
     /// The unit when the table prints none (the Shanghai 三公 table is in 万元).
     #[serde(default)]
     pub unit: Option<MoneyUnit>,

@@ -59,6 +59,12 @@ fn is_level_label(t: &str) -> bool {
     matches!(t, "类" | "款" | "项")
 }
 
+/// A total's label: 合计 / 总计, or one that names what it totals ("人员经费合计", printed in
+/// the code column of the 决算 基本支出 table's last line).
+pub(crate) fn closes_block(t: &str) -> bool {
+    is_total_label(t) || t.ends_with("合计") || t.ends_with("总计")
+}
+
 fn classify(header: &[Vec<String>], body: &[Vec<String>], j: usize) -> Class {
     let leaf = leaf_label(header, j);
     let header_any = header
@@ -67,7 +73,7 @@ fn classify(header: &[Vec<String>], body: &[Vec<String>], j: usize) -> Class {
     let values: Vec<String> = body
         .iter()
         .filter_map(|row| row.get(j).map(|t| compact(t)))
-        .filter(|t| !t.is_empty() && !is_blank_mark(t) && !is_total_label(t) && !is_level_label(t))
+        .filter(|t| !t.is_empty() && !is_blank_mark(t) && !closes_block(t) && !is_level_label(t))
         .collect();
     let level_in_body = body
         .iter()

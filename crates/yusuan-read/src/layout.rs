@@ -276,6 +276,169 @@ pub(crate) fn align(
         .collect()
 }
 
+/// A table printed as `blocks` copies of `roles` side by side (the 决算 基本支出 table: 人员经费
+/// on the left, 公用经费 on the right): each row's tokens go to their blocks (a block ends with
+/// its figure; a row printing fewer figures than blocks goes by where each figure stands under
+/// the header's amount labels, and a label without a figure by the nearest name label), each
+/// block is aligned as a table of its own, and the blocks' cells are put side by side
+/// (`blocks × roles.len()` per row).
+pub(crate) fn align_blocks(
+    header: &[Vec<RawCell>],
+    rows: &[Vec<RawCell>],
+    roles: &[ColumnRole],
+    blocks: usize,
+) -> Vec<Aligned> {
+    let leaves = header_leaves(header);
+    let is_name = |t: &Tok| t.text.contains("名称");
+    let is_code_label =
+        |t: &Tok| t.text.contains("编码") || t.text.contains("分类") || t.text.chars().count() == 1;
+    let name_x: Vec<f64> = leaves
+        .iter()
+        .filter(|t| is_name(t))
+        .map(Tok::center)
+        .collect();
+    let code_x: Vec<f64> = leaves
+        .iter()
+        .filter(|t| !is_name(t) && (t.text.contains("编码") || t.text.contains("分类")))
+        .map(Tok::center)
+        .collect();
+    let amount_x: Vec<f64> = leaves
+        .iter()
+        .filter(|t| !is_name(t) && !is_code_label(t))
+        .map(Tok::center)
+        .collect();
+    let nearest = |refs: &[f64], x: f64| -> Option<usize> {
+        (refs.len() == blocks).then(|| {
+            (0..refs.len())
+                .min_by(|&a, &b| (refs[a] - x).abs().total_cmp(&(refs[b] - x).abs()))
+                .unwrap_or(0)
+        })
+    };
+    let mut per_block: Vec<Vec<Vec<RawCell>>> = vec![Vec::with_capacity(rows.len()); blocks];
+    for row in rows {
+        let toks = split_glued_codes(tokens(row));
+        // Runs that end with a figure, then what is left.
+        let mut groups: Vec<Vec<Tok>> = vec![Vec::new()];
+        for t in toks {
+            let ends = t.kind == Kind::Amount;
+            if let Some(g) = groups.last_mut() {
+                g.push(t);
+            }
+            if ends {
+                groups.push(Vec::new());
+            }
+        }
+        let figured: Vec<Vec<Tok>> = groups
+            .iter()
+            .filter(|g| g.last().is_some_and(|t| t.kind == Kind::Amount))
+            .cloned()
+            .collect();
+        let loose: Vec<Tok> = groups
+            .into_iter()
+            .filter(|g| !g.last().is_some_and(|t| t.kind == Kind::Amount))
+            .flatten()
+            .collect();
+        let mut cells: Vec<Vec<Tok>> = vec![Vec::new(); blocks];
+        let by_place: Option<Vec<usize>> = figured
+            .iter()
+            .map(|g| g.last().and_then(|t| nearest(&amount_x, t.center())))
+            .collect();
+        let places = match by_place {
+            // Each figure under its own block's amount label.
+            Some(p) if p.windows(2).all(|w| w[0] < w[1]) => p,
+            // Otherwise in order, when there is one figure per block.
+            _ if figured.len() == blocks => (0..blocks).collect(),
+            _ => (0..figured.len().min(blocks)).collect(),
+        };
+        for (g, b) in figured.into_iter().zip(places) {
+            cells[b].extend(g);
+        }
+        // A code without its figure goes by the nearest code label; a name piece to the block
+        // whose figures it stands before (a block prints code, name, figure, so a name right
+        // of one block's figures is the next block's), as pdftotext shifts a line that prints
+        // nothing on the left.
+        for t in loose {
+            let b = if t.kind == Kind::Int {
+                nearest(&code_x, t.center())
+            } else {
+                (amount_x.len() == blocks).then(|| {
+                    amount_x
+                        .iter()
+                        .filter(|&&x| x < t.start as f64)
+                        .count()
+                        .min(blocks - 1)
+                })
+            };
+            let b = b
+                .or_else(|| nearest(&name_x, t.center()))
+                .unwrap_or(blocks - 1);
+            cells[b].push(t);
+        }
+        for (b, toks) in cells.into_iter().enumerate() {
+            let mut toks = toks;
+            toks.sort_by_key(|t| t.start);
+            per_block[b].push(
+                toks.into_iter()
+                    .map(|t| RawCell {
+                        text: t.text,
+                        start: t.start,
+                        end: t.end,
+                    })
+                    .collect(),
+            );
+        }
+    }
+    let bases = vec![Basis::Own; roles.len()];
+    let aligned: Vec<Vec<Aligned>> = per_block
+        .iter()
+        .map(|rows| align_rows(&[], rows, roles, &bases))
+        .collect();
+    (0..rows.len())
+        .map(|i| {
+            let mut cells = Vec::with_capacity(blocks * roles.len());
+            let mut short_code = None;
+            for block in &aligned {
+                if let Some(a) = block.get(i) {
+                    cells.extend(a.cells.iter().cloned());
+                    short_code = short_code.or_else(|| a.short_code.clone());
+                } else {
+                    cells.extend(std::iter::repeat_n(String::new(), roles.len()));
+                }
+            }
+            Aligned { cells, short_code }
+        })
+        .collect()
+}
+
+/// "310资本性支出": a code printed against its name, as two tokens.
+fn split_glued_codes(toks: Vec<Tok>) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(toks.len());
+    for t in toks {
+        let digits = t.text.bytes().take_while(u8::is_ascii_digit).count();
+        let rest = &t.text[digits..];
+        let glued = t.kind == Kind::Text
+            && (3..=7).contains(&digits)
+            && rest.chars().next().is_some_and(|c| !c.is_ascii());
+        if !glued {
+            out.push(t);
+            continue;
+        }
+        out.push(Tok {
+            text: t.text[..digits].to_string(),
+            start: t.start,
+            end: t.start + digits,
+            kind: Kind::Int,
+        });
+        out.push(Tok {
+            text: rest.to_string(),
+            start: t.start + digits,
+            end: t.end,
+            kind: Kind::Text,
+        });
+    }
+    out
+}
+
 /// One aligned row: a string per role, and the code as printed when a 款 or 项 part of it was
 /// printed with one digit ("301 2", read as 30102).
 pub(crate) struct Aligned {

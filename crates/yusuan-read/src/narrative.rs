@@ -196,8 +196,17 @@ fn paragraphs(lines: &[Line], contents: &mut Vec<Spanned<String>>) -> Vec<(Parag
         {
             continue;
         }
+        // A title states no amount: an indented "年初预算为 196.40" is a sentence the layout
+        // broke off.
+        let states_amount = t
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .any(|w| {
+                w.split_once('.')
+                    .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
+            });
         let plain_title = t.chars().count() <= 40
             && !ends_sentence(t)
+            && !states_amount
             && !t.contains(['，', '。', '；'])
             && !LEVEL1.is_match(t)
             && !LEVEL2.is_match(t);

@@ -224,6 +224,8 @@ fn read_grid(
     let mut tabbed: Vec<(usize, Vec<String>)> = Vec::new();
     let mut in_note = false;
     let mut resume = None;
+    // Blocks of columns printed side by side (1: an ordinary table).
+    let mut blocks = 1;
     for idx in body..end {
         let line = &lines[idx];
         if line.is_blank() {
@@ -360,6 +362,15 @@ fn read_grid(
             if let Some(spec) = pick_variant(variants, &table.header) {
                 table.columns = columns_of(&spec.columns);
             }
+            // Blocks side by side: the block's columns once per block, until the rows are
+            // unfolded at the end.
+            if let Some(spec) = variants.first().filter(|s| s.side_by_side) {
+                let n = blocks_in(&table.header);
+                if n >= 2 {
+                    blocks = n;
+                    table.columns = columns_of(&spec.columns.repeat(n));
+                }
+            }
             if unit.is_none() {
                 unit = variants.first().and_then(|v| v.unit);
             }
@@ -438,7 +449,12 @@ fn read_grid(
         let roles: Vec<ColumnRole> = table.columns.iter().map(|c| c.role).collect();
         let raw: Vec<Vec<RawCell>> = pending.iter().map(|(_, c)| c.clone()).collect();
         let bases: Vec<Basis> = table.columns.iter().map(|c| c.basis).collect();
-        let aligned = crate::layout::align_rows(&header_cells, &raw, &roles, &bases);
+        let aligned = if blocks > 1 {
+            let block = &roles[..roles.len() / blocks];
+            crate::layout::align_blocks(&header_cells, &raw, block, blocks)
+        } else {
+            crate::layout::align_rows(&header_cells, &raw, &roles, &bases)
+        };
         let row_unit = unit.unwrap_or(profile.money_unit);
         for ((k, _), aligned) in pending.iter().zip(aligned) {
             if let Some(printed) = aligned.short_code {
@@ -506,10 +522,128 @@ fn read_grid(
             }
         }
     }
+    if blocks > 1 {
+        unfold_blocks(table, blocks);
+        join_split_rows(table);
+    }
     join_wrapped_names(table);
     join_wrapped_items(table);
+    if blocks > 1 && !rows_are_whole(table) {
+        // Figures and their 科目 on different lines (a PDF's cells laid out as text line by
+        // line): not read rather than read wrong.
+        table.columns.clear();
+    }
     table.unit = unit;
     (last, fragments, resume)
+}
+
+/// How many blocks of columns a header prints side by side: the most 名称 labels on one line.
+fn blocks_in(header: &[Row]) -> usize {
+    header
+        .iter()
+        .map(|r| {
+            r.cells
+                .iter()
+                .filter(|c| compact(&c.text).contains("名称"))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Rows of blocks printed side by side, block by block: the left block's rows (its 合计 row
+/// closing it), then the next block's. A total's label printed in the code column goes to the
+/// name column.
+fn unfold_blocks(table: &mut Table, blocks: usize) {
+    let width = table.columns.len() / blocks;
+    let (ci, ni) = (table.col(ColumnRole::Code), table.col(ColumnRole::Name));
+    let mut rows = Vec::with_capacity(table.rows.len() * blocks);
+    for b in 0..blocks {
+        for row in &table.rows {
+            let mut cells: Vec<Cell> = (0..width)
+                .map(|k| {
+                    row.cells.get(b * width + k).cloned().unwrap_or(Cell {
+                        text: String::new(),
+                        value: CellValue::Blank,
+                    })
+                })
+                .collect();
+            if cells.iter().all(|c| c.text.trim().is_empty()) {
+                continue;
+            }
+            if let (Some(ci), Some(ni)) = (ci, ni) {
+                let label = cells[ci].text.trim();
+                if !label.is_empty() && !is_code(label) && cells[ni].text.trim().is_empty() {
+                    cells.swap(ci, ni);
+                }
+            }
+            rows.push(Row {
+                span: row.span,
+                cells,
+                placed: row.placed,
+            });
+        }
+    }
+    table.rows = rows;
+    table.columns.truncate(width);
+}
+
+/// Every row of an unfolded table is a 科目 with its figure or a total with its figure.
+fn rows_are_whole(table: &Table) -> bool {
+    let (Some(ci), Some(ni)) = (table.col(ColumnRole::Code), table.col(ColumnRole::Name)) else {
+        return false;
+    };
+    let amount = |r: &Row| {
+        r.cells
+            .iter()
+            .any(|c| matches!(c.value, CellValue::Amount(_)))
+    };
+    // A code with a blank figure is a 科目 that spent nothing; a figure without a code or a
+    // total's label, or a code without a name, is a line of a row the text split.
+    table.rows.iter().all(|r| {
+        (is_code(r.text(ci)) && !r.text(ni).is_empty())
+            || (crate::columns::closes_block(r.text(ni)) && amount(r))
+    })
+}
+
+/// A block's row printed on two lines, its code on the first and its name and figure on the
+/// next (the right block of a laid-out 决算 基本支出 table): one row.
+fn join_split_rows(table: &mut Table) {
+    let (Some(ci), Some(ni)) = (table.col(ColumnRole::Code), table.col(ColumnRole::Name)) else {
+        return;
+    };
+    let amount = |r: &Row| {
+        r.cells
+            .iter()
+            .any(|c| matches!(c.value, CellValue::Amount(_)))
+    };
+    let mut i = 0;
+    while i + 1 < table.rows.len() {
+        let (a, b) = (&table.rows[i], &table.rows[i + 1]);
+        let code_only = is_code(a.text(ci)) && a.text(ni).is_empty() && !amount(a);
+        let rest_only = b.text(ci).is_empty()
+            && amount(b)
+            && !b.text(ni).is_empty()
+            && !crate::columns::closes_block(b.text(ni));
+        if !(code_only && rest_only) {
+            i += 1;
+            continue;
+        }
+        let b = table.rows.remove(i + 1);
+        let a = &mut table.rows[i];
+        for (k, cell) in b.cells.into_iter().enumerate() {
+            if k == ci {
+                continue;
+            }
+            match a.cells.get_mut(k) {
+                Some(c) => *c = cell,
+                None => a.cells.push(cell),
+            }
+        }
+        a.span = a.span.to(b.span);
+        a.placed |= b.placed;
+        i += 1;
+    }
 }
 
 /// A long name printed on two lines ("其他政府办公厅（室）及相关机构事" / "务支出") leaves rows

@@ -74,3 +74,52 @@ fn corpus_pdfs() {
         insta::assert_json_snapshot!(name, outline(&doc));
     }
 }
+
+/// The 决算 基本支出 tables print 人员经费 and 公用经费 as two blocks side by side: read block by
+/// block, each closed by its 合计, the same rows from the PDF's grid and from its laid-out text
+/// (pdftotext puts the right block's code a line above its name and figure, and shifts lines
+/// that print nothing on the left). The finance bureau's PDF prints the code as 类 / 款.
+#[test]
+fn final_accounts_basic_tables_read_block_by_block() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let rows = |name: &str| -> Option<Vec<String>> {
+        let p = dir.join(name);
+        if !p.exists() {
+            assert!(std::env::var_os("CI").is_none(), "corpus missing under CI");
+            return None;
+        }
+        let doc = yusuan_read::read_path(&p).expect("corpus");
+        let t = doc
+            .tables
+            .iter()
+            .find(|t| t.kind == Some(yusuan_core::TableKind::BasicByEconomic))
+            .expect("基本支出 table");
+        assert_eq!(t.columns.len(), 3, "{name}: code, name, 决算数");
+        Some(
+            t.rows
+                .iter()
+                .map(|r| {
+                    r.cells
+                        .iter()
+                        .map(|c| c.text.split_whitespace().collect::<String>())
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                })
+                .collect(),
+        )
+    };
+    for stem in ["planning", "socialwork"] {
+        let base = format!("shanghai-putuo-{stem}-2024-final-accounts");
+        let (Some(pdf), Some(text)) = (
+            rows(&format!("{base}.pdf")),
+            rows(&format!("{base}.layout.txt")),
+        ) else {
+            return;
+        };
+        assert_eq!(pdf, text, "{stem}: the PDF and its laid-out text");
+        insta::assert_snapshot!(format!("basic_blocks_{stem}"), pdf.join("\n"));
+    }
+    if let Some(fb) = rows("shanghai-putuo-finance-bureau-2024-final-accounts.pdf") {
+        insta::assert_snapshot!("basic_blocks_finance_bureau", fb.join("\n"));
+    }
+}
