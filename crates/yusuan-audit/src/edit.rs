@@ -17,7 +17,7 @@ pub(crate) const TEMPLATE: Rule = rule!(
     Warning,
     "全部",
     "模板文字未替换",
-    "Template text left in: both directions offered (增加（减少）, 增长（降低）), a filling instruction (按“…”填写, 为必填项), markup (<p>), placeholders (XX, ××)."
+    "Template text left in: both directions offered (增加（减少）, 增长（降低）, 下降（增长）), a filling instruction (按“…”填写, 为必填项), markup (<p>), placeholders (XX, ××)."
 );
 pub(crate) const PUNCTUATION: Rule = rule!(
     "edit.punctuation",
@@ -569,7 +569,11 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         half_width(piece, sink);
         if let Some(p) = piece.para {
             old_name(piece, &old_names, sink);
-            full_stop(p, sink);
+            // A 决算's paragraphs end where its laid-out text puts them: lists of units printed
+            // as tables and lines pdftotext moves leave paragraphs that seem cut. Not judged.
+            if ctx.doc.kind != yusuan_core::DocKind::FinalAccounts {
+                full_stop(p, sink);
+            }
             money_unit(piece, &mut wan_only);
             three_public_name(piece, &mut car_names);
             colon(piece, &v, &mut colons);
@@ -666,13 +670,22 @@ fn template(p: &Piece, sink: &mut Sink) {
             continue;
         }
         let after = &text[i + c.len_utf8()..];
-        let down = ["减少", "降低", "下降", "减"]
-            .iter()
-            .find(|w| after.starts_with(*w) && after[w.len()..].starts_with(['）', ')']));
-        let up = ["增加", "增长", "上升", "增"]
-            .iter()
-            .find(|w| text[..i].ends_with(*w));
-        if let (Some(d), Some(u)) = (down, up) {
+        const DOWN: [&str; 4] = ["减少", "降低", "下降", "减"];
+        const UP: [&str; 4] = ["增加", "增长", "上升", "增"];
+        let inside = |words: &[&'static str]| {
+            words
+                .iter()
+                .copied()
+                .find(|w| after.starts_with(*w) && after[w.len()..].starts_with(['）', ')']))
+        };
+        let before =
+            |words: &[&'static str]| words.iter().copied().find(|w| text[..i].ends_with(*w));
+        // 增加（减少）, or the other way round: 下降（增长）.
+        let pair = match (before(&UP), inside(&DOWN)) {
+            (Some(u), Some(d)) => Some((u, d)),
+            _ => before(&DOWN).zip(inside(&UP)),
+        };
+        if let Some((u, d)) = pair {
             let start = i - u.len();
             let close = after[d.len()..].chars().next().map_or(0, char::len_utf8);
             let end = i + c.len_utf8() + d.len() + close;
@@ -1190,10 +1203,24 @@ fn half_width(p: &Piece, sink: &mut Sink) {
     if !p.text.contains([',', ';', ':']) {
         return;
     }
-    let chars: Vec<(usize, char)> = p.text.char_indices().collect();
+    // Line breaks are not characters of the text: "其中:" at the end of a line is followed by
+    // the next line's first character.
+    let chars: Vec<(usize, char)> = p
+        .text
+        .char_indices()
+        .filter(|(_, c)| *c != '\n' && *c != '\r')
+        .collect();
     let mut spots: Vec<(usize, char)> = Vec::new();
-    for w in chars.windows(3) {
+    // The text's last character too: "其中:" may end a paragraph the layout broke there.
+    let tail = [(p.text.len(), '中')];
+    let padded: Vec<(usize, char)> = chars.iter().copied().chain(tail).collect();
+    for w in padded.windows(3) {
         let (a, (i, c), b) = (w[0].1, w[1], w[2].1);
+        let b = if w[2].0 == p.text.len() && c == ',' {
+            ' '
+        } else {
+            b
+        };
         // "注:" opening a note is a label, common in published templates; not counted.
         let label = c == ':' && p.text[..i].trim_end().ends_with('注') && i <= "备注".len() + 2;
         if matches!(c, ',' | ';' | ':')

@@ -254,7 +254,7 @@ pub(crate) const READ_PARTIAL: Rule = rule!(
     Info,
     "决算",
     "部分审核",
-    "A 决算 is audited so far by its tables' own identities (总表 balance with 年初 / 年末结转和结余, 类 = Σ款 = Σ项, row totals), its codes, the 合计 of its 收入 / 支出 / 一般公共预算 tables against the 总表s, and the narrative's totals and 完成率 (final.*); its other narrative figures are not checked yet: said once, so that a clean result is not read as a full audit."
+    "A 决算 is audited by its tables' own identities (总表 balance with 年初 / 年末结转和结余, 类 = Σ款 = Σ项, row totals, the 基本支出 table's 人员经费 / 公用经费 blocks, the 三公 table's 预算数 and 决算数), its codes, the equalities between its tables, the narrative's totals, items, 三公 figures, rates, shares and 完成率 (final.*, text.*), and the editorial checks; what is not checked yet (the 绩效自评 results, a table the text did not let us read) is said once, so that a clean result is not read as a full audit."
 );
 pub(crate) const READ_UNREADABLE: Rule = rule!("read.unreadable", Info, "全部", "无法核验", "A cell or figure that a rule needs could not be read as an amount, so the rule cannot verify it.");
 
@@ -423,12 +423,13 @@ impl Auditor {
         let ambiguous = gate::ambiguous_rows(&ctx, &bases);
         table::run(&ctx, &mut sink);
         if doc.kind == yusuan_core::DocKind::FinalAccounts {
-            // A 决算 is audited so far by its tables' own identities, its codes and its own
-            // rules (final_accounts); the budget's narrative and cross-table rules read a
-            // budget's words and columns.
+            // A 决算 is audited by its tables' own identities, its codes, its own rules
+            // (final_accounts), the narrative's arithmetic and the editorial checks; the
+            // budget's narrative and cross-table rules read a budget's words and columns.
             class::run(&ctx, &mut sink);
             final_accounts::run(&ctx, &mut sink);
             arith::run(&ctx, &mut sink);
+            edit::run(&ctx, &mut sink);
             // What could not be read is said here: a 基本支出 table printed in blocks whose
             // figures and 科目 the text put on different lines.
             let basic_unread = ctx

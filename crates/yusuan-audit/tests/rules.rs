@@ -945,6 +945,34 @@ fn edit_template() {
     );
 }
 
+/// Both directions the other way round: “下降（增长）” (the planning bureau's 2024 决算).
+#[test]
+fn edit_template_either_way() {
+    planted(
+        "edit.template",
+        Severity::Warning,
+        "运行经费 392.1 万元",
+        "比上年增加 159.8 万元",
+        "比上年减少（增加） 159.8 万元",
+    );
+    let Some(text) = corpus("shanghai-putuo-planning-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (fixed, line) = edit(&text, "下降（增长）27.78%", "下降（增长）", "下降");
+    expect("edit.template", Severity::Warning, &fixed, &text, line);
+}
+
+/// A half-width colon that ends a line and its paragraph (“…和公务接待费。其中:”, the planning
+/// bureau's 2024 决算 glossary) is still one after Chinese text.
+#[test]
+fn edit_half_width_at_a_paragraph_end() {
+    let Some(text) = corpus("shanghai-putuo-planning-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (fixed, line) = edit(&text, "和公务接待费。其中:", "其中:", "其中：");
+    expect("edit.half-width", Severity::Warning, &fixed, &text, line);
+}
+
 #[test]
 fn edit_colon() {
     planted(
