@@ -65,14 +65,29 @@ fn stated(doc: &Document, subject: &Subject) -> Option<Compared> {
 pub enum SeedError {
     #[error("这是一份决算，不能作为预算底稿（决算的数字是执行结果，不是预算安排）")]
     FinalAccounts,
+    #[error(
+        "未能识别为部门（单位）预算公开文件：没有一种地区版式认出它的预算表，不能作为预算底稿"
+    )]
+    Unrecognised,
+    #[error("没有读到一般公共预算（或政府性基金、国有资本经营预算）支出表中任何一个项级科目，不能作为预算底稿")]
+    NoItems,
 }
 
-/// The budget a published budget states, to seed next year's source from; a 决算 is refused.
+/// The budget a published budget states, to seed next year's source from; a 决算, a document
+/// no profile recognised and one whose by-class tables gave no 项 are refused (rather than
+/// seeding an empty budget).
 pub fn seed(doc: &Document) -> Result<Budget, SeedError> {
     if doc.kind == yusuan_core::DocKind::FinalAccounts {
         return Err(SeedError::FinalAccounts);
     }
-    Ok(budget_of(doc))
+    if doc.profile.is_none() {
+        return Err(SeedError::Unrecognised);
+    }
+    let b = budget_of(doc);
+    if b.items.is_empty() {
+        return Err(SeedError::NoItems);
+    }
+    Ok(b)
 }
 
 pub fn budget_of(doc: &Document) -> Budget {

@@ -244,6 +244,25 @@ fn final_accounts_are_audited_by_their_tables_and_never_seed_a_budget() {
     let seed = run(&["read", "--budget", p.to_str().unwrap()]);
     assert_eq!(seed.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&seed.stderr).contains("决算"));
+    // Nor from a text that is no budget disclosure at all: refused with the reason, nothing on
+    // stdout.
+    let dir = std::env::temp_dir().join(format!("yusuan-seed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let letter = dir.join("letter.txt");
+    std::fs::write(
+        &letter,
+        "关于召开工作会议的通知\n请各单位于周五前报送材料。\n",
+    )
+    .expect("write");
+    let seed = run(&["read", "--budget", letter.to_str().unwrap()]);
+    assert_eq!(seed.status.code(), Some(2));
+    assert!(seed.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&seed.stderr).contains("未能识别为部门（单位）预算公开文件"),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A minimal PDF of one empty page (no text: what a scan looks like to a text reader).
