@@ -52,6 +52,13 @@ pub(crate) const THREE_PUBLIC: Rule = rule!(
     "说明中的“三公”经费与决算表一致",
     "What the “三公” sections state is the 财政拨款“三公”经费支出决算表's: the 年初预算 of the whole and of a part (因公出国（境）费, 公务用车购置及运行（维护）费 and its 购置 / 运行 parts, 公务接待费) is its 预算数, its 决算 (“支出决算为 B 万元”, “支出 B 万元”) its 决算数, a part's 完成预算的 P% is its 决算数 / 预算数, and its 占 S% its share of the 决算数 合计, each at the printed precision. 国内公务接待 and 外宾接待 are parts of 公务接待费 and not compared."
 );
+pub(crate) const PERFORMANCE: Rule = rule!(
+    "final.performance",
+    Error,
+    "决算",
+    "绩效自评项目数与评级",
+    "“绩效自评的…项目 N 个…（其中，绩效评级为“优”的项目 a 个；“良” b 个；“合格” c 个；“不合格” d 个）”: the ratings count every project evaluated, a + b + c + d = N; and of the problems found (“发现问题 p 个，已经完成整改的 q 个，正在整改的 r 个”) no more are being or have been corrected than were found, q + r ≤ p."
+);
 pub(crate) const CROSS: Rule = rule!(
     "final.cross",
     Error,
@@ -88,6 +95,7 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
         if under.iter().any(|(_, h)| h.contains("三公")) {
             three_public(ctx, &c, sink);
         }
+        performance(&c, sink);
     }
 }
 
@@ -302,6 +310,89 @@ fn three_public(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
                             b.fen as f64 / whole.fen as f64 * 100.0,
                         ),
                         vec![c.line(s_at), at_cell(ColumnRole::Total)],
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The count printed right after byte `at` ("39个"): the count and the byte after 个.
+fn count_at(text: &str, at: usize) -> Option<(u64, usize)> {
+    let digits = text[at..].bytes().take_while(u8::is_ascii_digit).count();
+    let n = text[at..at + digits].parse().ok()?;
+    text[at + digits..]
+        .starts_with('个')
+        .then_some((n, at + digits + '个'.len_utf8()))
+}
+
+/// A count, where its digits start and the byte after its 个.
+type Count = (u64, usize, usize);
+
+/// The first count after `word` within `window` bytes of `from`, after the words between:
+/// (count, where the digits start, the byte after 个).
+fn count_after(text: &str, from: usize, window: usize, word: &str) -> Option<Count> {
+    let end = (from + window).min(text.len());
+    let end = (end..=text.len()).find(|&e| text.is_char_boundary(e))?;
+    let at = text[from..end].find(word)? + from + word.len();
+    let (n, after) = count_at(text, at)?;
+    Some((n, at, after))
+}
+
+/// The 绩效自评 statement: its ratings add up to the projects evaluated, and no more problems
+/// corrected than found.
+fn performance(c: &Compact, sink: &mut Sink) {
+    let text = c.text.as_str();
+    let mut from = 0;
+    while let Some(k) = text[from..].find("绩效自评的").map(|k| k + from) {
+        from = k + "绩效自评的".len();
+        let Some((n, n_at, n_end)) = count_after(text, from, 40, "项目") else {
+            continue;
+        };
+        // The ratings, each "为“优”的项目 a 个", in the 200 bytes after.
+        let ratings: Vec<(&str, Option<Count>)> = ["优", "良", "合格", "不合格"]
+            .iter()
+            .map(|r| {
+                let word = format!("“{r}”的项目");
+                (*r, count_after(text, n_end, 400, &word))
+            })
+            .collect();
+        if ratings.iter().all(|(_, x)| x.is_some()) {
+            let sum: u64 = ratings.iter().filter_map(|(_, x)| x.map(|x| x.0)).sum();
+            if sum != n {
+                let parts: Vec<String> = ratings
+                    .iter()
+                    .filter_map(|(r, x)| x.map(|x| format!("“{r}”{}个", x.0)))
+                    .collect();
+                let at: Vec<usize> = std::iter::once(n_at)
+                    .chain(ratings.iter().filter_map(|(_, x)| x.map(|x| x.1)))
+                    .collect();
+                sink.emit(
+                    &PERFORMANCE,
+                    Level::Violated,
+                    format!(
+                        "情况说明称绩效自评的项目{n}个，但各评级项目合计{sum}个（{}）",
+                        parts.join("、")
+                    ),
+                    places(c, &at),
+                );
+            }
+        }
+        if let Some((p, p_at, p_end)) = count_after(text, n_end, 600, "发现问题") {
+            let done = count_after(text, p_end, 60, "已经完成整改的");
+            let doing = done.and_then(|d| count_after(text, d.2, 60, "正在整改的"));
+            if let (Some(q), Some(r)) = (done, doing) {
+                if q.0 + r.0 > p {
+                    sink.emit(
+                        &PERFORMANCE,
+                        Level::Violated,
+                        format!(
+                            "情况说明称绩效自评中共发现问题{p}个，但已经完成整改的{}个、正在整改的{}个，合计{}个，多于发现的问题",
+                            q.0,
+                            r.0,
+                            q.0 + r.0
+                        ),
+                        places(c, &[p_at, r.1]),
                     );
                 }
             }
@@ -1368,6 +1459,26 @@ fn totals(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn more_problems_corrected_than_found() {
+        let para = |t: &str| Paragraph {
+            text: t.into(),
+            ..Paragraph::default()
+        };
+        let text = "绩效自评的2024年度项目4个，涉及预算金额598.42万元（其中，绩效评级为“优”的项目4个；绩效评级为“良”的项目0个；绩效评级为“合格”的项目0个；绩效评级为“不合格”的项目0个。绩效自评中共发现问题1个，已经完成整改的1个，正在整改的1个）。";
+        let mut sink = Sink::default();
+        performance(&Compact::new(&[para(text)]), &mut sink);
+        assert_eq!(sink.findings.len(), 1);
+        assert!(sink.findings[0].message.contains("合计2个，多于发现的问题"));
+        // Two found, one corrected and one being corrected: nothing.
+        let mut sink = Sink::default();
+        performance(
+            &Compact::new(&[para(&text.replace("1个，已", "2个，已"))]),
+            &mut sink,
+        );
+        assert!(sink.findings.is_empty());
+    }
 
     #[test]
     fn rates_fit_at_the_printed_precision() {

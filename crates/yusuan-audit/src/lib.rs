@@ -154,6 +154,7 @@ pub const RULES: &[Rule] = &[
     final_accounts::TOTAL,
     final_accounts::CROSS,
     final_accounts::THREE_PUBLIC,
+    final_accounts::PERFORMANCE,
     final_accounts::ITEM,
     final_accounts::YEAR,
     final_accounts::UNIT_NAME,
@@ -254,7 +255,7 @@ pub(crate) const READ_PARTIAL: Rule = rule!(
     Info,
     "决算",
     "部分审核",
-    "A 决算 is audited by its tables' own identities (总表 balance with 年初 / 年末结转和结余, 类 = Σ款 = Σ项, row totals, the 基本支出 table's 人员经费 / 公用经费 blocks, the 三公 table's 预算数 and 决算数), its codes, the equalities between its tables, the narrative's totals, items, 三公 figures, rates, shares and 完成率 (final.*, text.*), and the editorial checks; what is not checked yet (the 绩效自评 results, a table the text did not let us read) is said once, so that a clean result is not read as a full audit."
+    "A 决算 is audited by its tables' own identities (总表 balance with 年初 / 年末结转和结余, 类 = Σ款 = Σ项, row totals, the 基本支出 table's 人员经费 / 公用经费 blocks, the 三公 table's 预算数 and 决算数), its codes, the equalities between its tables, the narrative's totals, items, 三公 figures, rates, shares and 完成率 (final.*, text.*), and the editorial checks; what cannot be checked against a table (机关运行经费, 政府采购 and 国有资产, which no 决算 table prints; a table the text did not let us read) is said once, so that a clean result is not read as a full audit."
 );
 pub(crate) const READ_UNREADABLE: Rule = rule!("read.unreadable", Info, "全部", "无法核验", "A cell or figure that a rule needs could not be read as an amount, so the rule cannot verify it.");
 
@@ -440,7 +441,7 @@ impl Auditor {
                 &READ_PARTIAL,
                 Level::Violated,
                 format!(
-                    "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计，人员经费、公用经费合计）、科目编码、主要表间关系，说明中的总额、各科目决算数、占比、增减率、预算完成率，以及“三公”经费决算表（预算数、决算数）与说明中的“三公”经费{}；绩效自评结果尚未核对",
+                    "这是一份决算：本版本核对了各表的表内关系（总表收支平衡含年初、年末结转和结余，类、款、项逐级相加，行合计，人员经费、公用经费合计）、科目编码、主要表间关系，说明中的总额、各科目决算数、占比、增减率、预算完成率，以及“三公”经费决算表（预算数、决算数）与说明中的“三公”经费、绩效自评项目数与评级{}；说明中的机关运行经费、政府采购和国有资产情况在决算表中没有对应数字，只核对了其自身的增减与占比",
                     if basic_unread {
                         "；一般公共预算财政拨款基本支出决算表的数字与科目未能按行读取（文本中不在同一行），该表未核对"
                     } else {

@@ -1793,6 +1793,24 @@ fn final_basic_blocks() {
     expect("final.total", Severity::Error, &text, &variant, line);
 }
 
+/// The planning bureau's 绩效自评: 39 projects, all rated 优; one rating changed no longer
+/// counts them all. The finance bureau's states 0 problems found, 0 corrected.
+#[test]
+fn final_performance() {
+    let Some(text) = corpus("shanghai-putuo-planning-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(&text, "“优”的项目39个", "39个", "38个");
+    expect("final.performance", Severity::Error, &text, &variant, line);
+    let (variant, line) = edit(
+        &text,
+        "“合格”的项目0个",
+        "“合格”的项目0个",
+        "“合格”的项目2个",
+    );
+    expect("final.performance", Severity::Error, &text, &variant, line);
+}
+
 /// A 决算 whose 国有资本经营预算财政拨款收入支出决算表 is gone (its title no longer a table's)
 /// lacks a mandatory table, named where it belongs.
 #[test]
