@@ -928,11 +928,16 @@ fn names_before_years(text: &str) -> Vec<(usize, String)> {
             continue;
         }
         let before = &text[..at];
-        let start = before
-            .rfind(|ch: char| ch.is_ascii_punctuation() || "。，、；：（）“”《》\u{c}".contains(ch))
-            .map_or(0, |s| {
-                s + before[s..].chars().next().map_or(1, char::len_utf8)
-            });
+        let mark = before.rfind(|ch: char| {
+            ch.is_ascii_punctuation() || "。，、；：（）“”《》\u{c}".contains(ch)
+        });
+        // A title quoted (《中共…区委2024年度工作要点》) names its author, not this unit.
+        if mark.is_some_and(|m| before[m..].starts_with(['《', '“'])) {
+            continue;
+        }
+        let start = mark.map_or(0, |s| {
+            s + before[s..].chars().next().map_or(1, char::len_utf8)
+        });
         let name: String = before[start..]
             .chars()
             .filter(|ch| !ch.is_whitespace())
@@ -987,9 +992,12 @@ fn last_name(name: &str) -> &str {
     best
 }
 
-/// Whether `name` reads as a unit's name and is not the cover's `unit`.
+/// Whether `name` reads as a unit's name and is not the cover's `unit`. A unit's name starts
+/// with its place (上海市…, 中共…): "根据中共…区委" is a sentence that cites one.
 fn other_unit(name: &str, unit: &str) -> bool {
+    let placed = name.starts_with("中共") || name.chars().take(4).any(|c| "省市区县".contains(c));
     name.chars().count() >= 5
+        && placed
         && ENDINGS.iter().any(|e| name.ends_with(e))
         // "纳入中共…工作部" holds the cover's name after a verb; "区财政局" is part of it.
         && !name.contains(unit)
@@ -1459,6 +1467,27 @@ fn totals(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_cited_is_not_another_unit_named() {
+        let unit = "上海市普陀区财政局";
+        let others = |text: &str| -> Vec<String> {
+            names_before_years(text)
+                .into_iter()
+                .map(|(_, n)| n)
+                .filter(|n| other_unit(n, unit))
+                .collect()
+        };
+        // A heading naming another unit: named.
+        assert_eq!(
+            others("上海市普陀区民政局2024年度部门决算"),
+            ["上海市普陀区民政局"]
+        );
+        // A sentence citing the district committee, or its document: not.
+        assert!(others("根据中共上海市普陀区委2024年度工作要点，本部门").is_empty());
+        assert!(others("落实《中共上海市普陀区委2024年度工作要点》").is_empty());
+        assert!(others("上海市普陀区财政局2024年度部门决算").is_empty());
+    }
 
     #[test]
     fn more_problems_corrected_than_found() {
