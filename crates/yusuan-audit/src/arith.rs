@@ -1710,6 +1710,14 @@ fn collect_shares(p: &Paragraph, toks: &[Tok], shares: &mut Vec<Share>, totals: 
     }
 }
 
+/// Whether a printed percentage (digits, decimals) can be `num / den` given every printed half
+/// step of the two amounts: the exact intervals every rate and share is judged by.
+pub(crate) fn pct_fits(num: Amount, den: Amount, pct: (i64, u8)) -> bool {
+    let stated = pct_interval(pct.0, pct.1, 1);
+    ratio_interval(num.fen, num.half_step(), den.fen, den.half_step())
+        .is_some_and(|r| overlaps(r, stated))
+}
+
 fn share_fits(s: &Share, total: Amount) -> bool {
     let stated = pct_interval(s.pct.0, s.pct.1, 1);
     ratio_interval(

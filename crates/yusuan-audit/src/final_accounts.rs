@@ -280,12 +280,12 @@ fn three_public(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
                         &THREE_PUBLIC,
                         Level::Violated,
                         format!(
-                            "情况说明称{shown_name}决算{}万元，完成预算的{}%，但{}的{shown_name}预算数为{}万元，应为{:.2}%",
+                            "情况说明称{shown_name}决算{}万元，完成预算的{}%，但{}的{shown_name}预算数为{}万元，应为{}",
                             format_fen(b.fen, MoneyUnit::WanYuan),
                             show_percent(pv, pd),
                             t.label(),
                             format_fen(base.fen, MoneyUnit::WanYuan),
-                            b.fen as f64 / base.fen as f64 * 100.0,
+                            show_rate(b, base),
                         ),
                         vec![c.line(p_at), at_cell(m.role)],
                     );
@@ -303,11 +303,11 @@ fn three_public(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
                         &THREE_PUBLIC,
                         Level::Violated,
                         format!(
-                            "情况说明称{shown_name}决算{}万元，占{}%，但“三公”经费决算合计{}万元，应占{:.2}%",
+                            "情况说明称{shown_name}决算{}万元，占{}%，但“三公”经费决算合计{}万元，应占{}",
                             format_fen(b.fen, MoneyUnit::WanYuan),
                             show_percent(sv, sd),
                             format_fen(whole.fen, MoneyUnit::WanYuan),
-                            b.fen as f64 / whole.fen as f64 * 100.0,
+                            show_rate(b, whole),
                         ),
                         vec![c.line(s_at), at_cell(ColumnRole::Total)],
                     );
@@ -538,23 +538,15 @@ fn percent_after(text: &str, from: usize, window: usize, word: &str) -> Option<(
     Some((digits.parse().ok()?, decimals, at))
 }
 
-/// Whether the percentage P (value, decimals) can be B / A given every printed half step.
+/// Whether the percentage P (value, decimals) can be B / A given every printed half step (the
+/// exact intervals of arith).
 fn rate_fits(b: Amount, a: Amount, p: (i64, u32)) -> bool {
-    if a.fen <= 0 {
-        return false;
-    }
-    let (ha, hb) = (a.half_step() as f64, b.half_step() as f64);
-    let (a, b) = (a.fen as f64, b.fen as f64);
-    let low = (b - hb).max(0.0) / (a + ha) * 100.0;
-    let high = if a - ha > 0.0 {
-        (b + hb) / (a - ha) * 100.0
-    } else {
-        f64::INFINITY
-    };
-    let scale = 10f64.powi(p.1 as i32);
-    let half = 0.5 / scale;
-    let v = p.0 as f64 / scale;
-    v + half >= low - 1e-9 && v - half <= high + 1e-9
+    a.fen > 0 && crate::arith::pct_fits(b, a, (p.0, u8::try_from(p.1).unwrap_or(u8::MAX)))
+}
+
+/// B / A as the rules print a rate: rounded half up to two decimals ("95.46%").
+fn show_rate(b: Amount, a: Amount) -> String {
+    crate::arith::show_pct(crate::arith::rounded_pct(b.fen, a.fen, 2), 2)
 }
 
 /// One "年初预算为 A 万元，[全年预算为 F 万元，]支出决算为 B 万元" of the narrative (or an item's
@@ -655,10 +647,10 @@ fn execution(items: Items, c: &Compact, sink: &mut Sink) {
                     &EXECUTION,
                     Level::Violated,
                     format!(
-                        "情况说明称{name}{}万元、支出决算{}万元，完成{shown}%，但按金额计算应为{:.2}%（{} ÷ {}）",
+                        "情况说明称{name}{}万元、支出决算{}万元，完成{shown}%，但按金额计算应为{}（{} ÷ {}）",
                         if name == a_name { a_text } else { full.as_ref().map_or("", |f| f.1.as_str()) },
                         b_text,
-                        b.fen as f64 / base.fen as f64 * 100.0,
+                        show_rate(b, base),
                         format_fen(b.fen, MoneyUnit::WanYuan),
                         format_fen(base.fen, MoneyUnit::WanYuan),
                     ),
