@@ -660,3 +660,35 @@ fn compare_shows_a_final_account_against_its_plan() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("没有决算"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A project funded beyond all the 财政拨款 项目支出 of the line items (9,999 against the example's
+/// few hundred 万元) is refused before anything is written, with its line and a Chinese reason.
+#[test]
+fn a_project_larger_than_all_project_spending_is_refused() {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/chongqing-dadukou-govoffice-2025/budget.toml"),
+    )
+    .expect("example");
+    let bad = example.replacen("fiscal = 13.80", "fiscal = 9999", 1);
+    assert_ne!(bad, example, "the example's first project");
+    let dir = std::env::temp_dir().join(format!("yusuan-project-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let source = dir.join("budget.toml");
+    std::fs::write(&source, bad).expect("write");
+    let out_dir = dir.join("out");
+    let out = run(&[
+        "publish",
+        source.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("项目“区政府协调督查专项”的财政拨款 9999.00 超过各科目财政拨款项目支出合计"),
+        "{err}"
+    );
+    assert!(!out_dir.exists() || std::fs::read_dir(&out_dir).is_ok_and(|mut d| d.next().is_none()));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -89,9 +89,28 @@ impl Budget {
                 ));
             }
         }
+        // A project's 财政拨款 is part of the 财政拨款 项目支出 of the line items: one larger
+        // than all of it is a figure typed wrong (9,999 against 883.37), or in the wrong unit.
+        let fiscal_projects: Money = [Source::General, Source::GovFund, Source::StateCapital]
+            .into_iter()
+            .map(|s| self.project_of(s))
+            .sum();
+        let unit = self.money_unit;
         for p in &self.projects {
             let at = Some(p.span().start);
             let p = p.get_ref();
+            if p.fiscal > fiscal_projects {
+                out.push((
+                    at,
+                    format!(
+                        "项目“{}”的财政拨款 {} 超过各科目财政拨款项目支出合计 {}（单位{}），请核对金额及其单位",
+                        p.name,
+                        p.fiscal.to_decimal(unit),
+                        fiscal_projects.to_decimal(unit),
+                        unit.label()
+                    ),
+                ));
+            }
             let w: u32 = p.indicators.iter().map(|i| i.weight).sum::<u32>() + p.execution_weight;
             if w != 100 {
                 out.push((

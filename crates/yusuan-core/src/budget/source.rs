@@ -417,7 +417,7 @@ works = 12
 services = 13
 [[projects]]
 name = "项目"
-fiscal = 14
+fiscal = 2
 other = 15
 execution_weight = 100
 goal = "目标"
