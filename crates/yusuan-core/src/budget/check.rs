@@ -38,6 +38,18 @@ impl Budget {
         if self.unit.name.trim().is_empty() {
             out.push((None, "unit.name 不能为空".to_string()));
         }
+        // A source in 元 whose whole spending is under 1 万元: its figures were written in 万元
+        // (0.27 万元 for a department's budget of 2,700 万元).
+        let total = self.total();
+        if self.money_unit == crate::MoneyUnit::Yuan && total.0 > 0 && total < Money(1_000_000) {
+            out.push((
+                None,
+                format!(
+                    "money_unit 为“元”，但全部支出合计只有 {} 元（不足 1 万元）：金额像是按万元填写的，请核对 money_unit 或金额",
+                    total.to_decimal(crate::MoneyUnit::Yuan)
+                ),
+            ));
+        }
         let mut seen = std::collections::HashSet::new();
         for item in &self.items {
             let at = Some(item.span().start);

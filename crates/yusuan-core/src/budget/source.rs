@@ -381,6 +381,18 @@ amount = 11.75
         assert_eq!(errs[0].line, Some(8), "{errs:?}");
     }
     #[test]
+    fn wan_figures_in_a_source_in_yuan_are_refused() {
+        let yuan = SMALL.replace("money_unit = \"万元\"", "money_unit = \"元\"");
+        assert_ne!(yuan, SMALL);
+        let errs = Budget::from_toml(&yuan).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("金额像是按万元填写的")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
     fn a_source_in_yuan_holds_the_same_money_as_in_wan() {
         // Every field of money, in 万元 and the same figures in 元.
         let wan = r#"
