@@ -284,10 +284,32 @@ fn load_budget(path: &PathBuf) -> Result<yusuan_core::budget::Budget, String> {
     yusuan_core::budget::Budget::from_toml(&text).map_err(|errors| {
         errors
             .iter()
-            .map(|e| format!("{}:{e}", path.display()))
+            .map(|e| format!("{}:{e}{}", path.display(), excerpt(&text, e)))
             .collect::<Vec<_>>()
             .join("\n")
     })
+}
+
+/// The source line of a problem, and a caret under its column, as a compiler shows them.
+fn excerpt(text: &str, e: &yusuan_core::budget::BudgetError) -> String {
+    let Some(line) = e.line else {
+        return String::new();
+    };
+    let Some(src) = text.lines().nth(line.saturating_sub(1)) else {
+        return String::new();
+    };
+    let shown: String = src.chars().take(100).collect();
+    let width = line.to_string().len();
+    let caret = e.column.map_or(String::new(), |c| {
+        // Display columns: a CJK character takes two.
+        let pad: usize = src
+            .chars()
+            .take(c.saturating_sub(1).min(100))
+            .map(|ch| if ch.is_ascii() { 1 } else { 2 })
+            .sum();
+        format!("\n{:width$} | {}^", "", " ".repeat(pad))
+    });
+    format!("\n{line} | {shown}{caret}")
 }
 
 fn publish(

@@ -689,6 +689,8 @@ fn a_project_larger_than_all_project_spending_is_refused() {
         err.contains("项目“区政府协调督查专项”的财政拨款 9999.00 超过各科目财政拨款项目支出合计"),
         "{err}"
     );
+    // The line itself, as a compiler shows it.
+    assert!(err.contains("\n293 | [[projects]]\n    | ^"), "{err}");
     assert!(!out_dir.exists() || std::fs::read_dir(&out_dir).is_ok_and(|mut d| d.next().is_none()));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -25,6 +25,83 @@ fn location(line: Option<usize>, column: Option<usize>) -> String {
     }
 }
 
+/// A TOML parser's or deserializer's message, said in Chinese: the common ones word for word,
+/// any other labelled as a TOML slip with the parser's words kept.
+fn in_chinese(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    // The name between the first pair of backticks ("missing field `name`").
+    let quoted = || {
+        first
+            .split('`')
+            .nth(1)
+            .map_or(String::new(), |k| format!("“{k}”"))
+    };
+    if first.starts_with("missing field") {
+        return format!("缺少必填项{}", quoted());
+    }
+    if first.starts_with("unknown field") {
+        let expected: Vec<&str> = first
+            .split_once("expected")
+            .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        return if expected.is_empty() {
+            format!("不认识的项{}", quoted())
+        } else {
+            format!(
+                "不认识的项{}（此处可写：{}）",
+                quoted(),
+                expected.join("、")
+            )
+        };
+    }
+    if first.starts_with("duplicate key") {
+        return format!("{}重复出现（同一处只能写一次）", quoted());
+    }
+    if first.starts_with("invalid type") {
+        let wanted = first.split_once("expected").map_or("", |(_, w)| w.trim());
+        let wanted = match wanted {
+            w if w.contains("string") => "文字（用引号括起）",
+            w if w.contains("sequence") => "列表（[ … ]）",
+            w if w.contains("map") || w.contains("struct") || w.contains("table") => {
+                "表（[…] 下的若干项）"
+            }
+            w if w.contains("integer") || w.contains("u32") || w.contains("i64") => "整数",
+            w if w.contains("bool") => "true 或 false",
+            _ => "另一种写法",
+        };
+        return format!("写法不对：此处应为{wanted}");
+    }
+    if first.starts_with("invalid string") {
+        return "文字应以引号 \" 或 ' 括起".to_string();
+    }
+    if first.starts_with("expected newline") {
+        return "此处应换行：一行只写一项（键 = 值）".to_string();
+    }
+    if first.starts_with("invalid key") || first.starts_with("invalid unquoted key") {
+        return "项名写法不对：含中文或符号的项名要用引号括起".to_string();
+    }
+    if first.starts_with("invalid table header") {
+        return "表头写法不对：应为 [名称] 或 [[名称]]".to_string();
+    }
+    if first.starts_with("invalid inline table") {
+        return "行内表写法不对：应为 { 键 = 值, … }，且不能跨行".to_string();
+    }
+    if first.starts_with("invalid array") {
+        return "列表写法不对：应为 [ 值, 值, … ]".to_string();
+    }
+    if first.starts_with("invalid number")
+        || first.starts_with("invalid integer")
+        || first.starts_with("invalid float")
+    {
+        return "数字写法不对（金额可写作 12.34 或 \"1,234.56\"）".to_string();
+    }
+    // Our own deserializers speak Chinese already ("“abc”不是金额").
+    if !message.is_ascii() {
+        return message.to_string();
+    }
+    format!("TOML 写法有误（{}）", message.replace('\n', "；"))
+}
+
 /// Where each line of a source starts: a problem's line is found by binary search, so that
 /// naming the lines of many problems stays linear in the source (a hostile source has
 /// thousands).
@@ -74,7 +151,7 @@ impl Budget {
             }
         };
         let to_err =
-            |e: toml::de::Error| vec![at(e.span().map(|s| s.start), e.message().to_string())];
+            |e: toml::de::Error| vec![at(e.span().map(|s| s.start), in_chinese(e.message()))];
         let head: Head = toml::from_str(text).map_err(to_err)?;
         if let Some(u) = &head.money_unit {
             u.get_ref()
@@ -380,6 +457,31 @@ amount = 11.75
         let errs = Budget::from_toml(&bad).unwrap_err();
         assert_eq!(errs[0].line, Some(8), "{errs:?}");
     }
+    #[test]
+    fn toml_slips_are_said_in_chinese_at_their_line() {
+        let cases = [
+            ("year = 2025\n[unit]\nname = \n", 3, "文字应以引号"),
+            ("year = 2025\n[unit]\ncode = \"1\"\n", 2, "缺少必填项“name”"),
+            (
+                "year = 2025\nyear = 2026\n[unit]\nname = \"x\"\n",
+                2,
+                "“year”重复出现",
+            ),
+            ("year = 2025 2026\n[unit]\nname = \"x\"\n", 1, "此处应换行"),
+            (
+                "year = 2025\n[unit]\nname = \"x\"\nfoo = 1\n",
+                4,
+                "不认识的项“foo”",
+            ),
+        ];
+        for (text, line, words) in cases {
+            let errs = Budget::from_toml(text).unwrap_err();
+            assert_eq!(errs[0].line, Some(line), "{text}: {errs:?}");
+            assert!(errs[0].message.contains(words), "{text}: {errs:?}");
+            assert!(!errs[0].message.is_ascii(), "{errs:?}");
+        }
+    }
+
     #[test]
     fn wan_figures_in_a_source_in_yuan_are_refused() {
         let yuan = SMALL.replace("money_unit = \"万元\"", "money_unit = \"元\"");
