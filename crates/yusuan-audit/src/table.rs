@@ -8,9 +8,9 @@ use yusuan_core::{Basis, ColumnRole, Table, TableKind};
 
 use crate::{Level, Rule};
 
-pub(crate) const HIERARCHY: Rule = rule!("table.hierarchy", Error, "预算 部门/单位", "科目层级合计", "Each 类 equals the sum of its 款, each 款 the sum of its 项, and 合计 the sum of the 类, in every amount column; in a table printed in blocks side by side (the 决算 基本支出 table), each block's 合计 (人员经费合计, 公用经费合计) the sum of its 类.");
+pub(crate) const HIERARCHY: Rule = rule!("table.hierarchy", Error, "预算 决算 部门/单位", "科目层级合计", "Each 类 equals the sum of its 款, each 款 the sum of its 项, and 合计 the sum of the 类, in every amount column; in a table printed in blocks side by side (the 决算 基本支出 table), each block's 合计 (人员经费合计, 公用经费合计) the sum of its 类.");
 
-pub(crate) const ROW_TOTAL: Rule = rule!("table.row-total", Error, "预算 部门/单位", "行内合计", "In each row 总计 = 基本支出 + 项目支出, 总计 = 人员经费 + 公用经费, 合计 = the sum of the funding sources.");
+pub(crate) const ROW_TOTAL: Rule = rule!("table.row-total", Error, "预算 决算 部门/单位", "行内合计", "In each row 总计 = 基本支出 + 项目支出, 总计 = 人员经费 + 公用经费, 合计 = the sum of the funding sources; in a 决算's fund tables, 年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余.");
 
 pub(crate) const THREE_PUBLIC: Rule = rule!(
     "table.three-public",
@@ -22,7 +22,7 @@ pub(crate) const THREE_PUBLIC: Rule = rule!(
 
 pub(crate) const PROCUREMENT: Rule = rule!("table.procurement", Error, "预算 部门/单位", "政府采购预算表合计", "In a 政府采购预算表 printed as a tree (合计; 一、货物 / 二、工程 / 三、服务; each 专项 and 经济科目 line; its items with their 采购组织形式): 合计 = the classes, each class = its lines or its items, and each line = its items when the class's lines or items add up. The tree is read from where each row's label begins; in a table read without its columns (space-aligned text) from its sums: lines each followed by the items that add up to it, and one line that does not add up to the items before the next line that reads so again is the error.");
 
-pub(crate) const BALANCE: Rule = rule!("table.balance", Error, "预算 部门/单位", "收支平衡", "In every 收支总表: 收入合计 = 支出合计, 本年收入 = the sum of the sources, 本年支出 = the sum of the 类.");
+pub(crate) const BALANCE: Rule = rule!("table.balance", Error, "预算 决算 部门/单位", "收支平衡", "In every 收支总表: 收入合计 = 支出合计, 本年收入 = the sum of the sources, 本年支出 = the sum of the 类.");
 
 pub fn run(ctx: &Ctx, sink: &mut Sink) {
     for t in &ctx.doc.tables {
@@ -294,7 +294,13 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     if !has(ColumnRole::Total) {
         return;
     }
+    let fund_balance = has(ColumnRole::BeginningBalance)
+        && has(ColumnRole::IncomeAmount)
+        && has(ColumnRole::EndingBalance);
     for row in &t.rows {
+        if fund_balance {
+            carried_over(t, row, unit, sink);
+        }
         // Written only for a finding: the gate runs this for every placing it tries.
         let label = || {
             let c = t.col(ColumnRole::Code).map_or("", |i| row.text(i));
@@ -321,6 +327,62 @@ fn row_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
             );
         }
     }
+}
+
+/// A 决算 fund table's row (政府性基金 / 国有资本经营): 年初结转和结余 + 本年收入 = 本年支出 +
+/// 年末结转和结余, within the rounding of the four printed figures.
+fn carried_over(t: &Table, row: &yusuan_core::Row, unit: yusuan_core::MoneyUnit, sink: &mut Sink) {
+    use ColumnRole::*;
+    let val = |r| Val::of(t.value(row, r));
+    let all = [
+        val(BeginningBalance),
+        val(IncomeAmount),
+        val(Total),
+        val(EndingBalance),
+    ];
+    if all.iter().all(|v| matches!(v, Val::Blank)) {
+        return;
+    }
+    let amounts: Option<Vec<yusuan_core::Amount>> =
+        all.iter().map(|v| v.amount_or_zero(unit)).collect();
+    let Some(a) = amounts else {
+        return; // an unreadable cell: said by read.unreadable where it is read
+    };
+    let left = a[0].fen + a[1].fen;
+    let right = a[2].fen + a[3].fen;
+    let diff = left - right;
+    if diff == 0 {
+        return;
+    }
+    let tol: i64 = a.iter().map(|x| x.half_step()).sum();
+    let label = [Code, Name]
+        .iter()
+        .filter_map(|r| t.col(*r).map(|i| row.text(i)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let show = |f: i64| format!("{}{}", yusuan_core::format_fen(f, unit), unit.label());
+    let (level, tail) = if diff.abs() <= tol {
+        (Level::Info, format!("，在尾差允许范围（±{}）内", show(tol)))
+    } else {
+        (Level::Violated, String::new())
+    };
+    sink.emit(
+        &ROW_TOTAL,
+        level,
+        format!(
+            "{} {}：年初结转和结余{}加本年收入{}为{}，本年支出{}加年末结转和结余{}为{}，相差{}{tail}",
+            t.label(),
+            label.trim(),
+            show(a[0].fen),
+            show(a[1].fen),
+            show(left),
+            show(a[2].fen),
+            show(a[3].fen),
+            show(right),
+            show(diff.abs()),
+        ),
+        vec![loc(t, row.span)],
+    );
 }
 
 /// One row of a 政府采购预算表 tree.

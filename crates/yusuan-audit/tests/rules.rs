@@ -1811,6 +1811,33 @@ fn final_performance() {
     expect("final.performance", Severity::Error, &text, &variant, line);
 }
 
+/// A 决算's 政府性基金 table with a row (the corpus ones print none): 年初结转和结余 10.00 +
+/// 本年收入 5.00 = 本年支出 12.00 + 年末结转和结余 3.00; a 年末 of 4.00 breaks it.
+#[test]
+fn final_fund_carried_over() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let header = "         合计                           合计    基本支出   项目支出";
+    let at = line_of(&text, header);
+    let with_row = |end: &str| {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.insert(
+            at,
+            format!("  229      其他支出      10.00       5.00      12.00     12.00      0.00      {end}"),
+        );
+        lines.join("\n") + "\n"
+    };
+    let (good, bad) = (with_row("3.00"), with_row("4.00"));
+    assert!(
+        !audit(&good)
+            .iter()
+            .any(|f| f.rule == "table.row-total" && f.severity == Severity::Error),
+        "the row as written balances"
+    );
+    expect("table.row-total", Severity::Error, &good, &bad, at + 1);
+}
+
 /// A 决算 whose 国有资本经营预算财政拨款收入支出决算表 is gone (its title no longer a table's)
 /// lacks a mandatory table, named where it belongs.
 #[test]
