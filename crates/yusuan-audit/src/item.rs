@@ -216,9 +216,32 @@ pub(crate) fn resolve<'t>(
         })
         .collect();
     match run_in[..] {
-        [(r, _)] => Some((*r, true)),
-        _ => None,
+        [(r, _)] => return Some((*r, true)),
+        [] => {}
+        _ => return None,
     }
+    by_catalog(ix, path)
+}
+
+/// The path's code by the catalog, level by level (each piece's name the one code of its level
+/// under the code found so far), and the table's row of that code: a row whose printed name a
+/// layout garbled ("一般公共服务" / "支出" read as "支出") is still found.
+fn by_catalog<'t>(ix: &Index<'t>, path: &[Piece]) -> Option<(crate::facts::CodedRow<'t>, bool)> {
+    use yusuan_core::catalog::{Catalog, Classification};
+    let catalog = Catalog::builtin(Classification::Functional);
+    let mut code = String::new();
+    for p in path {
+        let found: Vec<&str> = catalog
+            .codes_named(&p.name, p.level)
+            .into_iter()
+            .filter(|c| c.starts_with(code.as_str()))
+            .collect();
+        let [one] = found[..] else {
+            return None;
+        };
+        code = one.to_string();
+    }
+    ix.by_code.get(code.as_str()).map(|&k| (ix.rows[k].0, true))
 }
 
 /// “…（类）”：20805 行政事业单位离退休是款级科目，应标注为（款）.

@@ -1838,6 +1838,22 @@ fn final_fund_carried_over() {
     expect("table.row-total", Severity::Error, &good, &bad, at + 1);
 }
 
+/// The social work department's laid-out 一般公共预算 table reads 201's wrapped name as “支出”;
+/// the structure paragraph's “一般公共服务支出（类）” still finds its row, by the catalog.
+#[test]
+fn final_item_class_found_by_catalog() {
+    let Some(text) = corpus("shanghai-putuo-socialwork-2024-final-accounts.layout.txt") else {
+        return;
+    };
+    let (variant, line) = edit(
+        &text,
+        "一般公共服务支出（类）264.87 万元",
+        "264.87",
+        "246.87",
+    );
+    expect("final.item", Severity::Error, &text, &variant, line);
+}
+
 /// A 决算 whose 国有资本经营预算财政拨款收入支出决算表 is gone (its title no longer a table's)
 /// lacks a mandatory table, named where it belongs.
 #[test]
