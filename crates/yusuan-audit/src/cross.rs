@@ -590,11 +590,7 @@ fn three_public_vs_economic(ctx: &Ctx, sink: &mut Sink) {
     ) else {
         return;
     };
-    let Some(row4) = t4.rows.iter().find(|r| {
-        r.cells
-            .iter()
-            .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
-    }) else {
+    let Some(row4) = t4.rows.iter().find(|r| r.has_amount()) else {
         return;
     };
     let unit = ctx.facts.unit(t3);

@@ -1211,21 +1211,17 @@ fn half_width(p: &Piece, sink: &mut Sink) {
         .filter(|(_, c)| *c != '\n' && *c != '\r')
         .collect();
     let mut spots: Vec<(usize, char)> = Vec::new();
-    // The text's last character too: "其中:" may end a paragraph the layout broke there.
-    let tail = [(p.text.len(), '中')];
-    let padded: Vec<(usize, char)> = chars.iter().copied().chain(tail).collect();
-    for w in padded.windows(3) {
-        let (a, (i, c), b) = (w[0].1, w[1], w[2].1);
-        let b = if w[2].0 == p.text.len() && c == ',' {
-            ' '
-        } else {
-            b
-        };
+    for (k, w) in chars.windows(2).enumerate() {
+        let (a, (i, c)) = (w[0].1, w[1]);
+        // The next character; at the text's end, a colon or semicolon still counts ("其中:"
+        // ending a paragraph the layout broke there), a comma does not.
+        let b = chars.get(k + 2).map(|x| x.1);
+        let before = b.map_or(c != ',', is_cjk);
         // "注:" opening a note is a label, common in published templates; not counted.
         let label = c == ':' && p.text[..i].trim_end().ends_with('注') && i <= "备注".len() + 2;
         if matches!(c, ',' | ';' | ':')
             && (is_cjk(a) || matches!(a, '%' | '）' | '”'))
-            && is_cjk(b)
+            && before
             && !label
         {
             spots.push((i, c));

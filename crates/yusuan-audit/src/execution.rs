@@ -305,36 +305,15 @@ pub(crate) fn compare(
     })
 }
 
-/// The 三公 parts as the 决算 prints them, in its table's order.
-const THREE_PUBLIC_PARTS: [ColumnRole; 6] = [
-    ColumnRole::Total,
-    ColumnRole::Abroad,
-    ColumnRole::CarSubtotal,
-    ColumnRole::CarPurchase,
-    ColumnRole::CarOperation,
-    ColumnRole::Reception,
-];
-
-/// A document's 三公 table and its row of figures.
-fn three_public_row<'a>(
-    facts: &Facts<'a>,
-) -> Option<(&'a yusuan_core::Table, &'a yusuan_core::Row)> {
-    let t = facts.table(TableKind::ThreePublic)?;
-    let row = t.rows.iter().find(|r| {
-        r.cells
-            .iter()
-            .any(|c| matches!(c.value, CellValue::Amount(_)))
-    })?;
-    Some((t, row))
-}
-
 /// Each 三公 part: the 决算's 预算数 and 决算数, the 预算's figure, and 决算 / 预算数 (else the
 /// 预算's figure); a 预算数 the 预算 prints otherwise is a mismatch. A blank cell is 0.
 fn three_public(fin: &Facts, budget: Option<&Facts>, mismatches: &mut Vec<Mismatch>) -> Vec<Line> {
-    let Some((t, row)) = three_public_row(fin).filter(|(t, _)| t.has_budget_columns()) else {
+    let Some((t, row)) =
+        crate::facts::three_public_row(fin).filter(|(t, _)| t.has_budget_columns())
+    else {
         return Vec::new();
     };
-    let plan = budget.and_then(three_public_row);
+    let plan = budget.and_then(crate::facts::three_public_row);
     let cell = |t: &yusuan_core::Table, row: &yusuan_core::Row, role, basis| -> Option<Placed> {
         let unit = t.unit.unwrap_or(yusuan_core::MoneyUnit::WanYuan);
         let amount = crate::facts::Val::of(t.value_in(row, role, basis)).amount_or_zero(unit)?;
@@ -343,10 +322,11 @@ fn three_public(fin: &Facts, budget: Option<&Facts>, mismatches: &mut Vec<Mismat
             at: crate::facts::loc(t, row.span).in_column(role),
         })
     };
-    THREE_PUBLIC_PARTS
+    crate::final_accounts::THREE_PUBLIC_PARTS
         .iter()
-        .filter(|&&role| t.col_in(role, Basis::Own).is_some())
-        .map(|&role| {
+        .map(|&(_, role)| role)
+        .filter(|&role| t.col_in(role, Basis::Own).is_some())
+        .map(|role| {
             let name = if role == ColumnRole::Total {
                 "“三公”经费合计".to_string()
             } else {

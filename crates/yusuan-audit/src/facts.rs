@@ -178,11 +178,12 @@ pub fn coded_rows(table: &Table) -> Vec<CodedRow<'_>> {
 }
 
 /// The 合计 / 总计 row of a coded table.
-/// A row that closes a block of a table printed in blocks side by side ("人员经费合计"): a
-/// label that names what it totals and ends with 合计, or 合计 itself.
-pub fn closes_block(label: &str) -> bool {
-    let l = yusuan_core::label::compact(label);
-    l.ends_with("合计") || l.ends_with("总计")
+/// A document's 三公 table and its row of figures (a table that prints none, "本表无数据",
+/// has none).
+pub(crate) fn three_public_row<'a>(facts: &Facts<'a>) -> Option<(&'a Table, &'a Row)> {
+    let t = facts.table(yusuan_core::TableKind::ThreePublic)?;
+    let row = t.rows.iter().find(|r| r.has_amount())?;
+    Some((t, row))
 }
 
 pub fn total_row(table: &Table) -> Option<&Row> {
@@ -190,11 +191,7 @@ pub fn total_row(table: &Table) -> Option<&Row> {
     let ni = table.col(ColumnRole::Name);
     if ci.is_none() && ni.is_none() {
         // A table of one row of figures (Jiangsu 支出预算总表): that row is the total.
-        let mut with_amounts = table.rows.iter().filter(|r| {
-            r.cells
-                .iter()
-                .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
-        });
+        let mut with_amounts = table.rows.iter().filter(|r| r.has_amount());
         let first = with_amounts.next();
         return if with_amounts.next().is_none() {
             first

@@ -5,9 +5,7 @@
 
 use crate::facts::{check_same, loc, side_items, side_label, Side, SideLabel, Val};
 use crate::{Ctx, Level, Location, Rule, Sink};
-use yusuan_core::{
-    format_fen, Amount, Basis, CellValue, ColumnRole, MoneyUnit, Paragraph, Span, TableKind,
-};
+use yusuan_core::{format_fen, Amount, Basis, ColumnRole, MoneyUnit, Paragraph, Span, TableKind};
 
 pub(crate) const EXECUTION: Rule = rule!(
     "final.execution",
@@ -100,8 +98,8 @@ pub fn run(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// The words that name the 三公 parts in a narrative, the most specific first where one starts
-/// another (“公务用车购置及运行” before “公务用车购置”).
-const THREE_PUBLIC_PARTS: [(&str, ColumnRole); 6] = [
+/// another (“公务用车购置及运行” before “公务用车购置”), in the order the 三公 table prints them.
+pub(crate) const THREE_PUBLIC_PARTS: [(&str, ColumnRole); 6] = [
     ("三公", ColumnRole::Total),
     ("因公出国", ColumnRole::Abroad),
     ("公务用车购置及运行", ColumnRole::CarSubtotal),
@@ -142,18 +140,10 @@ fn part_mentions(text: &str) -> Vec<PartMention> {
 /// A 三公 section's figures against the 三公 决算 table: each part's 年初预算 against its 预算数
 /// column, its 决算 against its 决算数 column, its 完成预算的 P% and 占 S%.
 fn three_public(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
-    let Some(t) = ctx.facts.table(TableKind::ThreePublic) else {
-        return;
-    };
-    if !t.has_budget_columns() {
-        return;
-    }
     // The table's one row of figures; a table that prints none ("本表无数据") is not compared.
-    let Some(row) = t.rows.iter().find(|r| {
-        r.cells
-            .iter()
-            .any(|c| matches!(c.value, CellValue::Amount(_)))
-    }) else {
+    let Some((t, row)) =
+        crate::facts::three_public_row(&ctx.facts).filter(|(t, _)| t.has_budget_columns())
+    else {
         return;
     };
     let unit = ctx.facts.unit(t);
@@ -280,9 +270,9 @@ fn three_public(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
                         &THREE_PUBLIC,
                         Level::Violated,
                         format!(
-                            "情况说明称{shown_name}决算{}万元，完成预算的{}%，但{}的{shown_name}预算数为{}万元，应为{}",
+                            "情况说明称{shown_name}决算{}万元，完成预算的{}，但{}的{shown_name}预算数为{}万元，应为{}",
                             format_fen(b.fen, MoneyUnit::WanYuan),
-                            show_percent(pv, pd),
+                            crate::arith::show_pct(pv, pd),
                             t.label(),
                             format_fen(base.fen, MoneyUnit::WanYuan),
                             show_rate(b, base),
@@ -303,9 +293,9 @@ fn three_public(ctx: &Ctx, c: &Compact, sink: &mut Sink) {
                         &THREE_PUBLIC,
                         Level::Violated,
                         format!(
-                            "情况说明称{shown_name}决算{}万元，占{}%，但“三公”经费决算合计{}万元，应占{}",
+                            "情况说明称{shown_name}决算{}万元，占{}，但“三公”经费决算合计{}万元，应占{}",
                             format_fen(b.fen, MoneyUnit::WanYuan),
-                            show_percent(sv, sd),
+                            crate::arith::show_pct(sv, sd),
                             format_fen(whole.fen, MoneyUnit::WanYuan),
                             show_rate(b, whole),
                         ),
@@ -417,15 +407,6 @@ fn next_amount(text: &str, from: usize, end: usize) -> Option<(Amount, usize, us
     None
 }
 
-/// A percentage's printed form from its digits and decimals.
-fn show_percent(v: i64, decimals: u32) -> String {
-    if decimals == 0 {
-        return v.to_string();
-    }
-    let scale = 10i64.pow(decimals);
-    format!("{}.{:0w$}", v / scale, v % scale, w = decimals as usize)
-}
-
 /// The 一般公共预算 table and its index of rows by code and name.
 type Items<'a, 't> = Option<(&'t yusuan_core::Table, &'a crate::item::Index<'t>)>;
 
@@ -519,7 +500,7 @@ fn stated(text: &str, from: usize, window: usize, word: &str) -> Option<(Amount,
 }
 
 /// A percentage right after a word: its value in units of 10^-decimals percent, and decimals.
-fn percent_after(text: &str, from: usize, window: usize, word: &str) -> Option<(i64, u32, usize)> {
+fn percent_after(text: &str, from: usize, window: usize, word: &str) -> Option<(i64, u8, usize)> {
     let end = (from + window).min(text.len());
     let end = (end..=text.len()).find(|&e| text.is_char_boundary(e))?;
     let at = text[from..end].find(word)? + from + word.len();
@@ -533,15 +514,15 @@ fn percent_after(text: &str, from: usize, window: usize, word: &str) -> Option<(
         return None;
     }
     let number = &rest[..len];
-    let decimals = number.split('.').nth(1).map_or(0, str::len) as u32;
+    let decimals = u8::try_from(number.split('.').nth(1).map_or(0, str::len)).ok()?;
     let digits: String = number.chars().filter(char::is_ascii_digit).collect();
     Some((digits.parse().ok()?, decimals, at))
 }
 
 /// Whether the percentage P (value, decimals) can be B / A given every printed half step (the
 /// exact intervals of arith).
-fn rate_fits(b: Amount, a: Amount, p: (i64, u32)) -> bool {
-    a.fen > 0 && crate::arith::pct_fits(b, a, (p.0, u8::try_from(p.1).unwrap_or(u8::MAX)))
+fn rate_fits(b: Amount, a: Amount, p: (i64, u8)) -> bool {
+    a.fen > 0 && crate::arith::pct_fits(b, a, p)
 }
 
 /// B / A as the rules print a rate: rounded half up to two decimals ("95.46%").
@@ -639,7 +620,7 @@ fn execution(items: Items, c: &Compact, sink: &mut Sink) {
                     .find(|(base, _)| base.fen > 0)
                     .copied()
                     .unwrap_or((a, a_name));
-                let shown = show_percent(pv, pd);
+                let shown = crate::arith::show_pct(pv, pd);
                 // Outside the interval the printed figures allow: an error, even when the
                 // percentage was cut rather than rounded (95.4571 printed 95.45), as DOMAIN.md
                 // §7 and text.rate have it.
@@ -647,7 +628,7 @@ fn execution(items: Items, c: &Compact, sink: &mut Sink) {
                     &EXECUTION,
                     Level::Violated,
                     format!(
-                        "情况说明称{name}{}万元、支出决算{}万元，完成{shown}%，但按金额计算应为{}（{} ÷ {}）",
+                        "情况说明称{name}{}万元、支出决算{}万元，完成{shown}，但按金额计算应为{}（{} ÷ {}）",
                         if name == a_name { a_text } else { full.as_ref().map_or("", |f| f.1.as_str()) },
                         b_text,
                         show_rate(b, base),
@@ -1151,10 +1132,7 @@ fn current_total(
 fn class_total(t: &yusuan_core::Table, role: ColumnRole) -> Option<(Val, &yusuan_core::Row)> {
     t.col(role)?;
     let row = crate::facts::total_row(t)?;
-    row.cells
-        .iter()
-        .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
-        .then(|| (Val::of(t.value(row, role)), row))
+    row.has_amount().then(|| (Val::of(t.value(row, role)), row))
 }
 
 fn cross(ctx: &Ctx, sink: &mut Sink) {
@@ -1211,7 +1189,7 @@ fn cross(ctx: &Ctx, sink: &mut Sink) {
                 basic
                     .rows
                     .iter()
-                    .filter(|r| crate::facts::closes_block(r.text(ni)))
+                    .filter(|r| yusuan_core::label::closes_block(r.text(ni)))
                     .collect()
             })
             .unwrap_or_default();

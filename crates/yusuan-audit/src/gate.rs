@@ -230,9 +230,7 @@ pub fn ambiguous_rows(ctx: &Ctx, bases: &[Vec<Finding>]) -> Ambiguous {
 }
 
 fn has_amount(r: &yusuan_core::Row) -> bool {
-    r.cells
-        .iter()
-        .any(|c| matches!(c.value, CellValue::Amount(_)))
+    r.has_amount()
 }
 
 /// A row that reads like a label or page number: no name, only small whole numbers printed

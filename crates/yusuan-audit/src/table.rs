@@ -120,11 +120,7 @@ fn hierarchy(ctx: &Ctx, t: &Table, sink: &mut Sink) {
         }
         // 合计 = Σ 类. A 合计 row read without a single figure had its figures printed apart
         // from its label (a line above it, beside the header): nothing to compare.
-        if let Some(total) = total_row(t).filter(|r| {
-            r.cells
-                .iter()
-                .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
-        }) {
+        if let Some(total) = total_row(t).filter(|r| r.has_amount()) {
             let classes: Vec<_> = rows.iter().filter(|r| r.code.len() == 3).collect();
             if classes.is_empty() {
                 continue;
@@ -158,7 +154,7 @@ fn block_totals(ctx: &Ctx, t: &Table, sink: &mut Sink) {
     let Some(ni) = t.col(ColumnRole::Name) else {
         return;
     };
-    let closing = |r: &yusuan_core::Row| crate::facts::closes_block(r.text(ni));
+    let closing = |r: &yusuan_core::Row| yusuan_core::label::closes_block(r.text(ni));
     if t.rows.iter().filter(|r| closing(r)).count() < 2 {
         return;
     }

@@ -208,11 +208,7 @@ fn lookup_ordered<'t>(ctx: &Ctx<'t>, f: &Figure, fiscal: bool) -> Vec<Stated<'t>
     let three = |role: ColumnRole| -> Option<Stated<'t>> {
         // Only a table that prints the column (会议费 and 培训费 are Jiangsu's).
         let t4 = t(ThreePublic).filter(|x| x.col(role).is_some())?;
-        let row = t4.rows.iter().find(|r| {
-            r.cells
-                .iter()
-                .any(|c| matches!(c.value, yusuan_core::CellValue::Amount(_)))
-        })?;
+        let row = t4.rows.iter().find(|r| r.has_amount())?;
         Some(Stated {
             table: t4,
             val: Val::of(t4.value(row, role)),

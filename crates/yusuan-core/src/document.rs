@@ -497,6 +497,13 @@ impl Row {
     pub fn text(&self, i: usize) -> &str {
         self.cells.get(i).map_or("", |c| c.text.trim())
     }
+
+    /// Whether any cell of the row was read as an amount.
+    pub fn has_amount(&self) -> bool {
+        self.cells
+            .iter()
+            .any(|c| matches!(c.value, CellValue::Amount(_)))
+    }
 }
 
 /// One printed table; performance tables additionally carry their parsed form.

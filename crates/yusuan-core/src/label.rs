@@ -24,6 +24,16 @@ pub fn is_code(s: &str) -> bool {
 }
 
 /// Labels that mark total rows.
+/// A total's label: 合计 / 总计 itself, or one that names what it totals ("人员经费合计", the
+/// row closing a block of the 决算 基本支出 table printed side by side).
+pub fn closes_block(s: &str) -> bool {
+    let kept: String = s
+        .chars()
+        .filter(|c| !(c.is_whitespace() || *c == '\u{feff}'))
+        .collect();
+    kept.ends_with("合计") || kept.ends_with("总计")
+}
+
 pub fn is_total_label(s: &str) -> bool {
     // Asked of every label of every table, many times over: compared without building the
     // compacted string, and most labels (names of items) turned away by their first character.

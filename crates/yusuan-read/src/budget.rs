@@ -240,11 +240,7 @@ pub fn budget_of(doc: &Document) -> Budget {
 
     // 三公, with prior years from the narrative.
     if let Some(t) = kind(TableKind::ThreePublic) {
-        if let Some(row) = t.rows.iter().find(|r| {
-            r.cells
-                .iter()
-                .any(|c| matches!(c.value, CellValue::Amount(_)))
-        }) {
+        if let Some(row) = t.rows.iter().find(|r| r.has_amount()) {
             let part = |role: ColumnRole, subject: Subject| {
                 let mut c = stated(doc, &subject).unwrap_or_default();
                 c.amount = amount(t, row, role);

@@ -9,7 +9,7 @@
 //! not match, the rows stay positional, as before.
 
 use crate::lines::compact;
-use crate::tables::is_total_label;
+use yusuan_core::label::closes_block;
 use yusuan_core::ColumnRole;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,12 +57,6 @@ fn is_blank_mark(t: &str) -> bool {
 /// row beside 合计 ("类 | 款 | 项 | 合计 | 2,946.25 …", a 决算's header fused with its total row).
 fn is_level_label(t: &str) -> bool {
     matches!(t, "类" | "款" | "项")
-}
-
-/// A total's label: 合计 / 总计, or one that names what it totals ("人员经费合计", printed in
-/// the code column of the 决算 基本支出 table's last line).
-pub(crate) fn closes_block(t: &str) -> bool {
-    is_total_label(t) || t.ends_with("合计") || t.ends_with("总计")
 }
 
 fn classify(header: &[Vec<String>], body: &[Vec<String>], j: usize) -> Class {

@@ -3,7 +3,7 @@
 use crate::lines::{compact, Line, RawCell};
 use crate::profile::{Profile, TableSpec};
 use crate::titles::TableStart;
-pub use yusuan_core::label::{is_code, is_total_label};
+pub use yusuan_core::label::{closes_block, is_code, is_total_label};
 use yusuan_core::{
     Amount, Basis, Cell, CellValue, Column, ColumnRole, ColumnSpec, IndicatorRow, Mention,
     MentionKind, MoneyUnit, Performance, ReadNote, ReadNoteKind, Row, Span, Spanned, Table,
@@ -593,16 +593,11 @@ fn rows_are_whole(table: &Table) -> bool {
     let (Some(ci), Some(ni)) = (table.col(ColumnRole::Code), table.col(ColumnRole::Name)) else {
         return false;
     };
-    let amount = |r: &Row| {
-        r.cells
-            .iter()
-            .any(|c| matches!(c.value, CellValue::Amount(_)))
-    };
     // A code with a blank figure is a 科目 that spent nothing; a figure without a code or a
     // total's label, or a code without a name, is a line of a row the text split.
     table.rows.iter().all(|r| {
         (is_code(r.text(ci)) && !r.text(ni).is_empty())
-            || (crate::columns::closes_block(r.text(ni)) && amount(r))
+            || (closes_block(r.text(ni)) && r.has_amount())
     })
 }
 
@@ -612,19 +607,14 @@ fn join_split_rows(table: &mut Table) {
     let (Some(ci), Some(ni)) = (table.col(ColumnRole::Code), table.col(ColumnRole::Name)) else {
         return;
     };
-    let amount = |r: &Row| {
-        r.cells
-            .iter()
-            .any(|c| matches!(c.value, CellValue::Amount(_)))
-    };
     let mut i = 0;
     while i + 1 < table.rows.len() {
         let (a, b) = (&table.rows[i], &table.rows[i + 1]);
-        let code_only = is_code(a.text(ci)) && a.text(ni).is_empty() && !amount(a);
+        let code_only = is_code(a.text(ci)) && a.text(ni).is_empty() && !a.has_amount();
         let rest_only = b.text(ci).is_empty()
-            && amount(b)
+            && b.has_amount()
             && !b.text(ni).is_empty()
-            && !crate::columns::closes_block(b.text(ni));
+            && !closes_block(b.text(ni));
         if !(code_only && rest_only) {
             i += 1;
             continue;
@@ -656,9 +646,7 @@ fn join_wrapped_names(table: &mut Table) {
         r.text(ci).is_empty()
             && !r.text(ni).is_empty()
             && !is_total_label(r.text(ni))
-            && r.cells
-                .iter()
-                .all(|c| !matches!(c.value, CellValue::Amount(_)))
+            && !r.has_amount()
     };
     let mut i = 0;
     while i < table.rows.len() {
@@ -722,14 +710,9 @@ fn join_wrapped_items(table: &mut Table) {
         })
         .map(|(i, _)| i)
         .collect();
-    let has_amount = |r: &Row| {
-        r.cells
-            .iter()
-            .any(|c| matches!(c.value, CellValue::Amount(_)))
-    };
     // The one item column a row holds text in, if it holds nothing else.
     let piece_in = |r: &Row| -> Option<usize> {
-        if has_amount(r) {
+        if r.has_amount() {
             return None;
         }
         let filled: Vec<usize> = (0..r.cells.len())
@@ -743,7 +726,7 @@ fn join_wrapped_items(table: &mut Table) {
     let mut k = 1;
     while k < table.rows.len() {
         let row = &table.rows[k];
-        let bare = has_amount(row) && items.iter().all(|&i| row.text(i).trim().is_empty());
+        let bare = row.has_amount() && items.iter().all(|&i| row.text(i).trim().is_empty());
         let above = piece_in(&table.rows[k - 1]);
         let (Some(col), true) = (above, bare) else {
             k += 1;

@@ -37,11 +37,7 @@ fn row(e: &Execution, l: &Line) -> [String; 7] {
             String::new()
         },
         wan(l.initial.as_ref()),
-        if l.code.is_empty() && l.full_year.is_none() && !l.name.starts_with("一般公共预算") {
-            String::new()
-        } else {
-            wan(l.full_year.as_ref())
-        },
+        wan(l.full_year.as_ref()),
         wan(l.actual.as_ref()),
         l.rate_bp.map_or_else(|| "—".to_string(), show_rate),
     ]
@@ -114,7 +110,12 @@ pub fn human(
             "决算数".into(),
             "执行率".into(),
         ]];
-        rows.extend(e.three_public.iter().map(|l| row(e, l)));
+        // The 三公 have no 全年预算: that column stays empty (and is left out).
+        rows.extend(e.three_public.iter().map(|l| {
+            let mut r = row(e, l);
+            r[4] = String::new();
+            r
+        }));
         print_rows(out, &rows, e.with_budget)?;
     }
     if !e.with_budget {

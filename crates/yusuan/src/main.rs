@@ -298,14 +298,14 @@ fn excerpt(text: &str, e: &yusuan_core::budget::BudgetError) -> String {
     let Some(src) = text.lines().nth(line.saturating_sub(1)) else {
         return String::new();
     };
-    let shown: String = src.chars().take(100).collect();
+    let shown = render::excerpt(src, 100);
     let width = line.to_string().len();
     let caret = e.column.map_or(String::new(), |c| {
-        // Display columns: a CJK character takes two.
+        // Display columns: a CJK character and a tab (shown as two spaces) take two.
         let pad: usize = src
             .chars()
             .take(c.saturating_sub(1).min(100))
-            .map(|ch| if ch.is_ascii() { 1 } else { 2 })
+            .map(|ch| if ch.is_ascii() && ch != '\t' { 1 } else { 2 })
             .sum();
         format!("\n{:width$} | {}^", "", " ".repeat(pad))
     });

@@ -11,7 +11,7 @@ pub fn json(out: &mut impl Write, doc: &Document, findings: &[Finding]) -> io::R
 }
 
 /// Cut a source line for display: tabs as two spaces, at most `max` characters.
-fn excerpt(line: &str, max: usize) -> String {
+pub(crate) fn excerpt(line: &str, max: usize) -> String {
     let s = line.replace('\t', "  ");
     let s = s.trim_end();
     if s.chars().count() > max {
