@@ -214,6 +214,10 @@ impl Money {
         self.0 == 0
     }
 
+    pub fn abs(self) -> Money {
+        Money(self.0.saturating_abs())
+    }
+
     /// Parse a decimal figure in `unit` exactly: `945.84`, `2,686.02`, `1_000`, `-3`. Digits may
     /// be grouped with `,` or `_` anywhere and decimals padded with zeros; more decimals than
     /// fen allow is an error, never a silent rounding. The same parser as [`Amount::parse`].

@@ -110,7 +110,7 @@ pub fn publish(
         .map(|&format| {
             Ok(File {
                 format,
-                bytes: yusuan_publish::render(&doc, format)?,
+                bytes: yusuan_publish::render_source(&doc, budget, format)?,
                 written: true,
             })
         })

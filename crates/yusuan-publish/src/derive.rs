@@ -298,11 +298,14 @@ fn table(spec: &TableSpec, unit: MoneyUnit, body: &Body, b: &Budget) -> Table {
         Body::Economic { total } => {
             let personnel = b.staffing(Staffing::Personnel);
             let public = b.staffing(Staffing::Public);
+            // The 合计 is the basic spending it splits: a source read from a document keeps
+            // that document's printed 尾差 between the two (`Budget::rounding`).
             let sums = |g: &Grid| {
+                let r = &b.rounding;
                 [
-                    g.money(personnel + public),
-                    g.money(personnel),
-                    g.money(public),
+                    g.money(personnel + public + r.economic),
+                    g.money(personnel + r.personnel),
+                    g.money(public + r.public),
                 ]
             };
             if *total == Place::First {

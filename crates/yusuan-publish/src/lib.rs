@@ -7,6 +7,8 @@
 //! reads back from any of them is what the Budget says.
 
 mod derive;
+#[cfg(feature = "xlsx")]
+pub mod form;
 pub mod html;
 mod narrative;
 #[cfg(feature = "pdf")]
@@ -97,6 +99,23 @@ impl Format {
 impl std::fmt::Display for Format {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.extension())
+    }
+}
+
+/// The bytes of `doc`, derived from `budget`, in `format`: as [`render`], the XLSX also
+/// carrying the source's sheets.
+pub fn render_source(
+    doc: &Document,
+    budget: &Budget,
+    format: Format,
+) -> Result<Vec<u8>, PublishError> {
+    match format {
+        #[cfg(feature = "xlsx")]
+        Format::Xlsx => xlsx::render_with_source(doc, Some(budget)),
+        _ => {
+            let _ = budget;
+            render(doc, format)
+        }
     }
 }
 

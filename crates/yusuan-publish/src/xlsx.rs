@@ -14,6 +14,15 @@ fn err(e: XlsxError) -> PublishError {
 }
 
 pub fn render(doc: &Document) -> Result<Vec<u8>, PublishError> {
+    render_with_source(doc, None)
+}
+
+/// The workbook of `doc`, followed by the sheets of the budget source it was derived from
+/// (`crate::form`), so that reading the workbook back gives the whole source.
+pub fn render_with_source(
+    doc: &Document,
+    source: Option<&yusuan_core::budget::Budget>,
+) -> Result<Vec<u8>, PublishError> {
     let mut wb = Workbook::new();
     let text = wb.add_worksheet();
     text.set_name("情况说明").map_err(err)?;
@@ -43,6 +52,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PublishError> {
         let name = t.number.clone().unwrap_or_else(|| format!("表{}", i + 1));
         ws.set_name(&name).map_err(err)?;
         sheet(ws, t).map_err(err)?;
+    }
+    if let Some(budget) = source {
+        crate::form::append(&mut wb, budget)?;
     }
     wb.save_to_buffer().map_err(err)
 }

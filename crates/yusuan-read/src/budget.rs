@@ -90,6 +90,34 @@ pub fn seed(doc: &Document) -> Result<Budget, SeedError> {
     Ok(b)
 }
 
+/// Why a file gives no budget source.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Read(#[from] crate::ReadError),
+    #[error("{0}")]
+    Seed(#[from] SeedError),
+    /// A workbook form (ours, or a filled template) whose cells are not a valid source.
+    #[error("预算底稿有 {} 处问题：\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Form(Vec<yusuan_core::budget::BudgetError>),
+}
+
+/// The budget source a file gives: the source sheets of a workbook that carries them (a
+/// published XLSX, a filled `yusuan template`), read as they are; otherwise the budget a
+/// published document states ([`seed`]). The one entry point of `read --budget`, `publish`
+/// of a workbook and the workspace.
+pub fn source_of(name: &str, bytes: &[u8]) -> Result<Budget, SourceError> {
+    #[cfg(feature = "excel")]
+    match crate::excel::form_of(name, bytes) {
+        Ok(Some(b)) => return Ok(b),
+        Ok(None) => {}
+        Err(crate::excel::FormError::Read(e)) => return Err(e.into()),
+        Err(crate::excel::FormError::Source(problems)) => return Err(SourceError::Form(problems)),
+    }
+    let doc = crate::read_bytes(name, bytes)?;
+    Ok(seed(&doc)?)
+}
+
 pub fn budget_of(doc: &Document) -> Budget {
     let mut b = Budget {
         year: doc.year.as_ref().map_or(0, |y| y.value),
@@ -235,6 +263,50 @@ pub fn budget_of(doc: &Document) -> Budget {
                 kind: (kind != by_class).then_some(kind),
                 ..item
             }));
+        }
+    }
+
+    // The economic table's 合计 prints the basic spending; where its 款 add up to less or more
+    // within rounding, the difference is the document's 尾差, kept so that the source
+    // republishes the same 合计 (a larger one is left for the source check to refuse).
+    if !b.economic.is_empty() {
+        let basic = b.basic_of(Source::General);
+        let econ: Money = b.economic_items().map(|e| e.amount).sum();
+        let bound = b.rounding_bound(b.economic.len());
+        let within = |d: Money| if d.abs() <= bound { d } else { Money::ZERO };
+        b.rounding.economic = within(basic - econ);
+        // The 合计 row's 人员经费 / 公用经费 as printed, against the sums of their items.
+        let total_row = kind(TableKind::BasicByEconomic).and_then(|t| {
+            t.rows
+                .iter()
+                .find(|r| code_of(t, r).is_none() && r.has_amount())
+                .map(|r| (t, r))
+        });
+        if let Some((t, row)) = total_row {
+            for (role, staffing, slot) in [
+                (
+                    ColumnRole::Personnel,
+                    Staffing::Personnel,
+                    &mut b.rounding.personnel,
+                ),
+                (
+                    ColumnRole::PublicUse,
+                    Staffing::Public,
+                    &mut b.rounding.public,
+                ),
+            ] {
+                let printed = amount(t, row, role);
+                let sum: Money = b
+                    .economic
+                    .iter()
+                    .map(|e| e.get_ref())
+                    .filter(|e| e.staffing() == staffing)
+                    .map(|e| e.amount)
+                    .sum();
+                if !printed.is_zero() {
+                    *slot = within(printed - sum);
+                }
+            }
         }
     }
 

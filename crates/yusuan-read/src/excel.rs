@@ -10,6 +10,7 @@
 use crate::ReadError;
 use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
 use std::fmt::Write;
+use yusuan_core::budget::{form, Budget};
 
 /// The marker for a formula whose value the file does not carry.
 pub const UNCOMPUTED: &str = "#公式未计算";
@@ -336,9 +337,15 @@ pub fn workbook_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError>
         ))
     })?;
     let names = wb.sheet_names().to_vec();
+    // A workbook carrying its budget source (ours) or a filled template: the source's sheets
+    // are not tables of the disclosure.
+    let form = form::is_form(names.iter().map(String::as_str));
     let mut budget = MAX_CELLS;
     let mut out = String::new();
     for name in names {
+        if form && (form::is_form_sheet(&name) || name == form::CODES_SHEET) {
+            continue;
+        }
         let mut cells = sheet_cells(&mut wb, &name, &mut budget).map_err(bad)?;
         if cells.is_empty() {
             continue;
@@ -389,6 +396,69 @@ pub fn workbook_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError>
         return Err(ReadError::Empty(source.to_string()));
     }
     Ok(out)
+}
+
+/// The budget source a workbook carries (our published XLSX, a filled `yusuan template`), if
+/// it has the form's sheets: `None` for any other workbook.
+pub fn form_of(source: &str, bytes: &[u8]) -> Result<Option<Budget>, FormError> {
+    let bad = |why: String| {
+        FormError::Read(ReadError::Excel {
+            path: source.to_string(),
+            why,
+        })
+    };
+    if !looks_like_workbook(bytes) {
+        return Ok(None);
+    }
+    if bytes.starts_with(b"PK") {
+        check_zip(bytes).map_err(bad)?;
+        check_ods_repeats(bytes).map_err(bad)?;
+    }
+    let cursor = std::io::Cursor::new(bytes);
+    let Ok(mut wb) = open_workbook_auto_from_rs(cursor) else {
+        return Ok(None);
+    };
+    let names = wb.sheet_names().to_vec();
+    if !form::is_form(names.iter().map(String::as_str)) {
+        return Ok(None);
+    }
+    let mut budget = MAX_CELLS;
+    let mut sheets = Vec::new();
+    for name in names.into_iter().filter(|n| form::is_form_sheet(n)) {
+        let cells = sheet_cells(&mut wb, &name, &mut budget).map_err(bad)?;
+        let mut rows: form::Rows = Vec::new();
+        for c in cells {
+            let (r, col) = (c.pos.0 as usize, c.pos.1 as usize);
+            if rows.len() <= r {
+                rows.resize_with(r + 1, Vec::new);
+            }
+            let row = &mut rows[r];
+            if row.len() <= col {
+                row.resize(col + 1, form::Cell::Empty);
+            }
+            row[col] = match &c.value {
+                Data::Empty => form::Cell::Empty,
+                Data::String(s) => form::Cell::Text(s.clone()),
+                Data::Float(f) => form::Cell::Number(*f),
+                Data::Int(i) => form::Cell::Number(*i as f64),
+                Data::Bool(b) => form::Cell::Bool(*b),
+                other => form::Cell::Text(cell_text(other, c.formula)),
+            };
+        }
+        sheets.push((name, rows));
+    }
+    Budget::from_form(&sheets)
+        .map(Some)
+        .map_err(FormError::Source)
+}
+
+/// Why a workbook's budget source cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    #[error(transparent)]
+    Read(ReadError),
+    #[error("预算底稿有 {} 处问题：\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Source(Vec<yusuan_core::budget::BudgetError>),
 }
 
 fn cell_text(v: &Data, is_formula: bool) -> String {

@@ -126,6 +126,25 @@ yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt
         #[arg(long)]
         profile: Option<String>,
     },
+    /// Write the workbook a department fills in as its budget source (预算底稿): 单位信息,
+    /// 支出科目, 经济科目, 三公 and 机关运行经费, 采购, assets, goals and projects, with the
+    /// year's 科目 and the other choices as drop-down lists. `yusuan publish` takes the filled
+    /// workbook as it is; every problem is named by its sheet and row.
+    #[command(
+        after_help = "Examples:\n  yusuan template --year 2026 --out 预算底稿.xlsx\n  \
+yusuan publish 预算底稿.xlsx --out out"
+    )]
+    Template {
+        /// The budget year: its 科目 names fill the drop-down lists.
+        #[arg(long)]
+        year: i32,
+        /// Region template the budget will be published in.
+        #[arg(long, default_value = "chongqing")]
+        region: String,
+        /// The workbook to write.
+        #[arg(long, short, default_value = "预算底稿.xlsx")]
+        out: PathBuf,
+    },
     /// A 决算 against its plan: every 科目 of its 一般公共预算财政拨款支出 with 年初预算, 全年预算,
     /// 决算数 and 执行率; given the same unit's 预算 of that year too, every 科目 whose 年初预算
     /// the 决算 states other than the 预算 prints, located in both. Exit code: 0 all agree, 1
@@ -273,7 +292,22 @@ fn out_formats() -> impl clap::builder::TypedValueParser<Value = FileFormat> {
 }
 
 /// Read a budget source, printing its problems with their lines.
-fn load_budget(path: &PathBuf) -> Result<yusuan_core::budget::Budget, String> {
+fn load_budget(path: &PathBuf, max: u64) -> Result<yusuan_core::budget::Budget, String> {
+    let workbook = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xlsx" | "xls" | "ods"));
+    if workbook {
+        // A filled template or a workbook we published: its source sheets.
+        let (name, bytes) = read_input(path, max)?;
+        return match yusuan_read::excel::form_of(&name, &bytes) {
+            Ok(Some(b)) => Ok(b),
+            Ok(None) => Err(format!(
+                "{name}：工作簿中没有预算底稿的工作表（单位信息、支出科目）。请填写 yusuan template 生成的模板，或先用 yusuan read {name} --budget 把预算系统的工作簿转为预算源"
+            )),
+            Err(e) => Err(format!("{name}：{e}")),
+        };
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         format!(
             "无法读取 {}：{}",
@@ -312,13 +346,44 @@ fn excerpt(text: &str, e: &yusuan_core::budget::BudgetError) -> String {
     format!("\n{line} | {shown}{caret}")
 }
 
+/// `yusuan template`: the workbook to fill, written where asked.
+fn template(year: i32, region: &str, out: &PathBuf) -> Result<(), String> {
+    if !(2000..=2100).contains(&year) {
+        return Err(format!("{year} 不是有效的预算年度"));
+    }
+    if !yusuan_publish::template_ids().contains(&region) {
+        return Err(format!(
+            "不支持的地区模板“{region}”（可用：{}）",
+            yusuan_publish::template_ids().join("、")
+        ));
+    }
+    let bytes = yusuan_publish::form::template(year, region).map_err(|e| e.to_string())?;
+    std::fs::write(out, bytes).map_err(|e| {
+        format!(
+            "无法写入 {}：{}",
+            out.display(),
+            yusuan_core::reason::io(&e)
+        )
+    })?;
+    eprintln!(
+        "已生成 {}（填写后：yusuan publish {} --out 输出目录）",
+        out.display(),
+        out.display()
+    );
+    Ok(())
+}
+
 fn publish(
     budget: &PathBuf,
     out_dir: &PathBuf,
     formats: &[FileFormat],
     profile: Option<&str>,
+    max: u64,
 ) -> Result<u8, String> {
-    let budget = load_budget(budget)?;
+    let budget = load_budget(budget, max)?;
+    for note in budget.rounding_notes() {
+        eprintln!("注意：{note}");
+    }
     let publication =
         yusuan_pipeline::publish(&budget, profile, formats).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(out_dir).map_err(|e| {
@@ -438,11 +503,15 @@ fn main() -> ExitCode {
             out,
             format,
             profile,
-        } => match publish(&budget, &out, &format, profile.as_deref()) {
+        } => match publish(&budget, &out, &format, profile.as_deref(), max) {
             Ok(code) => ExitCode::from(code),
             Err(e) => fail(&e),
         },
         Command::Compare { files, format } => compare(&files, format, max, &mut out),
+        Command::Template { year, region, out } => match template(year, &region, &out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
         Command::Serve(args) => match server::serve(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
@@ -547,27 +616,34 @@ fn check(
 
 /// `yusuan read`: the Document model (JSON or an outline), or the Budget it states.
 fn read(file: &PathBuf, format: Format, budget: bool, max: u64, out: &mut impl Write) -> ExitCode {
-    let (doc, _) = match load(file, max) {
-        Ok(x) => x,
-        Err(e) => return fail(&e),
-    };
     if budget {
-        let b = match yusuan_read::budget::seed(&doc) {
+        let (name, bytes) = match read_input(file, max) {
+            Ok(x) => x,
+            Err(e) => return fail(&e),
+        };
+        let b = match yusuan_read::budget::source_of(&name, &bytes) {
             Ok(b) => b,
-            Err(e) => return fail(&format!("{}：{e}", doc.source)),
+            Err(e) => return fail(&format!("{name}：{e}")),
         };
         let toml = match b.to_toml() {
             Ok(t) => t,
             Err(e) => return fail(&format!("预算源无法写出：{e}")),
         };
-        let r = write!(
-            out,
-            "# Budget read from {} by `yusuan read --budget`.\n\
-             # Texts the document does not print as data (reasons, goals) are to be written.\n{}",
-            doc.source, toml
+        let mut head = format!(
+            "# Budget read from {name} by `yusuan read --budget`.\n\
+             # Texts the document does not print as data (reasons, goals) are to be written.\n"
         );
+        for note in b.rounding_notes() {
+            eprintln!("注意：{note}");
+            head.push_str(&format!("# {note}\n"));
+        }
+        let r = write!(out, "{head}{toml}");
         return finish(r.map(|()| 0));
     }
+    let (doc, _) = match load(file, max) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
     let r = match format {
         Format::Json => {
             let open = yusuan_audit::unresolved(&doc).len();

@@ -27,6 +27,18 @@ fn code_problem(
 }
 
 impl Budget {
+    /// The largest difference rounding can make between a printed total and the sum of its
+    /// `parts` printed parts: half of the last printed digit (0.01 of the source's unit) per
+    /// part, at least one digit.
+    pub fn rounding_bound(&self, parts: usize) -> Money {
+        let digit: i64 = match self.money_unit {
+            crate::MoneyUnit::WanYuan => 10_000,
+            crate::MoneyUnit::Yuan => 1,
+        };
+        let parts = i64::try_from(parts).unwrap_or(i64::MAX);
+        Money(digit.saturating_mul(parts.saturating_add(1).saturating_div(2).max(1)))
+    }
+
     /// the economic split adding up to the basic spending, goals' weights.
     pub(super) fn check(&self) -> Vec<(Option<usize>, String)> {
         let mut out = Vec::new();
@@ -85,17 +97,63 @@ impl Budget {
                 out.push((at, problem));
             }
         }
-        if !self.economic.is_empty() {
+        if !self.economic.is_empty() || !self.rounding.economic.is_zero() {
             let basic = self.basic_of(Source::General);
             let econ: Money = self.economic.iter().map(|e| e.get_ref().amount).sum();
-            if basic != econ {
-                let unit = self.money_unit;
-                out.push((
-                    self.economic.first().map(|e| e.span().start),
+            let unit = self.money_unit;
+            let at = self.economic.first().map(|e| e.span().start);
+            let recorded = self.rounding.economic;
+            let bound = self.rounding_bound(self.economic.len());
+            let said = |m: Money| m.to_decimal(unit);
+            if basic - econ != recorded {
+                let hint = if (basic - econ).abs() <= bound {
                     format!(
-                        "经济分类合计 {} 与一般公共预算基本支出 {} 不等（单位{}）",
-                        econ.to_decimal(unit),
-                        basic.to_decimal(unit),
+                        "；若是原文四舍五入的尾差，请在 [rounding] 中写 economic = \"{}\"",
+                        said(basic - econ)
+                    )
+                } else {
+                    String::new()
+                };
+                let kept = if recorded.is_zero() {
+                    String::new()
+                } else {
+                    format!("（已记尾差 {}）", said(recorded))
+                };
+                out.push((
+                    at,
+                    format!(
+                        "经济分类合计 {} 与一般公共预算基本支出 {} 不等{kept}（单位{}）{hint}",
+                        said(econ),
+                        said(basic),
+                        unit.label()
+                    ),
+                ));
+            }
+            for (what, key, d) in [
+                ("人员经费", "personnel", self.rounding.personnel),
+                ("公用经费", "public", self.rounding.public),
+            ] {
+                if d.abs() > bound {
+                    out.push((
+                        at,
+                        format!(
+                            "[rounding] {key} 记录的{what}尾差 {} 超出 {} 个经济科目四舍五入可能的范围（±{}，单位{}），不是尾差，请改正金额",
+                            said(d),
+                            self.economic.len(),
+                            said(bound),
+                            unit.label()
+                        ),
+                    ));
+                }
+            }
+            if basic - econ == recorded && recorded.abs() > bound {
+                out.push((
+                    at,
+                    format!(
+                        "[rounding] 记录的尾差 {} 超出 {} 个经济科目四舍五入可能的范围（±{}，单位{}），不是尾差，请改正金额",
+                        said(recorded),
+                        self.economic.len(),
+                        said(bound),
                         unit.label()
                     ),
                 ));

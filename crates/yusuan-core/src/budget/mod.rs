@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod check;
+pub mod form;
 mod source;
 mod totals;
 
@@ -411,6 +412,73 @@ pub struct Budget {
     pub department_goal: DepartmentGoal,
     #[serde(default)]
     pub projects: Vec<Sourced<ProjectGoal>>,
+    /// Printed rounding (尾差) kept from the document this source was read from.
+    #[serde(default, skip_serializing_if = "Rounding::is_none")]
+    pub rounding: Rounding,
+}
+
+/// Rounding differences (尾差) a published document printed, kept in a source read from it so
+/// that the source republishes the same figures: a department's system rounds each figure to
+/// the printed precision, so a printed total can differ from the sum of its printed parts by
+/// up to half a unit of the last digit per part. Only a difference within that bound is
+/// accepted (`check`); any other is a figure to correct.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rounding {
+    /// 一般公共预算基本支出 minus the sum of the economic items (the economic table's 合计
+    /// prints the basic spending).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub economic: Money,
+    /// The economic table's printed 合计 of 人员经费 minus the sum of the personnel items.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub personnel: Money,
+    /// The economic table's printed 合计 of 公用经费 minus the sum of the public items.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub public: Money,
+}
+
+impl Rounding {
+    pub fn is_none(&self) -> bool {
+        self.economic.is_zero() && self.personnel.is_zero() && self.public.is_zero()
+    }
+}
+
+impl Budget {
+    /// What each recorded 尾差 makes the publication print, in words, for the output of the
+    /// commands that read or publish a source.
+    pub fn rounding_notes(&self) -> Vec<String> {
+        let unit = self.money_unit;
+        let mut notes = Vec::new();
+        let basic = self.basic_of(Source::General);
+        let r = &self.rounding;
+        for (d, printed, what, key) in [
+            (r.economic, basic, "合计", "economic"),
+            (
+                r.personnel,
+                self.staffing(Staffing::Personnel) + r.personnel,
+                "人员经费合计",
+                "personnel",
+            ),
+            (
+                r.public,
+                self.staffing(Staffing::Public) + r.public,
+                "公用经费合计",
+                "public",
+            ),
+        ] {
+            if d.is_zero() {
+                continue;
+            }
+            notes.push(format!(
+                "尾差：基本支出表“{what}”按原文印为 {}{u}，各经济科目之和为 {}{u}（相差 {}{u}，原文四舍五入所致，记于 [rounding] {key}）",
+                crate::money::format_fen(printed.0, unit),
+                crate::money::format_fen((printed - d).0, unit),
+                d.to_decimal(unit),
+                u = unit.label()
+            ));
+        }
+        notes
+    }
 }
 
 /// `money_unit` is written as its label, 万元 or 元.

@@ -3,21 +3,38 @@
 
 use super::{
     Assets, Budget, Compared, DepartmentGoal, EconomicItem, Indicator, LineItem, Money,
-    OperatingCost, Procurement, ProjectGoal, Reasons, ThreePublic, UnitInfo,
+    OperatingCost, Procurement, ProjectGoal, Reasons, Rounding, ThreePublic, UnitInfo,
 };
 use crate::money::{AmountError, MoneyUnit};
 use serde::Deserialize;
 
 /// A problem in a budget source, with its place (1-based line and column) when known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", location(*line, *column))]
+#[error("{}{message}", location(*line, *column, place.as_deref()))]
 pub struct BudgetError {
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// Where in a workbook form (工作表“支出科目”第 5 行), for a source read from one.
+    pub place: Option<String>,
     pub message: String,
 }
 
-fn location(line: Option<usize>, column: Option<usize>) -> String {
+impl BudgetError {
+    /// A problem of a workbook form, at its sheet and row (`place`, empty when unknown).
+    pub fn at_place(place: String, message: String) -> BudgetError {
+        BudgetError {
+            line: None,
+            column: None,
+            place: (!place.is_empty()).then_some(place),
+            message,
+        }
+    }
+}
+
+fn location(line: Option<usize>, column: Option<usize>, place: Option<&str>) -> String {
+    if let Some(place) = place {
+        return format!("{place}：");
+    }
     match (line, column) {
         (Some(l), Some(c)) => format!("第 {l} 行第 {c} 列：",),
         (Some(l), None) => format!("第 {l} 行："),
@@ -147,6 +164,7 @@ impl Budget {
             BudgetError {
                 line,
                 column,
+                place: None,
                 message,
             }
         };
@@ -232,6 +250,7 @@ impl Budget {
             reasons,
             department_goal,
             projects,
+            rounding,
         } = self;
         let UnitInfo {
             name: _,
@@ -345,6 +364,18 @@ impl Budget {
             for i in indicators.iter() {
                 no_money(i);
             }
+        }
+        let Rounding {
+            economic,
+            personnel,
+            public,
+        } = rounding;
+        for (key, m) in [
+            ("economic", economic),
+            ("personnel", personnel),
+            ("public", public),
+        ] {
+            f(&[Name("rounding"), Name(key)], m);
         }
     }
 }
