@@ -312,26 +312,36 @@ fn database_urls() {
     assert!(database_url("mysql://h/db").is_err());
 }
 
+/// A SQLite database in `dir` as an earlier version left it: only these migrations applied.
+async fn database_before(
+    dir: &std::path::Path,
+    migrations: &[&str],
+) -> (sqlx::SqlitePool, std::path::PathBuf) {
+    let before = dir.join("before");
+    std::fs::create_dir(&before).unwrap();
+    for m in migrations {
+        std::fs::copy(
+            format!("{}/migrations/sqlite/{m}", env!("CARGO_MANIFEST_DIR")),
+            before.join(m),
+        )
+        .unwrap();
+    }
+    let path = dir.join("old.sqlite3");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let migrator = sqlx::migrate::Migrator::new(before.as_path())
+        .await
+        .unwrap();
+    migrator.run(&pool).await.unwrap();
+    (pool, path)
+}
+
 #[tokio::test]
 async fn labels_stored_by_the_first_version_become_codes() {
     let dir = tempfile::tempdir().unwrap();
     // A database made by the first version: its schema only, and a document as it stored one
     // (scope, stage and status as labels).
-    let first = dir.path().join("first");
-    std::fs::create_dir(&first).unwrap();
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/migrations/sqlite/0001_initial.sql"
-        ),
-        first.join("0001_initial.sql"),
-    )
-    .unwrap();
-    let path = dir.path().join("old.sqlite3");
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let migrator = sqlx::migrate::Migrator::new(first.as_path()).await.unwrap();
-    migrator.run(&pool).await.unwrap();
+    let (pool, path) = database_before(dir.path(), &["0001_initial.sql"]).await;
     sqlx::query(
         "INSERT INTO documents (hash, filename, kind, size, content, unit, year, region, scope, \
          stage, errors, warnings, infos, status, source_text, document_json, report_json, \
@@ -363,22 +373,8 @@ async fn labels_stored_by_the_first_version_become_codes() {
 async fn documents_stored_before_unit_keys_get_them_on_open() {
     let dir = tempfile::tempdir().unwrap();
     // A database as it was before migration 0003: the two name variants stored as two units.
-    let before = dir.path().join("before");
-    std::fs::create_dir(&before).unwrap();
-    for m in ["0001_initial.sql", "0002_stable_codes.sql"] {
-        std::fs::copy(
-            format!("{}/migrations/sqlite/{m}", env!("CARGO_MANIFEST_DIR")),
-            before.join(m),
-        )
-        .unwrap();
-    }
-    let path = dir.path().join("old.sqlite3");
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let migrator = sqlx::migrate::Migrator::new(before.as_path())
-        .await
-        .unwrap();
-    migrator.run(&pool).await.unwrap();
+    let (pool, path) =
+        database_before(dir.path(), &["0001_initial.sql", "0002_stable_codes.sql"]).await;
     for (hash, unit, text, at) in [
         ("h1", "中共江苏省委办公厅", "", 1),
         ("h2", "江苏省委办公厅", "", 2),
