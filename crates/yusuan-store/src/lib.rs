@@ -19,6 +19,7 @@ pub use yusuan_audit::report::Status;
 use yusuan_core::{DocKind, Scope};
 
 pub mod password;
+pub mod unit;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -34,6 +35,10 @@ pub enum StoreError {
     Random(String),
     #[error("数据库中的 {column} 值“{value}”无法识别")]
     Corrupt { column: &'static str, value: String },
+    #[error("没有单位“{0}”")]
+    NoSuchUnit(String),
+    #[error("不能把单位合并到它自己")]
+    SameUnit,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -167,7 +172,11 @@ pub struct DocumentSummary {
     #[serde(serialize_with = "by_code")]
     pub kind: DocumentKind,
     pub size: i64,
+    /// The unit's name as this document prints it.
     pub unit: String,
+    /// The unit's identity across the names its documents print ([`unit`]); empty when the
+    /// document's unit could not be read.
+    pub unit_key: String,
     pub year: Option<i32>,
     pub region: String,
     #[serde(serialize_with = "scope_label")]
@@ -193,6 +202,31 @@ pub struct StoredDocument {
     pub report_json: String,
 }
 
+/// One change of a document's public state.
+#[derive(Clone, Debug, Serialize)]
+pub struct Publication {
+    pub published: bool,
+    /// The document's errors when this was done.
+    pub errors: i64,
+    /// Made public with errors after the person doing it confirmed them.
+    pub confirmed: bool,
+    /// Who did it (`None` for a user since removed).
+    pub username: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// A unit merged into another.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitMerge {
+    pub from_key: String,
+    pub into_key: String,
+    /// Who merged them; `None` when the store did, because the two share a name or a code.
+    pub username: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
 /// Which documents a list shows.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
@@ -200,11 +234,15 @@ pub struct Filter {
     pub region: Option<String>,
     /// A status code (`passed` ...); a value no status has matches nothing.
     pub status: Option<String>,
+    /// One unit, named by its key or by any name its documents print (see
+    /// [`Store::unit_key_of`]); a unit no document has matches nothing.
     pub unit: Option<String>,
     pub kind: Option<String>,
     /// Only documents marked published (the public's view).
     pub published_only: bool,
-    /// A department's view: documents of these units or uploaded by this user.
+    /// A department's view: documents of these units (named as the user's account names them:
+    /// every document of a unit one of whose documents prints one of these names, normalised)
+    /// or uploaded by this user.
     pub visible_to: Option<(Vec<String>, i64)>,
 }
 
@@ -253,8 +291,8 @@ fn decode<T>(row: &AnyRow, column: &'static str, from: fn(&str) -> Option<T>) ->
     from(&value).ok_or(StoreError::Corrupt { column, value })
 }
 
-const SUMMARY_COLUMNS: &str = "hash, filename, kind, size, unit, year, region, scope, stage, \
-     errors, warnings, infos, status, published, uploaded_by, uploaded_at";
+const SUMMARY_COLUMNS: &str = "hash, filename, kind, size, unit, unit_key, year, region, scope, \
+     stage, errors, warnings, infos, status, published, uploaded_by, uploaded_at";
 
 fn summary_of(row: &AnyRow) -> Result<DocumentSummary> {
     Ok(DocumentSummary {
@@ -263,6 +301,7 @@ fn summary_of(row: &AnyRow) -> Result<DocumentSummary> {
         kind: decode(row, "kind", DocumentKind::from_code)?,
         size: row.try_get("size")?,
         unit: row.try_get("unit")?,
+        unit_key: row.try_get("unit_key")?,
         year: row
             .try_get::<Option<i64>, _>("year")?
             .and_then(|y| i32::try_from(y).ok()),
@@ -346,7 +385,32 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
-        Ok(Store { pool, backend })
+        let store = Store { pool, backend };
+        store.key_units().await?;
+        Ok(store)
+    }
+
+    /// Give every document stored before units had keys (migration 0003) its unit's key, in
+    /// the order they were uploaded, as if each were uploaded now.
+    async fn key_units(&self) -> Result<()> {
+        let rows = sqlx::query(
+            "SELECT hash FROM documents WHERE unit_key = '' AND unit <> '' ORDER BY uploaded_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            let hash: String = r.try_get("hash")?;
+            let mut tx = self.pool.begin().await?;
+            let doc = sqlx::query("SELECT unit, source_text FROM documents WHERE hash = $1")
+                .bind(&hash)
+                .fetch_one(&mut *tx)
+                .await?;
+            let (unit, text): (String, String) =
+                (doc.try_get("unit")?, doc.try_get("source_text")?);
+            assign_unit(&mut tx, &hash, &unit, &text).await?;
+            tx.commit().await?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {
@@ -462,6 +526,7 @@ impl Store {
     /// when this returns.
     pub async fn put_document(&self, doc: &NewDocument) -> Result<(String, bool)> {
         let hash = content_hash(&doc.content);
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "INSERT INTO documents (hash, filename, kind, size, content, unit, year, region, \
              scope, stage, errors, warnings, infos, status, source_text, document_json, \
@@ -488,9 +553,14 @@ impl Store {
         .bind(&doc.report_json)
         .bind(doc.uploaded_by)
         .bind(now())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok((hash, result.rows_affected() > 0))
+        let new = result.rows_affected() > 0;
+        if new {
+            assign_unit(&mut tx, &hash, &doc.unit, &doc.source_text).await?;
+        }
+        tx.commit().await?;
+        Ok((hash, new))
     }
 
     pub async fn document(&self, hash: &str) -> Result<Option<StoredDocument>> {
@@ -523,13 +593,170 @@ impl Store {
             .map_err(Into::into)
     }
 
-    pub async fn set_published(&self, hash: &str, published: bool) -> Result<bool> {
+    /// Make a document public or not, and record who did it and whether they confirmed its
+    /// errors (the caller decides whether a confirmation was needed). False when there is no
+    /// such document.
+    pub async fn set_published(
+        &self,
+        hash: &str,
+        published: bool,
+        by: Option<i64>,
+        confirmed: bool,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let r = sqlx::query("UPDATE documents SET published = $1 WHERE hash = $2")
             .bind(i64::from(published))
             .bind(hash)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(r.rows_affected() > 0)
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO publications (hash, published, errors, confirmed, user_id, at) \
+             SELECT hash, $1, errors, $2, $3, $4 FROM documents WHERE hash = $5",
+        )
+        .bind(i64::from(published))
+        .bind(i64::from(confirmed))
+        .bind(by)
+        .bind(now())
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// A document's changes of public state, oldest first.
+    pub async fn publications(&self, hash: &str) -> Result<Vec<Publication>> {
+        let rows = sqlx::query(
+            "SELECT p.published, p.errors, p.confirmed, u.username, p.at FROM publications p \
+             LEFT JOIN users u ON u.id = p.user_id WHERE p.hash = $1 ORDER BY p.id",
+        )
+        .bind(hash)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Publication {
+                    published: r.try_get::<i64, _>("published")? != 0,
+                    errors: r.try_get("errors")?,
+                    confirmed: r.try_get::<i64, _>("confirmed")? != 0,
+                    username: r.try_get("username")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    // ---- units ----
+
+    /// The key of the unit `name_or_key` names: a unit's key, a name one of its documents
+    /// prints, a name that normalises to one of them, or a key merged into it. `None` when no
+    /// document is of that unit.
+    pub async fn unit_key_of(&self, name_or_key: &str) -> Result<Option<String>> {
+        let name = unit::name_key(name_or_key);
+        for (sql, value) in [
+            (
+                "SELECT unit_key FROM documents WHERE unit_key = $1 LIMIT 1",
+                name_or_key,
+            ),
+            (
+                "SELECT unit_key FROM documents WHERE unit = $1 LIMIT 1",
+                name_or_key,
+            ),
+            (
+                "SELECT unit_key FROM documents WHERE unit_name = $1 LIMIT 1",
+                &name,
+            ),
+            (
+                "SELECT into_key AS unit_key FROM unit_merges WHERE from_key = $1",
+                name_or_key,
+            ),
+            (
+                "SELECT into_key AS unit_key FROM unit_merges WHERE from_key = $1",
+                &name,
+            ),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
+            let row = sqlx::query(sql)
+                .bind(value)
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(r) = row {
+                let key: String = r.try_get("unit_key")?;
+                if !key.is_empty() {
+                    return Ok(Some(key));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether a document of the unit `key` prints one of `names` (normalised): a department
+    /// account registered under one name sees its unit under all of them.
+    pub async fn unit_has_name(&self, key: &str, names: &[String]) -> Result<bool> {
+        for n in names {
+            let row = sqlx::query(
+                "SELECT 1 AS one FROM documents WHERE unit_key = $1 AND unit_name = $2 LIMIT 1",
+            )
+            .bind(key)
+            .bind(unit::name_key(n))
+            .fetch_optional(&self.pool)
+            .await?;
+            if row.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Merge the unit `from` into `into` (each named as [`Store::unit_key_of`] takes it), as the
+    /// finance bureau's user `by` decides: every document of `from` becomes `into`'s, and a later
+    /// upload of `from` files under `into`. Returns the two keys and how many documents moved.
+    pub async fn merge_units(
+        &self,
+        from: &str,
+        into: &str,
+        by: Option<i64>,
+    ) -> Result<(String, String, u64)> {
+        let from_key = self
+            .unit_key_of(from)
+            .await?
+            .ok_or_else(|| StoreError::NoSuchUnit(from.to_string()))?;
+        let into_key = self
+            .unit_key_of(into)
+            .await?
+            .ok_or_else(|| StoreError::NoSuchUnit(into.to_string()))?;
+        if from_key == into_key {
+            return Err(StoreError::SameUnit);
+        }
+        let mut tx = self.pool.begin().await?;
+        let moved = merge_in(&mut tx, &from_key, &into_key, by).await?;
+        tx.commit().await?;
+        Ok((from_key, into_key, moved))
+    }
+
+    /// Every merge, oldest first.
+    pub async fn unit_merges(&self) -> Result<Vec<UnitMerge>> {
+        let rows = sqlx::query(
+            "SELECT m.from_key, m.into_key, u.username, m.merged_at FROM unit_merges m \
+             LEFT JOIN users u ON u.id = m.user_id ORDER BY m.merged_at, m.from_key",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnitMerge {
+                    from_key: r.try_get("from_key")?,
+                    into_key: r.try_get("into_key")?,
+                    username: r.try_get("username")?,
+                    at: r.try_get("merged_at")?,
+                })
+            })
+            .collect()
     }
 
     /// Documents matching `filter`, by unit, then year (newest first), then upload time.
@@ -551,17 +778,28 @@ impl Store {
         for (value, text) in [
             (&filter.region, " AND region = ?"),
             (&filter.status, " AND status = ?"),
-            (&filter.unit, " AND unit = ?"),
             (&filter.kind, " AND kind = ?"),
         ] {
             if let Some(v) = value {
                 clause(&mut sql, text, Value::Text(v.clone()));
             }
         }
+        if let Some(u) = &filter.unit {
+            match self.unit_key_of(u).await? {
+                Some(key) => clause(&mut sql, " AND unit_key = ?", Value::Text(key)),
+                None => sql.push_str(" AND 1 = 0"),
+            }
+        }
         if let Some((units, user)) = &filter.visible_to {
             sql.push_str(" AND (");
             for u in units {
+                let name = unit::name_key(u);
                 clause(&mut sql, "unit = ? OR ", Value::Text(u.clone()));
+                clause(
+                    &mut sql,
+                    "unit_key IN (SELECT unit_key FROM documents WHERE unit_name = ?) OR ",
+                    Value::Text(name),
+                );
             }
             clause(&mut sql, "uploaded_by = ?)", Value::Int(*user));
         }
@@ -616,6 +854,96 @@ impl Store {
         }
         Ok(problems)
     }
+}
+
+/// File a stored document under its unit (see [`unit`]): its own key (printed code or
+/// normalised name), followed through merges; a unit with no document yet joins the unit of a
+/// document printing the same name (normalised), unless both are known by different printed
+/// codes, and that is recorded as a merge made by the store.
+async fn assign_unit(
+    conn: &mut sqlx::AnyConnection,
+    hash: &str,
+    name: &str,
+    text: &str,
+) -> Result<()> {
+    let name_key = unit::name_key(name);
+    let mut key = unit::key(name, text);
+    if let Some(r) = sqlx::query("SELECT into_key FROM unit_merges WHERE from_key = $1")
+        .bind(&key)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        key = r.try_get("into_key")?;
+    }
+    let known = |key: String| {
+        sqlx::query("SELECT 1 AS one FROM documents WHERE unit_key = $1 AND hash <> $2 LIMIT 1")
+            .bind(key)
+            .bind(hash.to_string())
+    };
+    if !key.is_empty()
+        && known(key.clone())
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_none()
+    {
+        let namesakes = sqlx::query(
+            "SELECT DISTINCT unit_key FROM documents WHERE unit_name = $1 AND hash <> $2 \
+             AND unit_key <> '' ORDER BY unit_key",
+        )
+        .bind(&name_key)
+        .bind(hash)
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in namesakes {
+            let other: String = r.try_get("unit_key")?;
+            if key.starts_with("code:") && other.starts_with("code:") {
+                continue;
+            }
+            merge_in(conn, &key, &other, None).await?;
+            key = other;
+            break;
+        }
+    }
+    sqlx::query("UPDATE documents SET unit_key = $1, unit_name = $2 WHERE hash = $3")
+        .bind(&key)
+        .bind(&name_key)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Move the unit `from` into `into` and record it: its documents, the merges into it, and a
+/// merge of its own. Returns how many documents moved.
+async fn merge_in(
+    conn: &mut sqlx::AnyConnection,
+    from: &str,
+    into: &str,
+    by: Option<i64>,
+) -> Result<u64> {
+    let moved = sqlx::query("UPDATE documents SET unit_key = $1 WHERE unit_key = $2")
+        .bind(into)
+        .bind(from)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query("UPDATE unit_merges SET into_key = $1 WHERE into_key = $2")
+        .bind(into)
+        .bind(from)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO unit_merges (from_key, into_key, user_id, merged_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (from_key) DO UPDATE SET into_key = excluded.into_key, \
+         user_id = excluded.user_id, merged_at = excluded.merged_at",
+    )
+    .bind(from)
+    .bind(into)
+    .bind(by)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    Ok(moved)
 }
 
 /// Databases for tests: a fresh SQLite file and, where a PostgreSQL server answers, a fresh

@@ -126,8 +126,15 @@ async fn exercise(store: &Store) {
         ..Filter::default()
     };
     assert!(store.list(&public).await.unwrap().is_empty());
-    assert!(store.set_published(&hc, true).await.unwrap());
+    assert!(store
+        .set_published(&hc, true, Some(id), false)
+        .await
+        .unwrap());
     assert_eq!(store.list(&public).await.unwrap()[0].hash, hc);
+    assert!(!store
+        .set_published(&"0".repeat(64), true, Some(id), false)
+        .await
+        .unwrap());
 
     assert_eq!(store.verify().await.unwrap(), Vec::<String>::new());
 }
@@ -140,12 +147,13 @@ async fn sqlite_store() {
         .await
         .expect("open");
     exercise(&store).await;
+    units_and_publications(&store).await;
     store.close().await;
     // Reopening applies no migration twice and keeps everything.
     let store = Store::open(&path.display().to_string())
         .await
         .expect("reopen");
-    assert_eq!(store.list(&Filter::default()).await.unwrap().len(), 3);
+    assert_eq!(store.list(&Filter::default()).await.unwrap().len(), 10);
 }
 
 #[tokio::test]
@@ -155,9 +163,135 @@ async fn postgres_store() {
     };
     let store = Store::open(&url).await.expect("open");
     exercise(&store).await;
+    units_and_publications(&store).await;
     store.close().await;
     let store = Store::open(&url).await.expect("reopen");
-    assert_eq!(store.list(&Filter::default()).await.unwrap().len(), 3);
+    assert_eq!(store.list(&Filter::default()).await.unwrap().len(), 10);
+}
+
+/// The keys of the documents whose content starts with `prefix`.
+async fn keys(store: &Store, prefix: &str) -> Vec<String> {
+    let mut keys: Vec<String> = store
+        .list(&Filter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.filename.starts_with(prefix))
+        .map(|d| d.unit_key)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Units are one identity across the names their documents print; the bureau merges what
+/// names cannot tell; publishing is recorded. Runs after `exercise` (3 documents stored).
+async fn units_and_publications(store: &Store) {
+    let hash = password::hash("bureau-pass").expect("hash");
+    let bureau = store
+        .create_user("bureau", &hash, Role::Bureau, &[])
+        .await
+        .expect("user");
+    let put = |content: &'static str, unit: &'static str, year: i32| {
+        let mut d = doc(content, unit, year, 0);
+        d.filename = format!("{}-{year}.txt", &content[..3]);
+        async move { store.put_document(&d).await.expect("put").0 }
+    };
+    // The party's office with and without 中共: one unit.
+    put("苏 2018", "中共江苏省委办公厅", 2018).await;
+    put("苏 2019", "江苏省委办公厅", 2019).await;
+    let jiangsu = keys(store, "苏").await;
+    assert_eq!(jiangsu, vec!["name:江苏省委办公厅".to_string()]);
+    // The government's office is another unit.
+    put("府 2019", "江苏省人民政府办公厅", 2019).await;
+    assert_ne!(keys(store, "府").await, jiangsu);
+    // A document printing its code joins the unit known by its name, and a later document with
+    // the code only under another name variant follows it.
+    put(
+        "渝 2026\n填报单位：103001-重庆市大渡口区人民政府办公室（本级）",
+        "重庆市大渡口区人民政府办公室",
+        2026,
+    )
+    .await;
+    let cq = keys(store, "重庆市大渡口区人民政府办公室-").await;
+    assert_eq!(cq.len(), 1, "{cq:?}");
+    assert_eq!(keys(store, "渝").await, cq);
+    // Every name finds the unit; a name of no unit finds none.
+    for name in [
+        "中共江苏省委办公厅",
+        "江苏省委办公厅",
+        "中国共产党江苏省委员会办公厅",
+    ] {
+        assert_eq!(
+            store.unit_key_of(name).await.unwrap().as_deref(),
+            Some("name:江苏省委办公厅")
+        );
+    }
+    assert_eq!(store.unit_key_of("江苏省财政厅").await.unwrap(), None);
+    let f = Filter {
+        unit: Some("中共江苏省委办公厅".into()),
+        ..Filter::default()
+    };
+    assert_eq!(store.list(&f).await.unwrap().len(), 2);
+    // A department registered under one name sees the documents printed under the other.
+    let f = Filter {
+        visible_to: Some((vec!["江苏省委办公厅".into()], -1)),
+        ..Filter::default()
+    };
+    assert_eq!(store.list(&f).await.unwrap().len(), 2);
+
+    // What names cannot tell, the bureau merges; recorded, and later uploads follow.
+    put("街 2024", "普陀区万里街道办事处", 2024).await;
+    let (from, into, moved) = store
+        .merge_units("普陀区万里街道办事处", "万里街道", Some(bureau))
+        .await
+        .expect("merge");
+    assert_eq!(
+        (from.as_str(), into.as_str(), moved),
+        ("name:普陀区万里街道办事处", "name:万里街道", 1)
+    );
+    assert_eq!(keys(store, "街").await, vec![into.clone()]);
+    put("街 2025", "普陀区万里街道办事处", 2025).await;
+    assert_eq!(keys(store, "街").await, vec![into.clone()]);
+    let merges = store.unit_merges().await.unwrap();
+    let manual: Vec<_> = merges.iter().filter(|m| m.username.is_some()).collect();
+    assert_eq!(manual.len(), 1, "{merges:?}");
+    assert_eq!(manual[0].username.as_deref(), Some("bureau"));
+    assert_eq!(manual[0].from_key, from);
+    assert!(matches!(
+        store
+            .merge_units("万里街道", "万里街道", Some(bureau))
+            .await,
+        Err(StoreError::SameUnit)
+    ));
+    assert!(matches!(
+        store
+            .merge_units("没有的单位", "万里街道", Some(bureau))
+            .await,
+        Err(StoreError::NoSuchUnit(_))
+    ));
+
+    // Publishing is recorded: who, how many errors, whether they were confirmed.
+    let (h, _) = store
+        .put_document(&doc("错 2025", "江苏省委办公厅", 2025, 3))
+        .await
+        .unwrap();
+    assert!(store
+        .set_published(&h, true, Some(bureau), true)
+        .await
+        .unwrap());
+    assert!(store
+        .set_published(&h, false, Some(bureau), false)
+        .await
+        .unwrap());
+    let log = store.publications(&h).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(
+        (log[0].published, log[0].errors, log[0].confirmed),
+        (true, 3, true)
+    );
+    assert_eq!(log[0].username.as_deref(), Some("bureau"));
+    assert!(!log[1].published && !log[1].confirmed);
 }
 
 #[test]
@@ -178,26 +312,36 @@ fn database_urls() {
     assert!(database_url("mysql://h/db").is_err());
 }
 
+/// A SQLite database in `dir` as an earlier version left it: only these migrations applied.
+async fn database_before(
+    dir: &std::path::Path,
+    migrations: &[&str],
+) -> (sqlx::SqlitePool, std::path::PathBuf) {
+    let before = dir.join("before");
+    std::fs::create_dir(&before).unwrap();
+    for m in migrations {
+        std::fs::copy(
+            format!("{}/migrations/sqlite/{m}", env!("CARGO_MANIFEST_DIR")),
+            before.join(m),
+        )
+        .unwrap();
+    }
+    let path = dir.join("old.sqlite3");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let migrator = sqlx::migrate::Migrator::new(before.as_path())
+        .await
+        .unwrap();
+    migrator.run(&pool).await.unwrap();
+    (pool, path)
+}
+
 #[tokio::test]
 async fn labels_stored_by_the_first_version_become_codes() {
     let dir = tempfile::tempdir().unwrap();
     // A database made by the first version: its schema only, and a document as it stored one
     // (scope, stage and status as labels).
-    let first = dir.path().join("first");
-    std::fs::create_dir(&first).unwrap();
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/migrations/sqlite/0001_initial.sql"
-        ),
-        first.join("0001_initial.sql"),
-    )
-    .unwrap();
-    let path = dir.path().join("old.sqlite3");
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let migrator = sqlx::migrate::Migrator::new(first.as_path()).await.unwrap();
-    migrator.run(&pool).await.unwrap();
+    let (pool, path) = database_before(dir.path(), &["0001_initial.sql"]).await;
     sqlx::query(
         "INSERT INTO documents (hash, filename, kind, size, content, unit, year, region, scope, \
          stage, errors, warnings, infos, status, source_text, document_json, report_json, \
@@ -223,4 +367,57 @@ async fn labels_stored_by_the_first_version_become_codes() {
         (&"单位".into(), &"预算".into(), &"有错误".into()),
         "the API says labels, as it always did"
     );
+}
+
+#[tokio::test]
+async fn documents_stored_before_unit_keys_get_them_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database as it was before migration 0003: the two name variants stored as two units.
+    let (pool, path) =
+        database_before(dir.path(), &["0001_initial.sql", "0002_stable_codes.sql"]).await;
+    for (hash, unit, text, at) in [
+        ("h1", "中共江苏省委办公厅", "", 1),
+        ("h2", "江苏省委办公厅", "", 2),
+        ("h3", "江苏省人民政府办公厅", "", 3),
+        ("h4", "", "", 4),
+        (
+            "h5",
+            "重庆市大渡口区人民政府办公室",
+            "填报单位：103001-重庆市大渡口区人民政府办公室（本级）",
+            5,
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO documents (hash, filename, kind, size, content, unit, year, region, \
+             scope, stage, errors, warnings, infos, status, source_text, document_json, \
+             report_json, uploaded_at) VALUES ($1, 'f.txt', 'disclosure', 1, x'00', $2, 2025, \
+             'jiangsu', 'department', 'budget', 0, 0, 0, 'passed', $3, '{}', \
+             '{\"findings\":[]}', $4)",
+        )
+        .bind(hash)
+        .bind(unit)
+        .bind(text)
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let store = Store::open(&path.display().to_string())
+        .await
+        .expect("opening migrates");
+    let key = |h: &'static str| {
+        let store = store.clone();
+        async move { store.document(h).await.unwrap().expect(h).summary.unit_key }
+    };
+    assert_eq!(key("h1").await, "name:江苏省委办公厅");
+    assert_eq!(key("h2").await, "name:江苏省委办公厅");
+    assert_eq!(key("h3").await, "name:江苏省政府办公厅");
+    assert_eq!(
+        key("h4").await,
+        "",
+        "a document of no known unit is no unit's"
+    );
+    assert_eq!(key("h5").await, "code:重庆市大渡口区:103001");
 }

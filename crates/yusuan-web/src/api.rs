@@ -221,8 +221,13 @@ impl ListQuery {
             year: self.year,
             region: some(self.region),
             // A status named by its label (as pages and the API say it) or its code.
-            status: some(self.status)
-                .map(|s| yusuan_store::Status::from_name(&s).map_or(s, |st| st.code().to_string())),
+            status: some(self.status).map(|s| {
+                if s == ops::NO_PUBLIC_LABEL {
+                    ops::NO_PUBLIC.to_string()
+                } else {
+                    yusuan_store::Status::from_name(&s).map_or(s, |st| st.code().to_string())
+                }
+            }),
             unit: some(self.unit),
             kind: some(self.kind),
             ..Filter::default()
@@ -305,9 +310,14 @@ pub async fn next_year(
 #[derive(Deserialize)]
 pub struct Published {
     pub published: bool,
+    /// How many errors the caller confirms publishing with: required (equal to the
+    /// document's) to make a document with errors public.
+    #[serde(default)]
+    pub confirm_errors: Option<i64>,
 }
 
-/// `PUT /api/documents/{hash}/published` (the bureau).
+/// `PUT /api/documents/{hash}/published` (the bureau). A document with errors needs
+/// `confirm_errors` (409 without it).
 pub async fn set_published(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -315,8 +325,27 @@ pub async fn set_published(
     Json(p): Json<Published>,
 ) -> ApiResult {
     write_allowed(&viewer)?;
-    ops::set_published(&state, &viewer, &hash, p.published).await?;
-    Ok(Json(json!({ "hash": hash, "published": p.published })).into_response())
+    ops::set_published(&state, &viewer, &hash, p.published, p.confirm_errors).await?;
+    let record = state.store.publications(&hash).await?;
+    Ok(Json(json!({
+        "hash": hash,
+        "published": p.published,
+        "record": record.last(),
+    }))
+    .into_response())
+}
+
+/// `GET /api/documents/{hash}/publications`: every change of the document's public state.
+pub async fn publications(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+) -> ApiResult {
+    if viewer.is_public() {
+        return Err(Problem::not_found());
+    }
+    ops::visible(&state, &viewer, &hash).await?;
+    Ok(Json(state.store.publications(&hash).await?).into_response())
 }
 
 /// `GET /api/units`: units x years.
@@ -335,17 +364,40 @@ pub async fn unit(
     viewer: Viewer,
     Path(unit): Path<String>,
 ) -> ApiResult {
-    let (documents, comparison, executions) = ops::unit(&state, &viewer, &unit).await?;
-    let execution: Vec<serde_json::Value> = executions
-        .into_iter()
+    let view = ops::unit(&state, &viewer, &unit).await?;
+    let execution: Vec<serde_json::Value> = view
+        .executions
+        .iter()
         .map(|(year, e)| json!({ "year": year, "execution": e }))
         .collect();
     Ok(Json(json!({
-        "documents": documents,
-        "comparison": comparison,
+        "key": view.key,
+        "name": view.name,
+        "names": view.names,
+        "documents": view.documents,
+        "comparison": view.comparison,
         "execution": execution,
+        "merged": view.merged,
     }))
     .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Merge {
+    /// The unit to merge `{unit}` into: its key or any of its names.
+    pub into: String,
+}
+
+/// `POST /api/units/{unit}/merge` (the bureau): `{unit}` is the same office as `into`.
+pub async fn merge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(unit): Path<String>,
+    Json(m): Json<Merge>,
+) -> ApiResult {
+    write_allowed(&viewer)?;
+    let (from, into, moved) = ops::merge_units(&state, &viewer, &unit, &m.into).await?;
+    Ok(Json(json!({ "from": from, "into": into, "moved": moved })).into_response())
 }
 
 /// `POST /api/publish` with a budget source (TOML) as the body.

@@ -186,10 +186,21 @@ impl Viewer {
             _ if doc.published => true,
             Some(u) if u.role == Role::Bureau => true,
             Some(u) if u.role == Role::Department => {
-                doc.uploaded_by == Some(u.id) || u.units.contains(&doc.unit)
+                let name = yusuan_store::unit::normalise(&doc.unit);
+                doc.uploaded_by == Some(u.id)
+                    || (!name.is_empty()
+                        && u.units
+                            .iter()
+                            .any(|n| yusuan_store::unit::normalise(n) == name))
             }
             _ => false,
         }
+    }
+
+    /// The public's view (not signed in, or a public account): documents as published, not
+    /// their audit pages.
+    pub fn is_public(&self) -> bool {
+        self.role() == Role::Public
     }
 
     /// Narrow a list to what this visitor may see.

@@ -41,7 +41,13 @@ impl Problem {
 
 impl From<yusuan_store::StoreError> for Problem {
     fn from(e: yusuan_store::StoreError) -> Problem {
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+        use yusuan_store::StoreError;
+        let status = match e {
+            StoreError::NoSuchUnit(_) => StatusCode::NOT_FOUND,
+            StoreError::SameUnit => StatusCode::BAD_REQUEST,
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Problem::new(status, e.to_string())
     }
 }
 
@@ -185,12 +191,18 @@ fn unit_allowed(viewer: &Viewer, unit: &str) -> Result<(), Problem> {
     let Some(user) = viewer.user.as_ref().filter(|u| u.role == Role::Department) else {
         return Ok(());
     };
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     // A document whose unit cannot be read is no unit's entry (it is listed under 最近上传).
-    let unit = squeeze(unit);
-    if unit.is_empty() || user.units.iter().any(|u| squeeze(u) == unit) {
+    // The unit's other names are its own (中共江苏省委办公厅 is 江苏省委办公厅).
+    let own = yusuan_store::unit::normalise(unit);
+    if own.is_empty()
+        || user
+            .units
+            .iter()
+            .any(|u| yusuan_store::unit::normalise(u) == own)
+    {
         return Ok(());
     }
+    let unit = unit.trim();
     let yours = if user.units.is_empty() {
         "（账号未登记单位）".to_string()
     } else {
@@ -211,37 +223,133 @@ pub async fn visible(
     if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Problem::not_found());
     }
-    match state.store.document(hash).await? {
-        Some(d) if viewer.can_view(&d.summary) => Ok(d),
-        _ => Err(Problem::not_found()),
+    let Some(d) = state.store.document(hash).await? else {
+        return Err(Problem::not_found());
+    };
+    if viewer.can_view(&d.summary) {
+        return Ok(d);
     }
+    // A department sees its unit under every name the unit's documents print.
+    if let Some(u) = viewer.user.as_ref().filter(|u| u.role == Role::Department) {
+        if !d.summary.unit_key.is_empty()
+            && state
+                .store
+                .unit_has_name(&d.summary.unit_key, &u.units)
+                .await?
+        {
+            return Ok(d);
+        }
+    }
+    Err(Problem::not_found())
 }
 
-/// Mark a document published or not (the bureau's).
+/// How many errors a document has and the first `n` of their messages.
+pub fn first_errors(stored: &StoredDocument, n: usize) -> (i64, Vec<String>) {
+    let messages = serde_json::from_str::<yusuan_audit::report::StoredReport>(&stored.report_json)
+        .map(|r| {
+            r.findings
+                .into_iter()
+                .filter(|f| f.severity == yusuan_audit::Severity::Error)
+                .take(n)
+                .map(|f| f.message)
+                .collect()
+        })
+        .unwrap_or_default();
+    (stored.summary.errors, messages)
+}
+
+/// Mark a document published or not (the bureau's). A document with errors is made public
+/// only when `confirm_errors` names how many it has (the person saw them and decided); that
+/// is recorded with who did it. Without the confirmation: 409, the errors named.
 pub async fn set_published(
     state: &AppState,
     viewer: &Viewer,
     hash: &str,
     published: bool,
+    confirm_errors: Option<i64>,
 ) -> Result<(), Problem> {
     if !viewer.can_set_published() {
         return Err(Problem::forbidden("公开文档"));
     }
-    visible(state, viewer, hash).await?;
-    state.store.set_published(hash, published).await?;
+    let stored = visible(state, viewer, hash).await?;
+    let errors = stored.summary.errors;
+    let confirmed = published && errors > 0;
+    if confirmed && confirm_errors != Some(errors) {
+        let (_, first) = first_errors(&stored, 3);
+        let mut listed = first
+            .iter()
+            .enumerate()
+            .map(|(i, m)| format!("{}. {m}", i + 1))
+            .collect::<Vec<_>>()
+            .join("；");
+        if errors > first.len() as i64 {
+            listed.push_str(&format!("；另有 {} 个", errors - first.len() as i64));
+        }
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            format!(
+                "该文档有 {errors} 个错误，公开前须确认：{listed}。确认公开请在请求中附上 \
+                 \"confirm_errors\": {errors}"
+            ),
+        ));
+    }
+    let by = viewer.user.as_ref().map(|u| u.id);
+    if !state
+        .store
+        .set_published(hash, published, by, confirmed)
+        .await?
+    {
+        return Err(Problem::not_found());
+    }
     Ok(())
 }
 
-/// One cell of the overview: the newest document of a unit in a year.
+/// A unit-year's document, as a cell of the overview shows it.
 #[derive(Clone, Serialize)]
-pub struct Cell {
+pub struct CellDocument {
     pub hash: String,
     pub errors: i64,
     pub warnings: i64,
     #[serde(serialize_with = "status_label")]
     pub status: yusuan_store::Status,
+}
+
+/// One cell of the overview: a unit in a year. Its status is that of its public document
+/// (what the public reads), never of a better draft beside it.
+#[derive(Clone, Serialize)]
+pub struct Cell {
+    /// The public document (the newest, if several are public); `None`: 无公开文档.
+    pub public: Option<CellDocument>,
+    /// The newest document of that unit and year, public or not.
+    pub latest: String,
     /// How many documents that unit has for that year.
     pub documents: usize,
+}
+
+impl Cell {
+    /// Whether the cell is what a status filter asks for: a status code of its public
+    /// document, or [`NO_PUBLIC`].
+    pub fn matches(&self, status: &str) -> bool {
+        match &self.public {
+            Some(p) => p.status.code() == status,
+            None => status == NO_PUBLIC,
+        }
+    }
+}
+
+/// The status filter's value for unit-years with no public document.
+pub const NO_PUBLIC: &str = "none";
+/// What a unit-year with no public document says.
+pub const NO_PUBLIC_LABEL: &str = "无公开文档";
+
+/// One unit of the overview: its identity, the name it goes by, every name its documents
+/// print, and its years.
+#[derive(Clone, Serialize)]
+pub struct UnitRow {
+    pub key: String,
+    pub name: String,
+    pub names: Vec<String>,
+    pub years: BTreeMap<i32, Cell>,
 }
 
 fn status_label<S: serde::Serializer>(s: &yusuan_store::Status, ser: S) -> Result<S::Ok, S::Error> {
@@ -251,7 +359,7 @@ fn status_label<S: serde::Serializer>(s: &yusuan_store::Status, ser: S) -> Resul
 #[derive(Serialize)]
 pub struct Overview {
     pub years: Vec<i32>,
-    pub units: Vec<(String, BTreeMap<i32, Cell>)>,
+    pub units: Vec<UnitRow>,
     /// The latest 20 uploads, including those whose unit or year could not be read.
     pub recent: Vec<DocumentSummary>,
 }
@@ -260,60 +368,172 @@ pub struct Overview {
 pub async fn overview(
     state: &AppState,
     viewer: &Viewer,
-    filter: Filter,
+    mut filter: Filter,
 ) -> Result<Overview, Problem> {
+    // The status is the cell's (its public document's), not any document's: filtered below.
+    let status = filter.status.take();
     let docs = state.store.list(&viewer.restrict(filter)).await?;
     let mut recent = docs.clone();
+    // The recent uploads by their own status (not public: by none).
+    if let Some(s) = &status {
+        recent.retain(|d| match s.as_str() {
+            NO_PUBLIC => !d.published,
+            s => d.status.code() == s,
+        });
+    }
     recent.sort_by_key(|d| std::cmp::Reverse(d.uploaded_at));
     recent.truncate(20);
-    let mut units: BTreeMap<String, BTreeMap<i32, Cell>> = BTreeMap::new();
-    let mut years = std::collections::BTreeSet::new();
-    // Newest first within a unit and year, so the first seen is the one shown.
+    Ok(Overview {
+        years: Vec::new(),
+        units: unit_rows(docs),
+        recent,
+    }
+    .only(status.as_deref()))
+}
+
+/// The rows of units x years of `docs`, by unit identity, in the order of their names.
+fn unit_rows(mut docs: Vec<DocumentSummary>) -> Vec<UnitRow> {
+    // Newest first: the first seen of a unit-year is its newest document, and of a unit the
+    // one whose name it goes by (its newest public document's, else its newest document's).
+    docs.sort_by(|a, b| {
+        (b.published, b.year, b.uploaded_at).cmp(&(a.published, a.year, a.uploaded_at))
+    });
+    let mut rows: BTreeMap<String, UnitRow> = BTreeMap::new();
     for d in docs {
         let Some(year) = d.year else { continue };
-        let unit = if d.unit.is_empty() {
+        let key = if d.unit_key.is_empty() {
             "（未识别单位）".to_string()
         } else {
-            d.unit.clone()
+            d.unit_key.clone()
         };
-        years.insert(year);
-        units
-            .entry(unit)
-            .or_default()
+        let row = rows.entry(key.clone()).or_insert_with(|| UnitRow {
+            key,
+            name: if d.unit.is_empty() {
+                "（未识别单位）".to_string()
+            } else {
+                d.unit.clone()
+            },
+            names: Vec::new(),
+            years: BTreeMap::new(),
+        });
+        if !d.unit.is_empty() && !row.names.contains(&d.unit) {
+            row.names.push(d.unit.clone());
+        }
+        let public = d.published.then(|| CellDocument {
+            hash: d.hash.clone(),
+            errors: d.errors,
+            warnings: d.warnings,
+            status: d.status,
+        });
+        row.years
             .entry(year)
-            .and_modify(|c| c.documents += 1)
+            .and_modify(|c| {
+                c.documents += 1;
+                if c.public.is_none() {
+                    c.public.clone_from(&public);
+                }
+            })
             .or_insert(Cell {
-                hash: d.hash,
-                errors: d.errors,
-                warnings: d.warnings,
-                status: d.status,
+                public,
+                latest: d.hash,
                 documents: 1,
             });
     }
-    Ok(Overview {
-        years: years.into_iter().collect(),
-        units: units.into_iter().collect(),
-        recent,
-    })
+    let mut rows: Vec<UnitRow> = rows.into_values().collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.key.cmp(&b.key)));
+    rows
 }
 
-/// A unit's documents (newest first) and the comparison of its years.
-pub async fn unit(
+impl Overview {
+    /// Only the cells a status filter asks for (all when none), and the years they have.
+    fn only(mut self, status: Option<&str>) -> Overview {
+        if let Some(s) = status {
+            for row in &mut self.units {
+                row.years.retain(|_, c| c.matches(s));
+            }
+            self.units.retain(|r| !r.years.is_empty());
+        }
+        let years: std::collections::BTreeSet<i32> = self
+            .units
+            .iter()
+            .flat_map(|r| r.years.keys().copied())
+            .collect();
+        self.years = years.into_iter().collect();
+        self
+    }
+}
+
+/// Merge the unit `from` into `into` (the bureau's: the same office under names the store
+/// cannot tell are one). Returns the two keys and how many documents moved.
+pub async fn merge_units(
     state: &AppState,
     viewer: &Viewer,
-    unit: &str,
-) -> Result<(Vec<DocumentSummary>, Comparison, Executions), Problem> {
+    from: &str,
+    into: &str,
+) -> Result<(String, String, u64), Problem> {
+    if !viewer.can_set_published() {
+        return Err(Problem::forbidden("合并单位"));
+    }
+    let by = viewer.user.as_ref().map(|u| u.id);
+    Ok(state.store.merge_units(from, into, by).await?)
+}
+
+/// One unit: who it is, its documents (newest year first), the comparison of its years, and
+/// each year's 决算 against its plan.
+#[derive(Serialize)]
+pub struct UnitView {
+    pub key: String,
+    /// The name it goes by (its newest public document's, else its newest document's).
+    pub name: String,
+    /// Every name its documents print.
+    pub names: Vec<String>,
+    pub documents: Vec<DocumentSummary>,
+    pub comparison: Comparison,
+    #[serde(skip)]
+    pub executions: Executions,
+    /// The units merged into this one.
+    pub merged: Vec<yusuan_store::UnitMerge>,
+}
+
+/// A unit, named by its key or any of its names.
+pub async fn unit(state: &AppState, viewer: &Viewer, unit: &str) -> Result<UnitView, Problem> {
     let filter = Filter {
         unit: Some(unit.to_string()),
         ..Filter::default()
     };
-    let docs = state.store.list(&viewer.restrict(filter)).await?;
-    if docs.is_empty() {
+    let mut docs = state.store.list(&viewer.restrict(filter)).await?;
+    // Newest year first; within a year the public document, then the newest.
+    docs.sort_by(|a, b| {
+        (b.year, b.published, b.uploaded_at).cmp(&(a.year, a.published, a.uploaded_at))
+    });
+    // The name it goes by: as in the overview.
+    let Some(best) = docs
+        .iter()
+        .max_by_key(|d| (d.published, d.year, d.uploaded_at))
+    else {
         return Err(Problem::new(
             StatusCode::NOT_FOUND,
             "没有该单位的文档（或您无权查看）",
         ));
+    };
+    let (key, name) = (best.unit_key.clone(), best.unit.clone());
+    let mut names: Vec<String> = Vec::new();
+    for d in &docs {
+        if !d.unit.is_empty() && !names.contains(&d.unit) {
+            names.push(d.unit.clone());
+        }
     }
+    let merged = if viewer.can_set_published() {
+        state
+            .store
+            .unit_merges()
+            .await?
+            .into_iter()
+            .filter(|m| m.into_key == key)
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The newest budget and 决算 document of each year, read back.
     let mut per_year = Vec::new();
     let mut budgets: std::collections::BTreeMap<i32, Document> = Default::default();
@@ -349,7 +569,15 @@ pub async fn unit(
             executions.push((*year, e));
         }
     }
-    Ok((docs, compare(unit, &per_year), executions))
+    Ok(UnitView {
+        comparison: compare(&name, &per_year),
+        key,
+        name,
+        names,
+        documents: docs,
+        executions,
+        merged,
+    })
 }
 
 /// Each year's 决算 against its plan.

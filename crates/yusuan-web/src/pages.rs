@@ -38,6 +38,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:0 .5em;border-radius:.7em;font-size:.9em}
 .s-passed{background:#dff0d8;color:#2b542c}.s-errors{background:#f2dede;color:#a94442}
 .s-warnings{background:#fcf8e3;color:#8a6d3b}.s-unchecked{background:#eee;color:#555}
+.s-none{background:#fff;color:#555;border:1px dashed #999}.aka{color:#666;font-size:.85em}
 .error{color:#a94442}.warning{color:#8a6d3b}.info{color:#31708f}
 .msg{padding:.6em 1em;border-radius:4px;margin:1em 0}.msg.bad{background:#f2dede}.msg.good{background:#dff0d8}
 form.inline{display:inline}
@@ -50,7 +51,7 @@ button,.button{background:#8b1a1a;color:#fff;border:0;padding:.4em 1em;border-ra
 .source .l:target{background:#ffd54f;outline:2px solid #e6a700}
 .source .page{display:block;background:#eef0f4;color:#666;padding:0 .5em}
 textarea{width:100%;height:60vh;font-family:monospace;font-size:13px}
-iframe.preview{width:100%;height:75vh;border:1px solid #ccd;background:#fff}
+iframe.preview,iframe.document{width:100%;height:75vh;border:1px solid #ccd;background:#fff}
 .charts{display:flex;flex-wrap:wrap;gap:1em}.chart{background:#fff;border:1px solid #ccd}
 .chart-title{font-size:13px;font-weight:bold}.chart-label{font-size:11px}
 label{margin-right:1em}
@@ -141,6 +142,39 @@ fn unit_href(unit: &str) -> String {
     format!("/units/{}", ops::percent_encode(unit))
 }
 
+/// Unix seconds as Beijing time, `2025-06-01 09:30`.
+fn beijing_time(secs: i64) -> String {
+    let t = secs + 8 * 3600;
+    let (days, rest) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year}-{month:02}-{day:02} {:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+/// One line of a document's public record: who made it public or not, when, and whether they
+/// confirmed its errors.
+fn publication_text(p: &yusuan_store::Publication) -> String {
+    let who = p.username.as_deref().unwrap_or("（已删除的用户）");
+    let what = match (p.published, p.confirmed) {
+        (true, true) => format!("确认文档有 {} 个错误后设为公开", p.errors),
+        (true, false) => "设为公开".to_string(),
+        (false, _) => "取消公开".to_string(),
+    };
+    format!("{}（北京时间） {who} {what}", beijing_time(p.at))
+}
+
 /// What an unrouted path gets: JSON under `/api/`, a page elsewhere.
 pub async fn not_found(viewer: Viewer, uri: axum::http::Uri) -> Response {
     let p = Problem::new(StatusCode::NOT_FOUND, NO_SUCH_PATH);
@@ -192,10 +226,13 @@ pub async fn overview(
                     option value=(r) selected[selected.1 == *r] { (region_label(r)) }
                 }
             } }
-            label { "状态 " select name="status" {
+            label { "公开文档状态 " select name="status" {
                 option value="" { "全部" }
                 @for s in Status::ALL {
                     option value=(s.label()) selected[selected.2 == s.label()] { (s.label()) }
+                }
+                @if !viewer.is_public() {
+                    option value=(ops::NO_PUBLIC_LABEL) selected[selected.2 == ops::NO_PUBLIC_LABEL] { (ops::NO_PUBLIC_LABEL) }
                 }
             } }
             button type="submit" { "筛选" }
@@ -204,18 +241,29 @@ pub async fn overview(
             @if !all.is_empty() { p { "没有符合条件且能确定单位和年度的文档。" } }
             @else { p { "暂无文档。" @if viewer.can_upload() { a href="/upload" { "上传一份公开文档" } "开始审核。" } @else { "登录后可上传审核。" } } }
         } @else {
+            p.aka { "各年度的状态为该年度公开文档的审核结果；没有公开文档的年度显示“" (ops::NO_PUBLIC_LABEL) "”。" }
             table.overview {
                 thead { tr { th { "单位" } @for y in &view.years { th { (y) "年" } } } }
                 tbody {
-                    @for (unit, cells) in &view.units {
+                    @for row in &view.units {
                         tr {
-                            td { a href=(unit_href(unit)) { (unit) } }
+                            td {
+                                a href=(unit_href(&row.key)) { (row.name) }
+                                @let others: Vec<&String> = row.names.iter().filter(|n| **n != row.name).collect();
+                                @if !others.is_empty() {
+                                    br; span.aka { "又名：" @for (i, n) in others.iter().enumerate() { @if i > 0 { "、" } (n) } }
+                                }
+                            }
                             @for y in &view.years {
                                 td {
-                                    @if let Some(c) = cells.get(y) {
-                                        a href=(format!("/documents/{}", c.hash)) { (status_badge(c.status)) }
-                                        " 错误 " (c.errors) " · 警告 " (c.warnings)
-                                        @if c.documents > 1 { " （" (c.documents) " 份）" }
+                                    @if let Some(c) = row.years.get(y) {
+                                        @if let Some(p) = &c.public {
+                                            a href=(format!("/documents/{}", p.hash)) { (status_badge(p.status)) }
+                                            " 错误 " (p.errors) " · 警告 " (p.warnings)
+                                        } @else {
+                                            a href=(format!("/documents/{}", c.latest)) { span.badge.s-none { (ops::NO_PUBLIC_LABEL) } }
+                                        }
+                                        @if c.documents > 1 { " （共 " (c.documents) " 份）" }
                                     } @else { span.info { "—" } }
                                 }
                             }
@@ -475,6 +523,76 @@ fn summary_line(d: &DocumentSummary) -> Markup {
     }
 }
 
+/// A document's title: its unit and year, or its file name.
+fn document_title(s: &DocumentSummary) -> String {
+    let mut t = if s.unit.is_empty() {
+        s.filename.clone()
+    } else {
+        s.unit.clone()
+    };
+    if let Some(y) = s.year {
+        t.push_str(&format!(" {y}年"));
+    }
+    t
+}
+
+/// What the public sees of a published document: the document itself (our rendering of what
+/// was read, and the original file), with a short audit summary.
+fn public_document(viewer: &Viewer, d: &yusuan_store::StoredDocument) -> Response {
+    let s = &d.summary;
+    let title = format!(
+        "{}{}{}",
+        document_title(s),
+        s.scope.label(),
+        s.stage.label()
+    );
+    let body = html! {
+        h1 { (title) }
+        p.audit-summary {
+            "审核摘要：" span.error { "错误 " (s.errors) } " · " span.warning { "警告 " (s.warnings) }
+            @if s.errors > 0 { "（财政局已知悉上述错误并决定公开）" }
+        }
+        p.downloads {
+            a.button href=(format!("/documents/{}/file", s.hash)) download { "下载原文件" } " "
+            @if s.kind == yusuan_store::DocumentKind::BudgetSource {
+                @for (file, label) in [("document.pdf", "下载 PDF"), ("document.xlsx", "下载 XLSX")] {
+                    a.button href=(format!("/publish/{}/{file}", s.hash)) download { (label) } " "
+                }
+            }
+            " 文件：" (s.filename)
+        }
+        iframe.document src=(format!("/documents/{}/document.html", s.hash)) title=(title) {}
+    };
+    respond(StatusCode::OK, page(viewer, &title, body))
+}
+
+/// `GET /documents/{hash}/document.html`: the document as read, rendered as HTML (its tables
+/// and text), for anyone who may see the document.
+pub async fn document_html(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(hash): Path<String>,
+) -> Response {
+    let d = match ops::visible(&state, &viewer, &hash).await {
+        Ok(d) => d,
+        Err(p) => return error_page(&viewer, p),
+    };
+    match serde_json::from_str::<yusuan_core::Document>(&d.document_json) {
+        Ok(doc) => (
+            [(CONTENT_TYPE, "text/html; charset=utf-8")],
+            yusuan_publish::html::render(&doc),
+        )
+            .into_response(),
+        Err(e) => error_page(
+            &viewer,
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("保存的文档内容无法读取：{e}"),
+            ),
+        ),
+    }
+}
+
 pub async fn report(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -483,6 +601,13 @@ pub async fn report(
     let d = match ops::visible(&state, &viewer, &hash).await {
         Ok(d) => d,
         Err(p) => return error_page(&viewer, p),
+    };
+    if viewer.is_public() {
+        return public_document(&viewer, &d);
+    }
+    let record = match state.store.publications(&hash).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&viewer, e.into()),
     };
     // A stored report that cannot be read is an error, never a document without findings.
     let report: StoredReport = match serde_json::from_str(&d.report_json) {
@@ -522,10 +647,16 @@ pub async fn report(
         }
         (summary_line(s))
         @if viewer.can_set_published() {
-            form.inline method="post" action=(format!("/documents/{}/published", s.hash)) {
+            form.inline.publish method="post" action=(format!("/documents/{}/published", s.hash)) {
                 input type="hidden" name="csrf" value=(viewer.csrf);
                 input type="hidden" name="published" value=(if s.published { "0" } else { "1" });
-                button type="submit" { @if s.published { "取消公开" } @else { "设为公开" } }
+                button type="submit" { @if s.published { "取消公开" } @else if s.errors > 0 { "设为公开…" } @else { "设为公开" } }
+                @if !s.published && s.errors > 0 { " " span.error { "该文档有 " (s.errors) " 个错误，公开前需确认" } }
+            }
+        }
+        @if !record.is_empty() {
+            ul.publications {
+                @for p in &record { li { (publication_text(p)) } }
             }
         }
         div.report {
@@ -617,7 +748,13 @@ pub struct PublishedForm {
     #[serde(default)]
     pub csrf: String,
     pub published: String,
+    /// Set by the confirmation page: the errors the person saw.
+    #[serde(default)]
+    pub confirm_errors: Option<i64>,
 }
+
+/// How many of a document's errors the confirmation page lists.
+const ERRORS_LISTED: usize = 5;
 
 pub async fn set_published(
     State(state): State<AppState>,
@@ -628,10 +765,39 @@ pub async fn set_published(
     if !viewer.form_csrf_ok(&f.csrf) {
         return bad_csrf(&viewer);
     }
-    match ops::set_published(&state, &viewer, &hash, f.published == "1").await {
+    let published = f.published == "1";
+    match ops::set_published(&state, &viewer, &hash, published, f.confirm_errors).await {
         Ok(()) => redirect(&format!("/documents/{hash}")),
+        Err(p) if p.status == StatusCode::CONFLICT => confirm_page(&state, &viewer, &hash).await,
         Err(p) => error_page(&viewer, p),
     }
+}
+
+/// Publishing a document with errors: the errors named, and a second, deliberate click.
+async fn confirm_page(state: &AppState, viewer: &Viewer, hash: &str) -> Response {
+    let d = match ops::visible(state, viewer, hash).await {
+        Ok(d) => d,
+        Err(p) => return error_page(viewer, p),
+    };
+    let (errors, first) = ops::first_errors(&d, ERRORS_LISTED);
+    let s = &d.summary;
+    let body = html! {
+        h1 { "确认公开：" (document_title(s)) }
+        div.msg.bad.confirm {
+            p { "该文档有 " strong { (errors) } " 个错误。公开后，公众看到的是这份文档本身。" }
+            ol.errors { @for m in &first { li { (m) } } }
+            @if errors > first.len() as i64 { p { "另有 " (errors - first.len() as i64) " 个错误，见" a href=(format!("/documents/{}", s.hash)) { "审核结果" } "。" } }
+            p { "确认公开将记录您的账号、时间和错误数。" }
+        }
+        form.confirm method="post" action=(format!("/documents/{}/published", s.hash)) {
+            input type="hidden" name="csrf" value=(viewer.csrf);
+            input type="hidden" name="published" value="1";
+            input type="hidden" name="confirm_errors" value=(errors);
+            button type="submit" id="confirm-publish" { "确认公开（含 " (errors) " 个错误）" }
+            " " a href=(format!("/documents/{}", s.hash)) { "取消，返回审核结果" }
+        }
+    };
+    respond(StatusCode::CONFLICT, page(viewer, "确认公开", body))
 }
 
 // ---- one unit over the years ----
@@ -768,22 +934,55 @@ pub async fn unit(
     viewer: Viewer,
     Path(unit): Path<String>,
 ) -> Response {
-    let (docs, comparison, executions) = match ops::unit(&state, &viewer, &unit).await {
+    let view = match ops::unit(&state, &viewer, &unit).await {
         Ok(x) => x,
         Err(p) => return error_page(&viewer, p),
     };
+    // The units this one may be merged into (the bureau's).
+    let others: Vec<ops::UnitRow> = if viewer.can_set_published() {
+        match ops::overview(&state, &viewer, Default::default()).await {
+            Ok(o) => o.units.into_iter().filter(|r| r.key != view.key).collect(),
+            Err(p) => return error_page(&viewer, p),
+        }
+    } else {
+        Vec::new()
+    };
+    let (docs, comparison, executions) = (&view.documents, &view.comparison, &view.executions);
     let body = html! {
-        h1 { (unit) }
+        h1 { (view.name) }
+        @let aka: Vec<&String> = view.names.iter().filter(|n| **n != view.name).collect();
+        @if !aka.is_empty() {
+            p.aka { "该单位的文档也署名为：" @for (i, n) in aka.iter().enumerate() { @if i > 0 { "、" } (n) } }
+        }
+        @if !view.merged.is_empty() {
+            ul.merged {
+                @for m in &view.merged {
+                    li { (beijing_time(m.at)) "（北京时间） "
+                        @match &m.username { Some(u) => { (u) " 将 " }, None => { "系统按相同名称或单位编码将 " } }
+                        code { (m.from_key) } " 并入本单位" }
+                }
+            }
+        }
+        @if !others.is_empty() {
+            form.merge method="post" action=(format!("{}/merge", unit_href(&view.key))) {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                "同一单位的另一名称？将本单位并入 "
+                select name="into" {
+                    @for r in &others { option value=(r.key) { (r.name) } }
+                }
+                " " button type="submit" { "合并单位" }
+            }
+        }
         h2 { "各年度文档" }
         table.documents {
             thead { tr { th { "年度" } th { "文件" } th { "类型" } th { "状态" } th.num { "错误" } th.num { "警告" } } }
             tbody {
-                @for d in &docs {
+                @for d in docs {
                     tr {
                         td { @if let Some(y) = d.year { (y) "年" } }
                         td { a href=(format!("/documents/{}", d.hash)) { (d.filename) } }
                         td { (d.scope.label()) (d.stage.label()) @if d.kind == yusuan_store::DocumentKind::BudgetSource { "（预算源文件）" } }
-                        td { (status_badge(d.status)) }
+                        td { (status_badge(d.status)) @if d.published { " 已公开" } }
                         td.num { (d.errors) } td.num { (d.warnings) }
                     }
                 }
@@ -793,13 +992,36 @@ pub async fn unit(
             p { "没有可比较的预算文档。" }
         } @else {
             p { "以下数字取自各年度最新一份预算文档的表格；“较上年”比较最近两个年度。" }
-            div.comparison { (comparison_tables(&comparison)) }
+            div.comparison { (comparison_tables(comparison)) }
         }
-        @for (year, e) in &executions {
+        @for (year, e) in executions {
             (execution_table(*year, e))
         }
     };
-    respond(StatusCode::OK, page(&viewer, &unit, body))
+    respond(StatusCode::OK, page(&viewer, &view.name, body))
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub into: String,
+}
+
+/// `POST /units/{unit}/merge`: the bureau says two units are one office.
+pub async fn merge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(unit): Path<String>,
+    Form(f): Form<MergeForm>,
+) -> Response {
+    if !viewer.form_csrf_ok(&f.csrf) {
+        return bad_csrf(&viewer);
+    }
+    match ops::merge_units(&state, &viewer, &unit, &f.into).await {
+        Ok((_, into, _)) => redirect(&unit_href(&into)),
+        Err(p) => error_page(&viewer, p),
+    }
 }
 
 // ---- publish ----

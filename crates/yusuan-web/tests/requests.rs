@@ -48,7 +48,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("/documents/{p}", "GET"),
     ("/documents/{p}/file", "GET"),
     ("/documents/{p}/published", "POST"),
+    ("/documents/{p}/document.html", "GET"),
     ("/units/{p}", "GET"),
+    ("/units/{p}/merge", "POST"),
     ("/publish", "GET POST"),
     ("/publish/{p}", "GET"),
     ("/publish/{p}/{p}", "GET"),
@@ -59,8 +61,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("/api/documents/{p}/source", "GET"),
     ("/api/documents/{p}/next-year", "GET"),
     ("/api/documents/{p}/published", "PUT"),
+    ("/api/documents/{p}/publications", "GET"),
     ("/api/units", "GET"),
     ("/api/units/{p}", "GET"),
+    ("/api/units/{p}/merge", "POST"),
     ("/api/publish", "POST"),
     ("/api/publish/{p}/{p}", "GET"),
     ("/no-such-page", "GET"),
@@ -142,7 +146,18 @@ fn body(rng: &mut Rng, k: &Known) -> (Option<&'static str>, Vec<u8>) {
         ),
         3 => (json, br#"{"username":"#.to_vec()),
         4 => (json, br#"{"published": "yes"}"#.to_vec()),
-        5 => (json, br#"{"published": true}"#.to_vec()),
+        5 => (
+            json,
+            rng.pick(&[
+                r#"{"published": true}"#,
+                r#"{"published": true, "confirm_errors": 5}"#,
+                r#"{"published": true, "confirm_errors": -1}"#,
+                r#"{"into": "重庆市大渡口区人民政府办公室"}"#,
+                r#"{"into": ""}"#,
+            ])
+            .as_bytes()
+            .to_vec(),
+        ),
         6 => (
             Some("multipart/form-data; boundary=XyZ"),
             b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../a.pdf\"\r\n\r\n%PDF-1.4\r\n--XyZ".to_vec(),
@@ -153,7 +168,17 @@ fn body(rng: &mut Rng, k: &Known) -> (Option<&'static str>, Vec<u8>) {
         ),
         8 => (
             Some("application/x-www-form-urlencoded"),
-            format!("username=bureau&password=x&csrf={}&source=%00", k.csrf).into_bytes(),
+            if rng.chance(50) {
+                format!("username=bureau&password=x&csrf={}&source=%00", k.csrf)
+            } else {
+                format!(
+                    "csrf={}&published=1&confirm_errors={}&into={}",
+                    k.csrf,
+                    rng.below(7),
+                    urlencode(&k.unit)
+                )
+            }
+            .into_bytes(),
         ),
         9 => {
             // A budget source cut short, or with a byte changed.

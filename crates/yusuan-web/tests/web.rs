@@ -232,11 +232,26 @@ async fn exercise(store: Store) {
             .unwrap()
     };
     assert_eq!(c.send(put(&dept)).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(c.send(put(&bureau)).await.status, StatusCode::OK);
+    // A document with errors is not made public without the confirmation.
+    let r = c.send(put(&bureau)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(c.get(&path, None).await.status, StatusCode::NOT_FOUND);
+    let confirm = |count: i64| {
+        Request::put(format!("{path}/published"))
+            .header(header::AUTHORIZATION, format!("Bearer {bureau}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(format!(
+                r#"{{"published":true,"confirm_errors":{count}}}"#
+            )))
+            .unwrap()
+    };
+    let r = c.send(confirm(5)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["record"]["confirmed"], true);
     assert_eq!(c.get(&path, None).await.status, StatusCode::OK);
 
     // Pages: the report shows the findings beside the source with the lines highlighted.
-    let page = c.get(&format!("/documents/{hash}"), None).await;
+    let page = c.get(&format!("/documents/{hash}"), Some(&bureau)).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
     assert!(html.contains("错误（5）"), "{html}");
@@ -409,6 +424,385 @@ async fn exercise(store: Store) {
         "{}",
         bad.text()
     );
+}
+
+/// Every byte percent-encoded (a path segment).
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+async fn upload(c: &Client, token: &str, name: &str, bytes: Vec<u8>) -> Value {
+    let r = c
+        .post(
+            &format!("/api/documents?filename={name}"),
+            Some(token),
+            bytes,
+        )
+        .await;
+    assert!(r.status.is_success(), "{name}: {}", r.text());
+    r.json()
+}
+
+/// The overview's row of the unit with this name among its names.
+fn row<'a>(units: &'a Value, name: &str) -> Option<&'a Value> {
+    units["units"].as_array().expect("units").iter().find(|r| {
+        r["names"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n == name))
+    })
+}
+
+/// A signed-in browser's cookies (session and CSRF) and its CSRF token.
+async fn browser_session(c: &Client, user: &str, pass: &str) -> (String, String) {
+    let r = c.get("/login", None).await;
+    let csrf = r.cookie("yusuan_csrf").expect("csrf cookie");
+    let token = csrf.split_once('=').unwrap().1.to_string();
+    let r = c
+        .send(
+            Request::post("/login")
+                .header(header::COOKIE, &csrf)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "username={user}&password={pass}&csrf={token}"
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let session = r.cookie("yusuan_session").expect("session cookie");
+    (format!("{session}; {csrf}"), token)
+}
+
+impl Client {
+    async fn form(&self, uri: &str, cookies: &str, body: String) -> Reply {
+        self.send(
+            Request::post(uri)
+                .header(header::COOKIE, cookies)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn page(&self, uri: &str, cookies: &str) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header(header::COOKIE, cookies)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+/// Issue 15: the overview's status is the public document's, publishing errors needs a
+/// confirmation that names them and is recorded, a unit is one across its names (and the
+/// bureau merges what names cannot tell), the public sees the document itself.
+async fn the_workspace_tells_the_truth(store: Store) {
+    let c = setup(store, Config::default()).await;
+    let bureau = c.token("bureau", "bureau-pass").await;
+    let dept = c.token("dept", "dept-pass-1").await;
+    let Some(cq) = corpus(CQ) else { return };
+    let clean = include_bytes!("../../../examples/chongqing-dadukou-govoffice-2025.txt").to_vec();
+    const CQ_UNIT: &str = "重庆市大渡口区人民政府办公室";
+
+    // The status of a unit-year is its public document's: none yet, whatever was uploaded.
+    let with_errors = upload(&c, &bureau, "cq.txt", cq.clone()).await;
+    let e = with_errors["hash"].as_str().unwrap().to_string();
+    assert_eq!(with_errors["report"]["summary"]["errors"], 5);
+    let passed = upload(&c, &bureau, "clean.txt", clean).await;
+    let p = passed["hash"].as_str().unwrap().to_string();
+    assert_eq!(passed["report"]["summary"]["errors"], 0);
+    assert_eq!(
+        (&passed["document"]["unit"], &passed["document"]["year"]),
+        (&CQ_UNIT.into(), &2025.into())
+    );
+    let units = c.get("/api/units", Some(&bureau)).await.json();
+    let cell = &row(&units, CQ_UNIT).expect("the unit")["years"]["2025"];
+    assert_eq!(cell["public"], Value::Null, "{cell}");
+    // Both uploaded (within the same second): the cell names one of them, not a status.
+    assert_eq!(cell["documents"], 2);
+    assert!([e.as_str(), p.as_str()].contains(&cell["latest"].as_str().unwrap()));
+    let overview = c.get("/", Some(&bureau)).await.text();
+    assert!(overview.contains("无公开文档"), "{overview}");
+    let none = c
+        .get(
+            &format!("/api/units?status={}", enc("无公开文档")),
+            Some(&bureau),
+        )
+        .await
+        .json();
+    assert!(row(&none, CQ_UNIT).is_some());
+
+    // Publishing the document with errors, through the pages: the button says it needs a
+    // confirmation, the confirmation names the errors, a stale count is refused.
+    let (cookies, csrf) = browser_session(&c, "bureau", "bureau-pass").await;
+    let report = c.page(&format!("/documents/{e}"), &cookies).await.text();
+    assert!(
+        report.contains("设为公开…") && report.contains("该文档有 5 个错误，公开前需确认"),
+        "{report}"
+    );
+    let r = c
+        .form(
+            &format!("/documents/{e}/published"),
+            &cookies,
+            format!("csrf={csrf}&published=1"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let confirm = r.text();
+    let first = with_errors["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "error")
+        .expect("an error")["message"]
+        .as_str()
+        .unwrap()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    assert!(
+        confirm.contains("该文档有 <strong>5</strong> 个错误"),
+        "{confirm}"
+    );
+    assert!(
+        confirm.contains(&first),
+        "the first error is named: {first}\n{confirm}"
+    );
+    assert!(
+        confirm.contains(r#"name="confirm_errors" value="5""#),
+        "{confirm}"
+    );
+    assert_eq!(
+        c.get(&format!("/documents/{e}"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = c
+        .form(
+            &format!("/documents/{e}/published"),
+            &cookies,
+            format!("csrf={csrf}&published=1&confirm_errors=4"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "a count other than the document's"
+    );
+    let r = c
+        .form(
+            &format!("/documents/{e}/published"),
+            &cookies,
+            format!("csrf={csrf}&published=1&confirm_errors=5"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    // Recorded: who, when, how many errors; shown on the document's page.
+    let record = c
+        .get(&format!("/api/documents/{e}/publications"), Some(&bureau))
+        .await
+        .json();
+    assert_eq!(record.as_array().map(Vec::len), Some(1), "{record}");
+    assert_eq!(
+        (
+            &record[0]["published"],
+            &record[0]["errors"],
+            &record[0]["confirmed"],
+            &record[0]["username"]
+        ),
+        (&true.into(), &5.into(), &true.into(), &"bureau".into())
+    );
+    assert!(record[0]["at"].as_i64().unwrap() > 1_700_000_000);
+    let report = c.page(&format!("/documents/{e}"), &cookies).await.text();
+    assert!(
+        report.contains("bureau 确认文档有 5 个错误后设为公开"),
+        "{report}"
+    );
+    assert_eq!(
+        c.get(&format!("/api/documents/{e}/publications"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "the record is the workspace's"
+    );
+
+    // Now the unit-year is what its public document is, though a clean one is newer.
+    let units = c.get("/api/units", Some(&bureau)).await.json();
+    let cell = &row(&units, CQ_UNIT).unwrap()["years"]["2025"];
+    assert_eq!(cell["public"]["hash"], e.as_str(), "{cell}");
+    assert_eq!(cell["public"]["status"], "有错误");
+    let passing = c
+        .get(&format!("/api/units?status={}", enc("通过")), Some(&bureau))
+        .await
+        .json();
+    assert!(row(&passing, CQ_UNIT).is_none(), "{passing}");
+    // A clean document is one click; withdrawing asks nothing either.
+    let put = |hash: &str, published: bool| {
+        Request::put(format!("/api/documents/{hash}/published"))
+            .header(header::AUTHORIZATION, format!("Bearer {bureau}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(format!(r#"{{"published":{published}}}"#)))
+            .unwrap()
+    };
+    assert_eq!(c.send(put(&e, false)).await.status, StatusCode::OK);
+    assert_eq!(c.send(put(&p, true)).await.status, StatusCode::OK);
+    let units = c.get("/api/units", Some(&bureau)).await.json();
+    let cell = &row(&units, CQ_UNIT).unwrap()["years"]["2025"];
+    assert_eq!(
+        (&cell["public"]["hash"], &cell["public"]["status"]),
+        (&p.as_str().into(), &"通过".into())
+    );
+    let r = c.send(put(&e, true)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let said = r.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        said.contains("该文档有 5 个错误") && said.contains("confirm_errors"),
+        "{said}"
+    );
+
+    // The public sees the published document itself, with its audit summary.
+    let public = c.get(&format!("/documents/{p}"), None).await;
+    assert_eq!(public.status, StatusCode::OK);
+    let html = public.text();
+    // What the page shows (after the stylesheet).
+    let main = html.split_once("<main>").expect("main").1;
+    assert!(
+        html.contains("审核摘要") && html.contains("错误 0") && html.contains("警告 "),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("/documents/{p}/file"))
+            && html.contains(&format!("/documents/{p}/document.html")),
+        "{html}"
+    );
+    assert!(
+        !main.contains("审核发现") && !main.contains("hl-error") && !main.contains("badge"),
+        "{main}"
+    );
+    let doc = c.get(&format!("/documents/{p}/document.html"), None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let doc = doc.text();
+    assert!(doc.contains("<table") && doc.contains(CQ_UNIT), "{doc}");
+    assert_eq!(
+        c.get(&format!("/documents/{e}/document.html"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "a document no longer public"
+    );
+    // The bureau still sees the audit.
+    assert!(c
+        .page(&format!("/documents/{p}"), &cookies)
+        .await
+        .text()
+        .contains("审核发现"));
+
+    // One office, two names: one unit.
+    let (Some(js18), Some(js19)) = (
+        corpus("jiangsu-party-office-2018-dept-budget-text.layout.txt"),
+        corpus("jiangsu-party-office-2019-dept-budget-tables.layout.txt"),
+    ) else {
+        return;
+    };
+    let a = upload(&c, &bureau, "js18.txt", js18).await;
+    let b = upload(&c, &bureau, "js19.txt", js19).await;
+    assert_eq!(
+        (&a["document"]["unit"], &b["document"]["unit"]),
+        (&"江苏省委办公厅".into(), &"中共江苏省委办公厅".into())
+    );
+    assert_eq!(a["document"]["unit_key"], b["document"]["unit_key"]);
+    let units = c.get("/api/units", Some(&bureau)).await.json();
+    let js = row(&units, "江苏省委办公厅").expect("the unit");
+    assert_eq!(row(&units, "中共江苏省委办公厅"), Some(js), "{units}");
+    assert!(
+        js["years"]["2018"].is_object() && js["years"]["2019"].is_object(),
+        "{js}"
+    );
+    let u = c
+        .get(
+            &format!("/api/units/{}", enc("中共江苏省委办公厅")),
+            Some(&bureau),
+        )
+        .await
+        .json();
+    assert_eq!(u["documents"].as_array().map(Vec::len), Some(2), "{u}");
+
+    // What names cannot tell, the bureau merges.
+    let (Some(pr18), Some(pr19)) = (
+        corpus("jiangsu-procuratorate-2018-dept-budget.layout.txt"),
+        corpus("jiangsu-procuratorate-2019-dept-budget.layout.txt"),
+    ) else {
+        return;
+    };
+    let renamed = String::from_utf8(pr19)
+        .unwrap()
+        .replace("江苏省人民检察院", "江苏省检察院");
+    upload(&c, &bureau, "pr18.txt", pr18).await;
+    let short = upload(&c, &bureau, "pr19.txt", renamed.into_bytes()).await;
+    assert_eq!(short["document"]["unit"], "江苏省检察院");
+    let units = c.get("/api/units", Some(&bureau)).await.json();
+    assert_ne!(row(&units, "江苏省人民检察院"), row(&units, "江苏省检察院"));
+    let merge = |token: &str, into: &str| {
+        Request::post(format!("/api/units/{}/merge", enc("江苏省检察院")))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::json!({ "into": into }).to_string()))
+            .unwrap()
+    };
+    assert_eq!(
+        c.send(merge(&dept, "江苏省人民检察院")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        c.send(merge(&bureau, "江苏省检察院")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        c.send(merge(&bureau, "没有的单位")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = c.send(merge(&bureau, "江苏省人民检察院")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["moved"], 1);
+    let units = c.get("/api/units", Some(&bureau)).await.json();
+    let pr = row(&units, "江苏省人民检察院").expect("the unit");
+    assert_eq!(row(&units, "江苏省检察院"), Some(pr));
+    let u = c
+        .get(
+            &format!("/api/units/{}", enc("江苏省检察院")),
+            Some(&bureau),
+        )
+        .await
+        .json();
+    assert_eq!(u["merged"][0]["username"], "bureau", "{u}");
+    let page = c
+        .page(&format!("/units/{}", enc("江苏省人民检察院")), &cookies)
+        .await
+        .text();
+    assert!(
+        page.contains("bureau 将") && page.contains("并入本单位"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn truth_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    the_workspace_tells_the_truth(store).await;
+}
+
+#[tokio::test]
+async fn truth_on_postgres() {
+    let Some(url) = testing::fresh_postgres().await else {
+        return;
+    };
+    the_workspace_tells_the_truth(Store::open(&url).await.unwrap()).await;
 }
 
 #[tokio::test]

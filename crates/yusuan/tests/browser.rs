@@ -1,7 +1,8 @@
 //! The web workspace in a real browser: headless Chromium (Debian's chromium and
 //! chromium-driver), driven over the WebDriver protocol. Sign in, upload the Chongqing
 //! document, see its findings with the source highlighted, open the unit's page, publish the
-//! example budget and download the PDF.
+//! example budget and download the PDF; make the Chongqing document public (its errors named
+//! on a confirmation page first) and see it as the public does: the document itself.
 //!
 //! Skipped where chromedriver is not installed, except in CI (`CI=true`), where it must be.
 
@@ -256,6 +257,7 @@ fn sign_in_upload_review_compare_publish_download() {
     b.click("form[action='/upload'] button");
     b.wait("the report page", |b| b.url().contains("/documents/"));
     b.wait_text("错误（5）");
+    let report = b.url();
     assert!(b.text().contains("警告（10）"));
 
     // Follow a finding to its source line: highlighted, and the target of the link.
@@ -311,4 +313,54 @@ fn sign_in_upload_review_compare_publish_download() {
     };
     assert!(bytes.starts_with(b"%PDF-"), "{}", pdf.display());
     assert!(bytes.len() > 10_000);
+
+    // Make the Chongqing document public: it has errors, so the button leads to a page that
+    // names them, and only its confirmation publishes.
+    b.go(&report);
+    b.wait_text("该文档有 5 个错误，公开前需确认");
+    b.click("form.publish button");
+    b.wait_text("确认公开（含 5 个错误）");
+    let named =
+        b.js("return [...document.querySelectorAll('ol.errors li')].map(e => e.innerText);");
+    let named = named.as_array().expect("the errors listed");
+    assert_eq!(named.len(), 5, "{named:?}");
+    assert!(
+        named.iter().all(|m| !m.as_str().unwrap_or("").is_empty()),
+        "{named:?}"
+    );
+    assert!(b.text().contains("该文档有 5 个错误"));
+    b.click("#confirm-publish");
+    b.wait_text("确认文档有 5 个错误后设为公开");
+    assert!(b
+        .text()
+        .contains("caizhengju 确认文档有 5 个错误后设为公开"));
+
+    // The public (signed out) sees the document itself with its audit summary, not the audit.
+    b.click("form[action='/logout'] button");
+    b.wait_text("登录");
+    b.go(&report);
+    b.wait_text("审核摘要");
+    let text = b.text();
+    assert!(
+        text.contains("错误 5") && text.contains("下载原文件"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("审核发现") && !text.contains("有错误"),
+        "{text}"
+    );
+    b.wait("the document in its frame", |b| {
+        b.js("const f = document.querySelector('iframe.document'); \
+              return !!(f && f.contentDocument && f.contentDocument.querySelector('table'));")
+            == json!(true)
+    });
+    let shown =
+        b.js("return document.querySelector('iframe.document').contentDocument.body.innerText;");
+    assert!(
+        shown
+            .as_str()
+            .unwrap_or("")
+            .contains("重庆市大渡口区人民政府办公室"),
+        "{shown}"
+    );
 }
