@@ -26,10 +26,40 @@ cargo build --release --bins --target "$triple" --target-dir target/ci
 
 seeds="$(mktemp -d)"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds"/{text_reader,pdf_reader,xlsx_reader,narrative,budget_source}
+mkdir -p "$seeds"/{text_reader,pdf_reader,xlsx_reader,html_reader,docx_reader,narrative,budget_source}
 cp ../examples/*.txt "$seeds/text_reader/"
 sed -n '1,/^表一/p' ../examples/chongqing-dadukou-govoffice-2025.txt >"$seeds/narrative/example.txt"
 cp ../examples/*/budget.toml "$seeds/budget_source/"
+# A page with a title, a heading, a paragraph and a table with spans (the smallest the HTML
+# reader reads whole).
+cat >"$seeds/html_reader/page.html" <<'EOF'
+<!DOCTYPE html><html><head><title>t</title><style>p{}</style></head><body>
+<h1>某单位2025年部门预算</h1><h2>一、收入预算</h2><p>收入 2,686.01&nbsp;万元。</p>
+<p class="number">表一</p><p class="title">部门收支总表</p><p>单位：万元</p>
+<table><tr><th colspan="2">收入</th><th rowspan="2">合计</th></tr><tr><th>项目</th><th>预算数</th></tr>
+<tr><td>一般公共预算</td><td>2,686.01</td><td>2,686.01</td></tr></table></body></html>
+EOF
+# A Word document of a paragraph and a table with a column span and a vertical merge.
+python3 - "$seeds/docx_reader/one-table.docx" <<'EOF'
+import sys, zipfile
+w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+def p(t, centre=False):
+    jc = '<w:pPr><w:jc w:val="center"/></w:pPr>' if centre else ""
+    return f"<w:p>{jc}<w:r><w:t>{t}</w:t></w:r></w:p>"
+def tc(t, props=""):
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{p(t)}</w:tc>"
+rows = [
+    tc("收入", '<w:gridSpan w:val="2"/>') + tc("合计", '<w:vMerge w:val="restart"/>'),
+    tc("项目") + tc("预算数") + tc("", "<w:vMerge/>"),
+    tc("一般公共预算") + tc("2,686.01") + tc("2,686.01"),
+]
+table = "<w:tbl>" + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>"
+body = p("某单位2025年部门预算", True) + p("表一") + p("部门收支总表") + table
+types = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", types)
+    z.writestr("word/document.xml", f'<?xml version="1.0"?><w:document {w}><w:body>{body}</w:body></w:document>')
+EOF
 cp ../crates/yusuan/tests/fixtures/*.pdf "$seeds/pdf_reader/"
 python3 small_pdfs.py "$seeds/pdf_reader"
 # A workbook of one sheet with a title, a header and a row (the smallest a reader reads).
@@ -58,7 +88,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
 EOF
 
 status=0
-for t in text_reader pdf_reader xlsx_reader narrative budget_source; do
+for t in text_reader pdf_reader xlsx_reader html_reader docx_reader narrative budget_source; do
   work="$seeds/work-$t"
   mkdir -p "$work" "artifacts/$t"
   echo "fuzz $t: ${seconds} s"

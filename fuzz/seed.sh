@@ -2,7 +2,7 @@
 # Seed the fuzz corpora from the project's inputs (../shared/corpus beside the repository, the
 # example, published XLSX). Run from the repository root: fuzz/seed.sh
 set -euo pipefail
-mkdir -p fuzz/corpus/{text_reader,pdf_reader,xlsx_reader,narrative,budget_source}
+mkdir -p fuzz/corpus/{text_reader,pdf_reader,xlsx_reader,html_reader,docx_reader,narrative,budget_source}
 cp ../shared/corpus/*.txt examples/*.txt fuzz/corpus/text_reader/
 cp ../shared/corpus/*.pdf fuzz/corpus/pdf_reader/
 cp crates/yusuan/tests/fixtures/*.pdf fuzz/corpus/pdf_reader/
@@ -24,3 +24,7 @@ sed -n '1,/^表一/p' examples/chongqing-dadukou-govoffice-2025.txt > fuzz/corpu
 for d in examples/*/; do cp "$d"budget.toml "fuzz/corpus/budget_source/$(basename "$d").toml" 2>/dev/null || true; done
 cargo run -q --release -- publish examples/chongqing-dadukou-govoffice-2025/budget.toml \
   --out fuzz/corpus/xlsx_reader --format xlsx 2>/dev/null
+for f in html docx; do
+  cargo run -q --release -- publish examples/chongqing-dadukou-govoffice-2025/budget.toml \
+    --out "fuzz/corpus/${f}_reader" --format "$f" 2>/dev/null
+done

@@ -19,7 +19,10 @@ section.table { margin-top: 2.5rem; }
 .title { text-align: center; font-size: 1.15rem; font-weight: bold; margin: 0.2rem 0; }
 .unit-line { text-align: right; font-size: 0.9rem; margin: 0 0 0.2rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.85rem; line-height: 1.4; }
-th, td { border: 1px solid var(--rule); padding: 0.25rem 0.4rem; vertical-align: middle; }
+th, td { border: 1px solid var(--rule); padding: 0.25rem 0.4rem; vertical-align: middle;
+         min-width: 3em; }
+/* A label column is never squeezed by a long text beside it (a goal table's 部门名称 / 绩效指标). */
+th:first-child, td:first-child { min-width: 6em; }
 th { background: var(--head); font-weight: bold; text-align: center; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.code { white-space: nowrap; }
@@ -109,10 +112,10 @@ pub fn render(doc: &Document) -> String {
     o
 }
 
-/// The header grid's merges: cells a merge covers (not printed) and the extent of each merge's
-/// first cell.
+/// The header grid's merges: cells a merge covers (not printed), each with the merge's first
+/// cell, and the extent of each merge's first cell.
 pub(crate) struct Merges {
-    hidden: std::collections::HashSet<(usize, usize)>,
+    hidden: std::collections::HashMap<(usize, usize), (usize, usize)>,
     spans: std::collections::HashMap<(usize, usize), (usize, usize)>,
 }
 
@@ -127,7 +130,7 @@ impl Merges {
             for r in g.row..g.row + g.rows {
                 for c in g.col..g.col + g.cols {
                     if (r, c) != (g.row, g.col) {
-                        m.hidden.insert((r, c));
+                        m.hidden.insert((r, c), (g.row, g.col));
                     }
                 }
             }
@@ -137,7 +140,13 @@ impl Merges {
 
     /// Whether header cell (row, col) lies under another cell's merge.
     pub fn hidden(&self, row: usize, col: usize) -> bool {
-        self.hidden.contains(&(row, col))
+        self.hidden.contains_key(&(row, col))
+    }
+
+    /// The first cell (row, col) of the merge that covers header cell (row, col), if one does.
+    #[cfg_attr(not(feature = "docx"), allow(dead_code))]
+    pub fn origin(&self, row: usize, col: usize) -> Option<(usize, usize)> {
+        self.hidden.get(&(row, col)).copied()
     }
 
     /// (rows, cols) the header cell at (row, col) covers.

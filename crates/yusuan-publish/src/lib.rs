@@ -2,11 +2,14 @@
 //!
 //! [`derive`] builds the printed [`Document`] (tables projected from the line items, narrative
 //! computed from them); the renderers turn that Document into text ([`text`]), one standalone
-//! HTML file ([`html`]), an XLSX workbook ([`xlsx`], feature `xlsx`) and a PDF ([`pdf`],
-//! feature `pdf`, typst as a library). Every output shows the same Document, so what the audit
-//! reads back from any of them is what the Budget says.
+//! HTML file ([`html`]), an XLSX workbook ([`xlsx`], feature `xlsx`), a PDF ([`pdf`],
+//! feature `pdf`, typst as a library) and a Word document ([`docx`], feature `docx`). Every
+//! output shows the same Document, so what the audit reads back from any of them is what the
+//! Budget says.
 
 mod derive;
+#[cfg(feature = "docx")]
+pub mod docx;
 #[cfg(feature = "xlsx")]
 pub mod form;
 pub mod html;
@@ -51,10 +54,17 @@ pub enum Format {
     Html,
     Xlsx,
     Pdf,
+    Docx,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Txt, Format::Html, Format::Xlsx, Format::Pdf];
+    pub const ALL: [Format; 5] = [
+        Format::Txt,
+        Format::Html,
+        Format::Xlsx,
+        Format::Pdf,
+        Format::Docx,
+    ];
 
     /// The file extension, which is also the format's name on the command line: `pdf`.
     pub const fn extension(self) -> &'static str {
@@ -63,6 +73,7 @@ impl Format {
             Format::Html => "html",
             Format::Xlsx => "xlsx",
             Format::Pdf => "pdf",
+            Format::Docx => "docx",
         }
     }
 
@@ -77,6 +88,7 @@ impl Format {
             Format::Html => "HTML",
             Format::Xlsx => "XLSX",
             Format::Pdf => "PDF",
+            Format::Docx => "Word",
         }
     }
 
@@ -86,13 +98,16 @@ impl Format {
             Format::Html => "text/html; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Pdf => "application/pdf",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 
     /// Whether our readers read this format, so that what was written can be audited as a
-    /// reader will see it (an HTML page is the same Document as the text).
+    /// reader will see it: every format is (yusuan-read reads text, HTML, XLSX, PDF and DOCX).
     pub const fn is_read_back(self) -> bool {
-        !matches!(self, Format::Html)
+        true
     }
 }
 
@@ -128,6 +143,8 @@ pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>, PublishError> {
         Format::Xlsx => xlsx::render(doc),
         #[cfg(feature = "pdf")]
         Format::Pdf => pdf::render(doc),
+        #[cfg(feature = "docx")]
+        Format::Docx => docx::render(doc),
         #[allow(unreachable_patterns)]
         other => Err(PublishError::Render {
             format: other.extension(),

@@ -154,6 +154,69 @@ fn published_xlsx_reads_back_clean_with_the_figures() {
     assert_eq!(figures(&read), figures(&doc));
 }
 
+/// The example published in `template` and rendered as `format`, read back with our readers:
+/// no finding louder than info, every table with the Document's figures.
+fn reads_back_clean(format: yusuan_publish::Format, template: Option<&str>) {
+    let doc = yusuan_publish::derive(&example(), template).expect("derive");
+    let bytes = yusuan_publish::render(&doc, format).expect("renders");
+    let name = format!("published.{format}");
+    let read = yusuan_read::read_bytes(&name, &bytes).expect("read back");
+    assert_eq!(loud(&read), Vec::<String>::new(), "{name} ({template:?})");
+    assert_eq!(read.tables.len(), doc.tables.len(), "{name} ({template:?})");
+    assert_eq!(figures(&read), figures(&doc), "{name} ({template:?})");
+    assert_eq!(
+        read.unit_name.as_ref().map(|u| &u.value),
+        doc.unit_name.as_ref().map(|u| &u.value)
+    );
+    // Read by content alone, too (a file saved without its extension).
+    let sniffed = yusuan_read::read_bytes("-", &bytes).expect("read by content");
+    assert_eq!(figures(&sniffed), figures(&doc), "{name} by content");
+}
+
+#[test]
+fn published_html_reads_back_clean_with_the_figures() {
+    reads_back_clean(yusuan_publish::Format::Html, None);
+    reads_back_clean(yusuan_publish::Format::Html, Some("shanghai"));
+}
+
+#[test]
+fn published_docx_reads_back_clean_with_the_figures() {
+    reads_back_clean(yusuan_publish::Format::Docx, None);
+    reads_back_clean(yusuan_publish::Format::Docx, Some("shanghai"));
+}
+
+#[test]
+fn published_docx_is_a_word_document_with_merged_headers() {
+    let doc = yusuan_publish::derive(&example(), None).expect("derive");
+    let bytes = yusuan_publish::docx::render(&doc).expect("docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("a body"),
+        &mut xml,
+    )
+    .expect("utf-8");
+    // A4 portrait, tables with column spans and vertical merges, amounts right-aligned as
+    // the text prints them.
+    assert!(xml.contains("w:w=\"11906\"") && xml.contains("w:h=\"16838\""));
+    assert!(
+        xml.contains("<w:gridSpan w:val=\"2\" />") || xml.contains("<w:gridSpan w:val=\"2\"/>")
+    );
+    assert!(
+        xml.contains("w:vMerge w:val=\"restart\""),
+        "no vertical merge"
+    );
+    assert!(
+        xml.contains("w:vMerge w:val=\"continue\""),
+        "no continued merge"
+    );
+    assert!(xml.contains(">2,686.01<"));
+    for t in &doc.tables {
+        assert!(xml.contains(&t.title), "{}", t.title);
+    }
+    assert!(xml.contains("仿宋") && xml.contains("黑体"));
+}
+
 #[test]
 fn a_published_document_seeds_the_same_budget() {
     // Last year's published document -> `read --budget` -> publish: the same tables.

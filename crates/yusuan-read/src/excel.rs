@@ -20,39 +20,7 @@ pub fn looks_like_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
-/// The most a workbook may unpack to (its parts' declared sizes together).
-pub const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
-/// The most a part may expand by; real workbooks compress XML about 10 to 1.
-pub const MAX_RATIO: u64 = 1000;
-
-/// Refuse a zip whose parts would unpack to more than [`MAX_UNPACKED`] or expand more than
-/// [`MAX_RATIO`] times (a zip bomb), before anything is inflated.
-fn check_zip(bytes: &[u8]) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| crate::reason_detail("工作簿不是有效的压缩包", e))?;
-    let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        let f = zip
-            .by_index_raw(i)
-            .map_err(|e| crate::reason_detail("工作簿不是有效的压缩包", e))?;
-        let (size, packed) = (f.size(), f.compressed_size().max(1));
-        total = total.saturating_add(size);
-        if size / packed > MAX_RATIO && size > 1024 * 1024 {
-            return Err(format!(
-                "压缩包内的部件膨胀 {} 倍（上限 {MAX_RATIO} 倍），疑似压缩炸弹",
-                size / packed
-            ));
-        }
-    }
-    if total > MAX_UNPACKED {
-        return Err(format!(
-            "解压后共 {} MB，超过上限 {} MB，疑似压缩炸弹",
-            total / (1024 * 1024),
-            MAX_UNPACKED / (1024 * 1024)
-        ));
-    }
-    Ok(())
-}
+pub use crate::zipped::{MAX_RATIO, MAX_UNPACKED};
 
 /// An OpenDocument sheet says "this row 1,000,000 times, this cell 16,000 times" in two
 /// attributes, and calamine expands them when it builds a sheet's grid. Before it opens the
@@ -60,15 +28,10 @@ fn check_zip(bytes: &[u8]) -> Result<(), String> {
 /// would be once repeated; empty repeated rows and cells (every spreadsheet writes them to
 /// the sheet's end) cost nothing and pass.
 fn check_ods_repeats(bytes: &[u8]) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| crate::reason_detail("工作簿不是有效的压缩包", e))?;
-    let Ok(mut part) = zip.by_name("content.xml") else {
-        return Ok(());
-    };
-    let mut xml = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(&mut part, MAX_UNPACKED), &mut xml)
-        .map_err(|e| crate::reason_detail("无法解压工作簿", e))?;
-    ods_extent(&xml)
+    match crate::zipped::part(bytes, "content.xml", "工作簿", MAX_UNPACKED)? {
+        Some(xml) => ods_extent(&xml),
+        None => Ok(()),
+    }
 }
 
 /// The repeat count an ODS tag gives with `attr` (1 when it gives none).
@@ -326,7 +289,7 @@ pub fn workbook_to_text(source: &str, bytes: &[u8]) -> Result<String, ReadError>
         why,
     };
     if bytes.starts_with(b"PK") {
-        check_zip(bytes).map_err(bad)?;
+        crate::zipped::check_zip(bytes, "工作簿").map_err(bad)?;
         check_ods_repeats(bytes).map_err(bad)?;
     }
     let cursor = std::io::Cursor::new(bytes);

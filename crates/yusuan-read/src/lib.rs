@@ -7,8 +7,12 @@
 
 pub mod budget;
 mod columns;
+#[cfg(feature = "docx")]
+pub mod docx;
 #[cfg(feature = "excel")]
 pub mod excel;
+#[cfg(feature = "html")]
+pub mod html;
 mod layout;
 pub mod lines;
 mod narrative;
@@ -16,11 +20,13 @@ mod narrative;
 pub mod pdf;
 mod tables;
 mod titles;
+#[cfg(any(feature = "excel", feature = "docx"))]
+mod zipped;
 
 pub use yusuan_core::profile::{self, Profile};
 
 /// Our words for a failure, the library's own message after them (see `yusuan_core::reason`).
-#[cfg(any(feature = "pdf", feature = "excel"))]
+#[cfg(any(feature = "pdf", feature = "excel", feature = "docx"))]
 pub(crate) fn reason_detail(what: &str, library: impl std::fmt::Display) -> String {
     yusuan_core::reason::detail(what, library)
 }
@@ -45,6 +51,10 @@ pub enum ReadError {
     Pdf { path: String, why: String },
     #[error("无法读取 Excel 文件 {path}：{why}")]
     Excel { path: String, why: String },
+    #[error("无法读取 HTML 文件 {path}：{why}")]
+    Html { path: String, why: String },
+    #[error("无法读取 Word 文件 {path}：{why}")]
+    Docx { path: String, why: String },
     #[error("{0} 是空文件")]
     Empty(String),
 }
@@ -143,6 +153,11 @@ pub fn extract(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
         text,
         ..Extracted::default()
     };
+    // A Word document is a zip too: asked before the workbooks.
+    #[cfg(feature = "docx")]
+    if docx::looks_like_docx(source, bytes) {
+        return docx::docx_to_text(source, bytes).map(plain);
+    }
     #[cfg(feature = "excel")]
     if excel::looks_like_workbook(bytes) {
         return excel::workbook_to_text(source, bytes).map(|text| Extracted {
@@ -157,6 +172,10 @@ pub fn extract(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     }
     if text.trim().is_empty() {
         return Err(ReadError::Empty(source.to_string()));
+    }
+    #[cfg(feature = "html")]
+    if html::looks_like_html(source, text) {
+        return html::html_to_text(source, text).map(plain);
     }
     Ok(plain(text.to_string()))
 }

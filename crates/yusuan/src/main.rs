@@ -67,8 +67,9 @@ enum CheckFormat {
 enum Command {
     /// Audit a disclosure and print findings. Exit code: 0 no error, 1 errors, 2 unreadable input.
     Check {
-        /// The disclosure: a published PDF, text extracted from one (.txt), or `-` for stdin.
-        /// Several files (or a directory: its .pdf and .txt files) are checked one by one
+        /// The disclosure: a published PDF, text extracted from one (.txt), a web page (.html),
+        /// a Word document (.docx), an Excel workbook (.xlsx/.xls), or `-` for stdin.
+        /// Several files (or a directory: its disclosures in those formats) are checked one by one
         /// (JSON: one object per line), or as one document with --as-one.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -96,7 +97,8 @@ enum Command {
 yusuan read last-year.pdf --budget > budget.toml   # seed this year's source from last year's document\n  \
 yusuan read 预算表.xlsx --budget > budget.toml      # import the budget system's workbook")]
     Read {
-        /// A PDF, text (.txt), an Excel workbook (.xlsx/.xls) or `-` for stdin.
+        /// A PDF, text (.txt), a web page (.html), a Word document (.docx), an Excel workbook
+        /// (.xlsx/.xls) or `-` for stdin.
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
@@ -105,10 +107,10 @@ yusuan read 预算表.xlsx --budget > budget.toml      # import the budget syste
         #[arg(long)]
         budget: bool,
     },
-    /// Publish a budget source (TOML) as the disclosure of its region: text, HTML, XLSX, PDF.
-    /// Every table is derived from the line items and every narrative figure computed from
-    /// them. What a reader will see is audited too (the published text read back): exit 1 if
-    /// that audit finds an error, 2 if the source cannot be used (its problems named by line).
+    /// Publish a budget source (TOML) as the disclosure of its region: text, HTML, XLSX, PDF,
+    /// DOCX. Every table is derived from the line items and every narrative figure computed
+    /// from them. What a reader will see is audited too (every file read back with our readers):
+    /// exit 1 if that audit finds an error, 2 if the source cannot be used (its problems named by line).
     #[command(
         after_help = "Examples:\n  yusuan publish examples/chongqing-dadukou-govoffice-2025/budget.toml --out out\n  \
 yusuan publish budget.toml --out out --format pdf,xlsx\n  yusuan check out/*.txt"
@@ -228,7 +230,7 @@ fn check_file(file: &PathBuf, max: u64, auditor: &Auditor) -> Result<Checked, St
 }
 
 /// Directories stand for the disclosures in them and in their subdirectories (.pdf, .txt,
-/// .xlsx, .xls, sorted); files as given. Each real directory is walked once, however many
+/// .html, .htm, .docx, .xlsx, .xls, sorted); files as given. Each real directory is walked once, however many
 /// links lead to it (a link cycle ends there); what was skipped is said on stderr.
 fn expand_dirs(files: &[PathBuf]) -> Vec<PathBuf> {
     let mut seen = std::collections::HashSet::new();
@@ -263,7 +265,7 @@ fn walk(files: &[PathBuf], seen: &mut std::collections::HashSet<PathBuf>, out: &
             p.is_dir()
                 || p.is_file()
                     && p.extension().is_some_and(|e| {
-                        ["pdf", "txt", "xlsx", "xls"]
+                        ["pdf", "txt", "html", "htm", "docx", "xlsx", "xls"]
                             .iter()
                             .any(|x| e.eq_ignore_ascii_case(x))
                     })
@@ -577,7 +579,7 @@ fn check(
 ) -> ExitCode {
     let files = expand_dirs(files);
     if files.is_empty() {
-        return fail("没有找到可审核的文件（.pdf、.txt、.xlsx、.xls）");
+        return fail("没有找到可审核的文件（.pdf、.txt、.html、.docx、.xlsx、.xls）");
     }
     let jobs = jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)

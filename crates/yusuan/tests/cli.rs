@@ -417,11 +417,17 @@ fn publish_writes_every_format_and_the_result_checks_clean() {
         "--out",
         dir.to_str().expect("path"),
         "--format",
-        "txt,html,xlsx",
+        "txt,html,xlsx,docx",
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("0 个错误，0 个警告"), "{stderr}");
+    // Every file written is read back and audited, HTML and Word included.
+    for label in ["文本", "HTML", "XLSX", "Word"] {
+        assert!(
+            stderr.contains(&format!("审核（回读{label}）：0 个错误，0 个警告")),
+            "{label}: {stderr}"
+        );
+    }
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("out dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -430,18 +436,25 @@ fn publish_writes_every_format_and_the_result_checks_clean() {
     assert_eq!(
         names,
         [
+            "重庆市大渡口区人民政府办公室-2025年部门预算.docx",
             "重庆市大渡口区人民政府办公室-2025年部门预算.html",
             "重庆市大渡口区人民政府办公室-2025年部门预算.txt",
             "重庆市大渡口区人民政府办公室-2025年部门预算.xlsx",
         ]
     );
-    let txt = dir.join("重庆市大渡口区人民政府办公室-2025年部门预算.txt");
-    let check = run(&["check", "--format", "json", txt.to_str().expect("path")]);
-    assert_eq!(check.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
-    assert_eq!(v["summary"]["errors"], 0);
-    assert_eq!(v["summary"]["warnings"], 0);
-    assert_eq!(v["summary"]["audited"], true);
+    for name in &names {
+        let check = run(&[
+            "check",
+            "--format",
+            "json",
+            dir.join(name).to_str().expect("path"),
+        ]);
+        assert_eq!(check.status.code(), Some(0), "{name}");
+        let v: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+        assert_eq!(v["summary"]["errors"], 0, "{name}");
+        assert_eq!(v["summary"]["warnings"], 0, "{name}");
+        assert_eq!(v["summary"]["audited"], true, "{name}");
+    }
 }
 
 #[test]

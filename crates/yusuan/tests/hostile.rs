@@ -1,7 +1,8 @@
 //! Hostile and broken inputs: each gives a clear error (exit 2) or a correct reading, within
 //! bounded time and memory, and never a panic. Limits: `--max-size` (64 MB by default), PDF
-//! nesting (yusuan_read::pdf::MAX_NESTING), workbook unpacked size and ratio
-//! (yusuan_read::excel::MAX_UNPACKED, MAX_RATIO).
+//! nesting (yusuan_read::pdf::MAX_NESTING), workbook and Word document unpacked size and ratio
+//! (yusuan_read::excel::MAX_UNPACKED, MAX_RATIO), HTML and Word table extents
+//! (yusuan_read::html::MAX_COLS, MAX_CELLS; yusuan_read::docx::MAX_COLS, MAX_CELLS).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -130,20 +131,61 @@ fn binary_garbage_named_pdf_is_unreadable() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
 
-#[test]
-fn a_zip_bomb_named_xlsx_is_refused() {
-    // 64 MB of zeros in one part, about 64 KB on disk.
+/// A zip of `part` holding 64 MB of zeros (about 64 KB on disk), after the small `parts`.
+fn zip_bomb(part: &str, parts: &[(&str, &str)]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("xl/worksheets/sheet1.xml", opts)
-        .expect("start");
+    for (name, text) in parts {
+        zip.start_file(*name, opts).expect("start");
+        zip.write_all(text.as_bytes()).expect("write");
+    }
+    zip.start_file(part, opts).expect("start");
     let zeros = vec![0u8; 1 << 20];
     for _ in 0..64 {
         zip.write_all(&zeros).expect("write");
     }
-    let bytes = zip.finish().expect("finish").into_inner();
+    zip.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn a_zip_bomb_named_xlsx_is_refused() {
+    let bytes = zip_bomb("xl/worksheets/sheet1.xml", &[]);
     refused(&temp("bomb.xlsx", &bytes), "压缩炸弹");
+}
+
+#[test]
+fn a_zip_bomb_docx_is_refused_by_name_and_by_content() {
+    let types = "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+    let bytes = zip_bomb("word/document.xml", &[("[Content_Types].xml", types)]);
+    refused(&temp("bomb.docx", &bytes), "压缩炸弹");
+    refused(&temp("bomb-without-extension", &bytes), "Word");
+}
+
+#[test]
+fn malformed_and_deeply_nested_html_reads_without_a_panic() {
+    let mut page = String::from("<!DOCTYPE html><html><body>");
+    page.push_str(&"<div><table><tr><td>".repeat(20_000));
+    page.push_str("<td colspan=99999999 rowspan=99999999>x</td><p>");
+    page.push_str(&"</b></i></td></tr></table>".repeat(100));
+    page.push_str("<script>document.write('<table>')</scr");
+    page.push_str("&#x110000;&#0;&;&amp<<!--");
+    for name in ["broken.html", "broken-without-extension"] {
+        let out = run(
+            &["check", temp(name, page.as_bytes()).to_str().expect("path")],
+            Duration::from_secs(20),
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(matches!(out.status.code(), Some(0..=2)), "{name}: {err}");
+    }
+    // Spans past the reader's bounds are refused with the reason.
+    let wide = format!(
+        "<html><body><table><tr>{}</tr></table></body></html>",
+        "<td colspan=1000>1</td>".repeat(3)
+    );
+    refused(&temp("wide.html", wide.as_bytes()), "列");
 }
 
 #[test]
