@@ -8,6 +8,7 @@
 
 mod derive;
 pub mod html;
+mod merges;
 mod narrative;
 #[cfg(feature = "pdf")]
 pub mod pdf;
