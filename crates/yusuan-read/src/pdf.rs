@@ -262,7 +262,8 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
+/// The parsed document (opened with the empty password when encrypted) and its page count.
+fn open(source: &str, bytes: &[u8]) -> Result<(PdfDocument, usize), ReadError> {
     let bad = |why: String| ReadError::Pdf {
         path: source.to_string(),
         why,
@@ -275,6 +276,15 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     let pages = doc
         .page_count()
         .map_err(|e| bad(yusuan_core::reason::detail("无法读取页数", e)))?;
+    Ok((doc, pages))
+}
+
+fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
+    let bad = |why: String| ReadError::Pdf {
+        path: source.to_string(),
+        why,
+    };
+    let (doc, pages) = open(source, bytes)?;
     if pages == 0 {
         return Err(bad("文件没有页面".to_string()));
     }
@@ -412,14 +422,7 @@ pub fn pdf_geometry(source: &str, bytes: &[u8]) -> Result<Vec<PageGeometry>, Rea
         path: source.to_string(),
         why,
     };
-    let doc = PdfDocument::from_bytes(bytes.to_vec())
-        .map_err(|e| bad(yusuan_core::reason::detail("文件结构损坏，无法解析", e)))?;
-    if doc.is_encrypted() && !doc.authenticate(b"").unwrap_or(false) {
-        return Err(bad("文件已加密，需要密码才能读取".to_string()));
-    }
-    let pages = doc
-        .page_count()
-        .map_err(|e| bad(yusuan_core::reason::detail("无法读取页数", e)))?;
+    let (doc, pages) = open(source, bytes)?;
     let fonts = Fonts::default();
     (0..pages)
         .map(|p| {
