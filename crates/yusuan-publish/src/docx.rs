@@ -5,7 +5,7 @@
 //! right-aligned as the text prints them, column widths from the content. `yusuan check`
 //! reads it back (yusuan-read's docx reader).
 
-use crate::html::Merges;
+use crate::merges::Merges;
 use crate::{heading_text, inline_heading, PublishError};
 use docx_rs::{
     AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts,

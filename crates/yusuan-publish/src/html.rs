@@ -1,6 +1,7 @@
 //! Document -> one standalone HTML file (no external resources) with a print stylesheet:
 //! A4 pages, each table starting on a new page with its header repeated across page breaks.
 
+use crate::merges::Merges;
 use crate::{heading_text, inline_heading};
 use std::fmt::Write;
 use yusuan_core::{CellValue, Document, Table};
@@ -110,49 +111,6 @@ pub fn render(doc: &Document) -> String {
     emit_sections(&mut o, after);
     o.push_str("</body>\n</html>\n");
     o
-}
-
-/// The header grid's merges: cells a merge covers (not printed), each with the merge's first
-/// cell, and the extent of each merge's first cell.
-pub(crate) struct Merges {
-    hidden: std::collections::HashMap<(usize, usize), (usize, usize)>,
-    spans: std::collections::HashMap<(usize, usize), (usize, usize)>,
-}
-
-impl Merges {
-    pub fn of(t: &Table) -> Merges {
-        let mut m = Merges {
-            hidden: Default::default(),
-            spans: Default::default(),
-        };
-        for g in &t.merges {
-            m.spans.insert((g.row, g.col), (g.rows, g.cols));
-            for r in g.row..g.row + g.rows {
-                for c in g.col..g.col + g.cols {
-                    if (r, c) != (g.row, g.col) {
-                        m.hidden.insert((r, c), (g.row, g.col));
-                    }
-                }
-            }
-        }
-        m
-    }
-
-    /// Whether header cell (row, col) lies under another cell's merge.
-    pub fn hidden(&self, row: usize, col: usize) -> bool {
-        self.hidden.contains_key(&(row, col))
-    }
-
-    /// The first cell (row, col) of the merge that covers header cell (row, col), if one does.
-    #[cfg_attr(not(feature = "docx"), allow(dead_code))]
-    pub fn origin(&self, row: usize, col: usize) -> Option<(usize, usize)> {
-        self.hidden.get(&(row, col)).copied()
-    }
-
-    /// (rows, cols) the header cell at (row, col) covers.
-    pub fn extent(&self, row: usize, col: usize) -> (usize, usize) {
-        self.spans.get(&(row, col)).copied().unwrap_or((1, 1))
-    }
 }
 
 fn table(o: &mut String, t: &Table) {

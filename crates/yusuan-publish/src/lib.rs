@@ -13,6 +13,7 @@ pub mod docx;
 #[cfg(feature = "xlsx")]
 pub mod form;
 pub mod html;
+mod merges;
 mod narrative;
 #[cfg(feature = "pdf")]
 pub mod pdf;

@@ -109,7 +109,8 @@ fn lit(s: &str) -> String {
     o
 }
 
-/// The document's content as typst markup for the template.
+/// The document's content as typst markup for the template: each section and table title a
+/// heading (a bookmark; the parts and tables are the 目录's entries).
 pub fn markup(doc: &Document) -> String {
     let mut o = String::with_capacity(64 * 1024);
     let (before, after) = crate::section_parts(doc);
@@ -125,7 +126,7 @@ pub fn markup(doc: &Document) -> String {
                 }
                 _ if inline_heading(s) => {
                     let first = paragraphs.next().map(|p| p.text.as_str()).unwrap_or("");
-                    let _ = writeln!(o, "#strong({})#{}\n", lit(&heading_text(s)), lit(first));
+                    let _ = writeln!(o, "#inline({}, {})\n", lit(&heading_text(s)), lit(first));
                 }
                 _ => {
                     let _ = writeln!(o, "#h2({})", lit(&heading_text(s)));
@@ -144,58 +145,98 @@ pub fn markup(doc: &Document) -> String {
     o
 }
 
+/// The width of a text at 9pt, in points: a CJK character a full em, others about half.
+fn text_width(s: &str) -> f32 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 4.6 } else { 9.0 })
+        .sum()
+}
+
+/// The text width of a portrait and of a landscape A4 page (margins 20 mm), in points.
+const PORTRAIT: f32 = 170.0 * 72.0 / 25.4;
+const LANDSCAPE: f32 = 257.0 * 72.0 / 25.4;
+/// A cell's horizontal padding (both sides) and rule, in points.
+const PAD: f32 = 11.0;
+
+/// Column widths from the content, in points: each column as wide as its widest single-column
+/// cell (a label at most 18 characters, a header word wraps at 8), at least four characters;
+/// when the table is wider than the page, the label columns give up width first.
+fn column_widths(t: &Table, width: usize, avail: f32) -> Vec<f32> {
+    let cell_width = |text: &str, amount: bool, header: bool| -> f32 {
+        let w = text_width(text);
+        let cap = if amount {
+            f32::MAX
+        } else if header {
+            8.0 * 9.0
+        } else {
+            18.0 * 9.0
+        };
+        w.min(cap)
+    };
+    let header = crate::merges::Merges::of(t);
+    let body = crate::merges::Merges::body(t);
+    let mut widths = vec![4.0_f32 * 9.0; width];
+    for (r, row) in t.header.iter().enumerate() {
+        for (c, cell) in row.cells.iter().enumerate().take(width) {
+            if header.extent(r, c).1 == 1 && !header.hidden(r, c) {
+                widths[c] = widths[c].max(cell_width(&cell.text, false, true));
+            }
+        }
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let n = row.cells.len().min(width);
+        for (c, cell) in row.cells.iter().enumerate().take(n) {
+            // The last cell of a short row spans the rest: it sizes no column.
+            if (c + 1 == n && n < width) || body.hidden(r, c) {
+                continue;
+            }
+            let amount = matches!(cell.value, CellValue::Amount(_));
+            widths[c] = widths[c].max(cell_width(&cell.text, amount, false));
+        }
+    }
+    let mut widths: Vec<f32> = widths.into_iter().map(|w| w + PAD).collect();
+    let total: f32 = widths.iter().sum();
+    if total > avail {
+        // Shrink the columns wider than an even share toward it, in proportion to their excess.
+        let share = avail / width as f32;
+        let excess: f32 = widths.iter().map(|w| (w - share).max(0.0)).sum();
+        let cut = total - avail;
+        for w in &mut widths {
+            if *w > share && excess > 0.0 {
+                *w -= (*w - share) / excess * cut.min(excess);
+            }
+        }
+    }
+    widths
+}
+
 fn table(o: &mut String, t: &Table) {
     let width = crate::grid_width(t).max(1);
-    // A table too wide for a portrait page (its widest cells at 9pt, figures never wrap) goes
-    // on a landscape page.
-    let wide = natural_width(t, width) > 470.0;
+    // A table too wide for a portrait page goes on a landscape page.
+    let natural: f32 = column_widths(t, width, f32::MAX).iter().sum();
+    let wide = natural > PORTRAIT;
+    let avail = if wide { LANDSCAPE } else { PORTRAIT };
     if wide {
         o.push_str("#page(flipped: true)[\n");
     } else {
         o.push_str("#pagebreak(weak: true)\n");
     }
+    let cols: Vec<String> = column_widths(t, width, avail)
+        .iter()
+        .map(|w| format!("{w:.1}pt"))
+        .collect();
     let _ = writeln!(
         o,
-        "#tablehead({}, {}, {})",
+        "#disclosure-table({}, {}, {}, table(columns: ({}), align: (x, y) => top + left,",
         lit(t.number.as_deref().unwrap_or("")),
         lit(&t.title),
         lit(&t
             .unit
             .map(|u| format!("单位：{}", u.label()))
-            .unwrap_or_default())
-    );
-    // Columns size to their text; typst shrinks and wraps only what does not fit.
-    let mut cols: Vec<String> = vec!["auto".to_string(); width];
-    // A code-and-name table keeps its names on one line where it can: the name column is as
-    // wide as the longest name, up to 16 characters.
-    let named = t
-        .header
-        .iter()
-        .any(|r| r.cells.get(1).is_some_and(|c| c.text.contains("科目名称")));
-    if named && width > 2 {
-        let longest = t
-            .rows
-            .iter()
-            .map(|r| r.cells.get(1).map_or(0, |c| c.text.chars().count()))
-            .max()
-            .unwrap_or(4);
-        cols[1] = format!("{}em", longest.clamp(4, 16) + 1);
-        // The code column holds its header on one line ("功能分类科目编码").
-        let head = t
-            .header
-            .iter()
-            .filter_map(|r| r.cells.first())
-            .map(|c| c.text.chars().count())
-            .max()
-            .unwrap_or(4);
-        cols[0] = format!("{}em", head.clamp(4, 8) + 1);
-    }
-    let _ = writeln!(
-        o,
-        "#table(columns: ({}), align: (x, y) => top + left,",
+            .unwrap_or_default()),
         cols.join(", ")
     );
-    let merges = crate::html::Merges::of(t);
+    let merges = crate::merges::Merges::of(t);
     if !t.header.is_empty() {
         o.push_str("table.header(repeat: true,\n");
         for (r, row) in t.header.iter().enumerate() {
@@ -207,16 +248,21 @@ fn table(o: &mut String, t: &Table) {
                 let (rows, cols) = merges.extent(r, c);
                 let _ = writeln!(
                     o,
-                    "table.cell(rowspan: {rows}, colspan: {cols}, align: center + top, fill: rgb(\"#eef1f5\"))[#{}],",
+                    "table.cell(rowspan: {rows}, colspan: {cols}, align: center + top, fill: rgb(\"#eef1f5\"))[#text(weight: \"bold\", {})],",
                     lit(text)
                 );
             }
         }
         o.push_str("),\n");
     }
-    for row in &t.rows {
+    let body = crate::merges::Merges::body(t);
+    for (r, row) in t.rows.iter().enumerate() {
         let n = row.cells.len().min(width);
         for (c, cell) in row.cells.iter().take(width).enumerate() {
+            if body.hidden(r, c) {
+                continue;
+            }
+            let (rows, _) = body.extent(r, c);
             let span = if c + 1 == n && n < width {
                 width - c
             } else {
@@ -229,7 +275,7 @@ fn table(o: &mut String, t: &Table) {
             };
             let _ = writeln!(
                 o,
-                "table.cell(colspan: {span}, align: {align})[#{}],",
+                "table.cell(rowspan: {rows}, colspan: {span}, align: {align})[#{}],",
                 lit(&cell.text)
             );
         }
@@ -237,35 +283,14 @@ fn table(o: &mut String, t: &Table) {
             let _ = writeln!(o, "table.cell(colspan: {width})[],");
         }
     }
-    o.push_str(")\n");
+    o.push_str("), notes: (");
     for n in &t.notes {
-        let _ = writeln!(o, "#text(size: 9pt)[#{}]\n", lit(&n.value));
+        let _ = write!(o, "{}, ", lit(&n.value));
     }
+    o.push_str("))\n");
     if wide {
         o.push_str("]\n");
     }
-}
-
-/// The width in points a table needs with each column as wide as its widest body cell (names
-/// capped at 16 characters, as their column is), at 9pt.
-fn natural_width(t: &Table, width: usize) -> f32 {
-    let text_width = |s: &str| -> f32 {
-        s.chars()
-            .map(|c| if c.is_ascii() { 4.6 } else { 9.0 })
-            .sum::<f32>()
-    };
-    (0..width)
-        .map(|c| {
-            let widest = t
-                .rows
-                .iter()
-                .filter_map(|r| r.cells.get(c))
-                .map(|cell| text_width(&cell.text))
-                .fold(0.0, f32::max);
-            let cap = if c == 1 { 17.0 * 9.0 } else { 9.0 * 9.0 };
-            widest.min(cap).max(4.0 * 9.0) + 12.0
-        })
-        .sum()
 }
 
 /// Render the document as PDF bytes.
@@ -279,6 +304,17 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PublishError> {
         .map(|t| t.value.clone())
         .unwrap_or_default();
     inputs.insert("title".into(), title.into_value());
+    let unit = doc
+        .unit_name
+        .as_ref()
+        .map(|u| u.value.clone())
+        .unwrap_or_default();
+    inputs.insert("unit".into(), unit.into_value());
+    let cover = match &doc.year {
+        Some(y) => format!("{}年{}预算", y.value, doc.scope.label()),
+        None => format!("{}预算", doc.scope.label()),
+    };
+    inputs.insert("cover".into(), cover.into_value());
     let compiled = engine.compile_with_input(inputs);
     let paged: typst_layout::PagedDocument = compiled.output.map_err(err)?;
     typst_pdf::pdf(&paged, &typst_pdf::PdfOptions::default()).map_err(|e| err(format!("{e:?}")))

@@ -144,6 +144,80 @@ fn published_xlsx_has_a_sheet_per_table_with_numbers() {
     assert!(!merges.is_empty());
 }
 
+/// The XML of one part of an XLSX package.
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut part = zip.by_name(name).expect(name);
+    let mut xml = String::new();
+    part.read_to_string(&mut xml).expect("utf-8");
+    xml
+}
+
+#[test]
+fn published_xlsx_prints_on_a4_one_page_wide_with_its_header_on_every_page() {
+    use calamine::{Data, Reader, Xlsx};
+    let doc = yusuan_publish::derive(&example(), None).expect("derive");
+    let bytes = yusuan_publish::xlsx::render(&doc).expect("xlsx");
+    // Every sheet (the narrative and 13 tables): A4, fit to one page wide.
+    for n in 1..=14 {
+        let xml = xlsx_part(&bytes, &format!("xl/worksheets/sheet{n}.xml"));
+        assert!(xml.contains(r#"paperSize="9""#), "sheet{n}: {xml}");
+        assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "sheet{n}");
+        assert!(xml.contains(r#"fitToHeight="0""#), "sheet{n}");
+    }
+    // A narrow table prints portrait, a performance table landscape.
+    let orientation = |n: usize| {
+        let xml = xlsx_part(&bytes, &format!("xl/worksheets/sheet{n}.xml"));
+        xml.contains(r#"orientation="landscape""#)
+    };
+    assert!(!orientation(5), "表四 is narrow");
+    assert!(orientation(13), "表十二 is wide");
+    // The title, unit and header rows repeat on every printed page (表二: 2 header rows).
+    let workbook = xlsx_part(&bytes, "xl/workbook.xml");
+    assert!(
+        workbook.contains(
+            r#"<definedName name="_xlnm.Print_Titles" localSheetId="2">表二!$1:$4</definedName>"#
+        ),
+        "{workbook}"
+    );
+    // Columns as wide as their content: 表二's name column is wider than its code column.
+    let widths: Vec<f64> = xlsx_part(&bytes, "xl/worksheets/sheet3.xml")
+        .split("<col ")
+        .skip(1)
+        .filter_map(|c| {
+            c.split(r#"width=""#)
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert!(widths.len() >= 2 && widths[1] > widths[0], "{widths:?}");
+    // A performance table's figures are numbers, its indicator cells merged.
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("open");
+    let sheet = wb.worksheet_range("表十一").expect("表十一");
+    let funds = sheet
+        .rows()
+        .find(|r| r.get(1).is_some_and(|c| *c == "年度资金总额："))
+        .expect("年度资金总额 row");
+    assert_eq!(funds.get(2), Some(&Data::Float(13.8)));
+    let first = sheet
+        .rows()
+        .find(|r| r.first().is_some_and(|c| *c == "绩效指标"))
+        .expect("first indicator row");
+    assert!(matches!(first.get(5), Some(Data::Float(_))), "{first:?}");
+    let merges = wb.merge_cells_by_sheet_name("表十一").expect("merges");
+    assert!(
+        merges
+            .iter()
+            .any(|m| m.start.1 == 0 && m.end.1 == 0 && m.end.0 > m.start.0),
+        "{merges:?}"
+    );
+}
+
 #[test]
 fn published_xlsx_reads_back_clean_with_the_figures() {
     let doc = yusuan_publish::derive(&example(), None).expect("derive");

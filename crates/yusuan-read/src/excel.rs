@@ -374,7 +374,7 @@ pub fn form_of(source: &str, bytes: &[u8]) -> Result<Option<Budget>, FormError> 
         return Ok(None);
     }
     if bytes.starts_with(b"PK") {
-        check_zip(bytes).map_err(bad)?;
+        crate::zipped::check_zip(bytes, "工作簿").map_err(bad)?;
         check_ods_repeats(bytes).map_err(bad)?;
     }
     let cursor = std::io::Cursor::new(bytes);

@@ -262,7 +262,8 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
+/// The parsed document (opened with the empty password when encrypted) and its page count.
+fn open(source: &str, bytes: &[u8]) -> Result<(PdfDocument, usize), ReadError> {
     let bad = |why: String| ReadError::Pdf {
         path: source.to_string(),
         why,
@@ -275,6 +276,15 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     let pages = doc
         .page_count()
         .map_err(|e| bad(yusuan_core::reason::detail("无法读取页数", e)))?;
+    Ok((doc, pages))
+}
+
+fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
+    let bad = |why: String| ReadError::Pdf {
+        path: source.to_string(),
+        why,
+    };
+    let (doc, pages) = open(source, bytes)?;
     if pages == 0 {
         return Err(bad("文件没有页面".to_string()));
     }
@@ -359,6 +369,86 @@ fn read_pdf(source: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     })
 }
 
+/// Where a page's characters and drawn cells lie, as this reader sees them (points, y up, the
+/// page turned so that its text reads left to right): for tools and tests that check a layout,
+/// e.g. that every table's text lies inside its cells.
+#[derive(Clone, Debug, Default)]
+pub struct PageGeometry {
+    /// Each grid the page's rulings draw: its merged cells, each as a box.
+    pub grids: Vec<Vec<CellBox>>,
+    /// Every visible character (white space left out), its box from its advance and from
+    /// -0.12 to 0.85 em about its baseline.
+    pub glyphs: Vec<GlyphBox>,
+}
+
+/// A box: left, bottom, right, top.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CellBox {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl CellBox {
+    /// Whether the point lies in the box, borders included.
+    pub fn holds(&self, x: f32, y: f32) -> bool {
+        (self.x0..=self.x1).contains(&x) && (self.y0..=self.y1).contains(&y)
+    }
+}
+
+/// A character and its box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GlyphBox {
+    pub c: char,
+    pub bounds: CellBox,
+}
+
+impl GlyphBox {
+    /// The point that decides the cell a character belongs to (as the grid reader places it).
+    pub fn anchor(&self) -> (f32, f32) {
+        let size = (self.bounds.y1 - self.bounds.y0) / 0.97;
+        let baseline = self.bounds.y0 + 0.12 * size;
+        (
+            (self.bounds.x0 + self.bounds.x1) / 2.0,
+            baseline + 0.35 * size,
+        )
+    }
+}
+
+/// The geometry of every page of a PDF.
+pub fn pdf_geometry(source: &str, bytes: &[u8]) -> Result<Vec<PageGeometry>, ReadError> {
+    let bad = |why: String| ReadError::Pdf {
+        path: source.to_string(),
+        why,
+    };
+    let (doc, pages) = open(source, bytes)?;
+    let fonts = Fonts::default();
+    (0..pages)
+        .map(|p| {
+            let (glyphs, rules, _) = guarded(|| page_marks(&doc, &fonts, p))
+                .unwrap_or_else(|_| Err("页面结构损坏".to_string()))
+                .map_err(|e| bad(format!("第{}页无法读取：{e}", p + 1)))?;
+            let glyphs = glyphs
+                .iter()
+                .map(|g| GlyphBox {
+                    c: g.c,
+                    bounds: CellBox {
+                        x0: g.x,
+                        y0: g.y - 0.12 * g.size,
+                        x1: g.x + g.w,
+                        y1: g.y + 0.85 * g.size,
+                    },
+                })
+                .collect();
+            Ok(PageGeometry {
+                grids: grid::cell_boxes(&rules),
+                glyphs,
+            })
+        })
+        .collect()
+}
+
 /// A page as read: its lines of text outside any grid, the grids' tables, and how many
 /// characters it shows.
 struct Page {
@@ -391,8 +481,11 @@ impl Page {
     }
 }
 
-/// One page's lines and grids.
-fn page_layout(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Page, String> {
+/// One page's visible characters and rulings, turned so that its text reads left to right,
+/// and the lines its clip cuts through.
+type Marks = (Vec<Glyph>, Vec<grid::Line>, Vec<(f32, String)>);
+
+fn page_marks(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Marks, String> {
     let (chars, rulings) = match content::page_content(doc, fonts, page) {
         Ok(content::PageContent {
             chars: Ok(chars),
@@ -417,6 +510,12 @@ fn page_layout(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Page, St
         .filter(|r| seen(r.x0, r.y0) && seen(r.x1, r.y1))
         .collect();
     let (glyphs, rules) = orient(&chars, &rulings);
+    Ok((glyphs, rules, cut))
+}
+
+/// One page's lines and grids.
+fn page_layout(doc: &PdfDocument, fonts: &Fonts, page: usize) -> Result<Page, String> {
+    let (glyphs, rules, cut) = page_marks(doc, fonts, page)?;
     let n = glyphs.len();
     let (grids, rest) = grid::tables(glyphs, &rules);
     let mut lines = group_lines(rest);

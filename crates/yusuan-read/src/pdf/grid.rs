@@ -419,6 +419,36 @@ fn join(pieces: &[&Piece]) -> String {
     out
 }
 
+/// The merged cells of each grid the rulings draw, as boxes (`pdf_geometry`).
+pub(super) fn cell_boxes(lines: &[Line]) -> Vec<Vec<super::CellBox>> {
+    grids(lines)
+        .iter()
+        .map(|g| {
+            let cols = g.cols();
+            let mut boxes: std::collections::BTreeMap<usize, super::CellBox> = Default::default();
+            for (i, &a) in g.anchor.iter().enumerate() {
+                let (r, c) = (i / cols, i % cols);
+                let atom = super::CellBox {
+                    x0: g.xs[c],
+                    y0: g.ys[r + 1],
+                    x1: g.xs[c + 1],
+                    y1: g.ys[r],
+                };
+                boxes
+                    .entry(a)
+                    .and_modify(|b| {
+                        b.x0 = b.x0.min(atom.x0);
+                        b.y0 = b.y0.min(atom.y0);
+                        b.x1 = b.x1.max(atom.x1);
+                        b.y1 = b.y1.max(atom.y1);
+                    })
+                    .or_insert(atom);
+            }
+            boxes.into_values().collect()
+        })
+        .collect()
+}
+
 /// Split the page's glyphs into the rows of the grids its rulings draw and the glyphs that
 /// are in no grid.
 pub(super) fn tables(glyphs: Vec<Glyph>, lines: &[Line]) -> (Vec<Table>, Vec<Glyph>) {
