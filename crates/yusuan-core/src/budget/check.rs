@@ -159,6 +159,31 @@ impl Budget {
                 ));
             }
         }
+        // A 三公 part's basic spending is its economic item (30217 公务接待费 …); the part
+        // itself holds that and any project spending on it, so it can be no smaller.
+        let t = &self.three_public;
+        for (code, part, amount) in [
+            ("30212", "因公出国（境）费", t.abroad.amount),
+            ("30231", "公务用车运行维护费", t.vehicle_operation.amount),
+            ("30217", "公务接待费", t.reception.amount),
+        ] {
+            let Some(e) = self.economic.iter().find(|e| e.get_ref().code == code) else {
+                continue;
+            };
+            let basic = e.get_ref().amount;
+            if basic > amount {
+                out.push((
+                    Some(e.span().start),
+                    format!(
+                        "经济分类 {code} {} {} 超过三公经费中的{part} {}（单位{}）：三公经费包含基本支出中的这一款，不能更少",
+                        self.economic_name(code),
+                        basic.to_decimal(self.money_unit),
+                        amount.to_decimal(self.money_unit),
+                        self.money_unit.label()
+                    ),
+                ));
+            }
+        }
         // A project's 财政拨款 is part of the 财政拨款 项目支出 of the line items: one larger
         // than all of it is a figure typed wrong (9,999 against 883.37), or in the wrong unit.
         let fiscal_projects: Money = [Source::General, Source::GovFund, Source::StateCapital]
@@ -191,6 +216,20 @@ impl Budget {
                     ),
                 ));
             }
+        }
+        // The projects with goals are among the project spending: their 财政拨款 together
+        // cannot exceed it either.
+        let goals: Money = self.projects.iter().map(|p| p.get_ref().fiscal).sum();
+        if self.projects.len() > 1 && goals > fiscal_projects {
+            out.push((
+                self.projects.first().map(|p| p.span().start),
+                format!(
+                    "各项目绩效目标的财政拨款合计 {} 超过各科目财政拨款项目支出合计 {}（单位{}）",
+                    goals.to_decimal(unit),
+                    fiscal_projects.to_decimal(unit),
+                    unit.label()
+                ),
+            ));
         }
         let w: u32 = self
             .department_goal

@@ -526,6 +526,33 @@ amount = 11.75
     }
 
     #[test]
+    fn plausibility_checks_say_what_is_implausible_in_chinese() {
+        let example =
+            include_str!("../../../../examples/chongqing-dadukou-govoffice-2025/budget.toml");
+        let refused = |from: &str, to: &str| {
+            let text = example.replacen(from, to, 1);
+            assert_ne!(text, example, "{from}");
+            Budget::from_toml(&text)
+                .unwrap_err()
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+        };
+        // 三公 parts against their economic items.
+        assert_eq!(
+            refused("reception = { amount = 2.2,", "reception = { amount = 0.2,"),
+            ["经济分类 30217 公务接待费 0.50 超过三公经费中的公务接待费 0.20（单位万元）：三公经费包含基本支出中的这一款，不能更少"]
+        );
+        // Goal funds against the project spending, all projects together.
+        let many = refused("fiscal = 18.49", "fiscal = 880");
+        assert!(
+            many.iter()
+                .any(|m| m.starts_with("各项目绩效目标的财政拨款合计")),
+            "{many:?}"
+        );
+    }
+
+    #[test]
     fn a_source_in_yuan_holds_the_same_money_as_in_wan() {
         // Every field of money, in 万元 and the same figures in 元.
         let wan = r#"
