@@ -415,7 +415,7 @@ pub async fn publish(
         ops::check_budget(&state, text.to_string()).await?;
     }
     let done = ops::ingest(&state, &viewer, "budget.toml", body.to_vec()).await?;
-    let files: Vec<String> = ["pdf", "xlsx", "html", "txt"]
+    let files: Vec<String> = ["pdf", "xlsx", "html", "txt", "docx"]
         .iter()
         .map(|f| format!("/api/publish/{}/document.{f}", done.hash))
         .collect();

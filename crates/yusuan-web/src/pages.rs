@@ -385,7 +385,7 @@ fn upload_page(viewer: &Viewer, max_mb: usize, message: Option<&str>) -> Markup 
             p { "支持 PDF、Excel（xlsx / xls）、文本（UTF-8），以及预算源文件（.toml）。单个文件不超过 " (max_mb) " MB。同一文件只保存一份。" }
             form method="post" action="/upload" enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(viewer.csrf);
-                p { input type="file" name="file" accept=".pdf,.txt,.xlsx,.xls,.toml" required; }
+                p { input type="file" name="file" accept=".pdf,.txt,.xlsx,.xls,.html,.htm,.docx,.toml" required; }
                 button type="submit" { "上传并审核" }
             }
         },
@@ -555,7 +555,7 @@ fn public_document(viewer: &Viewer, d: &yusuan_store::StoredDocument) -> Respons
         p.downloads {
             a.button href=(format!("/documents/{}/file", s.hash)) download { "下载原文件" } " "
             @if s.kind == yusuan_store::DocumentKind::BudgetSource {
-                @for (file, label) in [("document.pdf", "下载 PDF"), ("document.xlsx", "下载 XLSX")] {
+                @for (file, label) in [("document.pdf", "下载 PDF"), ("document.xlsx", "下载 XLSX"), ("document.docx", "下载 Word")] {
                     a.button href=(format!("/publish/{}/{file}", s.hash)) download { (label) } " "
                 }
             }
@@ -1161,8 +1161,8 @@ pub async fn preview(
         (summary_line(s))
         p { "审核的是生成文档回读后的文本，与读者看到的一致。" a href=(format!("/documents/{}", s.hash)) { "查看审核结果" } }
         p.downloads {
-            @for (file, label) in [("document.pdf", "下载 PDF"), ("document.xlsx", "下载 XLSX"), ("document.html", "下载 HTML"), ("document.txt", "下载文本")] {
-                a.button href=(format!("/publish/{}/{file}", s.hash)) download { (label) } " "
+            @for format in yusuan_pipeline::Format::ALL {
+                a.button href=(format!("/publish/{}/document.{}", s.hash, format.extension())) download { "下载 " (format.label()) } " "
             }
             a href=(format!("/publish?from={}", s.hash)) { "以此为底稿编辑下一年度" }
         }
