@@ -101,6 +101,7 @@ pub fn app(state: AppState) -> Router {
         .route("/units/{unit}", get(pages::unit))
         .route("/units/{unit}/merge", post(pages::merge))
         .route("/publish", get(pages::publish_form).post(pages::publish))
+        .route("/publish/import", post(pages::import_template))
         .route("/publish/{hash}", get(pages::preview))
         .route("/publish/{hash}/{file}", get(pages::rendered))
         .route("/api/openapi.json", get(api::openapi))

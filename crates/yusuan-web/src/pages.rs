@@ -412,6 +412,32 @@ pub async fn upload(
         return error_page(&viewer, Problem::forbidden("上传"));
     }
     let max_mb = state.config.max_upload >> 20;
+    let (filename, bytes) = match uploaded_file(&viewer, &mut form, max_mb).await {
+        Ok(f) => f,
+        Err(Refusal::Csrf) => return bad_csrf(&viewer),
+        Err(Refusal::Page(status, msg)) => {
+            return respond(status, upload_page(&viewer, max_mb, Some(&msg)))
+        }
+    };
+    match ops::ingest(&state, &viewer, &filename, bytes).await {
+        Ok(done) => redirect(&format!("/documents/{}", done.hash)),
+        Err(p) if p.status == StatusCode::FORBIDDEN => error_page(&viewer, p),
+        Err(p) => respond(p.status, upload_page(&viewer, max_mb, Some(&p.message))),
+    }
+}
+
+/// Why an upload form was not taken.
+enum Refusal {
+    Csrf,
+    Page(StatusCode, String),
+}
+
+/// The file of an upload form (`csrf` first, then `file`): read only after the token is checked.
+async fn uploaded_file(
+    viewer: &Viewer,
+    form: &mut Multipart,
+    max_mb: usize,
+) -> Result<(String, Vec<u8>), Refusal> {
     let mut csrf_ok = false;
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
@@ -424,44 +450,83 @@ pub async fn upload(
                 } else if name == "file" {
                     if !csrf_ok {
                         // The token comes first in the form; without it the file is not read.
-                        return bad_csrf(&viewer);
+                        return Err(Refusal::Csrf);
                     }
                     let filename = field.file_name().unwrap_or("upload").to_string();
                     match field.bytes().await {
                         Ok(b) => file = Some((filename, b.to_vec())),
                         Err(e) => {
-                            let msg = format!("上传未完成或超过 {max_mb} MB：{e}");
-                            return respond(
+                            return Err(Refusal::Page(
                                 StatusCode::PAYLOAD_TOO_LARGE,
-                                upload_page(&viewer, max_mb, Some(&msg)),
-                            );
+                                format!("上传未完成或超过 {max_mb} MB：{e}"),
+                            ))
                         }
                     }
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                let msg = format!("上传未完成或超过 {max_mb} MB：{e}");
-                return respond(
+                return Err(Refusal::Page(
                     StatusCode::BAD_REQUEST,
-                    upload_page(&viewer, max_mb, Some(&msg)),
-                );
+                    format!("上传未完成或超过 {max_mb} MB：{e}"),
+                ))
             }
         }
     }
     if !csrf_ok {
-        return bad_csrf(&viewer);
+        return Err(Refusal::Csrf);
     }
-    let Some((filename, bytes)) = file else {
-        return respond(
-            StatusCode::BAD_REQUEST,
-            upload_page(&viewer, max_mb, Some("请选择文件")),
-        );
+    file.ok_or_else(|| Refusal::Page(StatusCode::BAD_REQUEST, "请选择文件".to_string()))
+}
+
+/// A filled template (or a workbook we published) becomes the source in the publish page's
+/// editor, its problems named by sheet and row before anything is published.
+pub async fn import_template(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    mut form: Multipart,
+) -> Response {
+    if !viewer.can_upload() {
+        return error_page(&viewer, Problem::forbidden("导入预算底稿"));
+    }
+    let sources = state
+        .store
+        .list(&viewer.restrict(Default::default()))
+        .await
+        .unwrap_or_default();
+    let max_mb = state.config.max_upload >> 20;
+    let (filename, bytes) = match uploaded_file(&viewer, &mut form, max_mb).await {
+        Ok(f) => f,
+        Err(Refusal::Csrf) => return bad_csrf(&viewer),
+        Err(Refusal::Page(status, msg)) => {
+            return respond(status, publish_page(&viewer, &sources, "", Some(&msg)))
+        }
     };
-    match ops::ingest(&state, &viewer, &filename, bytes).await {
-        Ok(done) => redirect(&format!("/documents/{}", done.hash)),
-        Err(p) if p.status == StatusCode::FORBIDDEN => error_page(&viewer, p),
-        Err(p) => respond(p.status, upload_page(&viewer, max_mb, Some(&p.message))),
+    let name = filename.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        yusuan_read::budget::source_of(&name, &bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|b| b.to_toml().map_err(|e| e.to_string()))
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
+    match read {
+        Ok(text) => {
+            let msg = format!("已导入 {filename}：请核对后点击“生成并预览”");
+            respond(
+                StatusCode::OK,
+                publish_page(&viewer, &sources, &text, Some(&msg)),
+            )
+        }
+        Err(e) => respond(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            publish_page(
+                &viewer,
+                &sources,
+                "",
+                Some(&format!("{filename} 不能导入：{e}")),
+            ),
+        ),
     }
 }
 
@@ -1051,7 +1116,15 @@ fn publish_page(
                 }
                 " " button type="submit" { "以此为底稿（下一年度）" }
             }
-            @if let Some(m) = message { div.msg.bad { pre { (m) } } }
+            form method="post" action="/publish/import" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                "或导入填好的预算底稿（yusuan template 生成的 .xlsx，或本系统生成的 XLSX）："
+                input type="file" name="file" accept=".xlsx,.xls,.ods" required;
+                " " button type="submit" { "导入" }
+            }
+            @if let Some(m) = message {
+                div class=(if m.starts_with("已导入") { "msg good" } else { "msg bad" }) { pre { (m) } }
+            }
             form method="post" action="/publish" {
                 input type="hidden" name="csrf" value=(viewer.csrf);
                 textarea name="source" spellcheck="false" { (text) }

@@ -52,6 +52,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("/units/{p}", "GET"),
     ("/units/{p}/merge", "POST"),
     ("/publish", "GET POST"),
+    ("/publish/import", "POST"),
     ("/publish/{p}", "GET"),
     ("/publish/{p}/{p}", "GET"),
     ("/api/openapi.json", "GET"),

@@ -1132,3 +1132,79 @@ async fn slow_clients_are_cut_off_and_others_served() {
     let reply = answer(&mut ok).await;
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
 }
+
+/// A multipart form as a browser sends it: the CSRF field, then the file.
+fn form_with_file(boundary: &str, csrf: &str, filename: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+#[tokio::test]
+async fn a_filled_workbook_is_imported_into_the_editor_with_its_problems_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.sqlite3").display().to_string())
+        .await
+        .unwrap();
+    let c = setup(store, Config::default()).await;
+    let r = c.get("/login", None).await;
+    let csrf = r.cookie("yusuan_csrf").expect("csrf cookie");
+    let token = csrf.split_once('=').unwrap().1.to_string();
+    let r = c
+        .send(
+            Request::post("/login")
+                .header(header::COOKIE, &csrf)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "username=dept&password=dept-pass-1&csrf={token}"
+                )))
+                .unwrap(),
+        )
+        .await;
+    let session = r.cookie("yusuan_session").expect("session cookie");
+    let cookies = format!("{session}; {csrf}");
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/chongqing-dadukou-govoffice-2025/budget.toml"
+    ))
+    .unwrap();
+    let budget = yusuan_core::budget::Budget::from_toml(&example).unwrap();
+    let publication =
+        yusuan_pipeline::publish(&budget, None, &[yusuan_pipeline::Format::Xlsx]).unwrap();
+    let xlsx = publication.files[0].bytes.clone();
+    let import = |name: &str, bytes: &[u8]| {
+        let boundary = "----yusuan-import";
+        Request::post("/publish/import")
+            .header(header::COOKIE, &cookies)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(form_with_file(boundary, &token, name, bytes)))
+            .unwrap()
+    };
+    // Our own XLSX gives its source back into the editor.
+    let r = c.send(import("预算底稿.xlsx", &xlsx)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("已导入 预算底稿.xlsx"), "{page}");
+    assert!(
+        page.contains("2010301") && page.contains("[[projects]]"),
+        "{page}"
+    );
+    // An empty template: its problems, by sheet, before anything is published.
+    let template = yusuan_publish::form::template(2025, "chongqing").unwrap();
+    let r = c.send(import("空白.xlsx", &template)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains("工作表“单位信息”：缺少“单位名称”"),
+        "{}",
+        r.text()
+    );
+}
