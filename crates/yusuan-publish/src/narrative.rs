@@ -22,6 +22,8 @@ struct Change {
     amount: i64,
     prior: i64,
     reason: String,
+    /// Whether the prior year's figure is known (the templates say no change otherwise).
+    known: bool,
 }
 
 impl Change {
@@ -30,6 +32,16 @@ impl Change {
             amount: amount.fen(),
             prior: prior.fen(),
             reason: reason.to_string(),
+            known: true,
+        }
+    }
+
+    /// A part (basic, project) of an amount whose prior year is known only as a total where
+    /// `unsplit`: its change cannot be said (`known` false).
+    fn split(amount: Money, prior: Money, unsplit: bool) -> Change {
+        Change {
+            known: !unsplit,
+            ..Change::new(amount, prior, "")
         }
     }
 
@@ -191,6 +203,7 @@ fn context<'a>(b: &'a Budget, t: &'a Template) -> Context<'a> {
     let of_general = |f: fn(&yusuan_core::budget::LineItem) -> Money| -> Money {
         b.items().filter(|i| i.source == g).map(f).sum()
     };
+    let unsplit = b.items().any(|i| i.source == g && !i.prior.is_zero());
     let fiscal = [Source::General, Source::GovFund, Source::StateCapital];
     let line = |r: &yusuan_core::budget::FunctionTotal| Line {
         code: r.code.clone(),
@@ -244,8 +257,8 @@ fn context<'a>(b: &'a Budget, t: &'a Template) -> Context<'a> {
             fiscal.iter().map(|s| b.prior_of(*s)).sum(),
             "",
         ),
-        general_basic: Change::new(b.basic_of(g), of_general(|i| i.prior_basic), ""),
-        general_project: Change::new(b.project_of(g), of_general(|i| i.prior_project), ""),
+        general_basic: Change::split(b.basic_of(g), of_general(|i| i.prior_basic), unsplit),
+        general_project: Change::split(b.project_of(g), of_general(|i| i.prior_project), unsplit),
         classes: classes(&b.function_rows(&Source::ALL))
             .into_iter()
             .map(line)

@@ -438,6 +438,20 @@ fn the_chongqing_text_republishes_its_figures_with_its_rounding_recorded() {
     assert_eq!(seeded.rounding.public, cent);
     assert!(seeded.to_toml().expect("toml").contains("[rounding]"));
     assert_eq!(seeded.rounding_notes().len(), 3);
+    // Its tables print each 科目's prior year as one figure: the split into basic and project
+    // stays unknown, and the republished narrative says no basic / project change rather than
+    // a guessed one.
+    assert!(seeded
+        .items()
+        .all(|i| i.prior_basic.is_zero() && i.prior_project.is_zero()));
+    // The sum of its 项 (its 合计 prints 1,311.38, a 尾差 the original shows as info).
+    assert_eq!(seeded.prior_total(), yusuan_core::Money(1_311_390_000));
+    let doc = yusuan_publish::derive(&seeded, None).expect("derive");
+    let text = yusuan_publish::text::render(&doc);
+    assert!(
+        text.contains("其中：基本支出 1,802.64 万元；项目支出 883.37 万元。"),
+        "{text}"
+    );
 }
 
 /// The rows of every sheet of a workbook, as the form reads them.

@@ -162,12 +162,9 @@ pub fn budget_of(doc: &Document) -> Budget {
             if basic.is_zero() && project.is_zero() {
                 basic = total;
             }
+            // The tables print the prior year per 科目 as one figure: its split into basic
+            // and project stays unknown (`LineItem::prior`), never guessed from this year's.
             let prior = amount(t, row, ColumnRole::Prior);
-            let (prior_basic, prior_project) = if !project.is_zero() && basic.is_zero() {
-                (Money::ZERO, prior)
-            } else {
-                (prior, Money::ZERO)
-            };
             if total.is_zero() && prior.is_zero() && basic.is_zero() && project.is_zero() {
                 continue;
             }
@@ -177,8 +174,8 @@ pub fn budget_of(doc: &Document) -> Budget {
                 source,
                 basic,
                 project,
-                prior_basic,
-                prior_project,
+                prior,
+                ..LineItem::default()
             });
         }
     }

@@ -196,6 +196,7 @@ pub const SHEETS: &[Sheet] = &[
             f("project", "项目支出", Amount),
             f("prior_basic", "上年基本支出", Amount),
             f("prior_project", "上年项目支出", Amount),
+            f("prior", "上年预算数（未分基本、项目）", Amount),
         ],
     },
     Sheet {

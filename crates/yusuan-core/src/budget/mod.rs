@@ -173,6 +173,11 @@ pub struct LineItem {
     pub prior_basic: Money,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub prior_project: Money,
+    /// The prior year's amount where only its total is known (a source read from a document,
+    /// whose tables print 上年预算数 per 科目 without its basic / project split): the split is
+    /// left unknown rather than guessed, and the narrative says no basic / project change.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub prior: Money,
 }
 
 impl LineItem {
@@ -180,7 +185,7 @@ impl LineItem {
         self.basic + self.project
     }
     pub fn prior(&self) -> Money {
-        self.prior_basic + self.prior_project
+        self.prior_basic + self.prior_project + self.prior
     }
 }
 

@@ -271,12 +271,14 @@ impl Budget {
                 project,
                 prior_basic,
                 prior_project,
+                prior,
             } = item.get_mut();
             for (key, m) in [
                 ("basic", basic),
                 ("project", project),
                 ("prior_basic", prior_basic),
                 ("prior_project", prior_project),
+                ("prior", prior),
             ] {
                 f(&[Name("items"), Index(i), Name(key)], m);
             }

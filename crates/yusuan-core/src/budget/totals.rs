@@ -15,6 +15,7 @@ impl Budget {
             let i = item.get_mut();
             i.prior_basic = i.basic;
             i.prior_project = i.project;
+            i.prior = Money::ZERO;
         }
         let running = self.operating_cost();
         let tp = &mut b.three_public;
