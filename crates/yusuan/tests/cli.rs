@@ -707,3 +707,90 @@ fn a_project_larger_than_all_project_spending_is_refused() {
     assert!(!out_dir.exists() || std::fs::read_dir(&out_dir).is_ok_and(|mut d| d.next().is_none()));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `yusuan template` writes the workbook to fill; published empty it is refused (exit 2) with
+/// what it lacks, by sheet; our own published XLSX publishes again as the same document.
+#[test]
+fn a_template_is_written_and_a_workbook_source_is_published() {
+    let dir = std::env::temp_dir().join(format!("yusuan-template-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let template = dir.join("预算底稿.xlsx");
+    let out = run(&[
+        "template",
+        "--year",
+        "2026",
+        "--out",
+        template.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(template.is_file());
+    let out = run(&[
+        "publish",
+        template.to_str().unwrap(),
+        "--out",
+        dir.join("empty").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("工作表“单位信息”：缺少“单位名称”"), "{err}");
+    assert!(!dir.join("empty").exists(), "nothing written");
+    // A bad year is a usage mistake said in Chinese.
+    let out = run(&[
+        "template",
+        "--year",
+        "1900",
+        "--out",
+        template.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是有效的预算年度"));
+    // Our XLSX carries its source: published again, the same text.
+    let first = dir.join("first");
+    let out = run(&[
+        "publish",
+        example_budget().to_str().unwrap(),
+        "--out",
+        first.to_str().unwrap(),
+        "--format",
+        "xlsx,txt",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = |d: &Path, ext: &str| {
+        std::fs::read_dir(d)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .expect("file")
+    };
+    let second = dir.join("second");
+    let out = run(&[
+        "publish",
+        file(&first, "xlsx").to_str().unwrap(),
+        "--out",
+        second.to_str().unwrap(),
+        "--format",
+        "txt",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(file(&first, "txt")).expect("first"),
+        std::fs::read(file(&second, "txt")).expect("second")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
