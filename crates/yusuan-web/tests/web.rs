@@ -1153,22 +1153,7 @@ async fn a_filled_workbook_is_imported_into_the_editor_with_its_problems_named()
         .await
         .unwrap();
     let c = setup(store, Config::default()).await;
-    let r = c.get("/login", None).await;
-    let csrf = r.cookie("yusuan_csrf").expect("csrf cookie");
-    let token = csrf.split_once('=').unwrap().1.to_string();
-    let r = c
-        .send(
-            Request::post("/login")
-                .header(header::COOKIE, &csrf)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!(
-                    "username=dept&password=dept-pass-1&csrf={token}"
-                )))
-                .unwrap(),
-        )
-        .await;
-    let session = r.cookie("yusuan_session").expect("session cookie");
-    let cookies = format!("{session}; {csrf}");
+    let (cookies, token) = browser_session(&c, "dept", "dept-pass-1").await;
     let example = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/chongqing-dadukou-govoffice-2025/budget.toml"
