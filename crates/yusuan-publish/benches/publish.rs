@@ -29,6 +29,16 @@ fn bench(c: &mut Criterion) {
     c.bench_function("xlsx", |b| {
         b.iter(|| yusuan_publish::xlsx::render(black_box(&doc)))
     });
+    // The XLSX as published: the tables and the budget source's sheets.
+    c.bench_function("xlsx_with_source", |b| {
+        b.iter(|| yusuan_publish::xlsx::render_with_source(black_box(&doc), Some(&budget)))
+    });
+    c.bench_function("docx", |b| {
+        b.iter(|| yusuan_publish::docx::render(black_box(&doc)))
+    });
+    c.bench_function("template", |b| {
+        b.iter(|| yusuan_publish::form::template(black_box(2025), "chongqing"))
+    });
     yusuan_publish::pdf::warm_up().expect("fonts");
     let mut g = c.benchmark_group("pdf");
     g.sample_size(20);
