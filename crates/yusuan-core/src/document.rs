@@ -533,6 +533,11 @@ pub struct Table {
     /// row's code cell holds the code read with its zero.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub short_codes: Vec<Spanned<String>>,
+    /// A table whose title was lost (its page cut in extraction), its kind inferred by the
+    /// reader from its place in the numbering and its number of columns: it may be read in
+    /// part.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inferred: bool,
 }
 
 /// A header cell covering `rows` x `cols` grid cells from (`row`, `col`) of the header.

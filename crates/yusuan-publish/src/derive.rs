@@ -590,6 +590,11 @@ fn economic_rows(g: &mut Grid, b: &Budget) {
                 .filter(|x| x.code.starts_with(class))
                 .map(|x| split(x))
                 .fold((Money::ZERO, Money::ZERO), |(p, q), (x, y)| (p + x, q + y));
+            // The 尾差 a source read from a document keeps on the 类 row.
+            let (p, q) = match b.rounding.economic_class.iter().find(|c| c.code == class) {
+                Some(c) => (p + c.personnel, q + c.public),
+                None => (p, q),
+            };
             let row = vec![
                 g.text(class),
                 g.text(&b.economic_name(class)),

@@ -49,7 +49,7 @@ pub fn template(year: i32, region: &str) -> Result<Vec<u8>, PublishError> {
     })?;
     let mut wb = Workbook::new();
     let mut codes: Vec<(Kind, u32)> = Vec::new();
-    for (sheet, (_, rows)) in SHEETS.iter().zip(&form) {
+    for (sheet, (_, rows)) in SHEETS.iter().zip(&form).filter(|(s, _)| s.in_template()) {
         let ws = wb.add_worksheet();
         write_sheet(ws, sheet, rows).map_err(err)?;
         lists(ws, sheet).map_err(err)?;
@@ -90,7 +90,7 @@ pub fn template(year: i32, region: &str) -> Result<Vec<u8>, PublishError> {
     ws.set_column_width(1, 40).map_err(err)?;
     ws.set_hidden(true);
     // The code lists point at the hidden sheet; they are added once its length is known.
-    for (i, sheet) in SHEETS.iter().enumerate() {
+    for (i, sheet) in SHEETS.iter().filter(|s| s.in_template()).enumerate() {
         if sheet.list.is_none() {
             continue;
         }
@@ -115,10 +115,12 @@ pub fn template(year: i32, region: &str) -> Result<Vec<u8>, PublishError> {
 
 /// Drop-down lists for the choice and 是 / 否 cells of a sheet.
 fn lists(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
-    let words = |kind: Kind| -> Option<&'static [&'static str]> {
+    let regions = crate::template_ids();
+    let words = |kind: Kind| -> Option<&[&str]> {
         match kind {
             Kind::Choice(w) => Some(w),
             Kind::Flag => Some(yusuan_core::budget::form::YES_NO),
+            Kind::Region => Some(&regions),
             _ => None,
         }
     };

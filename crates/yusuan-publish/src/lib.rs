@@ -46,6 +46,13 @@ pub enum PublishError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Narrative(#[from] narrative::NarrativeError),
+    /// Line items whose basic / project split is unknown, for a template that prints it.
+    #[error("地区模板“{template}”分列基本支出和项目支出，但底稿中 {} 个科目只有本年合计、未分基本和项目（原文未列，未作推测）：{}；请在底稿中拆分后再生成", .items.len(), .items.iter().take(5).cloned().collect::<Vec<_>>().join("、") + if .items.len() > 5 { " 等" } else { "" })]
+    Unsplit {
+        template: String,
+        /// "2040401 行政运行 12,268.62万元", in source order.
+        items: Vec<String>,
+    },
 }
 
 /// A format a disclosure is published in.
@@ -122,16 +129,13 @@ impl std::fmt::Display for Format {
 /// carrying the source's sheets.
 pub fn render_source(
     doc: &Document,
-    budget: &Budget,
+    #[cfg_attr(not(feature = "xlsx"), allow(unused_variables))] budget: &Budget,
     format: Format,
 ) -> Result<Vec<u8>, PublishError> {
     match format {
         #[cfg(feature = "xlsx")]
         Format::Xlsx => xlsx::render_with_source(doc, Some(budget)),
-        _ => {
-            let _ = budget;
-            render(doc, format)
-        }
+        _ => render(doc, format),
     }
 }
 
@@ -187,6 +191,28 @@ pub fn derive(budget: &Budget, profile: Option<&str>) -> Result<Document, Publis
 
 /// The disclosure of `budget` in `template` (a bundled one or one read from a file).
 pub fn derive_with(budget: &Budget, template: &Template) -> Result<Document, PublishError> {
+    if template.prints_split() {
+        let unit = budget.money_unit;
+        let items: Vec<String> = budget
+            .items()
+            .filter(|i| !i.unsplit.is_zero())
+            .map(|i| {
+                format!(
+                    "{} {} {}{}",
+                    i.code,
+                    budget.function_name(&i.code),
+                    yusuan_core::format_fen(i.unsplit.fen(), unit),
+                    unit.label()
+                )
+            })
+            .collect();
+        if !items.is_empty() {
+            return Err(PublishError::Unsplit {
+                template: template.id.clone(),
+                items,
+            });
+        }
+    }
     let (sections, after) = narrative::write(budget, template)?;
     let tables = derive::tables(template, budget);
     let title = sections

@@ -27,6 +27,10 @@ impl Merges {
     /// The body's merges: below a performance table's indicator header (the row naming
     /// 三级指标 or 指标名称), each cell left of that column that holds a text spans the blank
     /// cells under it, within its parent's span (a 二级 indicator never crosses a 一级 one).
+    #[cfg_attr(
+        not(any(feature = "pdf", feature = "xlsx", feature = "docx")),
+        allow(dead_code)
+    )]
     pub fn body(t: &Table) -> Merges {
         let mut m = Merges::default();
         let Some((head, name_col)) = t.rows.iter().enumerate().find_map(|(r, row)| {

@@ -295,6 +295,34 @@ pub struct ValueError(String);
 pub struct TemplateError(String);
 
 impl Template {
+    /// Whether a table prints basic and project spending apart (a function table's 基本支出 /
+    /// 项目支出 columns, a summary's, or the economic split of the basic spending).
+    pub fn prints_split(&self) -> bool {
+        let split = |v: &Value| matches!(v, Value::Basic | Value::Project);
+        let fixed = |rows: &[Vec<Fixed>]| {
+            rows.iter()
+                .flatten()
+                .any(|c| matches!(c, Fixed::Amount(v) if split(v)))
+        };
+        self.tables.iter().any(|t| match &t.body {
+            Body::Function { columns, .. } => columns.iter().any(split),
+            Body::Economic { .. } => true,
+            Body::Summary {
+                first,
+                income,
+                expenditure,
+                last,
+            } => {
+                fixed(first)
+                    || fixed(last)
+                    || fixed(std::slice::from_ref(&expenditure.head))
+                    || expenditure.columns.iter().any(split)
+                    || income.iter().any(|i| i.amount.as_ref().is_some_and(split))
+            }
+            _ => false,
+        })
+    }
+
     /// Parse a template file.
     pub fn from_toml(text: &str) -> Result<Template, TemplateError> {
         let t: Template = toml::from_str(text).map_err(|e| TemplateError(e.to_string()))?;

@@ -4,18 +4,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use yusuan_core::budget::Budget;
 use yusuan_core::Document;
 use yusuan_read::pdf::{pdf_geometry, PageGeometry};
 
-fn example() -> Budget {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/chongqing-dadukou-govoffice-2025/budget.toml"
-    );
-    let text = std::fs::read_to_string(path).expect("example budget");
-    Budget::from_toml(&text).unwrap_or_else(|e| panic!("{e:?}"))
-}
+mod common;
+use common::example;
 
 /// The example published in every bundled template: (template, Document, PDF bytes).
 fn published() -> Vec<(&'static str, Document, Vec<u8>)> {

@@ -5,14 +5,8 @@ use yusuan_audit::Severity;
 use yusuan_core::budget::Budget;
 use yusuan_core::{CellValue, Document};
 
-fn example() -> Budget {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/chongqing-dadukou-govoffice-2025/budget.toml"
-    );
-    let text = std::fs::read_to_string(path).expect("example budget");
-    Budget::from_toml(&text).unwrap_or_else(|e| panic!("{e:?}"))
-}
+mod common;
+use common::example;
 
 /// Every finding: a document we derive prints exact figures, so it has none, not even a
 /// rounding note.
@@ -395,7 +389,7 @@ fn republishes(name: &str, template: &str, slack: i64) {
         };
         // Every printed figure is republished; a table read whole prints no more either (an
         // untitled table the reader placed by its columns may have been read in part).
-        let whole = !t.title.contains("无标题");
+        let whole = !t.inferred;
         let same = only(&b, &a).is_empty() && (!whole || only(&a, &b).is_empty());
         assert!(
             same,
@@ -425,10 +419,10 @@ fn shanghai_documents_read_as_budgets_republish_their_tables() {
 #[test]
 fn the_chongqing_text_republishes_its_figures_with_its_rounding_recorded() {
     let name = "chongqing-dadukou-govoffice-2025-budget.txt";
-    // Its 项 of 项目支出 add up to 883.37 where its 类, 款 and 合计 print 883.38: the
-    // functional roll-up is republished as the exact sum of the 项, one printed digit (0.01
-    // 万元) off those totals. Only the economic table's 尾差 is recorded so far.
-    republishes(name, "chongqing", 10_000);
+    // Its 项 of 项目支出 add up to 883.37 where its 类, 款 and 合计 print 883.38, and its
+    // 上年 项 to 1,311.39 where its 合计 prints 1,311.38: recorded as 尾差, these print as
+    // the original did, figure for figure.
+    republishes(name, "chongqing", 0);
     // The 0.01 尾差 between its economic table's 合计 and the sum of its 款 is kept as such.
     let Some(path) = corpus(name) else { return };
     let seeded =
@@ -437,19 +431,21 @@ fn the_chongqing_text_republishes_its_figures_with_its_rounding_recorded() {
     assert_eq!(seeded.rounding.economic, cent);
     assert_eq!(seeded.rounding.public, cent);
     assert!(seeded.to_toml().expect("toml").contains("[rounding]"));
-    assert_eq!(seeded.rounding_notes().len(), 3);
+    let notes = seeded.rounding_notes();
+    assert_eq!(notes.len(), 8, "{notes:#?}");
+    assert!(notes.contains(&"尾差：一般公共预算支出表“合计”行项目支出按原文印为 883.38万元，各项之和为 883.37万元；上年预算数按原文印为 1,311.38万元，各项之和为 1,311.39万元（原文四舍五入所致，记于 [rounding] function）".to_string()), "{notes:#?}");
     // Its tables print each 科目's prior year as one figure: the split into basic and project
     // stays unknown, and the republished narrative says no basic / project change rather than
     // a guessed one.
     assert!(seeded
         .items()
         .all(|i| i.prior_basic.is_zero() && i.prior_project.is_zero()));
-    // The sum of its 项 (its 合计 prints 1,311.38, a 尾差 the original shows as info).
-    assert_eq!(seeded.prior_total(), yusuan_core::Money(1_311_390_000));
+    // Its 合计 as printed (its 项 add up to 1,311.39, a 尾差 the original shows as info).
+    assert_eq!(seeded.prior_total(), yusuan_core::Money(1_311_380_000));
     let doc = yusuan_publish::derive(&seeded, None).expect("derive");
     let text = yusuan_publish::text::render(&doc);
     assert!(
-        text.contains("其中：基本支出 1,802.64 万元；项目支出 883.37 万元。"),
+        text.contains("其中：基本支出 1,802.64 万元；项目支出 883.38 万元。"),
         "{text}"
     );
 }
@@ -519,6 +515,14 @@ fn a_filled_template_publishes_clean() {
     let budget = example();
     let filled = budget.to_form().expect("form");
     let mut wb = rust_xlsxwriter::Workbook::new();
+    // The 尾差 sheets are no part of a template: the example records none.
+    assert!(budget.rounding.is_none());
+    let in_template = |name: &str| {
+        yusuan_core::budget::form::SHEETS
+            .iter()
+            .any(|s| s.name == name && s.in_template())
+    };
+    let filled: Vec<_> = filled.into_iter().filter(|(n, _)| in_template(n)).collect();
     for ((name, rows), (_, template_rows)) in filled.iter().zip(&sheets) {
         let ws = wb.add_worksheet();
         ws.set_name(*name).expect("name");
@@ -562,5 +566,42 @@ fn a_filled_template_publishes_clean() {
     assert_eq!(
         figures(&read),
         figures(&yusuan_publish::derive(&budget, None).expect("derive"))
+    );
+}
+
+#[test]
+fn a_jiangsu_document_seeds_its_split_as_unknown_and_is_not_published_with_a_guess() {
+    let name = "jiangsu-procuratorate-2019-dept-budget.pdf";
+    let Some(path) = corpus(name) else { return };
+    let seeded =
+        yusuan_read::budget::seed(&yusuan_read::read_path(&path).expect("read")).expect("seeds");
+    // Its function tables print one figure per 科目: the split stays unknown.
+    assert!(seeded
+        .items()
+        .all(|i| i.basic.is_zero() && i.project.is_zero() && !i.unsplit.is_zero()));
+    assert_eq!(seeded.total(), yusuan_core::Money(24_169_740_000));
+    // The source is valid: its economic table (15,844.04 万元 of basic spending) lies within
+    // what the unsplit figures allow.
+    let text = seeded.to_toml().expect("toml");
+    let again = Budget::from_toml(&text).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again, seeded);
+    // A template printing the split refuses it, naming the 科目 to split.
+    let err = yusuan_publish::derive(&seeded, Some("chongqing")).expect_err("refused");
+    let said = err.to_string();
+    assert!(
+        said.contains("未分基本和项目") && said.contains("2040401 行政运行 12,268.62万元"),
+        "{said}"
+    );
+    // Split by hand, it publishes.
+    let mut split = seeded.clone();
+    for item in &mut split.items {
+        let i = item.get_mut();
+        i.basic = i.unsplit;
+        i.unsplit = yusuan_core::Money::ZERO;
+    }
+    let err = Budget::from_toml(&split.to_toml().expect("toml")).expect_err("checked");
+    assert!(
+        err.iter().any(|e| e.to_string().contains("经济分类合计")),
+        "all of it as basic spending is more than the economic table: {err:?}"
     );
 }

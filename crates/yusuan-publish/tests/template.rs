@@ -5,14 +5,8 @@ use yusuan_core::budget::{Budget, Money, Procurement, Source};
 use yusuan_core::{CellValue, MoneyUnit, Scope};
 use yusuan_publish::{derive, derive_with, Template};
 
-fn example() -> Budget {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/chongqing-dadukou-govoffice-2025/budget.toml"
-    );
-    let text = std::fs::read_to_string(path).expect("example budget");
-    Budget::from_toml(&text).unwrap_or_else(|e| panic!("{e:?}"))
-}
+mod common;
+use common::example;
 
 /// A new region's template: its narrative in its own words, and four tables of its own,
 /// amounts in 元 but for the 三公 table.

@@ -8,7 +8,8 @@
 //! document does not print (texts of goals, reasons) is left empty for the person to write.
 
 use yusuan_core::budget::{
-    Budget, Compared, EconomicItem, LineItem, Money, Source, Sourced, Staffing,
+    Budget, ClassRounding, Compared, EconomicItem, LineItem, Money, RollUp, Source, Sourced,
+    Staffing,
 };
 use yusuan_core::{CellValue, ColumnRole, Document, MoneyUnit, Subject, Table, TableKind};
 
@@ -98,8 +99,9 @@ pub enum SourceError {
     #[error("{0}")]
     Seed(#[from] SeedError),
     /// A workbook form (ours, or a filled template) whose cells are not a valid source.
-    #[error("预算底稿有 {} 处问题：\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Form(Vec<yusuan_core::budget::BudgetError>),
+    #[cfg(feature = "excel")]
+    #[error(transparent)]
+    Form(#[from] crate::excel::FormProblems),
 }
 
 /// The budget source a file gives: the source sheets of a workbook that carries them (a
@@ -116,6 +118,125 @@ pub fn source_of(name: &str, bytes: &[u8]) -> Result<Budget, SourceError> {
     }
     let doc = crate::read_bytes(name, bytes)?;
     Ok(seed(&doc)?)
+}
+
+/// The 尾差 the 一般公共预算支出表 printed on its 类, 款 and 合计 rows: each column's printed
+/// figure minus the sum of the row's 项 as seeded, where it is within what rounding can make
+/// (a larger one is a misprint the audit reports, not a rounding to keep).
+fn function_rounding(t: &Table, b: &Budget) -> Vec<RollUp> {
+    let general: Vec<&LineItem> = b.items().filter(|i| i.source == Source::General).collect();
+    // A table that prints each 科目's total only has this year's figures seeded unsplit:
+    // only its 上年 column's 尾差 is kept.
+    let split = t.col(ColumnRole::Basic).is_some() && t.col(ColumnRole::Project).is_some();
+    let mut out = Vec::new();
+    let mut total_seen = false;
+    for row in &t.rows {
+        let code = match code_of(t, row) {
+            Some(c) if matches!(c.len(), 3 | 5) => c,
+            Some(_) => continue,
+            None if !total_seen && row.has_amount() && is_total_row(t, row) => {
+                total_seen = true;
+                RollUp::TOTAL.to_string()
+            }
+            None => continue,
+        };
+        let under: Vec<&&LineItem> = general
+            .iter()
+            .filter(|i| code == RollUp::TOTAL || i.code.starts_with(&code))
+            .collect();
+        if under.is_empty() {
+            continue;
+        }
+        let bound = b.rounding_bound(under.len());
+        let diff = |role: ColumnRole, of: fn(&LineItem) -> Money| {
+            if t.col(role).is_none() {
+                return Money::ZERO;
+            }
+            let d = amount(t, row, role) - under.iter().map(|i| of(i)).sum::<Money>();
+            if d.abs() <= bound {
+                d
+            } else {
+                Money::ZERO
+            }
+        };
+        let r = RollUp {
+            code,
+            basic: if split {
+                diff(ColumnRole::Basic, |i| i.basic)
+            } else {
+                Money::ZERO
+            },
+            project: if split {
+                diff(ColumnRole::Project, |i| i.project)
+            } else {
+                Money::ZERO
+            },
+            prior: diff(ColumnRole::Prior, LineItem::prior),
+        };
+        if !r.is_zero() {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The 尾差 the economic table printed on its 类 rows: the 人员经费 and 公用经费 columns
+/// minus the sums of the 类's 款 of each kind, where within rounding. A table without those
+/// columns has its 类 total's 尾差 put on the kind of the 类's 款.
+fn economic_rounding(t: &Table, b: &Budget) -> Vec<ClassRounding> {
+    let split = t.col(ColumnRole::Personnel).is_some() && t.col(ColumnRole::PublicUse).is_some();
+    let mut out = Vec::new();
+    for row in &t.rows {
+        let Some(code) = code_of(t, row).filter(|c| c.len() == 3) else {
+            continue;
+        };
+        let under: Vec<&EconomicItem> = b
+            .economic_items()
+            .filter(|e| e.code.starts_with(&code))
+            .collect();
+        let Some(first) = under.first() else {
+            continue;
+        };
+        let bound = b.rounding_bound(under.len());
+        let sum = |kind: Option<Staffing>| -> Money {
+            under
+                .iter()
+                .filter(|e| kind.is_none_or(|k| e.staffing() == k))
+                .map(|e| e.amount)
+                .sum()
+        };
+        let within = |d: Money| if d.abs() <= bound { d } else { Money::ZERO };
+        let mut c = ClassRounding {
+            code,
+            ..ClassRounding::default()
+        };
+        if split {
+            c.personnel =
+                within(amount(t, row, ColumnRole::Personnel) - sum(Some(Staffing::Personnel)));
+            c.public = within(amount(t, row, ColumnRole::PublicUse) - sum(Some(Staffing::Public)));
+        } else if t.col(ColumnRole::Total).is_some() {
+            let d = within(amount(t, row, ColumnRole::Total) - sum(None));
+            match first.staffing() {
+                Staffing::Personnel => c.personnel = d,
+                Staffing::Public => c.public = d,
+            }
+        }
+        if !c.personnel.is_zero() || !c.public.is_zero() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether a row without a code is the table's 合计 (or 总计) row.
+fn is_total_row(t: &Table, row: &yusuan_core::Row) -> bool {
+    row.cells
+        .iter()
+        .take(t.col(ColumnRole::Name).map_or(2, |i| i + 1))
+        .any(|c| {
+            let text: String = c.text.chars().filter(|c| !c.is_whitespace()).collect();
+            text.contains("合计") || text.contains("总计")
+        })
 }
 
 pub fn budget_of(doc: &Document) -> Budget {
@@ -158,10 +279,13 @@ pub fn budget_of(doc: &Document) -> Budget {
             };
             let total = amount(t, row, ColumnRole::Total);
             let project = amount(t, row, ColumnRole::Project);
-            let mut basic = amount(t, row, ColumnRole::Basic);
-            if basic.is_zero() && project.is_zero() {
-                basic = total;
-            }
+            let basic = amount(t, row, ColumnRole::Basic);
+            // A table printing one figure per 科目 (Jiangsu's) leaves the split unknown.
+            let unsplit = if basic.is_zero() && project.is_zero() {
+                total
+            } else {
+                Money::ZERO
+            };
             // The tables print the prior year per 科目 as one figure: its split into basic
             // and project stays unknown (`LineItem::prior`), never guessed from this year's.
             let prior = amount(t, row, ColumnRole::Prior);
@@ -175,6 +299,7 @@ pub fn budget_of(doc: &Document) -> Budget {
                 basic,
                 project,
                 prior,
+                unsplit,
                 ..LineItem::default()
             });
         }
@@ -232,6 +357,9 @@ pub fn budget_of(doc: &Document) -> Budget {
         }
     }
     b.items = items.into_iter().map(spanned).collect();
+    if let Some(t) = kind(TableKind::GeneralBudgetByFunction) {
+        b.rounding.function = function_rounding(t, &b);
+    }
 
     // Basic spending by economic code.
     if let Some(t) = kind(TableKind::BasicByEconomic) {
@@ -263,6 +391,9 @@ pub fn budget_of(doc: &Document) -> Budget {
         }
     }
 
+    if let Some(t) = kind(TableKind::BasicByEconomic) {
+        b.rounding.economic_class = economic_rounding(t, &b);
+    }
     // The economic table's 合计 prints the basic spending; where its 款 add up to less or more
     // within rounding, the difference is the document's 尾差, kept so that the source
     // republishes the same 合计 (a larger one is left for the source check to refuse).

@@ -294,20 +294,9 @@ impl Body {
         self.cells = self.cells.saturating_add(span);
     }
 
-    /// A table's rows as tab-separated lines, each as wide as the widest, then a blank line.
+    /// A table's rows as tab-separated lines, then a blank line.
     fn write_rows(&mut self, rows: Vec<Vec<String>>) {
-        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let mut any = false;
-        for mut r in rows {
-            if r.iter().all(String::is_empty) {
-                continue;
-            }
-            r.resize(width, String::new());
-            self.out.push_str(&r.join("\t"));
-            self.out.push('\n');
-            any = true;
-        }
-        if any {
+        if crate::lines::write_tabbed(&mut self.out, rows) {
             self.out.push('\n');
         }
     }

@@ -412,7 +412,7 @@ pub fn form_of(source: &str, bytes: &[u8]) -> Result<Option<Budget>, FormError> 
     }
     Budget::from_form(&sheets)
         .map(Some)
-        .map_err(FormError::Source)
+        .map_err(|p| FormError::Source(FormProblems(p)))
 }
 
 /// Why a workbook's budget source cannot be read.
@@ -420,9 +420,15 @@ pub fn form_of(source: &str, bytes: &[u8]) -> Result<Option<Budget>, FormError> 
 pub enum FormError {
     #[error(transparent)]
     Read(ReadError),
-    #[error("预算底稿有 {} 处问题：\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Source(Vec<yusuan_core::budget::BudgetError>),
+    #[error(transparent)]
+    Source(FormProblems),
 }
+
+/// The problems of a workbook form whose cells are not a valid source, each named by its sheet
+/// and row.
+#[derive(Debug, thiserror::Error)]
+#[error("预算底稿有 {} 处问题：\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct FormProblems(pub Vec<yusuan_core::budget::BudgetError>);
 
 fn cell_text(v: &Data, is_formula: bool) -> String {
     match v {

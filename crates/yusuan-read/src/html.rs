@@ -394,20 +394,9 @@ impl State {
         }
     }
 
-    /// A table's rows as tab-separated lines, each as wide as the widest, then a blank line.
+    /// A table's rows as tab-separated lines, then a blank line.
     fn write_rows(&mut self, rows: Vec<Vec<String>>) {
-        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let mut any = false;
-        for mut r in rows {
-            if r.iter().all(|c| c.is_empty()) {
-                continue;
-            }
-            r.resize(width, String::new());
-            self.out.push_str(&r.join("\t"));
-            self.out.push('\n');
-            any = true;
-        }
-        if any {
+        if crate::lines::write_tabbed(&mut self.out, rows) {
             self.blank_line();
         }
     }

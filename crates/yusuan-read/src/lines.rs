@@ -155,6 +155,25 @@ fn split_cells(raw: &str) -> Vec<RawCell> {
     cells
 }
 
+/// A table's rows written as the tab-separated lines the text reader reads, each as wide as the
+/// widest and empty rows left out: how the HTML and Word readers hand on a table they rebuilt
+/// from its cells. Whether any row was written.
+#[cfg(any(feature = "html", feature = "docx"))]
+pub(crate) fn write_tabbed(out: &mut String, rows: Vec<Vec<String>>) -> bool {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut any = false;
+    for mut r in rows {
+        if r.iter().all(String::is_empty) {
+            continue;
+        }
+        r.resize(width, String::new());
+        out.push_str(&r.join("\t"));
+        out.push('\n');
+        any = true;
+    }
+    any
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

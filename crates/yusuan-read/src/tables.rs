@@ -1209,6 +1209,7 @@ pub(crate) fn adopt_fragments(tables: &mut [Table], notes: &mut [ReadNote], prof
             }
         }
         t.kind = Some(spec.kind);
+        t.inferred = true;
         t.title = format!("无标题表格（按位置与列数推断为{}）", spec.title[0]);
         t.columns = columns_of(&spec.columns);
         for row in &mut t.rows {

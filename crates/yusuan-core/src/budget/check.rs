@@ -2,7 +2,7 @@
 //! right depth, names matching codes, the economic split adding up to the basic spending, goals'
 //! weights adding up to 100.
 
-use super::{Budget, Money, Source};
+use super::{Budget, Money, RollUp, Source};
 use crate::catalog::{Catalog, Classification, Lookup};
 
 /// What is wrong with a source's code and name against its catalog for `year`, if anything: a
@@ -37,6 +37,94 @@ impl Budget {
         };
         let parts = i64::try_from(parts).unwrap_or(i64::MAX);
         Money(digit.saturating_mul(parts.saturating_add(1).saturating_div(2).max(1)))
+    }
+
+    /// Each recorded 尾差 of the 一般公共预算支出表 is on a row the table prints (a 类 or 款 of
+    /// its 项, or 合计), once, and within what rounding its 项 can make.
+    fn check_function_rounding(&self, out: &mut Vec<(Option<usize>, String)>) {
+        let unit = self.money_unit;
+        let general: Vec<&str> = self
+            .items()
+            .filter(|i| i.source == Source::General)
+            .map(|i| i.code.as_str())
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for (n, r) in self.rounding.function.iter().enumerate() {
+            let which = format!("[rounding] function 第 {} 条（{}）", n + 1, r.code);
+            let parts = if r.code == RollUp::TOTAL {
+                general.len()
+            } else if matches!(r.code.len(), 3 | 5) && r.code.bytes().all(|b| b.is_ascii_digit()) {
+                general.iter().filter(|c| c.starts_with(&r.code)).count()
+            } else {
+                0
+            };
+            if parts == 0 {
+                out.push((
+                    None,
+                    format!("{which}：应为一般公共预算支出表中有项级科目的类、款编码，或“合计”"),
+                ));
+                continue;
+            }
+            if !seen.insert(r.code.as_str()) {
+                out.push((None, format!("{which}：同一行的尾差重复记录")));
+            }
+            let bound = self.rounding_bound(parts);
+            for (what, d) in [
+                ("基本支出", r.basic),
+                ("项目支出", r.project),
+                ("上年预算数", r.prior),
+            ] {
+                if d.abs() > bound {
+                    out.push((
+                        None,
+                        format!(
+                            "{which}：{what}尾差 {} 超出 {parts} 个项级科目四舍五入可能的范围（±{}，单位{}），不是尾差，请改正金额",
+                            d.to_decimal(unit),
+                            bound.to_decimal(unit),
+                            unit.label()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Each recorded 尾差 of the economic table's 类 rows is on a 类 with 款, once, and within
+    /// what rounding its 款 can make.
+    fn check_economic_rounding(&self, out: &mut Vec<(Option<usize>, String)>) {
+        let unit = self.money_unit;
+        let mut seen = std::collections::HashSet::new();
+        for (n, c) in self.rounding.economic_class.iter().enumerate() {
+            let which = format!("[rounding] economic_class 第 {} 条（{}）", n + 1, c.code);
+            let parts = if c.code.len() == 3 && c.code.bytes().all(|b| b.is_ascii_digit()) {
+                self.economic_items()
+                    .filter(|e| e.code.starts_with(&c.code))
+                    .count()
+            } else {
+                0
+            };
+            if parts == 0 {
+                out.push((None, format!("{which}：应为基本支出表中有款级科目的类编码")));
+                continue;
+            }
+            if !seen.insert(c.code.as_str()) {
+                out.push((None, format!("{which}：同一行的尾差重复记录")));
+            }
+            let bound = self.rounding_bound(parts);
+            for (what, d) in [("人员经费", c.personnel), ("公用经费", c.public)] {
+                if d.abs() > bound {
+                    out.push((
+                        None,
+                        format!(
+                            "{which}：{what}尾差 {} 超出 {parts} 个经济科目四舍五入可能的范围（±{}，单位{}），不是尾差，请改正金额",
+                            d.to_decimal(unit),
+                            bound.to_decimal(unit),
+                            unit.label()
+                        ),
+                    ));
+                }
+            }
+        }
     }
 
     /// the economic split adding up to the basic spending, goals' weights.
@@ -81,7 +169,7 @@ impl Budget {
             {
                 out.push((at, problem));
             }
-            if it.basic.0 < 0 || it.project.0 < 0 {
+            if it.basic.0 < 0 || it.project.0 < 0 || it.unsplit.0 < 0 {
                 out.push((at, format!("科目 {} 的金额为负数", it.code)));
             }
         }
@@ -105,7 +193,23 @@ impl Budget {
             let recorded = self.rounding.economic;
             let bound = self.rounding_bound(self.economic.len());
             let said = |m: Money| m.to_decimal(unit);
-            if basic - econ != recorded {
+            // Money whose basic / project split is unknown leaves the basic spending known
+            // only as a range: the economic split must fall in it.
+            let unsplit = self.unsplit_of(Source::General);
+            if !unsplit.is_zero() {
+                if econ + recorded < basic || econ + recorded > basic + unsplit {
+                    out.push((
+                        at,
+                        format!(
+                            "经济分类合计 {} 不在一般公共预算基本支出可能的范围内：已分列的基本支出 {}，另有 {} 未分基本、项目（单位{}）",
+                            said(econ),
+                            said(basic),
+                            said(unsplit),
+                            unit.label()
+                        ),
+                    ));
+                }
+            } else if basic - econ != recorded {
                 let hint = if (basic - econ).abs() <= bound {
                     format!(
                         "；若是原文四舍五入的尾差，请在 [rounding] 中写 economic = \"{}\"",
@@ -159,6 +263,8 @@ impl Budget {
                 ));
             }
         }
+        self.check_function_rounding(&mut out);
+        self.check_economic_rounding(&mut out);
         // A 三公 part's basic spending is its economic item (30217 公务接待费 …); the part
         // itself holds that and any project spending on it, so it can be no smaller.
         let t = &self.three_public;
@@ -186,10 +292,19 @@ impl Budget {
         }
         // A project's 财政拨款 is part of the 财政拨款 项目支出 of the line items: one larger
         // than all of it is a figure typed wrong (9,999 against 883.37), or in the wrong unit.
-        let fiscal_projects: Money = [Source::General, Source::GovFund, Source::StateCapital]
+        // Money whose split is unknown may be project spending too.
+        let fiscal = [Source::General, Source::GovFund, Source::StateCapital];
+        let unsplit: Money = fiscal.into_iter().map(|s| self.unsplit_of(s)).sum();
+        let fiscal_projects: Money = fiscal
             .into_iter()
             .map(|s| self.project_of(s))
-            .sum();
+            .sum::<Money>()
+            + unsplit;
+        let with_unsplit = if unsplit.is_zero() {
+            ""
+        } else {
+            "（含未分基本、项目的金额）"
+        };
         let unit = self.money_unit;
         for p in &self.projects {
             let at = Some(p.span().start);
@@ -198,7 +313,7 @@ impl Budget {
                 out.push((
                     at,
                     format!(
-                        "项目“{}”的财政拨款 {} 超过各科目财政拨款项目支出合计 {}（单位{}），请核对金额及其单位",
+                        "项目“{}”的财政拨款 {} 超过各科目财政拨款项目支出合计{with_unsplit} {}（单位{}），请核对金额及其单位",
                         p.name,
                         p.fiscal.to_decimal(unit),
                         fiscal_projects.to_decimal(unit),
@@ -224,7 +339,7 @@ impl Budget {
             out.push((
                 self.projects.first().map(|p| p.span().start),
                 format!(
-                    "各项目绩效目标的财政拨款合计 {} 超过各科目财政拨款项目支出合计 {}（单位{}）",
+                    "各项目绩效目标的财政拨款合计 {} 超过各科目财政拨款项目支出合计{with_unsplit} {}（单位{}）",
                     goals.to_decimal(unit),
                     fiscal_projects.to_decimal(unit),
                     unit.label()

@@ -28,6 +28,9 @@ pub enum Kind {
     FunctionCode,
     /// An economic (经济分类) 款 code, chosen from the year's catalog.
     EconomicCode,
+    /// A publishing template's id, chosen from those `yusuan-publish` has (a region is data:
+    /// the list is not written here); an unknown one is refused when publishing.
+    Region,
 }
 
 /// A row of the 单位信息 sheet or a column of a list sheet.
@@ -52,6 +55,14 @@ pub struct Sheet {
     /// and the key of the outer entry it matches (项目名称 -> `projects[].name`).
     pub parent: Option<(&'static str, &'static str)>,
     pub fields: &'static [Field],
+}
+
+impl Sheet {
+    /// Whether `yusuan template` writes the sheet: the 尾差 sheets record what a document read
+    /// back printed, which a department filling in its budget has no use for.
+    pub fn in_template(&self) -> bool {
+        !self.list.is_some_and(|l| l.starts_with("rounding."))
+    }
 }
 
 const fn f(key: &'static str, label: &'static str, kind: Kind) -> Field {
@@ -115,11 +126,7 @@ pub const SHEETS: &[Sheet] = &[
             f("unit.code", "单位编码", Text),
             f("unit.implementer", "实施单位", Text),
             f("unit.scope", "预算类型", Choice(&["部门", "单位"])),
-            f(
-                "unit.region",
-                "地区模板",
-                Choice(&["chongqing", "shanghai"]),
-            ),
+            f("unit.region", "地区模板", Kind::Region),
             f("unit.organization", "机构设置", Text),
             f("unit.functions", "主要职能", Lines),
             f("unit.contact.name", "联系人", Text),
@@ -197,6 +204,7 @@ pub const SHEETS: &[Sheet] = &[
             f("prior_basic", "上年基本支出", Amount),
             f("prior_project", "上年项目支出", Amount),
             f("prior", "上年预算数（未分基本、项目）", Amount),
+            f("unsplit", "本年预算数（未分基本、项目）", Amount),
         ],
     },
     Sheet {
@@ -257,6 +265,27 @@ pub const SHEETS: &[Sheet] = &[
         list: Some("projects.indicators"),
         parent: Some(("项目名称", "name")),
         fields: &INDICATOR,
+    },
+    Sheet {
+        name: "尾差（功能分类）",
+        list: Some("rounding.function"),
+        parent: None,
+        fields: &[
+            req("code", "一般公共预算支出表的类、款编码或合计", Text),
+            f("basic", "基本支出尾差", Amount),
+            f("project", "项目支出尾差", Amount),
+            f("prior", "上年预算数尾差", Amount),
+        ],
+    },
+    Sheet {
+        name: "尾差（经济分类）",
+        list: Some("rounding.economic_class"),
+        parent: None,
+        fields: &[
+            req("code", "基本支出表的类编码", Text),
+            f("personnel", "人员经费尾差", Amount),
+            f("public", "公用经费尾差", Amount),
+        ],
     },
 ];
 
@@ -509,20 +538,52 @@ impl Budget {
                 }
             }
         }
+        // A nested list's rows (项目绩效指标), read once: each with the outer entry it names.
+        struct Nested<'a> {
+            sheet: &'static Sheet,
+            outer: &'a str,
+            columns: Vec<Option<usize>>,
+            rows: Vec<(usize, &'a Vec<Cell>, String)>,
+            used: Vec<bool>,
+        }
+        let mut nested: Vec<Nested> = Vec::new();
+        for sheet in SHEETS.iter().filter(|s| s.parent.is_some()) {
+            let (Some(rows), Some((outer, _))) = (
+                rows_of(sheet.name),
+                sheet.list.and_then(|l| l.split_once('.')),
+            ) else {
+                continue;
+            };
+            let (owner, columns) = columns_of(sheet, rows);
+            let rows: Vec<_> = rows
+                .iter()
+                .enumerate()
+                .skip(1)
+                .filter(|(_, r)| !r.iter().all(Cell::is_empty))
+                .map(|(j, r)| {
+                    let of = owner
+                        .and_then(|c| r.get(c))
+                        .map_or(String::new(), Cell::text);
+                    (j, r, of)
+                })
+                .collect();
+            nested.push(Nested {
+                sheet,
+                outer,
+                columns,
+                used: vec![false; rows.len()],
+                rows,
+            });
+        }
         // The lists, each entry under its [[header]]; a nested list's entries follow the
         // entry they belong to.
-        for sheet in &SHEETS[1..] {
+        for sheet in SHEETS[1..].iter().filter(|s| s.parent.is_none()) {
             let Some(list) = sheet.list else { continue };
-            if sheet.parent.is_some() {
-                continue;
-            }
             let Some(rows) = rows_of(sheet.name) else {
                 continue;
             };
             let columns = columns(sheet, rows);
-            let nested = SHEETS
-                .iter()
-                .find(|s| s.list.and_then(|l| l.split_once('.')).map(|(o, _)| o) == Some(list));
+            let name = sheet.fields.iter().position(|f| f.key == "name");
             for (i, row) in rows.iter().enumerate().skip(1) {
                 if row.iter().all(Cell::is_empty) {
                     continue;
@@ -530,69 +591,34 @@ impl Budget {
                 let at = format!("工作表“{}”第 {} 行", sheet.name, i + 1);
                 w.header(list, true, &at);
                 entry(&mut w, &mut problems, sheet, &columns, row, &at);
-                // Indicators of this project.
-                if let (Some(inner), Some(name)) =
-                    (nested, sheet.fields.iter().position(|f| f.key == "name"))
-                {
-                    let owner = columns[name]
-                        .and_then(|c| row.get(c))
-                        .map_or(String::new(), Cell::text);
-                    let Some(inner_rows) = rows_of(inner.name) else {
-                        continue;
-                    };
-                    let inner_columns = columns_of(inner, inner_rows);
-                    for (j, r) in inner_rows.iter().enumerate().skip(1) {
-                        let of = inner_columns
-                            .0
-                            .and_then(|c| r.get(c))
-                            .map_or(String::new(), Cell::text);
-                        if of != owner || r.iter().all(Cell::is_empty) {
+                let Some(name) = name else { continue };
+                let owner = columns[name]
+                    .and_then(|c| row.get(c))
+                    .map_or(String::new(), Cell::text);
+                for inner in nested.iter_mut().filter(|n| n.outer == list) {
+                    for (k, (j, r, of)) in inner.rows.iter().enumerate() {
+                        if *of != owner {
                             continue;
                         }
-                        let at = format!("工作表“{}”第 {} 行", inner.name, j + 1);
-                        w.header(inner.list.unwrap_or_default(), true, &at);
-                        entry(&mut w, &mut problems, inner, &inner_columns.1, r, &at);
+                        inner.used[k] = true;
+                        let at = format!("工作表“{}”第 {} 行", inner.sheet.name, j + 1);
+                        w.header(inner.sheet.list.unwrap_or_default(), true, &at);
+                        entry(&mut w, &mut problems, inner.sheet, &inner.columns, r, &at);
                     }
                 }
             }
         }
-        // Indicators naming no project of the 项目 sheet.
-        for sheet in SHEETS.iter().filter(|s| s.parent.is_some()) {
-            let Some(rows) = rows_of(sheet.name) else {
-                continue;
-            };
-            let Some((outer, _)) = sheet.list.and_then(|l| l.split_once('.')) else {
-                continue;
-            };
-            let Some(outer_sheet) = SHEETS.iter().find(|s| s.list == Some(outer)) else {
-                continue;
-            };
-            let outer_rows = rows_of(outer_sheet.name);
-            let outer_columns = outer_rows.map(|r| columns(outer_sheet, r));
-            let name_col = outer_sheet.fields.iter().position(|f| f.key == "name");
-            let names: Vec<String> = match (outer_rows, outer_columns, name_col) {
-                (Some(r), Some(c), Some(k)) => r
-                    .iter()
-                    .skip(1)
-                    .map(|row| {
-                        c[k].and_then(|i| row.get(i))
-                            .map_or(String::new(), Cell::text)
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let (owner, _) = columns_of(sheet, rows);
-            for (j, r) in rows.iter().enumerate().skip(1) {
-                if r.iter().all(Cell::is_empty) {
-                    continue;
-                }
-                let of = owner
-                    .and_then(|c| r.get(c))
-                    .map_or(String::new(), Cell::text);
-                if !names.contains(&of) {
+        // Nested rows naming no entry of their outer sheet.
+        for inner in &nested {
+            let outer = SHEETS
+                .iter()
+                .find(|s| s.list == Some(inner.outer))
+                .map_or("", |s| s.name);
+            for ((j, _, of), used) in inner.rows.iter().zip(&inner.used) {
+                if !used {
                     problems.push(BudgetError::at_place(
-                        format!("工作表“{}”第 {} 行", sheet.name, j + 1),
-                        format!("项目名称“{of}”不在工作表“{}”中", outer_sheet.name),
+                        format!("工作表“{}”第 {} 行", inner.sheet.name, j + 1),
+                        format!("项目名称“{of}”不在工作表“{outer}”中"),
                     ));
                 }
             }
@@ -702,7 +728,7 @@ fn literal(field: &Field, cell: &Cell) -> Result<String, String> {
             let code = text.split_whitespace().next().unwrap_or_default();
             Ok(quoted(code))
         }
-        Text | Lines => Ok(quoted(&text)),
+        Text | Lines | Kind::Region => Ok(quoted(&text)),
     }
 }
 
@@ -739,6 +765,7 @@ impl TomlWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::budget::Money;
 
     fn example() -> Budget {
         let text =
@@ -757,6 +784,65 @@ mod tests {
             .map(|(n, r)| (n.to_string(), r))
             .collect();
         assert!(is_form(form.iter().map(|(n, _)| n.as_str())));
+        let again = Budget::from_form(&form).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(again, b);
+    }
+
+    #[test]
+    fn an_indicator_naming_no_project_is_named_by_its_row() {
+        let mut form: Vec<(String, Rows)> = example()
+            .to_form()
+            .expect("form")
+            .into_iter()
+            .map(|(n, r)| (n.to_string(), r))
+            .collect();
+        let (_, indicators) = form
+            .iter_mut()
+            .find(|(n, _)| n == "项目绩效指标")
+            .expect("sheet");
+        assert!(indicators.len() > 2, "the example has project indicators");
+        indicators[2][0] = Cell::Text("没有这个项目".into());
+        let errors = Budget::from_form(&form).expect_err("refused");
+        let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said,
+            ["工作表“项目绩效指标”第 3 行：项目名称“没有这个项目”不在工作表“项目”中"]
+        );
+    }
+
+    #[test]
+    fn the_form_keeps_the_recorded_rounding() {
+        let mut b = example();
+        let class = b.items().next().expect("an item").code[..3].to_string();
+        b.rounding.function = vec![
+            super::super::RollUp {
+                code: class,
+                project: Money(10_000),
+                ..Default::default()
+            },
+            super::super::RollUp {
+                code: super::super::RollUp::TOTAL.to_string(),
+                project: Money(10_000),
+                prior: Money(-10_000),
+                ..Default::default()
+            },
+        ];
+        b.rounding.public = Money(-10_000);
+        let class = b.economic_items().next().expect("an economic item").code[..3].to_string();
+        b.rounding.economic_class = vec![super::super::ClassRounding {
+            code: class,
+            personnel: Money(10_000),
+            public: Money(-10_000),
+        }];
+        let text = b.to_toml().expect("toml");
+        assert!(text.contains("[[rounding.function]]"), "{text}");
+        assert_eq!(Budget::from_toml(&text).as_ref(), Ok(&b));
+        let form: Vec<(String, Rows)> = b
+            .to_form()
+            .expect("form")
+            .into_iter()
+            .map(|(n, r)| (n.to_string(), r))
+            .collect();
         let again = Budget::from_form(&form).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(again, b);
     }

@@ -178,11 +178,17 @@ pub struct LineItem {
     /// left unknown rather than guessed, and the narrative says no basic / project change.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub prior: Money,
+    /// This year's amount where only its total is known (a source read from a document whose
+    /// function tables print one figure per 科目, as Jiangsu's do): its split into basic and
+    /// project spending is left unknown, never guessed. A template that prints the split
+    /// cannot publish it until the source splits it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unsplit: Money,
 }
 
 impl LineItem {
     pub fn total(&self) -> Money {
-        self.basic + self.project
+        self.basic + self.project + self.unsplit
     }
     pub fn prior(&self) -> Money {
         self.prior_basic + self.prior_project + self.prior
@@ -440,11 +446,64 @@ pub struct Rounding {
     /// The economic table's printed 合计 of 公用经费 minus the sum of the public items.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub public: Money,
+    /// The 一般公共预算支出表's printed 类, 款 and 合计 rows minus the sums of their 项.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub function: Vec<RollUp>,
+    /// The economic table's printed 类 rows minus the sums of their 款.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub economic_class: Vec<ClassRounding>,
+}
+
+/// The 尾差 the economic table printed on one 类 row (301 工资福利支出): its 人员经费 and
+/// 公用经费 columns minus the sums of its 款 (its 合计 column is the two together).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassRounding {
+    /// The 类 code, 3 digits.
+    pub code: String,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub personnel: Money,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub public: Money,
 }
 
 impl Rounding {
     pub fn is_none(&self) -> bool {
-        self.economic.is_zero() && self.personnel.is_zero() && self.public.is_zero()
+        self.economic.is_zero()
+            && self.personnel.is_zero()
+            && self.public.is_zero()
+            && self.function.is_empty()
+            && self.economic_class.is_empty()
+    }
+
+    /// The recorded 尾差 of a roll-up row of the 一般公共预算支出表: a 类 or 款 code, or
+    /// [`RollUp::TOTAL`].
+    pub fn function_of(&self, code: &str) -> Option<&RollUp> {
+        self.function.iter().find(|r| r.code == code)
+    }
+}
+
+/// The 尾差 a function table printed on one roll-up row: each column's printed figure minus
+/// the sum of the row's 项 as printed (the 上年 column included).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollUp {
+    /// A 类 (3 digits) or 款 (5 digits) code, or 合计 for the table's total row.
+    pub code: String,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub basic: Money,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub project: Money,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub prior: Money,
+}
+
+impl RollUp {
+    /// The code of the total row.
+    pub const TOTAL: &'static str = "合计";
+
+    pub fn is_zero(&self) -> bool {
+        self.basic.is_zero() && self.project.is_zero() && self.prior.is_zero()
     }
 }
 
@@ -482,6 +541,86 @@ impl Budget {
                 u = unit.label()
             ));
         }
+        for c in &r.economic_class {
+            let sum = |kind: Staffing| -> Money {
+                self.economic_items()
+                    .filter(|e| e.code.starts_with(&c.code) && e.staffing() == kind)
+                    .map(|e| e.amount)
+                    .sum()
+            };
+            let columns: Vec<String> = [
+                ("人员经费", Staffing::Personnel, c.personnel),
+                ("公用经费", Staffing::Public, c.public),
+            ]
+            .into_iter()
+            .filter(|(_, _, d)| !d.is_zero())
+            .map(|(what, kind, d)| {
+                let sum = sum(kind);
+                format!(
+                    "{what}按原文印为 {}{u}，各款之和为 {}{u}",
+                    crate::money::format_fen((sum + d).0, unit),
+                    crate::money::format_fen(sum.0, unit),
+                    u = unit.label()
+                )
+            })
+            .collect();
+            if columns.is_empty() {
+                continue;
+            }
+            notes.push(format!(
+                "尾差：基本支出表“{} {}”行{}（原文四舍五入所致，记于 [rounding] economic_class）",
+                c.code,
+                self.economic_name(&c.code),
+                columns.join("；")
+            ));
+        }
+        for r in &self.rounding.function {
+            if r.is_zero() {
+                continue;
+            }
+            let row = self
+                .function_rows(&[Source::General])
+                .into_iter()
+                .find(|f| f.code == r.code);
+            let (label, printed) = if r.code == RollUp::TOTAL {
+                (
+                    "合计".to_string(),
+                    Some((
+                        self.basic_of(Source::General),
+                        self.project_of(Source::General),
+                        self.prior_of(Source::General),
+                    )),
+                )
+            } else {
+                (
+                    format!("{} {}", r.code, self.function_name(&r.code)),
+                    row.map(|f| (f.basic, f.project, f.prior)),
+                )
+            };
+            let Some((basic, project, prior)) = printed else {
+                continue;
+            };
+            let columns: Vec<String> = [
+                ("基本支出", basic, r.basic),
+                ("项目支出", project, r.project),
+                ("上年预算数", prior, r.prior),
+            ]
+            .into_iter()
+            .filter(|(_, _, d)| !d.is_zero())
+            .map(|(what, printed, d)| {
+                format!(
+                    "{what}按原文印为 {}{u}，各项之和为 {}{u}",
+                    crate::money::format_fen(printed.0, unit),
+                    crate::money::format_fen((printed - d).0, unit),
+                    u = unit.label()
+                )
+            })
+            .collect();
+            notes.push(format!(
+                "尾差：一般公共预算支出表“{label}”行{}（原文四舍五入所致，记于 [rounding] function）",
+                columns.join("；")
+            ));
+        }
         notes
     }
 }
@@ -515,11 +654,13 @@ pub struct FunctionTotal {
     pub basic: Money,
     pub project: Money,
     pub prior: Money,
+    /// This year's money whose basic / project split is unknown (`LineItem::unsplit`).
+    pub unsplit: Money,
     pub by_source: BTreeMap<Source, Money>,
 }
 
 impl FunctionTotal {
     pub fn total(&self) -> Money {
-        self.basic + self.project
+        self.basic + self.project + self.unsplit
     }
 }

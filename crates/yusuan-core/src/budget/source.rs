@@ -2,8 +2,9 @@
 //! writing it back, amounts in the source's `money_unit`.
 
 use super::{
-    Assets, Budget, Compared, DepartmentGoal, EconomicItem, Indicator, LineItem, Money,
-    OperatingCost, Procurement, ProjectGoal, Reasons, Rounding, ThreePublic, UnitInfo,
+    Assets, Budget, ClassRounding, Compared, DepartmentGoal, EconomicItem, Indicator, LineItem,
+    Money, OperatingCost, Procurement, ProjectGoal, Reasons, RollUp, Rounding, ThreePublic,
+    UnitInfo,
 };
 use crate::money::{AmountError, MoneyUnit};
 use serde::Deserialize;
@@ -272,6 +273,7 @@ impl Budget {
                 prior_basic,
                 prior_project,
                 prior,
+                unsplit,
             } = item.get_mut();
             for (key, m) in [
                 ("basic", basic),
@@ -279,6 +281,7 @@ impl Budget {
                 ("prior_basic", prior_basic),
                 ("prior_project", prior_project),
                 ("prior", prior),
+                ("unsplit", unsplit),
             ] {
                 f(&[Name("items"), Index(i), Name(key)], m);
             }
@@ -371,6 +374,8 @@ impl Budget {
             economic,
             personnel,
             public,
+            function,
+            economic_class,
         } = rounding;
         for (key, m) in [
             ("economic", economic),
@@ -378,6 +383,38 @@ impl Budget {
             ("public", public),
         ] {
             f(&[Name("rounding"), Name(key)], m);
+        }
+        for (i, r) in function.iter_mut().enumerate() {
+            let RollUp {
+                code: _,
+                basic,
+                project,
+                prior,
+            } = r;
+            for (key, m) in [("basic", basic), ("project", project), ("prior", prior)] {
+                f(
+                    &[Name("rounding"), Name("function"), Index(i), Name(key)],
+                    m,
+                );
+            }
+        }
+        for (i, c) in economic_class.iter_mut().enumerate() {
+            let ClassRounding {
+                code: _,
+                personnel,
+                public,
+            } = c;
+            for (key, m) in [("personnel", personnel), ("public", public)] {
+                f(
+                    &[
+                        Name("rounding"),
+                        Name("economic_class"),
+                        Index(i),
+                        Name(key),
+                    ],
+                    m,
+                );
+            }
         }
     }
 }

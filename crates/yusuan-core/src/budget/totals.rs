@@ -1,7 +1,9 @@
 //! What the model computes: totals by source and by kind, names of codes for the year, the
 //! 类 / 款 / 项 roll-up the function tables print, and next year's draft.
 
-use super::{Budget, EconomicItem, FunctionTotal, LineItem, Money, Reasons, Source, Staffing};
+use super::{
+    Budget, EconomicItem, FunctionTotal, LineItem, Money, Reasons, RollUp, Source, Staffing,
+};
 use crate::catalog::{Catalog, Classification};
 use std::collections::BTreeMap;
 
@@ -15,7 +17,11 @@ impl Budget {
             let i = item.get_mut();
             i.prior_basic = i.basic;
             i.prior_project = i.project;
-            i.prior = Money::ZERO;
+            i.prior = i.unsplit;
+        }
+        // This year's printed roll-up becomes next year's printed 上年 column.
+        for r in &mut b.rounding.function {
+            r.prior = r.basic + r.project;
         }
         let running = self.operating_cost();
         let tp = &mut b.three_public;
@@ -43,18 +49,34 @@ impl Budget {
         self.economic.iter().map(|i| i.get_ref())
     }
 
+    /// The recorded 尾差 of the 合计 row of `source`'s function table (only the 一般公共预算
+    /// table's is recorded), or none.
+    fn total_rounding(&self, source: Source) -> Option<&RollUp> {
+        (source == Source::General)
+            .then(|| self.rounding.function_of(RollUp::TOTAL))
+            .flatten()
+    }
+
+    /// Every total below is the sum of the line items plus the 尾差 their document printed on
+    /// its 合计 row (`Budget::rounding`), so that a source read from a document prints its
+    /// totals as the document did.
     pub fn total(&self) -> Money {
-        self.items().map(LineItem::total).sum()
+        Source::ALL.into_iter().map(|s| self.total_of(s)).sum()
     }
 
     pub fn prior_total(&self) -> Money {
-        self.items().map(LineItem::prior).sum()
+        Source::ALL.into_iter().map(|s| self.prior_of(s)).sum()
     }
 
     pub fn total_of(&self, source: Source) -> Money {
+        self.basic_of(source) + self.project_of(source) + self.unsplit_of(source)
+    }
+
+    /// This year's money of `source` whose basic / project split is unknown.
+    pub fn unsplit_of(&self, source: Source) -> Money {
         self.items()
             .filter(|i| i.source == source)
-            .map(LineItem::total)
+            .map(|i| i.unsplit)
             .sum()
     }
 
@@ -62,21 +84,26 @@ impl Budget {
         self.items()
             .filter(|i| i.source == source)
             .map(LineItem::prior)
-            .sum()
+            .sum::<Money>()
+            + self.total_rounding(source).map_or(Money::ZERO, |r| r.prior)
     }
 
     pub fn basic_of(&self, source: Source) -> Money {
         self.items()
             .filter(|i| i.source == source)
             .map(|i| i.basic)
-            .sum()
+            .sum::<Money>()
+            + self.total_rounding(source).map_or(Money::ZERO, |r| r.basic)
     }
 
     pub fn project_of(&self, source: Source) -> Money {
         self.items()
             .filter(|i| i.source == source)
             .map(|i| i.project)
-            .sum()
+            .sum::<Money>()
+            + self
+                .total_rounding(source)
+                .map_or(Money::ZERO, |r| r.project)
     }
 
     /// 人员经费 or 公用经费 of the basic spending.
@@ -139,8 +166,19 @@ impl Budget {
                     });
                 row.basic += item.basic;
                 row.project += item.project;
+                row.unsplit += item.unsplit;
                 row.prior += item.prior();
                 *row.by_source.entry(item.source).or_default() += item.total();
+            }
+        }
+        if sources.contains(&Source::General) {
+            for d in &self.rounding.function {
+                if let Some(row) = map.get_mut(&d.code) {
+                    row.basic += d.basic;
+                    row.project += d.project;
+                    row.prior += d.prior;
+                    *row.by_source.entry(Source::General).or_default() += d.basic + d.project;
+                }
             }
         }
         map.into_values()
