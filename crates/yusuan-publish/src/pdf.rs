@@ -20,6 +20,9 @@ const FONT_FILES: &[&str] = &[
     "NotoSerifCJK-Bold.ttc",
     "NotoSansCJK-Regular.ttc",
     "NotoSansCJK-Bold.ttc",
+    // A 楷体 for the （一） headings (Debian `fonts-lxgw-wenkai`); without it they are set in
+    // the body's serif.
+    "LXGWWenKai-Regular.ttf",
 ];
 
 fn err(message: impl ToString) -> PublishError {

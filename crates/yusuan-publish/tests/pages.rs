@@ -107,6 +107,42 @@ fn the_contents_list_every_part_and_table_and_read_back() {
     }
 }
 
+/// The （一） headings are set in a 楷体 where one is installed (CI installs it): the PDF
+/// embeds LXGW WenKai's subset, and the text still reads back clean.
+#[test]
+fn second_level_headings_are_set_in_a_kai_font() {
+    let installed =
+        std::path::Path::new("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
+            .is_file();
+    if !installed {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "fonts-lxgw-wenkai is installed in CI"
+        );
+        eprintln!("skipped: fonts-lxgw-wenkai not installed");
+        return;
+    }
+    let mut checked = 0;
+    for (id, doc, bytes) in published() {
+        let headings: Vec<&str> = doc
+            .sections
+            .iter()
+            .filter(|s| s.level == 2 && !yusuan_publish::inline_heading(s))
+            .map(|s| s.heading.as_str())
+            .collect();
+        if headings.is_empty() {
+            continue;
+        }
+        let embedded = bytes.windows(10).any(|w| w == b"LXGWWenKai");
+        assert!(embedded, "{id}: no 楷体 embedded for {headings:?}");
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "a bundled template has （一） headings of their own line"
+    );
+}
+
 /// A temporary directory of this test's own.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("yusuan-pages-{}-{name}", std::process::id()));
