@@ -59,11 +59,68 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PublishError> {
         d = section(d, s, &mut titles);
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    d.build().pack(&mut out).map_err(|e| PublishError::Render {
+    let err = |e: String| PublishError::Render {
         format: "docx",
-        message: e.to_string(),
-    })?;
-    Ok(out.into_inner())
+        message: e,
+    };
+    d.build().pack(&mut out).map_err(|e| err(e.to_string()))?;
+    let headers: Vec<usize> = doc.tables.iter().map(|t| t.header.len()).collect();
+    repeat_headers(&out.into_inner(), &headers).map_err(err)
+}
+
+/// The package with each table's first `headers[k]` rows marked `w:tblHeader`, so that Word
+/// and WPS repeat them on every page a long table runs over (DOMAIN.md §10). The k-th
+/// `w:tbl` of the body is the document's k-th table: `render` writes no other.
+fn repeat_headers(package: &[u8], headers: &[usize]) -> Result<Vec<u8>, String> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(package)).map_err(|e| e.to_string())?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| e.to_string())?;
+        let name = part.name().map_err(|e| e.to_string())?.to_string();
+        if name != "word/document.xml" {
+            out.raw_copy_file(part).map_err(|e| e.to_string())?;
+            continue;
+        }
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).map_err(|e| e.to_string())?;
+        drop(part);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        out.start_file(name, options).map_err(|e| e.to_string())?;
+        out.write_all(mark_headers(&xml, headers).as_bytes())
+            .map_err(|e| e.to_string())?;
+    }
+    out.finish()
+        .map(std::io::Cursor::into_inner)
+        .map_err(|e| e.to_string())
+}
+
+/// `xml` with `<w:tblHeader />` in the row properties of each table's header rows.
+fn mark_headers(xml: &str, headers: &[usize]) -> String {
+    const TABLE: &str = "<w:tbl>";
+    const TABLE_END: &str = "</w:tbl>";
+    const ROW_PROPERTIES: &str = "<w:trPr>";
+    let mut out = String::with_capacity(xml.len() + 16 * headers.iter().sum::<usize>());
+    let mut rest = xml;
+    for &n in headers {
+        let Some(at) = rest.find(TABLE) else { break };
+        let end = rest[at..].find(TABLE_END).map_or(rest.len(), |e| at + e);
+        out.push_str(&rest[..at]);
+        let mut table = &rest[at..end];
+        for _ in 0..n {
+            let Some(p) = table.find(ROW_PROPERTIES) else {
+                break;
+            };
+            out.push_str(&table[..p + ROW_PROPERTIES.len()]);
+            out.push_str("<w:tblHeader />");
+            table = &table[p + ROW_PROPERTIES.len()..];
+        }
+        out.push_str(table);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn section(d: Docx, s: &Section, titles: &mut usize) -> Docx {

@@ -283,6 +283,25 @@ fn published_docx_is_a_word_document_with_merged_headers() {
         assert!(xml.contains(&t.title), "{}", t.title);
     }
     assert!(xml.contains("仿宋") && xml.contains("黑体"));
+    // Each table's header rows, and only those, repeat on every page it runs over.
+    let tables: Vec<&str> = xml
+        .split("<w:tbl>")
+        .skip(1)
+        .map(|t| t.split("</w:tbl>").next().unwrap_or_default())
+        .collect();
+    assert_eq!(tables.len(), doc.tables.len());
+    assert!(xml.matches("<w:tblHeader />").count() >= 10);
+    for (x, t) in tables.iter().zip(&doc.tables) {
+        let rows: Vec<bool> = x
+            .split("<w:tr>")
+            .skip(1)
+            .map(|r| r.contains("<w:tblHeader />"))
+            .collect();
+        let n = t.header.len();
+        assert!(rows.len() > n, "{}: {rows:?}", t.title);
+        assert!(rows[..n].iter().all(|h| *h), "{}: {rows:?}", t.title);
+        assert!(rows[n..].iter().all(|h| !*h), "{}: {rows:?}", t.title);
+    }
 }
 
 #[test]
