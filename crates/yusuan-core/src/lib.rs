@@ -12,7 +12,7 @@ pub mod reason;
 pub use catalog::{Catalog, Classification, Lookup};
 pub use document::*;
 pub use money::{
-    compare_same, compare_sum, format_fen, Agreement, Amount, AmountError, Money, MoneyUnit,
-    UnknownUnit,
+    compare_same, compare_sum, format_fen, format_fen_to, Agreement, Amount, AmountError, Money,
+    MoneyUnit, UnknownUnit,
 };
 pub use profile::Profile;

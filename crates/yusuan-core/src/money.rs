@@ -345,17 +345,23 @@ pub fn normalize_char(ch: char) -> char {
 /// Format fen as a figure in `unit` with two decimals and thousands separators: `2,686.02`.
 /// Amounts finer than 0.01 of the unit are rounded half away from zero for display only.
 pub fn format_fen(fen: i64, unit: MoneyUnit) -> String {
-    let per = unit.fen_per_unit();
-    let step = per / 100; // fen in 0.01 unit
+    format_fen_to(fen, unit, 2)
+}
+
+/// As [`format_fen`], with `decimals` (at most 2) in place of two: `94,995,790` for a
+/// document printed in whole 元.
+pub fn format_fen_to(fen: i64, unit: MoneyUnit, decimals: u8) -> String {
+    let decimals = u32::from(decimals.min(2));
+    let scale = 10i128.pow(decimals);
+    let step = i128::from(unit.fen_per_unit()) / scale; // fen in the last printed digit
     let neg = fen < 0;
-    let abs = fen.unsigned_abs() as i128;
-    let step = step as i128;
-    let hundredths = (abs + step / 2) / step;
-    let int = hundredths / 100;
-    let frac = hundredths % 100;
+    let abs = i128::from(fen.unsigned_abs());
+    let units = (abs + step / 2) / step;
+    let int = units / scale;
+    let frac = units % scale;
     let digits = int.to_string();
     let mut out = String::new();
-    if neg && hundredths != 0 {
+    if neg && units != 0 {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
@@ -364,8 +370,10 @@ pub fn format_fen(fen: i64, unit: MoneyUnit) -> String {
         }
         out.push(c);
     }
-    out.push('.');
-    out.push_str(&format!("{frac:02}"));
+    if decimals > 0 {
+        out.push('.');
+        out.push_str(&format!("{frac:0width$}", width = decimals as usize));
+    }
     out
 }
 
@@ -459,6 +467,14 @@ mod tests {
         assert_eq!(wan("2686.02").to_string(), "2,686.02万元");
         assert_eq!(format_fen(-600_000, MoneyUnit::WanYuan), "-0.60");
         assert_eq!(format_fen(0, MoneyUnit::WanYuan), "0.00");
+        // Fewer decimals, as a document in whole 元 prints them.
+        assert_eq!(
+            format_fen_to(9_499_578_950, MoneyUnit::Yuan, 0),
+            "94,995,790"
+        );
+        assert_eq!(format_fen_to(-149, MoneyUnit::Yuan, 0), "-1");
+        assert_eq!(format_fen_to(-49, MoneyUnit::Yuan, 0), "0");
+        assert_eq!(format_fen_to(123_450_000, MoneyUnit::WanYuan, 1), "123.5");
     }
 
     #[test]

@@ -9,12 +9,16 @@ use crate::template::{
     Body, Each, Fixed, Lines, Place, Sources, TableSpec, Template, ThreePublicColumn, Value,
 };
 use yusuan_core::budget::{Budget, FunctionTotal, Money, Source, Staffing};
-use yusuan_core::{format_fen, Amount, Cell, CellValue, Merge, MoneyUnit, Row, Span, Table};
+use yusuan_core::{
+    format_fen, format_fen_to, Amount, Cell, CellValue, Merge, MoneyUnit, Row, Span, Table,
+};
 
 /// A table under construction: grid header with merges, rows of cells.
 pub(crate) struct Grid {
     pub table: Table,
     unit: MoneyUnit,
+    /// Decimals printed (2, or fewer where the source keeps an original printed so).
+    decimals: u8,
 }
 
 impl Grid {
@@ -27,7 +31,17 @@ impl Grid {
                 ..Table::default()
             },
             unit: unit.unwrap_or(MoneyUnit::WanYuan),
+            decimals: 2,
         }
+    }
+
+    /// Print amounts with the decimals of the original `b` was read from (whole 元), in a
+    /// table of the budget's own unit.
+    pub fn decimals_of(mut self, b: &Budget) -> Self {
+        if self.unit == b.money_unit {
+            self.decimals = b.rounding.decimals.unwrap_or(2).min(2);
+        }
+        self
     }
 
     /// A header row; `spans` gives (col, rows, cols) of merged cells starting in this row.
@@ -60,7 +74,7 @@ impl Grid {
 
     /// An amount cell; zero prints blank, as the templates do.
     pub fn money(&self, m: Money) -> Cell {
-        money_cell(m, self.unit)
+        money_cell(m, self.unit, self.decimals)
     }
 
     /// An amount cell that prints zero as 0.00: a one-row table (三公) whose blanks would leave
@@ -104,19 +118,21 @@ pub(crate) fn text_cell(s: &str) -> Cell {
     }
 }
 
-pub(crate) fn money_cell(m: Money, unit: MoneyUnit) -> Cell {
+/// An amount cell printed with `decimals` (at most 2); zero prints blank.
+fn money_cell(m: Money, unit: MoneyUnit, decimals: u8) -> Cell {
     if m.is_zero() {
         return text_cell("");
     }
-    let text = format_fen(m.fen(), unit);
-    let step = unit.fen_per_unit() / 100;
+    let decimals = decimals.min(2);
+    let text = format_fen_to(m.fen(), unit, decimals);
+    let step = unit.fen_per_unit() / 10i64.pow(u32::from(decimals));
     let rounded = (m.fen() + m.fen().signum() * step / 2) / step * step;
     Cell {
         text,
         value: CellValue::Amount(Amount {
             fen: rounded,
             unit,
-            decimals: 2,
+            decimals,
         }),
     }
 }
@@ -233,7 +249,8 @@ fn table(spec: &TableSpec, unit: MoneyUnit, body: &Body, b: &Budget) -> Table {
         &fill(&spec.number, b, fund),
         fill(&spec.title, b, fund),
         Some(unit),
-    );
+    )
+    .decimals_of(b);
     for (i, row) in spec.header.iter().enumerate() {
         let cells: Vec<String> = row
             .iter()
@@ -631,14 +648,25 @@ mod tests {
 
     #[test]
     fn money_cells_round_half_away_from_zero() {
-        let c = money_cell(Money(12_345), MoneyUnit::WanYuan); // 123.45 元
+        let c = money_cell(Money(12_345), MoneyUnit::WanYuan, 2); // 123.45 元
         assert_eq!(c.text, "0.01");
-        let c = money_cell(Money(14_999), MoneyUnit::WanYuan);
+        let c = money_cell(Money(14_999), MoneyUnit::WanYuan, 2);
         assert_eq!(c.text, "0.01");
-        let c = money_cell(Money(5_000), MoneyUnit::WanYuan);
+        let c = money_cell(Money(5_000), MoneyUnit::WanYuan, 2);
         assert_eq!(c.text, "0.01");
-        let c = money_cell(Money(4_999), MoneyUnit::WanYuan);
+        let c = money_cell(Money(4_999), MoneyUnit::WanYuan, 2);
         assert_eq!(c.text, "0.00");
-        assert_eq!(money_cell(Money::ZERO, MoneyUnit::WanYuan).text, "");
+        assert_eq!(money_cell(Money::ZERO, MoneyUnit::WanYuan, 2).text, "");
+        // A source read from a document printed in whole 元 prints as it did.
+        let c = money_cell(Money(9_499_578_950), MoneyUnit::Yuan, 0);
+        assert_eq!(c.text, "94,995,790");
+        assert!(matches!(
+            c.value,
+            CellValue::Amount(Amount {
+                fen: 9_499_579_000,
+                decimals: 0,
+                ..
+            })
+        ));
     }
 }

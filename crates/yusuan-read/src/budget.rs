@@ -126,7 +126,7 @@ pub fn source_of(name: &str, bytes: &[u8]) -> Result<Budget, SourceError> {
 fn function_rounding(t: &Table, b: &Budget) -> Vec<RollUp> {
     let general: Vec<&LineItem> = b.items().filter(|i| i.source == Source::General).collect();
     // A table that prints each 科目's total only has this year's figures seeded unsplit:
-    // only its 上年 column's 尾差 is kept.
+    // its 合计 column's 尾差 is kept as such.
     let split = t.col(ColumnRole::Basic).is_some() && t.col(ColumnRole::Project).is_some();
     let mut out = Vec::new();
     let mut total_seen = false;
@@ -159,7 +159,7 @@ fn function_rounding(t: &Table, b: &Budget) -> Vec<RollUp> {
                 Money::ZERO
             }
         };
-        let r = RollUp {
+        let mut r = RollUp {
             code,
             basic: if split {
                 diff(ColumnRole::Basic, |i| i.basic)
@@ -172,7 +172,19 @@ fn function_rounding(t: &Table, b: &Budget) -> Vec<RollUp> {
                 Money::ZERO
             },
             prior: diff(ColumnRole::Prior, LineItem::prior),
+            total: Money::ZERO,
         };
+        // The 合计 column, each figure rounded apart: what it prints beyond the sum of its 项
+        // and the other columns' 尾差 (in a table of totals only, its own 尾差).
+        if t.col(ColumnRole::Total).is_some() {
+            let d = amount(t, row, ColumnRole::Total)
+                - under.iter().map(|i| i.total()).sum::<Money>()
+                - r.basic
+                - r.project;
+            if d.abs() <= bound {
+                r.total = d;
+            }
+        }
         if !r.is_zero() {
             out.push(r);
         }
@@ -357,6 +369,20 @@ pub fn budget_of(doc: &Document) -> Budget {
         }
     }
     b.items = items.into_iter().map(spanned).collect();
+    // A document printing fewer than two decimals (whole 元) makes larger 尾差.
+    let decimals = [
+        TableKind::GeneralBudgetByFunction,
+        TableKind::BasicByEconomic,
+    ]
+    .iter()
+    .filter_map(|k| kind(*k))
+    .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter()))
+    .filter_map(|c| match c.value {
+        CellValue::Amount(a) if a.fen != 0 => Some(a.decimals),
+        _ => None,
+    })
+    .max();
+    b.rounding.decimals = decimals.filter(|d| *d < 2);
     if let Some(t) = kind(TableKind::GeneralBudgetByFunction) {
         b.rounding.function = function_rounding(t, &b);
     }

@@ -31,10 +31,14 @@ impl Budget {
     /// `parts` printed parts: half of the last printed digit (0.01 of the source's unit) per
     /// part, at least one digit.
     pub fn rounding_bound(&self, parts: usize) -> Money {
-        let digit: i64 = match self.money_unit {
+        // The last printed digit: 0.01 of the unit, or coarser where the original printed
+        // fewer decimals (`Rounding::decimals`).
+        let cent: i64 = match self.money_unit {
             crate::MoneyUnit::WanYuan => 10_000,
             crate::MoneyUnit::Yuan => 1,
         };
+        let fewer = 2u32.saturating_sub(u32::from(self.rounding.decimals.unwrap_or(2)));
+        let digit = cent.saturating_mul(10i64.pow(fewer));
         let parts = i64::try_from(parts).unwrap_or(i64::MAX);
         Money(digit.saturating_mul(parts.saturating_add(1).saturating_div(2).max(1)))
     }
@@ -70,6 +74,7 @@ impl Budget {
             }
             let bound = self.rounding_bound(parts);
             for (what, d) in [
+                ("合计", r.total),
                 ("基本支出", r.basic),
                 ("项目支出", r.project),
                 ("上年预算数", r.prior),
@@ -356,5 +361,100 @@ impl Budget {
             out.push((None, format!("整体绩效指标权重合计为 {w}，应为 100")));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::budget::{Budget, ClassRounding, Money, RollUp};
+
+    fn example() -> Budget {
+        Budget::from_toml(include_str!(
+            "../../../../examples/chongqing-dadukou-govoffice-2025/budget.toml"
+        ))
+        .expect("the example is valid")
+    }
+
+    /// The source's check messages, through its TOML as a person would write it.
+    fn problems(b: &Budget) -> Vec<String> {
+        match Budget::from_toml(&b.to_toml().expect("toml")) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.iter().map(|e| e.message.clone()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_recorded_roll_up_difference_is_a_rounding_or_refused() {
+        let mut b = example();
+        let class = b.items().next().expect("an item").code[..3].to_string();
+        let parts = b.items().filter(|i| i.code.starts_with(&class)).count();
+        let cent = Money(10_000);
+        b.rounding.function = vec![RollUp {
+            code: class.clone(),
+            project: cent,
+            ..RollUp::default()
+        }];
+        assert_eq!(problems(&b), Vec::<String>::new());
+        // One printed digit more than rounding of its parts can make.
+        let beyond = b.rounding_bound(parts) + cent;
+        b.rounding.function[0].project = beyond;
+        let said = problems(&b);
+        assert!(
+            said.len() == 1 && said[0].contains("项目支出尾差") && said[0].contains("不是尾差"),
+            "{said:?}"
+        );
+        // A document printed in whole 万元 makes 尾差 a hundred times larger.
+        b.rounding.decimals = Some(0);
+        assert_eq!(problems(&b), Vec::<String>::new());
+        // A row the table does not print.
+        b.rounding.decimals = None;
+        b.rounding.function[0] = RollUp {
+            code: "999".into(),
+            total: cent,
+            ..RollUp::default()
+        };
+        let said = problems(&b);
+        assert!(
+            said[0].contains("应为一般公共预算支出表中有项级科目的类、款编码"),
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn a_recorded_economic_class_difference_is_a_rounding_or_refused() {
+        let mut b = example();
+        let class = b.economic_items().next().expect("an item").code[..3].to_string();
+        b.rounding.economic_class = vec![ClassRounding {
+            code: class,
+            personnel: Money(10_000_000),
+            ..ClassRounding::default()
+        }];
+        let said = problems(&b);
+        assert!(
+            said.len() == 1 && said[0].contains("人员经费尾差 10.00"),
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn unsplit_money_bounds_the_economic_split_instead_of_fixing_it() {
+        let mut b = example();
+        for item in &mut b.items {
+            let i = item.get_mut();
+            i.unsplit = i.basic + i.project;
+            i.basic = Money::ZERO;
+            i.project = Money::ZERO;
+        }
+        // The economic split lies within the unsplit money: nothing to say.
+        assert_eq!(problems(&b), Vec::<String>::new());
+        // More basic spending than all the money is impossible.
+        let all = b.total();
+        b.economic[0].get_mut().amount = all;
+        let said = problems(&b);
+        assert!(
+            said.iter()
+                .any(|m| m.contains("不在一般公共预算基本支出可能的范围内")),
+            "{said:?}"
+        );
     }
 }

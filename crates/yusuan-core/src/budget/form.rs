@@ -189,6 +189,7 @@ pub const SHEETS: &[Sheet] = &[
             f("rounding.economic", "尾差：基本支出合计", Amount),
             f("rounding.personnel", "尾差：人员经费合计", Amount),
             f("rounding.public", "尾差：公用经费合计", Amount),
+            f("rounding.decimals", "原文金额小数位数", Count),
         ],
     },
     Sheet {
@@ -275,6 +276,7 @@ pub const SHEETS: &[Sheet] = &[
             f("basic", "基本支出尾差", Amount),
             f("project", "项目支出尾差", Amount),
             f("prior", "上年预算数尾差", Amount),
+            f("total", "合计列尾差", Amount),
         ],
     },
     Sheet {

@@ -452,6 +452,10 @@ pub struct Rounding {
     /// The economic table's printed 类 rows minus the sums of their 款.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub economic_class: Vec<ClassRounding>,
+    /// The decimals the original printed its amounts with, where fewer than two (a document
+    /// in whole 元): its 尾差 are then up to half of that last digit per part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
 }
 
 /// The 尾差 the economic table printed on one 类 row (301 工资福利支出): its 人员经费 and
@@ -474,6 +478,7 @@ impl Rounding {
             && self.public.is_zero()
             && self.function.is_empty()
             && self.economic_class.is_empty()
+            && self.decimals.is_none()
     }
 
     /// The recorded 尾差 of a roll-up row of the 一般公共预算支出表: a 类 or 款 code, or
@@ -496,6 +501,10 @@ pub struct RollUp {
     pub project: Money,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub prior: Money,
+    /// The 合计 (总计) column's own 尾差, beyond its basic and project columns' (each printed
+    /// figure rounded apart), or, in a table of totals only, against the sum of its 项.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub total: Money,
 }
 
 impl RollUp {
@@ -503,7 +512,10 @@ impl RollUp {
     pub const TOTAL: &'static str = "合计";
 
     pub fn is_zero(&self) -> bool {
-        self.basic.is_zero() && self.project.is_zero() && self.prior.is_zero()
+        self.basic.is_zero()
+            && self.project.is_zero()
+            && self.prior.is_zero()
+            && self.total.is_zero()
     }
 }
 
@@ -589,18 +601,20 @@ impl Budget {
                         self.basic_of(Source::General),
                         self.project_of(Source::General),
                         self.prior_of(Source::General),
+                        self.total_of(Source::General),
                     )),
                 )
             } else {
                 (
                     format!("{} {}", r.code, self.function_name(&r.code)),
-                    row.map(|f| (f.basic, f.project, f.prior)),
+                    row.map(|f| (f.basic, f.project, f.prior, f.total())),
                 )
             };
-            let Some((basic, project, prior)) = printed else {
+            let Some((basic, project, prior, total)) = printed else {
                 continue;
             };
             let columns: Vec<String> = [
+                ("合计", total, r.total),
                 ("基本支出", basic, r.basic),
                 ("项目支出", project, r.project),
                 ("上年预算数", prior, r.prior),
@@ -608,8 +622,13 @@ impl Budget {
             .into_iter()
             .filter(|(_, _, d)| !d.is_zero())
             .map(|(what, printed, d)| {
+                let of = if what == "合计" {
+                    "其余各列之和"
+                } else {
+                    "各项之和"
+                };
                 format!(
-                    "{what}按原文印为 {}{u}，各项之和为 {}{u}",
+                    "{what}按原文印为 {}{u}，{of}为 {}{u}",
                     crate::money::format_fen(printed.0, unit),
                     crate::money::format_fen((printed - d).0, unit),
                     u = unit.label()
@@ -656,11 +675,14 @@ pub struct FunctionTotal {
     pub prior: Money,
     /// This year's money whose basic / project split is unknown (`LineItem::unsplit`).
     pub unsplit: Money,
+    /// The 尾差 the original printed in this row's 合计 column beyond its other columns'
+    /// (`RollUp::total`).
+    pub total_rounding: Money,
     pub by_source: BTreeMap<Source, Money>,
 }
 
 impl FunctionTotal {
     pub fn total(&self) -> Money {
-        self.basic + self.project + self.unsplit
+        self.basic + self.project + self.unsplit + self.total_rounding
     }
 }

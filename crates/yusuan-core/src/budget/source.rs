@@ -376,6 +376,7 @@ impl Budget {
             public,
             function,
             economic_class,
+            decimals: _,
         } = rounding;
         for (key, m) in [
             ("economic", economic),
@@ -390,8 +391,14 @@ impl Budget {
                 basic,
                 project,
                 prior,
+                total,
             } = r;
-            for (key, m) in [("basic", basic), ("project", project), ("prior", prior)] {
+            for (key, m) in [
+                ("basic", basic),
+                ("project", project),
+                ("prior", prior),
+                ("total", total),
+            ] {
                 f(
                     &[Name("rounding"), Name("function"), Index(i), Name(key)],
                     m,

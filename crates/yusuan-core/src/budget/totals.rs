@@ -21,7 +21,7 @@ impl Budget {
         }
         // This year's printed roll-up becomes next year's printed 上年 column.
         for r in &mut b.rounding.function {
-            r.prior = r.basic + r.project;
+            r.prior = r.basic + r.project + r.total;
         }
         let running = self.operating_cost();
         let tp = &mut b.three_public;
@@ -69,7 +69,10 @@ impl Budget {
     }
 
     pub fn total_of(&self, source: Source) -> Money {
-        self.basic_of(source) + self.project_of(source) + self.unsplit_of(source)
+        self.basic_of(source)
+            + self.project_of(source)
+            + self.unsplit_of(source)
+            + self.total_rounding(source).map_or(Money::ZERO, |r| r.total)
     }
 
     /// This year's money of `source` whose basic / project split is unknown.
@@ -177,7 +180,9 @@ impl Budget {
                     row.basic += d.basic;
                     row.project += d.project;
                     row.prior += d.prior;
-                    *row.by_source.entry(Source::General).or_default() += d.basic + d.project;
+                    row.total_rounding += d.total;
+                    *row.by_source.entry(Source::General).or_default() +=
+                        d.basic + d.project + d.total;
                 }
             }
         }
