@@ -467,9 +467,31 @@ pub fn budget_of(doc: &Document) -> Budget {
     // 三公, with prior years from the narrative.
     if let Some(t) = kind(TableKind::ThreePublic) {
         if let Some(row) = t.rows.iter().find(|r| r.has_amount()) {
+            // A row whose figures were put in their columns by position (laid-out text with
+            // blank cells) may hold them in the wrong columns. Where the narrative states the
+            // parts and they add up to the row's 合计, the parts are the narrative's figures;
+            // otherwise the row's, for the source check to weigh.
+            let narrated: Vec<Option<Money>> = [
+                Subject::Abroad,
+                Subject::CarPurchase,
+                Subject::CarOperation,
+                Subject::Reception,
+            ]
+            .iter()
+            .map(|s| stated(doc, s).map(|c| c.amount))
+            .collect();
+            let by_narrative = row.placed
+                && t.col(ColumnRole::Total).is_some()
+                && narrated.iter().any(Option::is_some)
+                && narrated.iter().flatten().copied().sum::<Money>()
+                    == amount(t, row, ColumnRole::Total);
             let part = |role: ColumnRole, subject: Subject| {
                 let mut c = stated(doc, &subject).unwrap_or_default();
-                c.amount = amount(t, row, role);
+                c.amount = if by_narrative {
+                    stated(doc, &subject).map_or(Money::ZERO, |s| s.amount)
+                } else {
+                    amount(t, row, role)
+                };
                 if c.prior.is_zero() && c.amount.is_zero() {
                     c.prior = Money::ZERO;
                 }
