@@ -471,37 +471,35 @@ pub fn budget_of(doc: &Document) -> Budget {
             // blank cells) may hold them in the wrong columns. Where the narrative states the
             // parts and they add up to the row's 合计, the parts are the narrative's figures;
             // otherwise the row's, for the source check to weigh.
-            let narrated: Vec<Option<Money>> = [
-                Subject::Abroad,
-                Subject::CarPurchase,
-                Subject::CarOperation,
-                Subject::Reception,
+            let parts = [
+                (ColumnRole::Abroad, Subject::Abroad),
+                (ColumnRole::CarPurchase, Subject::CarPurchase),
+                (ColumnRole::CarOperation, Subject::CarOperation),
+                (ColumnRole::Reception, Subject::Reception),
             ]
-            .iter()
-            .map(|s| stated(doc, s).map(|c| c.amount))
-            .collect();
+            .map(|(role, subject)| (role, stated(doc, &subject)));
+            let narrated: Vec<Money> = parts
+                .iter()
+                .filter_map(|(_, s)| s.as_ref().map(|c| c.amount))
+                .collect();
             let by_narrative = row.placed
                 && t.col(ColumnRole::Total).is_some()
-                && narrated.iter().any(Option::is_some)
-                && narrated.iter().flatten().copied().sum::<Money>()
-                    == amount(t, row, ColumnRole::Total);
-            let part = |role: ColumnRole, subject: Subject| {
-                let mut c = stated(doc, &subject).unwrap_or_default();
-                c.amount = if by_narrative {
-                    stated(doc, &subject).map_or(Money::ZERO, |s| s.amount)
-                } else {
-                    amount(t, row, role)
-                };
+                && !narrated.is_empty()
+                && narrated.iter().copied().sum::<Money>() == amount(t, row, ColumnRole::Total);
+            let [abroad, purchase, operation, reception] = parts.map(|(role, said)| {
+                let mut c = said.unwrap_or_default();
+                if !by_narrative {
+                    c.amount = amount(t, row, role);
+                }
                 if c.prior.is_zero() && c.amount.is_zero() {
                     c.prior = Money::ZERO;
                 }
                 c
-            };
-            b.three_public.abroad = part(ColumnRole::Abroad, Subject::Abroad);
-            b.three_public.vehicle_purchase = part(ColumnRole::CarPurchase, Subject::CarPurchase);
-            b.three_public.vehicle_operation =
-                part(ColumnRole::CarOperation, Subject::CarOperation);
-            b.three_public.reception = part(ColumnRole::Reception, Subject::Reception);
+            });
+            b.three_public.abroad = abroad;
+            b.three_public.vehicle_purchase = purchase;
+            b.three_public.vehicle_operation = operation;
+            b.three_public.reception = reception;
         }
     }
     if let Some(c) = stated(doc, &Subject::OperatingCost) {

@@ -16,8 +16,6 @@ use quick_xml::events::{BytesStart, Event};
 pub const MAX_COLS: usize = 1_024;
 /// The most cells all tables of a document may hold, spans counted.
 pub const MAX_CELLS: usize = 1_000_000;
-/// The indent that marks a centred line for the text reader (as the text renderer writes one).
-const CENTRED: &str = "                ";
 const WHAT: &str = "Word 文档";
 
 /// Whether `bytes` (named `source`) are a Word document: a zip named .docx, or a zip whose
@@ -267,11 +265,7 @@ impl Body {
             if t.is_empty() {
                 continue;
             }
-            if self.centred {
-                self.out.push_str(CENTRED);
-            }
-            self.out.push_str(t);
-            self.out.push('\n');
+            crate::lines::write_line(&mut self.out, t, self.centred);
             any = true;
         }
         if any {
@@ -305,6 +299,7 @@ impl Body {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lines::CENTRED;
 
     const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
 

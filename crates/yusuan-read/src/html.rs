@@ -23,8 +23,6 @@ use std::cell::RefCell;
 pub const MAX_COLS: usize = 1_000;
 /// The most cells all tables of a page may hold, spans counted (as a workbook's limit).
 pub const MAX_CELLS: usize = 1_000_000;
-/// The indent that marks a centred line for the text reader (as the text renderer writes one).
-const CENTRED: &str = "                ";
 
 /// Whether `text` (named `source`) is an HTML page: by its name (.html, .htm) or by its start
 /// (`<!DOCTYPE html`, `<html`).
@@ -347,11 +345,7 @@ impl State {
         if t.is_empty() {
             return;
         }
-        if self.centred {
-            self.out.push_str(CENTRED);
-        }
-        self.out.push_str(t);
-        self.out.push('\n');
+        crate::lines::write_line(&mut self.out, t, self.centred);
         if paragraph {
             self.out.push('\n');
         }
@@ -476,6 +470,7 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lines::CENTRED;
 
     fn text(html: &str) -> String {
         html_to_text("t.html", html).expect("reads")

@@ -155,6 +155,20 @@ fn split_cells(raw: &str) -> Vec<RawCell> {
     cells
 }
 
+/// The indent that marks a centred line for the text reader (as the text renderer writes one).
+#[cfg(any(feature = "html", feature = "docx"))]
+pub(crate) const CENTRED: &str = "                ";
+
+/// One line of text as the text reader reads it, `centred` marked by its indent.
+#[cfg(any(feature = "html", feature = "docx"))]
+pub(crate) fn write_line(out: &mut String, line: &str, centred: bool) {
+    if centred {
+        out.push_str(CENTRED);
+    }
+    out.push_str(line);
+    out.push('\n');
+}
+
 /// A table's rows written as the tab-separated lines the text reader reads, each as wide as the
 /// widest and empty rows left out: how the HTML and Word readers hand on a table they rebuilt
 /// from its cells. Whether any row was written.

@@ -586,14 +586,16 @@ impl Budget {
                 columns.join("；")
             ));
         }
+        let rows = if self.rounding.function.is_empty() {
+            Vec::new()
+        } else {
+            self.function_rows(&[Source::General])
+        };
         for r in &self.rounding.function {
             if r.is_zero() {
                 continue;
             }
-            let row = self
-                .function_rows(&[Source::General])
-                .into_iter()
-                .find(|f| f.code == r.code);
+            let row = rows.iter().find(|f| f.code == r.code);
             let (label, printed) = if r.code == RollUp::TOTAL {
                 (
                     "合计".to_string(),
